@@ -1,0 +1,1 @@
+"""The five Orderflow department services."""

@@ -1,0 +1,1 @@
+"""Sales adapters: its database and its wire contracts."""

@@ -1,0 +1,22 @@
+"""Wires the sales service."""
+
+from pathlib import Path
+
+from services.sales import SERVICE_NAME
+from services.sales.adapters.tables import inbox, outbox
+from services.sales.settings import SalesSettings
+from services.sales.subscribers import routes
+from shared.clock import Clock
+from shared.runtime import Service, ServiceDefinition, build_service
+
+DEFINITION = ServiceDefinition(
+    name=SERVICE_NAME,
+    inbox=inbox,
+    outbox=outbox,
+    migrations=Path(__file__).parent / "migrations",
+    routes=routes,
+)
+
+
+def create_service(settings: SalesSettings | None = None, clock: Clock | None = None) -> Service:
+    return build_service(DEFINITION, settings or SalesSettings(), clock)

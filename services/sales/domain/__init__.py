@@ -1,0 +1,1 @@
+"""Sales domain: pure rules and state transitions, no I/O."""

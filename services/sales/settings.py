@@ -1,0 +1,11 @@
+"""Sales' settings, read from ORDERFLOW_SALES_* environment variables."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class SalesSettings(ServiceSettings):
+    """Settings of the sales service."""
+
+    model_config = SettingsConfigDict(env_prefix="ORDERFLOW_SALES_", frozen=True, extra="ignore")

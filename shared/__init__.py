@@ -1,0 +1,1 @@
+"""Code shared by the Orderflow services: wire contracts, messaging and database plumbing."""

@@ -1,0 +1,215 @@
+"""Events published by the Orderflow services, version 1. Field docs become the JSON Schemas."""
+
+from datetime import date
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from shared.contracts import topics
+from shared.contracts.common import Address, Contact, Contract, CurrencyCode, Money, OrderLine, Problem
+from shared.contracts.envelope import Event
+
+
+class OrderPlacedPayload(Contract):
+    """A registered order (P1.2)."""
+
+    submitter: str = Field(description="System or desk that submitted the order")
+    customer_reference: str = Field(description="The customer's own order reference")
+    customer_id: str = Field(description="Customer number")
+    channel: str = Field(description="Channel the order came by (P1.1)")
+    currency: CurrencyCode
+    lines: list[OrderLine] = Field(description="Priced order lines")
+    total_amount: Money = Field(description="Sum of the line amounts")
+    requested_delivery_date: date = Field(description="Date the customer asked for")
+    delivery_address: Address
+    contact: Contact
+
+
+class OrderPlaced(Event):
+    """Sales registered an order and gave it its number (P1.2)."""
+
+    TOPIC: ClassVar[str] = topics.ORDER_PLACED
+    event_type: Literal["order.placed"] = topics.ORDER_PLACED
+    schema_version: Literal[1] = 1
+    payload: OrderPlacedPayload
+
+
+class SubmissionRejectedPayload(Contract):
+    """Why a submission was not registered."""
+
+    submitter: str = Field(description="Submitting system, as given")
+    customer_reference: str = Field(description="The submitter's reference, as given")
+    problems: list[Problem] = Field(min_length=1, description="Every problem found")
+
+
+class SubmissionRejected(Event):
+    """A submission failed validation; no order was registered (P1.3).
+
+    `order_id` is empty: there is no order. The Kafka key is the submitter's customer_reference.
+    """
+
+    TOPIC: ClassVar[str] = topics.ORDER_REJECTED
+    event_type: Literal["order.rejected"] = topics.ORDER_REJECTED
+    schema_version: Literal[1] = 1
+    order_id: Literal[""] = Field(default="", description="Always empty: no order was registered")
+    payload: SubmissionRejectedPayload
+
+    def kafka_key(self) -> str:
+        return self.payload.customer_reference
+
+
+class ReviewCompletedPayload(Contract):
+    """Outcome of contract and feasibility review (P2)."""
+
+    outcome: Literal["approved", "declined"] = Field(description="The review's decision")
+    confirmed_delivery_date: date | None = Field(
+        description="Delivery date the company commits to (P2.5); null when declined"
+    )
+    reason: str = Field(default="", description="Why, when declined")
+
+
+class ReviewCompleted(Event):
+    """Review finished: the order is approved with a delivery date, or declined (P2.3-P2.6)."""
+
+    TOPIC: ClassVar[str] = topics.REVIEW_COMPLETED
+    event_type: Literal["review.completed"] = topics.REVIEW_COMPLETED
+    schema_version: Literal[1] = 1
+    payload: ReviewCompletedPayload
+
+
+class ProducedLine(Contract):
+    """Finished quantity of one product."""
+
+    product_code: str = Field(description="Product model code")
+    quantity: int = Field(gt=0, description="Finished and inspected units")
+
+
+class GoodsProducedPayload(Contract):
+    """Finished goods that passed final inspection (P4.8, P4.9)."""
+
+    production_order_id: str = Field(description="Production's own order number")
+    lines: list[ProducedLine] = Field(description="Finished quantities")
+    ready_on: date = Field(description="Day the goods entered the finished-goods store")
+
+
+class GoodsProduced(Event):
+    """Production finished the order and QA passed it (P4.9)."""
+
+    TOPIC: ClassVar[str] = topics.GOODS_PRODUCED
+    event_type: Literal["goods.produced"] = topics.GOODS_PRODUCED
+    schema_version: Literal[1] = 1
+    payload: GoodsProducedPayload
+
+
+class GoodsShippedPayload(Contract):
+    """A dispatched shipment (P5.5)."""
+
+    shipment_id: str = Field(description="Logistics' shipment number")
+    carrier: str = Field(description="Carrier that took the goods")
+    tracking_number: str = Field(description="Carrier's tracking number")
+    lines: list[ProducedLine] = Field(description="Shipped quantities")
+
+
+class GoodsShipped(Event):
+    """The goods left the warehouse with a carrier (P5.4, P5.5)."""
+
+    TOPIC: ClassVar[str] = topics.GOODS_SHIPPED
+    event_type: Literal["goods.shipped"] = topics.GOODS_SHIPPED
+    schema_version: Literal[1] = 1
+    payload: GoodsShippedPayload
+
+
+class InvoiceIssuedPayload(Contract):
+    """An invoice for the order (P6.3)."""
+
+    invoice_number: str = Field(description="Finance's invoice number")
+    amount: Money = Field(description="Invoiced amount")
+    currency: CurrencyCode
+    due_date: date = Field(description="Date the balance is due")
+
+
+class InvoiceIssued(Event):
+    """Finance invoiced the order (P6.3)."""
+
+    TOPIC: ClassVar[str] = topics.INVOICE_ISSUED
+    event_type: Literal["invoice.issued"] = topics.INVOICE_ISSUED
+    schema_version: Literal[1] = 1
+    payload: InvoiceIssuedPayload
+
+
+class PaymentReceivedPayload(Contract):
+    """Money recorded against an order (P6.1, P6.2)."""
+
+    payment_id: str = Field(description="Finance's payment number")
+    kind: Literal["deposit", "balance"] = Field(description="What the payment was for")
+    bank_transaction_id: str = Field(description="Bank's transaction id")
+    amount: Money = Field(description="Amount of this payment")
+    currency: CurrencyCode
+    paid_total: Money = Field(description="All payments recorded against the order so far")
+    balance_due: Money = Field(description="Order total minus paid_total, never below zero")
+    settled: bool = Field(description="True when the order total is paid in full")
+
+
+class PaymentReceived(Event):
+    """Finance matched a payment to the order (P6.2)."""
+
+    TOPIC: ClassVar[str] = topics.PAYMENT_RECEIVED
+    event_type: Literal["payment.received"] = topics.PAYMENT_RECEIVED
+    schema_version: Literal[1] = 1
+    payload: PaymentReceivedPayload
+
+
+class PaymentUnmatchedPayload(Contract):
+    """A payment finance could not put against an order."""
+
+    bank_transaction_id: str = Field(description="Bank's transaction id")
+    order_reference: str = Field(description="Reference the payer gave")
+    amount: Money = Field(description="Amount received")
+    currency: CurrencyCode
+    reason: str = Field(description="Why it could not be matched")
+
+
+class PaymentUnmatched(Event):
+    """A bank payment matched no order; a person must look at it (P6.2).
+
+    `order_id` is empty; the Kafka key is the bank transaction id.
+    """
+
+    TOPIC: ClassVar[str] = topics.PAYMENT_UNMATCHED
+    event_type: Literal["payment.unmatched"] = topics.PAYMENT_UNMATCHED
+    schema_version: Literal[1] = 1
+    order_id: Literal[""] = Field(default="", description="Always empty: no order matched")
+    payload: PaymentUnmatchedPayload
+
+    def kafka_key(self) -> str:
+        return self.payload.bank_transaction_id
+
+
+class OrderClosedPayload(Contract):
+    """The order's final outcome."""
+
+    outcome: Literal["fulfilled", "declined"] = Field(
+        description="fulfilled: shipped and paid in full; declined: review declined it"
+    )
+
+
+class OrderClosed(Event):
+    """Sales closed the order; every department files it (P7.6)."""
+
+    TOPIC: ClassVar[str] = topics.ORDER_CLOSED
+    event_type: Literal["order.closed"] = topics.ORDER_CLOSED
+    schema_version: Literal[1] = 1
+    payload: OrderClosedPayload
+
+
+EVENT_TYPES: tuple[type[Event], ...] = (
+    OrderPlaced,
+    SubmissionRejected,
+    ReviewCompleted,
+    GoodsProduced,
+    GoodsShipped,
+    InvoiceIssued,
+    PaymentReceived,
+    PaymentUnmatched,
+    OrderClosed,
+)

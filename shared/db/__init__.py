@@ -1,0 +1,1 @@
+"""Database plumbing shared by the services: engines, messaging tables, migrations."""

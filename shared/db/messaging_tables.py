@@ -1,0 +1,30 @@
+"""The inbox and outbox tables every service's database carries."""
+
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+
+BigIntId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def add_messaging_tables(metadata: MetaData) -> tuple[Table, Table]:
+    """Declare `inbox` and `outbox` in a service's metadata; returns (inbox, outbox)."""
+    inbox = Table(
+        "inbox",
+        metadata,
+        Column("message_id", String(200), primary_key=True),
+        Column("topic", String(200), nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False),
+    )
+    outbox = Table(
+        "outbox",
+        metadata,
+        Column("id", BigIntId, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("topic", String(200), nullable=False),
+        Column("message_key", String(200), nullable=False),
+        Column("payload", Text, nullable=False),
+        Column("headers", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+        Index("ix_outbox_unpublished", "published_at", "id"),
+    )
+    return inbox, outbox

@@ -1,0 +1,21 @@
+"""Idempotent inbox: a consumed message's id is recorded in the same transaction as its effects."""
+
+from datetime import datetime
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+async def claim(
+    connection: AsyncConnection, inbox: Table, message_id: str, topic: str, now: datetime
+) -> bool:
+    """Record the message as handled; False if it was handled before (a redelivery)."""
+    seen = await connection.scalar(
+        select(inbox.c.message_id).where(inbox.c.message_id == message_id)
+    )
+    if seen is not None:
+        return False
+    await connection.execute(
+        insert(inbox).values(message_id=message_id, topic=topic, received_at=now)
+    )
+    return True

@@ -1,0 +1,107 @@
+"""Kafka adapter: the broker, the consumer subscription, publishing and dead letters."""
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+
+from shared.clock import Clock
+from shared.contracts.topics import DEAD_LETTER
+from shared.messaging.pipeline import Pipeline
+from shared.messaging.routes import Source
+
+log = logging.getLogger(__name__)
+
+
+def create_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
+    """A broker whose producer is idempotent and waits for all in-sync replicas."""
+    return KafkaBroker(
+        bootstrap_servers,
+        client_id=client_id,
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=5,
+        log_level=logging.DEBUG,
+    )
+
+
+def subscribe(
+    broker: KafkaBroker,
+    pipeline: Pipeline,
+    group_id: str,
+    session_timeout_ms: int,
+) -> None:
+    """One consumer per service over all its topics, processed one record at a time, so one
+    order's messages never race each other. The offset is committed after the handler returns
+    (AckPolicy.ACK), i.e. after the unit of work committed."""
+
+    @broker.subscriber(
+        *pipeline.topics,
+        group_id=group_id,
+        ack_policy=AckPolicy.ACK,
+        auto_offset_reset="earliest",
+        session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=max(session_timeout_ms // 4, 500),
+    )
+    async def consume(message: KafkaMessage) -> None:
+        record: Any = message.raw_message
+        source = Source(
+            topic=record.topic, partition=record.partition, offset=record.offset, key=record.key
+        )
+        await pipeline.consume(source, record.value or b"")
+
+
+class KafkaPublisher:
+    """Publishes raw records through the broker's idempotent producer."""
+
+    def __init__(self, broker: KafkaBroker, service: str, clock: Clock) -> None:
+        self._broker = broker
+        self._service = service
+        self._clock = clock
+
+    async def publish(
+        self, topic: str, key: bytes, value: bytes, headers: dict[str, str]
+    ) -> "asyncio.Future[Any]":
+        """Hand a record to the producer; the returned future resolves when the broker has it."""
+        return await self._broker.publish(
+            value, topic, key=key, headers=headers, no_confirm=True
+        )
+
+    async def dead_letter(self, source: Source, value: bytes, reason: str) -> None:
+        """Move a record to the dead-letter topic, saying where it came from and why."""
+        log.warning("dead-lettering %s: %s", source.position, reason)
+        headers = {
+            "dlq.reason": reason[:4000],
+            "dlq.source.topic": source.topic,
+            "dlq.source.partition": str(source.partition),
+            "dlq.source.offset": str(source.offset),
+            "dlq.service": self._service,
+            "dlq.failed_at": self._clock.now().isoformat(),
+        }
+        await self._broker.publish(value, DEAD_LETTER, key=source.key, headers=headers)
+
+
+async def ensure_topics(
+    bootstrap_servers: str, topics: Iterable[str], partitions: int, replication_factor: int
+) -> None:
+    """Create missing topics, so a fresh cluster without auto-creation works too."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(name, num_partitions=partitions, replication_factor=replication_factor)
+            for name in sorted(set(topics) - existing)
+        ]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except Exception as error:  # a concurrent creator won the race: fine
+                if "TopicAlreadyExists" not in type(error).__name__ + str(error):
+                    raise
+    finally:
+        await admin.close()

@@ -1,0 +1,75 @@
+"""How a service declares what it consumes: one route per topic."""
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID, uuid5
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.contracts.envelope import Event
+
+M = TypeVar("M", bound=BaseModel)
+
+SOURCE_NAMESPACE = UUID("6f1d0a56-5b8e-4c3e-9a57-0f5d8f1c2b7a")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a consumed record came from."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+
+    @property
+    def position(self) -> str:
+        return f"{self.topic}:{self.partition}:{self.offset}"
+
+
+@dataclass(frozen=True)
+class Incoming(Generic[M]):
+    """A decoded message handed to a service handler."""
+
+    body: M
+    source: Source
+    causation_id: UUID
+    received_at: datetime
+
+
+Handler = Callable[[AsyncConnection, Incoming[Any]], Awaitable[Sequence[Event]]]
+"""Does the work of one message inside the unit of work; returns the events it causes."""
+
+InvalidHandler = Callable[[bytes, ValidationError, Source, datetime], Sequence[Event]]
+"""Turns an invalid message into rejection events; an empty answer dead-letters it instead."""
+
+
+class MessageRejected(Exception):
+    """A well-formed message the service cannot act on (e.g. it names an unknown order).
+
+    Raised by a handler, it rolls the unit of work back and dead-letters the message with the
+    given reason, without retries.
+    """
+
+
+@dataclass(frozen=True)
+class Route(Generic[M]):
+    """One consumed topic: the contract its messages follow and the handler that acts on them."""
+
+    topic: str
+    contract: type[M]
+    handler: Handler
+    on_invalid: InvalidHandler | None = None
+
+    def decode(self, value: bytes) -> M:
+        return self.contract.model_validate_json(value)
+
+    def identify(self, body: M, source: Source) -> tuple[str, UUID]:
+        """(inbox message id, causation id). Our events are identified by their event id; a
+        message from another system by its position in the log, which replays keep."""
+        if isinstance(body, Event):
+            return str(body.event_id), body.event_id
+        return source.position, uuid5(SOURCE_NAMESPACE, source.position)

@@ -1,0 +1,38 @@
+"""Settings every service shares; each service subclasses it with its own env prefix."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.db.engine import sqlite_url
+
+
+class ServiceSettings(BaseSettings):
+    """Common settings. Read from the environment as ORDERFLOW_<SERVICE>_<FIELD>."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated"
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the service's own database (postgresql://... for "
+        "PostgreSQL); unset: a SQLite file under data_dir",
+    )
+    data_dir: Path = Field(default=Path("data"), description="Where the SQLite default lives")
+    topic_partitions: int = Field(
+        default=3, ge=1, description="Partitions for topics the service creates at start"
+    )
+    topic_replication_factor: int = Field(
+        default=1, ge=1, description="Replication factor for topics the service creates"
+    )
+    kafka_session_timeout_ms: int = Field(
+        default=10_000, ge=6_000, description="Consumer group session timeout"
+    )
+    outbox_batch_size: int = Field(default=500, ge=1, description="Events per relay round")
+    log_level: str = Field(default="INFO", description="Python logging level")
+
+    def database_url_for(self, service: str) -> str:
+        return self.database_url or sqlite_url(self.data_dir, service)
