@@ -335,11 +335,12 @@ cmd_start() {
   [[ -f "$SERVER_LOG" ]] && log_from="$(stat -c %s "$SERVER_LOG")"
   rm -f "$PID_FILE"
   log "starting Kafka $KAFKA_VERSION on $BOOTSTRAP (controller $HOST:$KAFKA_CONTROLLER_PORT, state $STATE)"
-  # shellcheck disable=SC2086  # KAFKA_HEAP_OPTS is a list of JVM flags
   # - setsid: own session, so Ctrl-C in the caller's terminal does not kill it;
   # - the inner bash writes its own pid and then execs java (same pid);
   # - stdin/stdout/stderr and the lock fd 9 must NOT be inherited, otherwise
   #   `$(deploy/kafka.sh start)` would hang until the broker exits.
+  # (SC2086: KAFKA_HEAP_OPTS is a list of flags; SC2016: $$/$0/$@ belong to the inner bash)
+  # shellcheck disable=SC2086,SC2016
   nohup setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
     java $KAFKA_HEAP_OPTS \
       -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
@@ -347,8 +348,7 @@ cmd_start() {
       -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$LOG4J_CONF" \
       -cp "$(classpath)" kafka.Kafka "$PROPS" \
     </dev/null >>"$OUT_FILE" 2>&1 9>&- &
-  local i
-  for i in $(seq 1 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
+  for _ in $(seq 1 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
   pid="$(cat "$PID_FILE" 2>/dev/null || true)"
   [[ "$pid" =~ ^[0-9]+$ ]] || die "could not record the broker pid"
   wait_ready "$pid" "$log_from"
@@ -363,15 +363,14 @@ cmd_stop() {
   if pid="$(our_pid)"; then
     log "stopping broker pid $pid"
     kill -TERM "$pid" 2>/dev/null || true
-    local i
-    for i in $(seq 1 60); do          # up to 30 s for a controlled shutdown
+    for _ in $(seq 1 60); do          # up to 30 s for a controlled shutdown
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.5
     done
     if kill -0 "$pid" 2>/dev/null; then
       log "broker did not stop within 30s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
-      for i in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     fi
     log "stopped"
   else

@@ -47,6 +47,7 @@ IS_ROOT=0
 find_bindir() {
   # newest installed major version
   local p
+  # shellcheck disable=SC2012  # paths are /usr/lib/postgresql/<major>/bin/postgres
   p="$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n1 || true)"
   [[ -n "$p" ]] && dirname "$p"
 }
@@ -188,7 +189,14 @@ resolve_paths() {
 
 pg_running() {   # our cluster's postmaster is alive
   [[ -n "$BIN" && -f "$DATA/PG_VERSION" ]] || return 1
-  as_pg "$BIN/pg_ctl" status -D "$DATA" >/dev/null 2>&1
+  as_pg "$BIN/pg_ctl" status -D "$DATA" >/dev/null 2>&1 || return 1
+  # pg_ctl only checks kill(pid, 0), which also succeeds for a killed but not
+  # yet reaped (zombie) postmaster; treat that as "not running".
+  local pid st
+  pid="$(head -n1 "$DATA/postmaster.pid" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  st="$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1 || true)"
+  [[ -n "$st" && "$st" != Z ]]
 }
 
 running_port() { sed -n 4p "$DATA/postmaster.pid" 2>/dev/null || true; }
@@ -285,8 +293,7 @@ cmd_start() {
       die "pg_ctl start failed"
     fi
   fi
-  local i
-  for i in $(seq 1 60); do pg_answers && break; sleep 0.5; done
+  for _ in $(seq 1 60); do pg_answers && break; sleep 0.5; done
   pg_answers || { tail -n 30 "$PGLOG" >&2 || true; die "PostgreSQL does not answer on $HOST:$PG_PORT"; }
   ensure_role
   log "ready after ${SECONDS}s"
