@@ -60,7 +60,8 @@ def build_service(
     database_url = settings.database_url_for(definition.name)
     engine = create_engine(database_url)
     broker = create_broker(settings.kafka_bootstrap_servers, client_id=f"orderflow-{definition.name}")
-    publisher = KafkaPublisher(broker, definition.name, clock)
+    namespace = settings.topic_namespace
+    publisher = KafkaPublisher(broker, definition.name, clock, namespace)
     relay = OutboxRelay(
         engine, definition.outbox, publisher.publish, clock, batch_size=settings.outbox_batch_size
     )
@@ -79,6 +80,7 @@ def build_service(
         pipeline,
         group_id=f"orderflow.{definition.name}",
         session_timeout_ms=settings.kafka_session_timeout_ms,
+        namespace=namespace,
     )
     relay_task: list[asyncio.Task[None]] = []
 
@@ -90,6 +92,7 @@ def build_service(
             ALL_TOPICS,
             settings.topic_partitions,
             settings.topic_replication_factor,
+            namespace,
         )
 
     async def start_relay() -> None:

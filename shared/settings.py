@@ -22,6 +22,12 @@ class ServiceSettings(BaseSettings):
         "PostgreSQL); unset: a SQLite file under data_dir",
     )
     data_dir: Path = Field(default=Path("data"), description="Where the SQLite default lives")
+    topic_namespace: str = Field(
+        default="",
+        pattern=r"^[A-Za-z0-9._-]*$",
+        description="Prefix of every topic and consumer group name, so several independent "
+        "systems (e.g. test runs) can share one cluster; empty in a normal deployment",
+    )
     topic_partitions: int = Field(
         default=3, ge=1, description="Partitions for topics the service creates at start"
     )

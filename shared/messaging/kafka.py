@@ -16,6 +16,8 @@ from shared.messaging.routes import Source
 
 log = logging.getLogger(__name__)
 
+TOPIC_ALREADY_EXISTS = 36
+
 
 def create_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
     """A broker whose producer is idempotent and waits for all in-sync replicas."""
@@ -34,14 +36,15 @@ def subscribe(
     pipeline: Pipeline,
     group_id: str,
     session_timeout_ms: int,
+    namespace: str = "",
 ) -> None:
     """One consumer per service over all its topics, processed one record at a time, so one
     order's messages never race each other. The offset is committed after the handler returns
     (AckPolicy.ACK), i.e. after the unit of work committed."""
 
     @broker.subscriber(
-        *pipeline.topics,
-        group_id=group_id,
+        *(namespace + topic for topic in pipeline.topics),
+        group_id=namespace + group_id,
         ack_policy=AckPolicy.ACK,
         auto_offset_reset="earliest",
         session_timeout_ms=session_timeout_ms,
@@ -50,7 +53,10 @@ def subscribe(
     async def consume(message: KafkaMessage) -> None:
         record: Any = message.raw_message
         source = Source(
-            topic=record.topic, partition=record.partition, offset=record.offset, key=record.key
+            topic=record.topic.removeprefix(namespace),
+            partition=record.partition,,
+            offset=record.offset,
+            key=record.key,
         )
         await pipeline.consume(source, record.value or b"")
 
@@ -58,8 +64,11 @@ def subscribe(
 class KafkaPublisher:
     """Publishes raw records through the broker's idempotent producer."""
 
-    def __init__(self, broker: KafkaBroker, service: str, clock: Clock) -> None:
+    def __init__(
+        self, broker: KafkaBroker, service: str, clock: Clock, namespace: str = ""
+    ) -> None:
         self._broker = broker
+        self._namespace = namespace
         self._service = service
         self._clock = clock
 
@@ -68,7 +77,7 @@ class KafkaPublisher:
     ) -> "asyncio.Future[Any]":
         """Hand a record to the producer; the returned future resolves when the broker has it."""
         return await self._broker.publish(
-            value, topic, key=key, headers=headers, no_confirm=True
+            value, self._namespace + topic, key=key, headers=headers, no_confirm=True
         )
 
     async def dead_letter(self, source: Source, value: bytes, reason: str) -> None:
@@ -76,17 +85,23 @@ class KafkaPublisher:
         log.warning("dead-lettering %s: %s", source.position, reason)
         headers = {
             "dlq.reason": reason[:4000],
-            "dlq.source.topic": source.topic,
+            "dlq.source.topic": self._namespace + source.topic,
             "dlq.source.partition": str(source.partition),
             "dlq.source.offset": str(source.offset),
             "dlq.service": self._service,
             "dlq.failed_at": self._clock.now().isoformat(),
         }
-        await self._broker.publish(value, DEAD_LETTER, key=source.key, headers=headers)
+        await self._broker.publish(
+            value, self._namespace + DEAD_LETTER, key=source.key, headers=headers
+        )
 
 
 async def ensure_topics(
-    bootstrap_servers: str, topics: Iterable[str], partitions: int, replication_factor: int
+    bootstrap_servers: str,
+    topics: Iterable[str],
+    partitions: int,
+    replication_factor: int,
+    namespace: str = "",
 ) -> None:
     """Create missing topics, so a fresh cluster without auto-creation works too."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
@@ -95,13 +110,12 @@ async def ensure_topics(
         existing = set(await admin.list_topics())
         missing = [
             NewTopic(name, num_partitions=partitions, replication_factor=replication_factor)
-            for name in sorted(set(topics) - existing)
+            for name in sorted({namespace + topic for topic in topics} - existing)
         ]
         if missing:
-            try:
-                await admin.create_topics(missing)
-            except Exception as error:  # a concurrent creator won the race: fine
-                if "TopicAlreadyExists" not in type(error).__name__ + str(error):
-                    raise
+            response = await admin.create_topics(missing)
+            for topic, code, *detail in response.topic_errors:
+                if code not in (0, TOPIC_ALREADY_EXISTS):  # a concurrent creator is fine
+                    raise RuntimeError(f"could not create topic {topic}: error {code} {detail}")
     finally:
         await admin.close()

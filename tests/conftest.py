@@ -1,0 +1,34 @@
+"""Session-wide real infrastructure for the integration and end-to-end tiers."""
+
+from collections.abc import AsyncIterator, Iterator
+from uuid import uuid4
+
+import pytest
+
+from tests.support import infra
+from tests.support.databases import create_database, drop_database
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    with infra.kafka_bootstrap() as bootstrap:
+        yield bootstrap
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    with infra.postgres_server_url() as url:
+        yield url
+
+
+@pytest.fixture
+def namespace() -> str:
+    """A topic and consumer-group prefix of the test's own, so tests share one broker safely."""
+    return f"t{uuid4().hex[:10]}."
+
+
+@pytest.fixture
+async def postgres_database(postgres_server: str) -> AsyncIterator[str]:
+    url = await create_database(postgres_server)
+    yield url
+    await drop_database(url)

@@ -1,0 +1,42 @@
+"""Fresh PostgreSQL databases for tests, and reading a service's tables."""
+
+from typing import Any
+from uuid import uuid4
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+
+def database_url(server_url: str, name: str) -> str:
+    return make_url(server_url).set(drivername="postgresql", database=name).render_as_string(
+        hide_password=False
+    )
+
+
+async def create_database(server_url: str, prefix: str = "t") -> str:
+    """Create an empty database; returns its URL."""
+    name = f"{prefix}_{uuid4().hex[:12]}"
+    connection = await asyncpg.connect(database_url(server_url, "postgres"))
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return database_url(server_url, name)
+
+
+async def drop_database(url: str) -> None:
+    name = make_url(url).database
+    server = make_url(url).set(database="postgres")
+    connection = await asyncpg.connect(server.render_as_string(hide_password=False))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+async def fetch(url: str, query: str, *args: Any) -> list[dict[str, Any]]:
+    connection = await asyncpg.connect(url)
+    try:
+        return [dict(row) for row in await connection.fetch(query, *args)]
+    finally:
+        await connection.close()

@@ -1,0 +1,55 @@
+"""Order submissions as another system would publish them."""
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+EXAMPLE_LINES = [
+    {"product_code": "VALVE-DN50", "quantity": 20, "unit_price": "48.50"},
+    {"product_code": "FLANGE-DN50", "quantity": 40, "unit_price": "12.25"},
+]
+
+
+def submission(reference: str, submitter: str = "webshop", **overrides: Any) -> dict[str, Any]:
+    lines = overrides.pop("lines", EXAMPLE_LINES)
+    total = sum(Decimal(line["unit_price"]) * line["quantity"] for line in lines)
+    body: dict[str, Any] = {
+        "schema_version": 1,
+        "submitter": submitter,
+        "customer_reference": reference,
+        "customer_id": "CUST-0001",
+        "channel": "system",
+        "currency": "EUR",
+        "lines": lines,
+        "total_amount": str(total),
+        "requested_delivery_date": (date.today() + timedelta(days=60)).isoformat(),
+        "delivery_address": {
+            "name": "Acme Pumps GmbH",
+            "street": "Industriestrasse 7",
+            "postal_code": "70565",
+            "city": "Stuttgart",
+            "country": "DE",
+        },
+        "contact": {"name": "Jana Keller", "email": "j.keller@acme-pumps.example"},
+    }
+    body.update(overrides)
+    return body
+
+
+def encode(body: dict[str, Any]) -> bytes:
+    return json.dumps(body).encode()
+
+
+def payment_for(invoice: dict[str, Any]) -> dict[str, Any]:
+    """What a bank would publish once the customer paid an invoice in full."""
+    payload = invoice["payload"]
+    return {
+        "schema_version": 1,
+        "bank_transaction_id": f"BANK-{payload['invoice_number']}",
+        "order_reference": invoice["order_id"],
+        "amount": payload["amount"],
+        "currency": payload["currency"],
+        "received_at": invoice["occurred_at"],
+        "payer": "Acme Pumps GmbH",
+    }
