@@ -54,7 +54,7 @@ def subscribe(
         record: Any = message.raw_message
         source = Source(
             topic=record.topic.removeprefix(namespace),
-            partition=record.partition,,
+            partition=record.partition,
             offset=record.offset,
             key=record.key,
         )
