@@ -1,0 +1,182 @@
+"""docker-compose.yml and deploy/Dockerfile agree with the code they deploy.
+
+The services read their settings from ORDERFLOW_<SERVICE>_<FIELD> variables; a misspelt
+variable in the compose file is silently ignored at run time and the service falls back to a
+default (e.g. a SQLite file instead of PostgreSQL). These tests turn such a typo into a failure.
+"""
+
+import importlib
+import importlib.util
+import json
+import re
+from pathlib import Path
+from types import ModuleType
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from pydantic_settings import BaseSettings
+
+from shared.settings import ServiceSettings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
+DOCKERFILE = REPO_ROOT / "deploy" / "Dockerfile"
+POSTGRES_INIT_DIR = REPO_ROOT / "deploy" / "postgres-init"
+
+SERVICES = ("sales", "review", "production", "logistics", "finance")
+INFRASTRUCTURE = ("kafka", "postgres")
+
+
+def _compose() -> dict[str, Any]:
+    with COMPOSE_FILE.open() as file:
+        return cast(dict[str, Any], yaml.safe_load(file))
+
+
+def _service(name: str) -> dict[str, Any]:
+    return cast(dict[str, Any], _compose()["services"][name])
+
+
+def _environment(name: str) -> dict[str, str]:
+    """A service's environment, whether written as a mapping or as a list of KEY=VALUE."""
+    environment = _service(name).get("environment") or {}
+    if isinstance(environment, list):
+        environment = dict(item.split("=", 1) for item in environment)
+    return {key: str(value) for key, value in environment.items()}
+
+
+def _prefix(name: str) -> str:
+    return f"ORDERFLOW_{name.upper()}_"
+
+
+def _settings_class(name: str) -> type[ServiceSettings]:
+    """The BaseSettings subclass defined in services/<name>/settings.py."""
+    module: ModuleType = importlib.import_module(f"services.{name}.settings")
+    classes = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, BaseSettings)
+        and value.__module__ == module.__name__
+    ]
+    assert len(classes) == 1, (
+        f"services/{name}/settings.py should define exactly one settings class, found "
+        f"{[cls.__name__ for cls in classes]}"
+    )
+    settings_class = classes[0]
+    assert issubclass(settings_class, ServiceSettings), "service settings extend ServiceSettings"
+    return settings_class
+
+
+def _env_names(settings_class: type[BaseSettings]) -> set[str]:
+    prefix = settings_class.model_config.get("env_prefix", "")
+    return {f"{prefix}{field}".upper() for field in settings_class.model_fields}
+
+
+def _dockerfile_instruction(keyword: str) -> list[str]:
+    """The exec-form argument list of the last ENTRYPOINT or CMD (the one that takes effect)."""
+    lines = [
+        line.strip()
+        for line in DOCKERFILE.read_text().splitlines()
+        if re.match(rf"\s*{keyword}\s", line, flags=re.IGNORECASE)
+    ]
+    assert lines, f"deploy/Dockerfile has no {keyword}"
+    argument = lines[-1].split(None, 1)[1]
+    parsed = json.loads(argument)
+    assert isinstance(parsed, list), f"{keyword} should use the exec (JSON list) form"
+    return parsed
+
+
+def _runnable_module_exists(module: str) -> bool:
+    """True if `python -m <module>` would find something to run."""
+    spec = importlib.util.find_spec(module)
+    if spec is None:
+        return False
+    if spec.submodule_search_locations is not None:  # a package runs its __main__
+        return importlib.util.find_spec(f"{module}.__main__") is not None
+    return True
+
+
+def test_compose_file_is_valid_yaml() -> None:
+    assert isinstance(_compose(), dict)
+
+
+def test_compose_runs_kafka_postgres_and_the_five_services() -> None:
+    assert set(_compose()["services"]) == {*SERVICES, *INFRASTRUCTURE}
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_is_built_from_the_shared_dockerfile_and_runs_its_own_module(name: str) -> None:
+    service = _service(name)
+    assert service["build"]["context"] == "."
+    assert service["build"]["dockerfile"] == "deploy/Dockerfile"
+    assert service["command"] == [f"services.{name}"]
+    assert _runnable_module_exists(f"services.{name}")
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_waits_for_healthy_kafka_and_postgres(name: str) -> None:
+    depends_on = _service(name)["depends_on"]
+    for dependency in INFRASTRUCTURE:
+        assert depends_on[dependency]["condition"] == "service_healthy"
+        assert "healthcheck" in _compose()["services"][dependency]
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_every_variable_set_on_a_service_is_one_of_its_settings(name: str) -> None:
+    settings_class = _settings_class(name)
+    assert settings_class.model_config.get("env_prefix") == _prefix(name)
+    known = _env_names(settings_class)
+    for variable in _environment(name):
+        assert variable.startswith(_prefix(name)), f"{name}: {variable} lacks {_prefix(name)}"
+        assert variable in known, (
+            f"{name}: {variable} is not a field of {settings_class.__name__}; "
+            f"known: {sorted(known)}"
+        )
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_settings_accept_the_compose_environment(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    environment = _environment(name)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    settings = _settings_class(name)()
+    assert (
+        settings.kafka_bootstrap_servers == environment[f"{_prefix(name)}KAFKA_BOOTSTRAP_SERVERS"]
+    )
+    assert settings.database_url == environment[f"{_prefix(name)}DATABASE_URL"]
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_sets_kafka_bootstrap_servers_and_database_url(name: str) -> None:
+    environment = _environment(name)
+    assert environment.get(f"{_prefix(name)}KAFKA_BOOTSTRAP_SERVERS") == "kafka:9092"
+    url = urlsplit(environment.get(f"{_prefix(name)}DATABASE_URL", ""))
+    assert url.scheme == "postgresql"
+    assert url.hostname == "postgres"
+
+
+def test_each_service_has_a_database_of_its_own() -> None:
+    databases = {
+        name: urlsplit(_environment(name)[f"{_prefix(name)}DATABASE_URL"]).path.lstrip("/")
+        for name in SERVICES
+    }
+    assert len(set(databases.values())) == len(SERVICES), databases
+    assert databases == {name: f"orderflow_{name}" for name in SERVICES}
+
+
+def test_postgres_init_script_creates_every_service_database() -> None:
+    sql = "\n".join(path.read_text() for path in sorted(POSTGRES_INIT_DIR.glob("*.sql")))
+    created = set(re.findall(r"CREATE DATABASE\s+\"?(\w+)\"?", sql, flags=re.IGNORECASE))
+    assert created == {f"orderflow_{name}" for name in SERVICES}
+
+
+def test_dockerfile_runs_an_existing_service_module_by_default() -> None:
+    assert DOCKERFILE.is_file()
+    assert _dockerfile_instruction("ENTRYPOINT") == ["python", "-m"]
+    command = _dockerfile_instruction("CMD")
+    assert len(command) == 1
+    assert _runnable_module_exists(command[0]), f"CMD runs {command[0]}, which does not exist"
