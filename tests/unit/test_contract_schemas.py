@@ -1,0 +1,281 @@
+"""The committed JSON Schemas match the contract models, and the contracts are fit to publish.
+
+Other teams read shared/contracts/json_schemas/, not our Python: a schema that drifted from the
+models, an undocumented field or a mutable event is a broken promise to them.
+"""
+
+import json
+import typing
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, cast
+from uuid import uuid4
+
+import pytest
+from jsonschema import Draft202012Validator
+from pydantic import BaseModel, ValidationError
+
+from shared.contracts import topics
+from shared.contracts.envelope import Event
+from shared.contracts.events import (
+    EVENT_TYPES,
+    GoodsProduced,
+    GoodsShipped,
+    InvoiceIssued,
+    OrderClosed,
+    OrderPlaced,
+    PaymentReceived,
+    PaymentUnmatched,
+    ReviewCompleted,
+    SubmissionRejected,
+)
+from shared.contracts.intake import OrderSubmission, PaymentNotification
+from shared.contracts.schemas import MESSAGES, SCHEMA_DIR, render, schema_path
+from shared.messaging.events import new_event
+from tests.support.orders import submission
+
+REGENERATE = "run `python -m shared.contracts.schemas` and commit the result"
+
+ADDRESS = {
+    "name": "Acme Pumps GmbH",
+    "street": "Industriestrasse 7",
+    "postal_code": "70565",
+    "city": "Stuttgart",
+    "country": "DE",
+}
+
+# One valid payload per event type; order_id None means the event is about no order.
+EVENT_SAMPLES: dict[type[Event], tuple[str | None, dict[str, Any]]] = {
+    OrderPlaced: (
+        "SO-000001",
+        {
+            "submitter": "webshop",
+            "customer_reference": "PO-4711",
+            "customer_id": "CUST-0001",
+            "channel": "system",
+            "currency": "EUR",
+            "lines": [
+                {
+                    "line_no": 1,
+                    "product_code": "VALVE-DN50",
+                    "quantity": 20,
+                    "unit_price": Decimal("48.50"),
+                    "amount": Decimal("970.00"),
+                }
+            ],
+            "total_amount": Decimal("970.00"),
+            "requested_delivery_date": date(2027, 3, 1),
+            "delivery_address": ADDRESS,
+            "contact": {"name": "Jana Keller", "email": "j.keller@acme-pumps.example"},
+        },
+    ),
+    SubmissionRejected: (
+        None,
+        {
+            "submitter": "webshop",
+            "customer_reference": "PO-4712",
+            "problems": [{"field": "lines", "message": "at least one line is required"}],
+        },
+    ),
+    ReviewCompleted: (
+        "SO-000001",
+        {"outcome": "approved", "confirmed_delivery_date": date(2027, 3, 15), "reason": ""},
+    ),
+    GoodsProduced: (
+        "SO-000001",
+        {
+            "production_order_id": "PO-000001",
+            "lines": [{"product_code": "VALVE-DN50", "quantity": 20}],
+            "ready_on": date(2027, 3, 10),
+        },
+    ),
+    GoodsShipped: (
+        "SO-000001",
+        {
+            "shipment_id": "SH-000001",
+            "carrier": "DHL Freight",
+            "tracking_number": "JJD000390007",
+            "lines": [{"product_code": "VALVE-DN50", "quantity": 20}],
+        },
+    ),
+    InvoiceIssued: (
+        "SO-000001",
+        {
+            "invoice_number": "INV-000001",
+            "amount": Decimal("970.00"),
+            "currency": "EUR",
+            "due_date": date(2027, 4, 14),
+        },
+    ),
+    PaymentReceived: (
+        "SO-000001",
+        {
+            "payment_id": "PAY-000001",
+            "kind": "balance",
+            "bank_transaction_id": "BANK-0001",
+            "amount": Decimal("970.00"),
+            "currency": "EUR",
+            "paid_total": Decimal("970.00"),
+            "balance_due": Decimal("0.00"),
+            "settled": True,
+        },
+    ),
+    PaymentUnmatched: (
+        None,
+        {
+            "bank_transaction_id": "BANK-0002",
+            "order_reference": "SO-999999",
+            "amount": Decimal("12.00"),
+            "currency": "EUR",
+            "reason": "no such order",
+        },
+    ),
+    OrderClosed: ("SO-000001", {"outcome": "fulfilled"}),
+}
+
+INTAKE_SAMPLES: dict[type[BaseModel], dict[str, Any]] = {
+    OrderSubmission: submission("PO-4711"),
+    PaymentNotification: {
+        "schema_version": 1,
+        "bank_transaction_id": "BANK-0001",
+        "order_reference": "SO-000001",
+        "amount": "970.00",
+        "currency": "EUR",
+        "received_at": "2027-04-01T09:30:00+02:00",
+        "payer": "Acme Pumps GmbH",
+    },
+}
+
+
+def _sample_event(event_type: type[Event]) -> Event:
+    order_id, payload = EVENT_SAMPLES[event_type]
+    return new_event(
+        event_type,
+        producer="tests",
+        causation_id=uuid4(),
+        occurred_at=datetime(2027, 3, 1, 8, 0, tzinfo=UTC),
+        payload=payload,
+        order_id=order_id,
+    )
+
+
+def _sample(model: type[BaseModel]) -> BaseModel:
+    if issubclass(model, Event):
+        return _sample_event(model)
+    return model.model_validate(INTAKE_SAMPLES[model])
+
+
+def _committed_schema(topic: str) -> dict[str, Any]:
+    path = schema_path(topic)
+    assert path.is_file(), f"{path.name} is missing: {REGENERATE}"
+    return cast(dict[str, Any], json.loads(path.read_text()))
+
+
+def _schema_errors(schema: dict[str, Any], message: Any) -> list[str]:
+    """Every way the message breaks the schema, formats (uuid, date, ...) included."""
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [
+        f"{'.'.join(map(str, error.absolute_path)) or '<root>'}: {error.message}"
+        for error in validator.iter_errors(message)
+    ]
+
+
+def _nested_models(annotation: Any) -> list[type[BaseModel]]:
+    """The models inside an annotation: X, list[X], X | None, Annotated[X, ...], ..."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in typing.get_args(annotation) for model in _nested_models(arg)]
+
+
+def _contract_models() -> list[type[BaseModel]]:
+    """Every model reachable from the published messages, each once, in a stable order."""
+    seen: dict[type[BaseModel], None] = {}
+    pending = list(MESSAGES.values())
+    while pending:
+        model = pending.pop(0)
+        if model in seen:
+            continue
+        seen[model] = None
+        for field in model.model_fields.values():
+            pending.extend(_nested_models(field.annotation))
+    return list(seen)
+
+
+def _has_docstring(model: type[BaseModel]) -> bool:
+    return bool((model.__dict__.get("__doc__") or "").strip())
+
+
+def _model_id(model: type[BaseModel]) -> str:
+    return model.__name__
+
+
+@pytest.mark.parametrize("topic", list(MESSAGES))
+def test_committed_schema_matches_the_model(topic: str) -> None:
+    path = schema_path(topic)
+    assert path.is_file(), f"{path.name} is missing: {REGENERATE}"
+    assert path.read_text() == render(MESSAGES[topic]), f"{path.name} is stale: {REGENERATE}"
+
+
+def test_every_topic_except_the_dead_letter_topic_has_a_schema() -> None:
+    expected = set(topics.ALL_TOPICS) - {topics.DEAD_LETTER}
+    assert set(MESSAGES) == expected
+    missing = sorted(topic for topic in expected if not schema_path(topic).is_file())
+    assert not missing, f"no committed schema for {missing}: {REGENERATE}"
+
+
+def test_no_committed_schema_is_left_over_from_a_removed_message() -> None:
+    expected = {schema_path(topic).name for topic in MESSAGES}
+    committed = {path.name for path in SCHEMA_DIR.glob("*.json")}
+    assert committed <= expected, f"stale schema files: {sorted(committed - expected)}"
+
+
+@pytest.mark.parametrize("model", list(MESSAGES.values()), ids=_model_id)
+def test_published_message_is_frozen(model: type[BaseModel]) -> None:
+    instance = _sample(model)
+    field = next(iter(model.model_fields))
+    with pytest.raises(ValidationError, match="frozen"):
+        setattr(instance, field, getattr(instance, field))
+
+
+@pytest.mark.parametrize("model", _contract_models(), ids=_model_id)
+def test_every_field_of_a_contract_model_is_described(model: type[BaseModel]) -> None:
+    properties = model.model_json_schema(mode="serialization")["properties"]
+    undescribed = [
+        name
+        for name, field in model.model_fields.items()
+        if "description" not in properties[field.serialization_alias or field.alias or name]
+        and not (
+            (nested := _nested_models(field.annotation))
+            and all(_has_docstring(nested_model) for nested_model in nested)
+        )
+    ]
+    assert not undescribed, f"{model.__name__} fields without a description: {undescribed}"
+
+
+def test_every_event_type_has_a_sample() -> None:
+    assert set(EVENT_SAMPLES) == set(EVENT_TYPES)
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPES, ids=_model_id)
+def test_event_built_with_new_event_validates_against_its_committed_schema(
+    event_type: type[Event],
+) -> None:
+    message = json.loads(_sample_event(event_type).model_dump_json())
+    errors = _schema_errors(_committed_schema(event_type.TOPIC), message)
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("model", list(INTAKE_SAMPLES), ids=_model_id)
+def test_intake_message_validates_against_its_committed_schema(model: type[BaseModel]) -> None:
+    topic = next(topic for topic, message in MESSAGES.items() if message is model)
+    message = json.loads(_sample(model).model_dump_json())
+    errors = _schema_errors(_committed_schema(topic), message)
+    assert not errors, errors
+
+
+def test_committed_schemas_reject_unknown_fields() -> None:
+    schema = _committed_schema(topics.ORDER_CLOSED)
+    message = json.loads(_sample_event(OrderClosed).model_dump_json())
+    message["unexpected"] = True
+    assert not Draft202012Validator(schema).is_valid(message)
