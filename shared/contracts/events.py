@@ -29,8 +29,10 @@ class OrderPlaced(Event):
     """Sales registered an order and gave it its number (P1.2)."""
 
     TOPIC: ClassVar[str] = topics.ORDER_PLACED
-    event_type: Literal["order.placed"] = topics.ORDER_PLACED
-    schema_version: Literal[1] = 1
+    event_type: Literal["order.placed"] = Field(
+        default=topics.ORDER_PLACED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
     payload: OrderPlacedPayload
 
 
@@ -49,8 +51,10 @@ class SubmissionRejected(Event):
     """
 
     TOPIC: ClassVar[str] = topics.ORDER_REJECTED
-    event_type: Literal["order.rejected"] = topics.ORDER_REJECTED
-    schema_version: Literal[1] = 1
+    event_type: Literal["order.rejected"] = Field(
+        default=topics.ORDER_REJECTED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
     order_id: Literal[""] = Field(default="", description="Always empty: no order was registered")
     payload: SubmissionRejectedPayload
 
@@ -72,8 +76,10 @@ class ReviewCompleted(Event):
     """Review finished: the order is approved with a delivery date, or declined (P2.3-P2.6)."""
 
     TOPIC: ClassVar[str] = topics.REVIEW_COMPLETED
-    event_type: Literal["review.completed"] = topics.REVIEW_COMPLETED
-    schema_version: Literal[1] = 1
+    event_type: Literal["review.completed"] = Field(
+        default=topics.REVIEW_COMPLETED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
     payload: ReviewCompletedPayload
 
 
@@ -96,8 +102,10 @@ class GoodsProduced(Event):
     """Production finished the order and QA passed it (P4.9)."""
 
     TOPIC: ClassVar[str] = topics.GOODS_PRODUCED
-    event_type: Literal["goods.produced"] = topics.GOODS_PRODUCED
-    schema_version: Literal[1] = 1
+    event_type: Literal["goods.produced"] = Field(
+        default=topics.GOODS_PRODUCED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
     payload: GoodsProducedPayload
 
 
@@ -114,8 +122,10 @@ class GoodsShipped(Event):
     """The goods left the warehouse with a carrier (P5.4, P5.5)."""
 
     TOPIC: ClassVar[str] = topics.GOODS_SHIPPED
-    event_type: Literal["goods.shipped"] = topics.GOODS_SHIPPED
-    schema_version: Literal[1] = 1
+    event_type: Literal["goods.shipped"] = Field(
+        default=topics.GOODS_SHIPPED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
     payload: GoodsShippedPayload
 
 
@@ -132,8 +142,10 @@ class InvoiceIssued(Event):
     """Finance invoiced the order (P6.3)."""
 
     TOPIC: ClassVar[str] = topics.INVOICE_ISSUED
-    event_type: Literal["invoice.issued"] = topics.INVOICE_ISSUED
-    schema_version: Literal[1] = 1
+    event_type: Literal["invoice.issued"] = Field(
+        default=topics.INVOICE_ISSUED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
     payload: InvoiceIssuedPayload
 
 
@@ -154,8 +166,10 @@ class PaymentReceived(Event):
     """Finance matched a payment to the order (P6.2)."""
 
     TOPIC: ClassVar[str] = topics.PAYMENT_RECEIVED
-    event_type: Literal["payment.received"] = topics.PAYMENT_RECEIVED
-    schema_version: Literal[1] = 1
+    event_type: Literal["payment.received"] = Field(
+        default=topics.PAYMENT_RECEIVED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
     payload: PaymentReceivedPayload
 
 
@@ -176,8 +190,10 @@ class PaymentUnmatched(Event):
     """
 
     TOPIC: ClassVar[str] = topics.PAYMENT_UNMATCHED
-    event_type: Literal["payment.unmatched"] = topics.PAYMENT_UNMATCHED
-    schema_version: Literal[1] = 1
+    event_type: Literal["payment.unmatched"] = Field(
+        default=topics.PAYMENT_UNMATCHED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
     order_id: Literal[""] = Field(default="", description="Always empty: no order matched")
     payload: PaymentUnmatchedPayload
 
@@ -197,8 +213,10 @@ class OrderClosed(Event):
     """Sales closed the order; every department files it (P7.6)."""
 
     TOPIC: ClassVar[str] = topics.ORDER_CLOSED
-    event_type: Literal["order.closed"] = topics.ORDER_CLOSED
-    schema_version: Literal[1] = 1
+    event_type: Literal["order.closed"] = Field(
+        default=topics.ORDER_CLOSED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
     payload: OrderClosedPayload
 
 
