@@ -1,0 +1,3 @@
+"""Review: contract review and approval of every placed order (P2)."""
+
+SERVICE_NAME = "review"

@@ -1,0 +1,1 @@
+"""Review adapters: its database and its wire contracts."""

@@ -1,0 +1,1 @@
+"""Review domain: pure rules and state transitions, no I/O."""

@@ -1,0 +1,11 @@
+"""Review's settings, read from ORDERFLOW_REVIEW_* environment variables."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class ReviewSettings(ServiceSettings):
+    """Settings of the review service."""
+
+    model_config = SettingsConfigDict(env_prefix="ORDERFLOW_REVIEW_", frozen=True, extra="ignore")
