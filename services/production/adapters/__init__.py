@@ -1,0 +1,1 @@
+"""Production adapters: its database and its wire contracts."""

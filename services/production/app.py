@@ -1,0 +1,24 @@
+"""Wires the production service."""
+
+from pathlib import Path
+
+from services.production import SERVICE_NAME
+from services.production.adapters.tables import inbox, outbox
+from services.production.settings import ProductionSettings
+from services.production.subscribers import routes
+from shared.clock import Clock
+from shared.runtime import Service, ServiceDefinition, build_service
+
+DEFINITION = ServiceDefinition(
+    name=SERVICE_NAME,
+    inbox=inbox,
+    outbox=outbox,
+    migrations=Path(__file__).parent / "migrations",
+    routes=routes,
+)
+
+
+def create_service(
+    settings: ProductionSettings | None = None, clock: Clock | None = None
+) -> Service:
+    return build_service(DEFINITION, settings or ProductionSettings(), clock)

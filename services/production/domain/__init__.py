@@ -1,0 +1,1 @@
+"""Production domain: pure rules and state transitions, no I/O."""
