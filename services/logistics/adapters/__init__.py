@@ -1,0 +1,1 @@
+"""Logistics adapters: its database and its wire contracts."""

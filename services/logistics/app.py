@@ -1,0 +1,24 @@
+"""Wires the logistics service."""
+
+from pathlib import Path
+
+from services.logistics import SERVICE_NAME
+from services.logistics.adapters.tables import inbox, outbox
+from services.logistics.settings import LogisticsSettings
+from services.logistics.subscribers import routes
+from shared.clock import Clock
+from shared.runtime import Service, ServiceDefinition, build_service
+
+DEFINITION = ServiceDefinition(
+    name=SERVICE_NAME,
+    inbox=inbox,
+    outbox=outbox,
+    migrations=Path(__file__).parent / "migrations",
+    routes=routes,
+)
+
+
+def create_service(
+    settings: LogisticsSettings | None = None, clock: Clock | None = None
+) -> Service:
+    return build_service(DEFINITION, settings or LogisticsSettings(), clock)

@@ -1,0 +1,1 @@
+"""Logistics domain: pure rules and state transitions, no I/O."""

@@ -1,0 +1,16 @@
+"""What logistics consumes: one route per topic."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from services.logistics import handlers
+from shared.clock import Clock
+from shared.contracts import GoodsProduced, OrderClosed, topics
+from shared.messaging.routes import Route
+
+
+def routes(_clock: Clock) -> Sequence[Route[Any]]:
+    return [
+        Route(topics.GOODS_PRODUCED, GoodsProduced, handlers.ship_goods),
+        Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_shipment),
+    ]
