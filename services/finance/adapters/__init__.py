@@ -1,0 +1,1 @@
+"""Finance adapters: its database and its wire contracts."""

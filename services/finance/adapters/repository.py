@@ -1,0 +1,147 @@
+"""Loads and stores accounts and payments in the service's own database."""
+
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.finance.adapters.tables import (
+    accounts,
+    payment_number_counters,
+    payments,
+    unmatched_payments,
+)
+from services.finance.domain.matching import UnmatchedPayment
+from services.finance.domain.model import (
+    Account,
+    AccountStatus,
+    Invoice,
+    Outcome,
+    Payment,
+    format_payment_number,
+)
+
+
+async def next_payment_number(connection: AsyncConnection, year: int) -> str:
+    """Allocate the next payment number inside the caller's transaction."""
+    last = await connection.scalar(
+        select(payment_number_counters.c.last_number)
+        .where(payment_number_counters.c.year == year)
+        .with_for_update()
+    )
+    if last is None:
+        number = 1
+        await connection.execute(insert(payment_number_counters).values(year=year, last_number=1))
+    else:
+        number = last + 1
+        await connection.execute(
+            update(payment_number_counters)
+            .where(payment_number_counters.c.year == year)
+            .values(last_number=number)
+        )
+    return format_payment_number(year, number)
+
+
+async def exists(connection: AsyncConnection, order_id: str) -> bool:
+    found = await connection.scalar(
+        select(accounts.c.order_id).where(accounts.c.order_id == order_id)
+    )
+    return found is not None
+
+
+async def load(connection: AsyncConnection, order_id: str) -> Account | None:
+    row = (
+        await connection.execute(
+            select(accounts).where(accounts.c.order_id == order_id).with_for_update()
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    invoice = None
+    if row.invoice_number is not None:
+        invoice = Invoice(
+            invoice_number=row.invoice_number,
+            amount=row.invoice_amount,
+            currency=row.currency,
+            issued_on=row.invoice_issued_on,
+            due_date=row.invoice_due_date,
+        )
+    return Account(
+        order_id=row.order_id,
+        customer_id=row.customer_id,
+        currency=row.currency,
+        total_amount=row.total_amount,
+        paid_total=row.paid_total,
+        invoice=invoice,
+        status=AccountStatus(row.status),
+        outcome=Outcome(row.outcome) if row.outcome else None,
+    )
+
+
+def _row(account: Account) -> dict[str, Any]:
+    invoice = account.invoice
+    return {
+        "order_id": account.order_id,
+        "customer_id": account.customer_id,
+        "currency": account.currency,
+        "total_amount": account.total_amount,
+        "paid_total": account.paid_total,
+        "invoice_number": invoice.invoice_number if invoice else None,
+        "invoice_amount": invoice.amount if invoice else None,
+        "invoice_issued_on": invoice.issued_on if invoice else None,
+        "invoice_due_date": invoice.due_date if invoice else None,
+        "status": account.status.value,
+        "outcome": account.outcome.value if account.outcome else None,
+    }
+
+
+async def add(connection: AsyncConnection, account: Account) -> None:
+    await connection.execute(insert(accounts).values(**_row(account)))
+
+
+async def save(connection: AsyncConnection, account: Account) -> None:
+    await connection.execute(
+        update(accounts).where(accounts.c.order_id == account.order_id).values(**_row(account))
+    )
+
+
+async def transaction_known(connection: AsyncConnection, bank_transaction_id: str) -> bool:
+    """Whether the bank transaction was already recorded, matched or not."""
+    for table in (payments, unmatched_payments):
+        found = await connection.scalar(
+            select(table.c.bank_transaction_id).where(
+                table.c.bank_transaction_id == bank_transaction_id
+            )
+        )
+        if found is not None:
+            return True
+    return False
+
+
+async def add_payment(connection: AsyncConnection, payment: Payment) -> None:
+    await connection.execute(
+        insert(payments).values(
+            payment_id=payment.payment_id,
+            order_id=payment.order_id,
+            bank_transaction_id=payment.bank_transaction_id,
+            kind=payment.kind.value,
+            amount=payment.amount,
+            currency=payment.currency,
+            booked_at=payment.booked_at,
+            payer=payment.payer,
+        )
+    )
+
+
+async def add_unmatched(connection: AsyncConnection, payment: UnmatchedPayment) -> None:
+    await connection.execute(
+        insert(unmatched_payments).values(
+            bank_transaction_id=payment.bank_transaction_id,
+            order_reference=payment.order_reference,
+            amount=payment.amount,
+            currency=payment.currency,
+            booked_at=payment.booked_at,
+            payer=payment.payer,
+            reason=payment.reason,
+        )
+    )

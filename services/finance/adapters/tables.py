@@ -1,0 +1,70 @@
+"""Finance's own database tables."""
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from shared.db.messaging_tables import add_messaging_tables
+from shared.db.types import MoneyType
+
+metadata = MetaData()
+inbox, outbox = add_messaging_tables(metadata)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("order_id", String(40), primary_key=True),
+    Column("customer_id", String(100), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("total_amount", MoneyType(), nullable=False),
+    Column("paid_total", MoneyType(), nullable=False),
+    Column("invoice_number", String(50), nullable=True),
+    Column("invoice_amount", MoneyType(), nullable=True),
+    Column("invoice_issued_on", Date, nullable=True),
+    Column("invoice_due_date", Date, nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("outcome", String(20), nullable=True),
+    UniqueConstraint("invoice_number", name="uq_accounts_invoice_number"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("payment_id", String(40), primary_key=True),
+    Column("order_id", String(40), nullable=False),
+    Column("bank_transaction_id", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("amount", MoneyType(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("booked_at", DateTime(timezone=True), nullable=False),
+    Column("payer", String(200), nullable=False),
+    UniqueConstraint("bank_transaction_id", name="uq_payments_bank_transaction"),
+    Index("ix_payments_order_id", "order_id"),
+)
+
+unmatched_payments = Table(
+    "unmatched_payments",
+    metadata,
+    Column("bank_transaction_id", String(200), primary_key=True),
+    Column("order_reference", String(200), nullable=False),
+    Column("amount", MoneyType(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("booked_at", DateTime(timezone=True), nullable=False),
+    Column("payer", String(200), nullable=False),
+    Column("reason", String(1000), nullable=False),
+)
+
+payment_number_counters = Table(
+    "payment_number_counters",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("last_number", Integer, nullable=False),
+)

@@ -1,0 +1,22 @@
+"""Wires the finance service."""
+
+from pathlib import Path
+
+from services.finance import SERVICE_NAME
+from services.finance.adapters.tables import inbox, outbox
+from services.finance.settings import FinanceSettings
+from services.finance.subscribers import routes
+from shared.clock import Clock
+from shared.runtime import Service, ServiceDefinition, build_service
+
+DEFINITION = ServiceDefinition(
+    name=SERVICE_NAME,
+    inbox=inbox,
+    outbox=outbox,
+    migrations=Path(__file__).parent / "migrations",
+    routes=routes,
+)
+
+
+def create_service(settings: FinanceSettings | None = None, clock: Clock | None = None) -> Service:
+    return build_service(DEFINITION, settings or FinanceSettings(), clock)

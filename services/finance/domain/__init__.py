@@ -1,0 +1,1 @@
+"""Finance domain: pure rules and state transitions, no I/O."""

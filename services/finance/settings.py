@@ -1,0 +1,11 @@
+"""Finance's settings, read from ORDERFLOW_FINANCE_* environment variables."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class FinanceSettings(ServiceSettings):
+    """Settings of the finance service."""
+
+    model_config = SettingsConfigDict(env_prefix="ORDERFLOW_FINANCE_", frozen=True, extra="ignore")

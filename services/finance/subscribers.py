@@ -1,0 +1,18 @@
+"""What finance consumes: one route per topic."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from services.finance import handlers
+from shared.clock import Clock
+from shared.contracts import GoodsShipped, OrderClosed, OrderPlaced, PaymentNotification, topics
+from shared.messaging.routes import Route
+
+
+def routes(_clock: Clock) -> Sequence[Route[Any]]:
+    return [
+        Route(topics.ORDER_PLACED, OrderPlaced, handlers.open_account),
+        Route(topics.GOODS_SHIPPED, GoodsShipped, handlers.invoice_order),
+        Route(topics.PAYMENT_NOTIFIED, PaymentNotification, handlers.receive_payment),
+        Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_account),
+    ]
