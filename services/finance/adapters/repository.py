@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.finance.adapters.tables import (
     accounts,
+    invoices,
     payment_number_counters,
     payments,
     unmatched_payments,
@@ -57,14 +58,17 @@ async def load(connection: AsyncConnection, order_id: str) -> Account | None:
     ).one_or_none()
     if row is None:
         return None
+    invoice_row = (
+        await connection.execute(select(invoices).where(invoices.c.order_id == order_id))
+    ).one_or_none()
     invoice = None
-    if row.invoice_number is not None:
+    if invoice_row is not None:
         invoice = Invoice(
-            invoice_number=row.invoice_number,
-            amount=row.invoice_amount,
-            currency=row.currency,
-            issued_on=row.invoice_issued_on,
-            due_date=row.invoice_due_date,
+            invoice_number=invoice_row.invoice_number,
+            amount=invoice_row.amount,
+            currency=invoice_row.currency,
+            issued_on=invoice_row.issued_on,
+            due_date=invoice_row.due_date,
         )
     return Account(
         order_id=row.order_id,
@@ -79,30 +83,48 @@ async def load(connection: AsyncConnection, order_id: str) -> Account | None:
 
 
 def _row(account: Account) -> dict[str, Any]:
-    invoice = account.invoice
     return {
         "order_id": account.order_id,
         "customer_id": account.customer_id,
         "currency": account.currency,
         "total_amount": account.total_amount,
         "paid_total": account.paid_total,
-        "invoice_number": invoice.invoice_number if invoice else None,
-        "invoice_amount": invoice.amount if invoice else None,
-        "invoice_issued_on": invoice.issued_on if invoice else None,
-        "invoice_due_date": invoice.due_date if invoice else None,
         "status": account.status.value,
         "outcome": account.outcome.value if account.outcome else None,
     }
 
 
+async def _add_invoice_if_new(connection: AsyncConnection, account: Account) -> None:
+    """An invoice, once issued, never changes: store it the first time it is seen."""
+    invoice = account.invoice
+    if invoice is None:
+        return
+    stored = await connection.scalar(
+        select(invoices.c.invoice_number).where(invoices.c.order_id == account.order_id)
+    )
+    if stored is None:
+        await connection.execute(
+            insert(invoices).values(
+                invoice_number=invoice.invoice_number,
+                order_id=account.order_id,
+                amount=invoice.amount,
+                currency=invoice.currency,
+                issued_on=invoice.issued_on,
+                due_date=invoice.due_date,
+            )
+        )
+
+
 async def add(connection: AsyncConnection, account: Account) -> None:
     await connection.execute(insert(accounts).values(**_row(account)))
+    await _add_invoice_if_new(connection, account)
 
 
 async def save(connection: AsyncConnection, account: Account) -> None:
     await connection.execute(
         update(accounts).where(accounts.c.order_id == account.order_id).values(**_row(account))
     )
+    await _add_invoice_if_new(connection, account)
 
 
 async def transaction_known(connection: AsyncConnection, bank_transaction_id: str) -> bool:

@@ -26,13 +26,20 @@ accounts = Table(
     Column("currency", String(3), nullable=False),
     Column("total_amount", MoneyType(), nullable=False),
     Column("paid_total", MoneyType(), nullable=False),
-    Column("invoice_number", String(50), nullable=True),
-    Column("invoice_amount", MoneyType(), nullable=True),
-    Column("invoice_issued_on", Date, nullable=True),
-    Column("invoice_due_date", Date, nullable=True),
     Column("status", String(20), nullable=False),
     Column("outcome", String(20), nullable=True),
-    UniqueConstraint("invoice_number", name="uq_accounts_invoice_number"),
+)
+
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("invoice_number", String(50), primary_key=True),
+    Column("order_id", String(40), nullable=False),
+    Column("amount", MoneyType(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    UniqueConstraint("order_id", name="uq_invoices_order"),
 )
 
 payments = Table(

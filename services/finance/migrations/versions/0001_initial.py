@@ -1,5 +1,5 @@
-"""Finance's first schema: accounts, payments, unmatched payments, payment numbers, inbox and
-outbox.
+"""Finance's first schema: accounts, invoices, payments, unmatched payments, payment numbers,
+inbox and outbox.
 
 Revision ID: 0001
 Revises:
@@ -26,13 +26,18 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(3), nullable=False),
         sa.Column("total_amount", MoneyType(), nullable=False),
         sa.Column("paid_total", MoneyType(), nullable=False),
-        sa.Column("invoice_number", sa.String(50), nullable=True),
-        sa.Column("invoice_amount", MoneyType(), nullable=True),
-        sa.Column("invoice_issued_on", sa.Date, nullable=True),
-        sa.Column("invoice_due_date", sa.Date, nullable=True),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("outcome", sa.String(20), nullable=True),
-        sa.UniqueConstraint("invoice_number", name="uq_accounts_invoice_number"),
+    )
+    op.create_table(
+        "invoices",
+        sa.Column("invoice_number", sa.String(50), primary_key=True),
+        sa.Column("order_id", sa.String(40), nullable=False),
+        sa.Column("amount", MoneyType(), nullable=False),
+        sa.Column("currency", sa.String(3), nullable=False),
+        sa.Column("issued_on", sa.Date, nullable=False),
+        sa.Column("due_date", sa.Date, nullable=False),
+        sa.UniqueConstraint("order_id", name="uq_invoices_order"),
     )
     op.create_table(
         "payments",
@@ -69,5 +74,6 @@ def downgrade() -> None:
     op.drop_table("unmatched_payments")
     op.drop_index("ix_payments_order_id", "payments")
     op.drop_table("payments")
+    op.drop_table("invoices")
     op.drop_table("accounts")
     drop_messaging_tables()
