@@ -73,6 +73,18 @@ class Watcher:
     def on(self, topic: str) -> list[Record]:
         return [record for record in self.records if record.topic == topic]
 
+    def events(self, topic: str) -> list[dict[str, Any]]:
+        """The records on a topic that are events; poison published by tests is passed over."""
+        found = []
+        for record in self.on(topic):
+            try:
+                event = record.json()
+            except ValueError:
+                continue
+            if isinstance(event, dict) and "event_id" in event and "order_id" in event:
+                found.append(event)
+        return found
+
     async def wait_for(
         self, condition: Callable[["Watcher"], bool], timeout: float, what: str = "condition"
     ) -> None:
@@ -100,11 +112,46 @@ async def end_offsets(bootstrap: str, topics: Iterable[str]) -> dict[TopicPartit
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
     await consumer.start()
     try:
-        partitions = [
-            TopicPartition(topic, partition)
-            for topic in topics
-            for partition in (consumer.partitions_for_topic(topic) or ())
-        ]
+        partitions = await _partitions(consumer, topics)
         return dict(await consumer.end_offsets(partitions)) if partitions else {}
     finally:
         await consumer.stop()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topics: Iterable[str]) -> list[TopicPartition]:
+    cluster = await consumer._client.fetch_all_metadata()
+    return [
+        TopicPartition(topic, partition)
+        for topic in topics
+        for partition in sorted(cluster.partitions_for_topic(topic) or ())
+    ]
+
+
+async def reset_group_to_beginning(bootstrap: str, group: str, topics: Iterable[str]) -> None:
+    """What `kafka-consumer-groups --reset-offsets --to-earliest` does; the group must be empty."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = await _partitions(consumer, topics)
+        consumer.assign(partitions)
+        beginnings = await consumer.beginning_offsets(partitions)
+        await consumer.commit(dict(beginnings))
+    finally:
+        await consumer.stop()
+
+
+async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> int:
+    """Records on the group's topics that the group has not committed yet."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+    finally:
+        await admin.close()
+    ends = await end_offsets(bootstrap, topics)
+    return sum(
+        end - (committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0)
+        for tp, end in ends.items()
+    )

@@ -40,3 +40,22 @@ async def fetch(url: str, query: str, *args: Any) -> list[dict[str, Any]]:
         return [dict(row) for row in await connection.fetch(query, *args)]
     finally:
         await connection.close()
+
+
+async def snapshot(url: str) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table, in a stable order: to compare a database before and after."""
+    connection = await asyncpg.connect(url)
+    try:
+        tables = [
+            row["table_name"]
+            for row in await connection.fetch(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'public' ORDER BY table_name"
+            )
+        ]
+        return {
+            table: [dict(row) for row in await connection.fetch(f'SELECT * FROM "{table}" ORDER BY 1')]
+            for table in tables
+        }
+    finally:
+        await connection.close()

@@ -1,0 +1,47 @@
+# Orderflow: the two set-up commands are `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+ORDERS ?= 2000
+
+.PHONY: install run test lint unit bench schemas stop clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+## Run the system: local Kafka broker and all five services on SQLite (Ctrl-C stops them).
+run: install
+	bash deploy/run-local.sh
+
+## Run every check and the whole test suite against real Kafka and PostgreSQL.
+test: install lint
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy shared services tests
+
+unit: install
+	$(VENV)/bin/pytest tests/unit
+
+## Push ORDERS orders through the pipeline and the raw Kafka baseline; prints a table and JSON.
+bench: install
+	$(PY) -m tests.bench --orders $(ORDERS)
+
+## Rewrite the committed JSON Schemas from the contract models.
+schemas: install
+	$(PY) -m shared.contracts.schemas
+
+## Stop the local broker and database started by run, test or bench.
+stop:
+	bash deploy/kafka.sh stop || true
+	bash deploy/postgres.sh stop || true
+
+clean: stop
+	rm -rf .local data bench-results

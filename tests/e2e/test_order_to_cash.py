@@ -1,0 +1,211 @@
+"""The whole order-to-cash flow through five service processes, real Kafka and PostgreSQL.
+
+Orders are placed (P1.2), reviewed and approved (P2.3, P2.5), produced (P4.9), shipped (P5.5),
+invoiced (P6.3), paid through the bank (P6.2) and closed (P7.6). The tests run in file order on
+one running system; the crash test comes last because it kills processes.
+"""
+
+import asyncio
+import importlib
+import json
+import os
+import random
+from collections import Counter, defaultdict
+
+import pytest
+
+from shared.clock import SystemClock
+from shared.contracts import topics
+from tests.e2e.conftest import RunningSystem
+from tests.support.bank import Bank
+from tests.support.bus import Watcher, group_lag, producer, reset_group_to_beginning
+from tests.support.databases import fetch, snapshot
+from tests.support.orders import encode, submission
+from tests.support.system import ORDER_VIEWS, SERVICES
+
+pytestmark = pytest.mark.e2e
+
+CLOSE_TIMEOUT = 240.0
+
+
+def consumed_topics(service: str) -> list[str]:
+    routes = importlib.import_module(f"services.{service}.subscribers").routes(SystemClock())
+    return [route.topic for route in routes]
+
+
+def closed_order_ids(watcher: Watcher, namespace: str, references: set[str], placed: dict[str, str]) -> set[str]:
+    wanted = {order_id for order_id, reference in placed.items() if reference in references}
+    return {
+        event["order_id"]
+        for event in watcher.events(namespace + topics.ORDER_CLOSED)
+        if event["order_id"] in wanted
+    }
+
+
+def placed_references(watcher: Watcher, namespace: str) -> dict[str, str]:
+    """order id -> customer reference, from order.placed."""
+    return {
+        event["order_id"]: event["payload"]["customer_reference"]
+        for event in watcher.events(namespace + topics.ORDER_PLACED)
+    }
+
+
+async def submit(bootstrap: str, namespace: str, references: list[str], pause: float = 0.0) -> None:
+    """Publish submissions the way another system would: a plain aiokafka producer."""
+    async with producer(bootstrap) as client:
+        for reference in references:
+            await client.send(
+                namespace + topics.ORDER_SUBMITTED, encode(submission(reference)), key=reference.encode()
+            )
+            if pause:
+                await asyncio.sleep(pause)
+        await client.flush()
+
+
+async def wait_until_closed(watcher: Watcher, namespace: str, references: set[str], timeout: float = CLOSE_TIMEOUT) -> dict[str, str]:
+    def all_closed(w: Watcher) -> bool:
+        return len(closed_order_ids(w, namespace, references, placed_references(w, namespace))) == len(references)
+
+    await watcher.wait_for(all_closed, timeout, f"{len(references)} orders closed")
+    placed = placed_references(watcher, namespace)
+    return {order_id: ref for order_id, ref in placed.items() if ref in references}
+
+
+async def test_two_hundred_orders_from_a_plain_producer_all_close_and_every_database_agrees(
+    running_system: RunningSystem,
+) -> None:
+    ns, bootstrap = running_system.namespace, running_system.bootstrap
+    references = [f"BULK-{index:04d}" for index in range(200)]
+    all_topics = [ns + topic for topic in topics.ALL_TOPICS]
+    async with Watcher(bootstrap, all_topics) as watcher, Bank(bootstrap, ns):
+        await submit(bootstrap, ns, references)
+        orders = await wait_until_closed(watcher, ns, set(references))
+        await asyncio.sleep(2.0)  # let any stray duplicate reach the watcher
+
+    assert sorted(orders.values()) == references
+    outcomes = {
+        event["order_id"]: event["payload"]["outcome"]
+        for event in watcher.events(ns + topics.ORDER_CLOSED)
+    }
+    assert {outcomes[order_id] for order_id in orders} == {"fulfilled"}
+
+    for service, table in ORDER_VIEWS.items():
+        rows = await fetch(
+            running_system.database_urls[service],
+            f"SELECT order_id, status, outcome FROM {table} WHERE order_id = ANY($1::text[])",
+            list(orders),
+        )
+        assert len(rows) == 200, service
+        assert {(row["status"], row["outcome"]) for row in rows} == {("closed", "fulfilled")}, service
+
+    for topic in topics.ALL_TOPICS:
+        if topic in (topics.ORDER_SUBMITTED, topics.PAYMENT_NOTIFIED, topics.DEAD_LETTER):
+            continue  # not our events: no event id
+        counts = Counter(event["event_id"] for event in watcher.events(ns + topic))
+        assert [event_id for event_id, count in counts.items() if count > 1] == [], topic
+    for record in watcher.records:
+        if record.topic.removeprefix(ns) in (topics.ORDER_PLACED, topics.GOODS_SHIPPED, topics.ORDER_CLOSED):
+            event = record.json()
+            assert record.key == event["order_id"].encode()
+            assert event["causation_id"] and event["producer"] and event["occurred_at"]
+
+
+async def test_poison_on_every_consumed_topic_is_dead_lettered_and_valid_orders_still_close(
+    running_system: RunningSystem,
+) -> None:
+    ns, bootstrap = running_system.namespace, running_system.bootstrap
+    consumers: dict[str, list[str]] = defaultdict(list)
+    for service in SERVICES:
+        for topic in consumed_topics(service):
+            consumers[topic].append(service)
+    poison: list[tuple[str, int, int]] = []  # (topic, partition, offset)
+    async with producer(bootstrap) as client:
+        for topic in consumers:
+            for value in (os.urandom(48), json.dumps({"unexpected": True, "n": random.random()}).encode()):
+                metadata = await client.send_and_wait(ns + topic, value, key=b"poison")
+                poison.append((ns + topic, metadata.partition, metadata.offset))
+    references = [f"AFTER-POISON-{index}" for index in range(10)]
+    async with Watcher(bootstrap, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED, ns + topics.DEAD_LETTER]) as watcher, Bank(bootstrap, ns):
+        await submit(bootstrap, ns, references)
+        await wait_until_closed(watcher, ns, set(references))
+        expected = {
+            (topic, partition, offset, service)
+            for topic, partition, offset in poison
+            for service in consumers[topic.removeprefix(ns)]
+        }
+
+        def dead_lettered(w: Watcher) -> set[tuple[str, int, int, str]]:
+            return {
+                (
+                    record.headers["dlq.source.topic"],
+                    int(record.headers["dlq.source.partition"]),
+                    int(record.headers["dlq.source.offset"]),
+                    record.headers["dlq.service"],
+                )
+                for record in w.on(ns + topics.DEAD_LETTER)
+                if record.headers.get("dlq.reason")
+            }
+
+        await watcher.wait_for(lambda w: expected <= dead_lettered(w), 60, "every poison dead-lettered")
+
+    assert len(expected) == 2 * sum(len(services) for services in consumers.values())
+
+
+async def test_replaying_every_consumer_group_from_the_beginning_changes_nothing(
+    running_system: RunningSystem,
+) -> None:
+    ns, bootstrap, system = running_system.namespace, running_system.bootstrap, running_system.system
+    system.stop()
+    before = {name: await snapshot(url) for name, url in running_system.database_urls.items()}
+    produced_topics = [ns + topic for topic in topics.ALL_TOPICS if topic != topics.DEAD_LETTER]
+    from tests.support.bus import end_offsets
+
+    ends_before = await end_offsets(bootstrap, produced_topics)
+    for service in SERVICES:
+        group_topics = [ns + topic for topic in consumed_topics(service)]
+        await reset_group_to_beginning(bootstrap, f"{ns}orderflow.{service}", group_topics)
+        assert await group_lag(bootstrap, f"{ns}orderflow.{service}", group_topics) > 0
+    await system.start()
+    for service in SERVICES:
+        group_topics = [ns + topic for topic in consumed_topics(service)]
+        for _ in range(300):
+            if await group_lag(bootstrap, f"{ns}orderflow.{service}", group_topics) == 0:
+                break
+            await asyncio.sleep(0.2)
+        else:
+            raise AssertionError(f"{service} did not catch up with the replay")
+    await asyncio.sleep(1.0)  # the relay's poll interval: anything staged would now be out
+
+    after = {name: await snapshot(url) for name, url in running_system.database_urls.items()}
+    for service in SERVICES:
+        assert after[service] == before[service], service
+    assert await end_offsets(bootstrap, produced_topics) == ends_before
+
+
+async def test_each_service_killed_mid_flow_loses_nothing_and_does_nothing_twice(
+    running_system: RunningSystem,
+) -> None:
+    ns, bootstrap, system = running_system.namespace, running_system.bootstrap, running_system.system
+    references = [f"CRASH-{index:04d}" for index in range(150)]
+    async with Watcher(bootstrap, [ns + topic for topic in topics.ALL_TOPICS]) as watcher, Bank(bootstrap, ns):
+        sending = asyncio.create_task(submit(bootstrap, ns, references, pause=0.05))
+        for service in SERVICES:
+            await asyncio.sleep(1.5)
+            system.services[service].kill()
+            await asyncio.sleep(0.5)
+            await system.restart(service)
+        await sending
+        orders = await wait_until_closed(watcher, ns, set(references))
+
+    assert sorted(orders.values()) == references
+    for topic in (topics.GOODS_SHIPPED, topics.INVOICE_ISSUED, topics.PAYMENT_RECEIVED, topics.ORDER_CLOSED):
+        distinct_events = defaultdict(set)
+        for event in watcher.events(ns + topic):
+            distinct_events[event["order_id"]].add(event["event_id"])
+        twice = [order_id for order_id in orders if len(distinct_events[order_id]) != 1]
+        assert twice == [], f"{topic}: orders with other than one event: {twice[:5]}"
+    finance, logistics = running_system.database_urls["finance"], running_system.database_urls["logistics"]
+    ids = list(orders)
+    for url, table in ((logistics, "shipments"), (finance, "invoices"), (finance, "payments")):
+        rows = await fetch(url, f"SELECT order_id, count(*) AS n FROM {table} WHERE order_id = ANY($1::text[]) GROUP BY order_id", ids)
+        assert {row["order_id"]: row["n"] for row in rows} == dict.fromkeys(ids, 1), table

@@ -1,0 +1,61 @@
+"""A stand-in for the bank: pays every invoice it sees, by publishing a payment notification.
+
+Built on plain aiokafka: nothing of the project is on this side of the bus.
+"""
+
+import asyncio
+import contextlib
+import json
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from tests.support.orders import payment_for
+
+
+class Bank:
+    def __init__(self, bootstrap: str, namespace: str) -> None:
+        self._namespace = namespace
+        self._consumer = AIOKafkaConsumer(
+            namespace + "invoice.issued",
+            bootstrap_servers=bootstrap,
+            group_id=None,
+            auto_offset_reset="earliest",
+            metadata_max_age_ms=1000,
+        )
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap, acks="all", enable_idempotence=True
+        )
+        self._paid: set[str] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def paid_invoices(self) -> int:
+        return len(self._paid)
+
+    async def __aenter__(self) -> "Bank":
+        await self._consumer.start()
+        await self._producer.start()
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._consumer.stop()
+        await self._producer.stop()
+
+    async def _run(self) -> None:
+        async for message in self._consumer:
+            invoice = json.loads(message.value or b"{}")
+            number = invoice["payload"]["invoice_number"]
+            if number in self._paid:
+                continue  # the same invoice event delivered twice is paid once
+            payment = payment_for(invoice)
+            await self._producer.send_and_wait(
+                self._namespace + "payment.notified",
+                json.dumps(payment).encode(),
+                key=payment["bank_transaction_id"].encode(),
+            )
+            self._paid.add(number)

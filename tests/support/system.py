@@ -1,0 +1,152 @@
+"""All five services as separate operating-system processes, as operators run them."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from tests.support.infra import REPO
+
+SERVICES = ("sales", "review", "production", "logistics", "finance")
+READY_LINE = "FastStream app started successfully"
+
+ORDER_VIEWS = {
+    "sales": "orders",
+    "review": "reviews",
+    "production": "production_orders",
+    "logistics": "shipments",
+    "finance": "accounts",
+}
+"""The table in which each service keeps its own view of an order (order_id, status, outcome)."""
+
+
+class ServiceProcess:
+    """One service run as `python -m services.<name>` with its settings in the environment."""
+
+    def __init__(self, name: str, env: Mapping[str, str], log_dir: Path) -> None:
+        self.name = name
+        self.env = dict(env)
+        self.log_path = log_dir / f"{name}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.peak_rss_kib = 0
+        self._log_offset = 0
+
+    def start(self) -> None:
+        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", f"services.{self.name}"],
+                cwd=REPO,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    async def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited at start:\n{self.log_tail()}")
+            with self.log_path.open("rb") as log:
+                log.seek(self._log_offset)
+                if READY_LINE.encode() in log.read():
+                    return
+            await asyncio.sleep(0.1)
+        raise TimeoutError(f"{self.name} not ready after {timeout}s:\n{self.log_tail()}")
+
+    def sample_memory(self) -> None:
+        """Remember the process's peak resident memory (VmHWM) so far."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                self.peak_rss_kib = max(self.peak_rss_kib, int(line.split()[1]))
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no offset commits, no flushes."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def stop(self, timeout: float = 20.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.sample_memory()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "<no log>"
+
+
+class System:
+    """The five services wired to one broker, one topic namespace and their own databases."""
+
+    def __init__(
+        self,
+        bootstrap: str,
+        namespace: str,
+        database_urls: Mapping[str, str | None],
+        work_dir: Path,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> None:
+        work_dir.mkdir(parents=True, exist_ok=True)
+        self.database_urls = dict(database_urls)
+        self.services: dict[str, ServiceProcess] = {}
+        for name in SERVICES:
+            prefix = f"ORDERFLOW_{name.upper()}_"
+            env = {
+                key: value
+                for key, value in os.environ.items()
+                if not key.startswith("ORDERFLOW_")
+            }
+            env |= {
+                prefix + "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+                prefix + "TOPIC_NAMESPACE": namespace,
+                prefix + "DATA_DIR": str(work_dir / "data"),
+                prefix + "KAFKA_SESSION_TIMEOUT_MS": "6000",
+                "PYTHONUNBUFFERED": "1",
+            }
+            if url := database_urls.get(name):
+                env[prefix + "DATABASE_URL"] = url
+            for key, value in (extra_env or {}).items():
+                env[prefix + key] = value
+            self.services[name] = ServiceProcess(name, env, work_dir)
+
+    async def start(self) -> None:
+        for service in self.services.values():
+            service.start()
+        await asyncio.gather(*(service.wait_ready() for service in self.services.values()))
+
+    async def restart(self, name: str) -> None:
+        service = self.services[name]
+        service.start()
+        await service.wait_ready()
+
+    def sample_memory(self) -> None:
+        for service in self.services.values():
+            service.sample_memory()
+
+    def stop(self) -> None:
+        for service in self.services.values():
+            service.stop()
+
+    def logs(self) -> str:
+        return "\n\n".join(
+            f"--- {name} ---\n{service.log_tail()}" for name, service in self.services.items()
+        )
