@@ -15,38 +15,46 @@ from services.finance.adapters.wire import (
 from services.finance.domain.matching import order_id_from_reference, unmatched, unmatched_reason
 from services.finance.domain.model import Account, Outcome
 from shared.contracts import Event, GoodsShipped, OrderClosed, OrderPlaced, PaymentNotification
-from shared.messaging.routes import Incoming, MessageRejected
+from shared.messaging.routes import Incoming
 
 
-async def open_account(connection: AsyncConnection, incoming: Incoming[OrderPlaced]) -> list[Event]:
-    """P2.7, P6.2: every placed order gets an account, once, so payments can be put against it
-    from the start."""
-    if await repository.exists(connection, incoming.body.order_id):
-        return []
-    await repository.add(connection, Account.open(open_account_command(incoming.body)))
-    return []
-
-
-async def _apply(
+async def _start_or_apply(
     connection: AsyncConnection, incoming: Incoming[Any], change: Callable[[Account], None]
 ) -> list[Event]:
-    account = await repository.load(connection, incoming.body.order_id)
+    """Apply a change to the order's account, starting one if this is the first message finance
+    hears about the order: topics are not ordered among each other, so the shipment or the
+    closing may come before the order itself."""
+    order_id = incoming.body.order_id
+    account = await repository.load(connection, order_id)
     if account is None:
-        raise MessageRejected(f"unknown order {incoming.body.order_id!r}")
-    change(account)
-    await repository.save(connection, account)
+        account = Account.start(order_id)
+        change(account)
+        await repository.add(connection, account)
+    else:
+        change(account)
+        await repository.save(connection, account)
     return [
         to_wire(event, account, incoming.causation_id, incoming.received_at)
         for event in account.events
     ]
 
 
+async def open_account(connection: AsyncConnection, incoming: Incoming[OrderPlaced]) -> list[Event]:
+    """P2.7, P6.2: every placed order gets an account, once, so payments can be put against it
+    from the start; an order already shipped is invoiced now (P6.3)."""
+    command = open_account_command(incoming.body)
+    return await _start_or_apply(connection, incoming, lambda account: account.open(command))
+
+
 async def invoice_order(
     connection: AsyncConnection, incoming: Incoming[GoodsShipped]
 ) -> list[Event]:
-    """P6.3: invoice the shipped order, once."""
+    """P6.3: invoice the shipped order, once; if the order has not reached finance yet, as soon
+    as it does."""
     today = incoming.received_at.date()
-    return await _apply(connection, incoming, lambda account: account.issue_invoice(today))
+    return await _start_or_apply(
+        connection, incoming, lambda account: account.record_shipment(today)
+    )
 
 
 async def receive_payment(
@@ -78,6 +86,7 @@ async def receive_payment(
 async def close_account(
     connection: AsyncConnection, incoming: Incoming[OrderClosed]
 ) -> list[Event]:
-    """P7.6: file the account with the order's final outcome."""
+    """P7.6: file the account with the order's final outcome, even if the order itself has
+    not reached finance yet."""
     outcome = Outcome(incoming.body.payload.outcome)
-    return await _apply(connection, incoming, lambda account: account.close(outcome))
+    return await _start_or_apply(connection, incoming, lambda account: account.close(outcome))

@@ -13,7 +13,7 @@ from services.production.adapters.wire import (
 )
 from services.production.domain.model import Outcome, ProductionOrder
 from shared.contracts import Event, OrderClosed, OrderPlaced, ReviewCompleted
-from shared.messaging.routes import Incoming, MessageRejected
+from shared.messaging.routes import Incoming
 
 
 async def _start_or_apply(
@@ -59,12 +59,10 @@ async def release_order(
 
 
 async def close_order(connection: AsyncConnection, incoming: Incoming[OrderClosed]) -> list[Event]:
-    """P7.6: file the production order with the order's final outcome."""
-    order = await repository.load(connection, incoming.body.order_id)
-    if order is None:
-        raise MessageRejected(f"unknown order {incoming.body.order_id!r}")
-    order.close(Outcome(incoming.body.payload.outcome))
-    await repository.save(connection, order)
-    return [
-        to_wire(event, order, incoming.causation_id, incoming.received_at) for event in order.events
-    ]
+    """P7.6: file the production order with the order's final outcome. A declined order can be
+    closed by sales before its lines or its verdict reach production (topics are not ordered
+    among each other); it is filed all the same and will never be made."""
+    outcome = Outcome(incoming.body.payload.outcome)
+    return await _start_or_apply(
+        connection, incoming.body.order_id, incoming, lambda order: order.close(outcome)
+    )

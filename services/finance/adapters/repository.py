@@ -43,13 +43,6 @@ async def next_payment_number(connection: AsyncConnection, year: int) -> str:
     return format_payment_number(year, number)
 
 
-async def exists(connection: AsyncConnection, order_id: str) -> bool:
-    found = await connection.scalar(
-        select(accounts.c.order_id).where(accounts.c.order_id == order_id)
-    )
-    return found is not None
-
-
 async def load(connection: AsyncConnection, order_id: str) -> Account | None:
     row = (
         await connection.execute(
@@ -76,6 +69,7 @@ async def load(connection: AsyncConnection, order_id: str) -> Account | None:
         currency=row.currency,
         total_amount=row.total_amount,
         paid_total=row.paid_total,
+        shipped_on=row.shipped_on,
         invoice=invoice,
         status=AccountStatus(row.status),
         outcome=Outcome(row.outcome) if row.outcome else None,
@@ -89,6 +83,7 @@ def _row(account: Account) -> dict[str, Any]:
         "currency": account.currency,
         "total_amount": account.total_amount,
         "paid_total": account.paid_total,
+        "shipped_on": account.shipped_on,
         "status": account.status.value,
         "outcome": account.outcome.value if account.outcome else None,
     }

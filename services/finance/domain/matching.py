@@ -27,7 +27,7 @@ def order_id_from_reference(reference: str) -> str:
 
 def unmatched_reason(account: Account | None, command: ReceivePayment) -> str | None:
     """Why the payment cannot be put against the account; None when it can."""
-    if account is None:
+    if account is None or not account.is_opened:
         return f"no order {command.order_reference}"
     if command.currency != account.currency:
         return (

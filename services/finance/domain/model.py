@@ -1,5 +1,11 @@
 """The account of one order: opened when the order is placed, invoiced when shipped, paid
-(at any time, P6.2), closed (P6)."""
+(at any time, P6.2), closed (P6).
+
+Finance hears about an order from several services on several topics, and Kafka keeps no order
+between topics: the shipment (or the order's closing) can arrive before the order itself. So
+any of them can start the account; it is invoiced once it knows both the order and the
+shipment, whichever came first.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -8,6 +14,8 @@ from enum import StrEnum
 
 
 class AccountStatus(StrEnum):
+    AWAITING_ORDER = "awaiting_order"
+    """Something about the order arrived before the order itself."""
     OPEN = "open"
     CLOSED = "closed"
 
@@ -95,6 +103,10 @@ class CurrencyMismatch(Exception):
     """Money in another currency cannot be put against the order as it is."""
 
 
+class AccountNotOpened(Exception):
+    """Money cannot be put against an order finance does not know yet."""
+
+
 def invoice_number(order_id: str) -> str:
     """One invoice per order, numbered after it: INV-<order id>."""
     return f"INV-{order_id}"
@@ -108,48 +120,76 @@ def format_payment_number(year: int, sequence: int) -> str:
 @dataclass
 class Account:
     order_id: str
-    customer_id: str
-    currency: str
-    total_amount: Decimal
+    customer_id: str | None = None
+    currency: str | None = None
+    total_amount: Decimal | None = None
     paid_total: Decimal = ZERO
+    shipped_on: date | None = None
     invoice: Invoice | None = None
-    status: AccountStatus = AccountStatus.OPEN
+    status: AccountStatus = AccountStatus.AWAITING_ORDER
     outcome: Outcome | None = None
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
-    def open(cls, command: OpenAccount) -> "Account":
-        return cls(
-            order_id=command.order_id,
-            customer_id=command.customer_id,
-            currency=command.currency,
-            total_amount=command.total_amount,
-        )
+    def start(cls, order_id: str) -> "Account":
+        """An account known only by its order number, until the order itself arrives."""
+        return cls(order_id=order_id)
+
+    @property
+    def is_opened(self) -> bool:
+        """Whether the order (customer, currency, total) is known."""
+        return self.total_amount is not None
 
     @property
     def balance_due(self) -> Decimal:
         """What is still owed; an overpayment leaves nothing due, never a negative balance."""
-        return max(self.total_amount - self.paid_total, ZERO)
+        return max((self.total_amount or ZERO) - self.paid_total, ZERO)
 
     @property
     def settled(self) -> bool:
-        return self.paid_total >= self.total_amount
+        return self.total_amount is not None and self.paid_total >= self.total_amount
 
-    def issue_invoice(self, today: date) -> None:
+    def open(self, command: OpenAccount) -> None:
+        """Take the order's customer, currency and total (P2.7); the first copy counts. An
+        order shipped before its account opened is invoiced now."""
+        if self.is_opened:
+            return
+        self.customer_id = command.customer_id
+        self.currency = command.currency
+        self.total_amount = command.total_amount
+        if self.status is AccountStatus.AWAITING_ORDER:
+            self.status = AccountStatus.OPEN
+        self._invoice_if_due()
+
+    def record_shipment(self, today: date) -> None:
+        """The goods left: the order is invoiced (P6.3); a repeated shipment report counts once."""
+        if self.shipped_on is not None:
+            return
+        self.shipped_on = today
+        self._invoice_if_due()
+
+    def _invoice_if_due(self) -> None:
         """Invoice the order total, due after the payment term (P6.3); one invoice per order."""
-        if self.invoice is not None:
+        if (
+            self.invoice is not None
+            or self.shipped_on is None
+            or self.total_amount is None
+            or self.currency is None
+        ):
             return
         self.invoice = Invoice(
             invoice_number=invoice_number(self.order_id),
             amount=self.total_amount,
             currency=self.currency,
-            issued_on=today,
-            due_date=today + timedelta(days=PAYMENT_TERM_DAYS),
+            issued_on=self.shipped_on,
+            due_date=self.shipped_on + timedelta(days=PAYMENT_TERM_DAYS),
         )
         self.events.append(InvoiceWasIssued(self.order_id, self.invoice))
 
     def receive_payment(self, payment_id: str, command: ReceivePayment) -> Payment:
         """Put a payment against the order, invoiced or not, open or closed (P6.2)."""
+        if not self.is_opened:
+            raise AccountNotOpened(f"order {self.order_id} is not known yet")
         if command.currency != self.currency:
             raise CurrencyMismatch(
                 f"payment in {command.currency} for order {self.order_id} in {self.currency}"

@@ -1,10 +1,10 @@
 """The production order of one customer order: planned from the order's lines, released by
 review, produced and inspected, closed (P4).
 
-Production hears about an order twice, from different services: the lines come with
-`order.placed` (sales), the release with `review.completed` (review). The two may arrive in
-either order, so the production order can be started by either, and it produces exactly once,
-as soon as it has both the lines and an approved release.
+Production hears about an order from different services: the lines come with `order.placed`
+(sales), the release with `review.completed` (review), the end with `order.closed` (sales).
+Kafka keeps no order between topics, so the production order can be started by any of them,
+and it produces exactly once, as soon as it has both the lines and an approved release.
 """
 
 from dataclasses import dataclass, field

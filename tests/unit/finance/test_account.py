@@ -1,5 +1,6 @@
 """Finance rules: one invoice per order, payments at any time, exact money, unmatched money
-kept for a person (P6.1, P6.2, P6.3, P7.6)."""
+kept for a person, and any arrival order of the order, its shipment and its closing (P2.7,
+P6.1, P6.2, P6.3, P7.6)."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -25,8 +26,14 @@ ORDER = "SO-2026-000001"
 TODAY = date(2026, 11, 22)
 
 
+def order(total: str = "1460.00") -> OpenAccount:
+    return OpenAccount(ORDER, "CUST-0001", "EUR", Decimal(total))
+
+
 def opened(total: str = "1460.00") -> Account:
-    return Account.open(OpenAccount(ORDER, "CUST-0001", "EUR", Decimal(total)))
+    account = Account.start(ORDER)
+    account.open(order(total))
+    return account
 
 
 def payment(amount: str, currency: str = "EUR", transaction: str = "BANK-1") -> ReceivePayment:
@@ -57,18 +64,18 @@ def test_an_opened_account_owes_the_order_total_and_has_no_invoice_yet_p2_7() ->
 def test_a_shipped_order_is_invoiced_for_its_total_due_in_30_days_p6_3() -> None:
     account = opened()
 
-    account.issue_invoice(TODAY)
+    account.record_shipment(TODAY)
 
     invoice = Invoice("INV-SO-2026-000001", Decimal("1460.00"), "EUR", TODAY, date(2026, 12, 22))
     assert account.invoice == invoice
     assert account.events == [InvoiceWasIssued(ORDER, invoice)]
 
 
-def test_an_order_is_never_invoiced_twice_p6_3() -> None:
+def test_a_repeated_shipment_report_never_invoices_the_order_twice_p6_3() -> None:
     account = opened()
-    account.issue_invoice(TODAY)
+    account.record_shipment(TODAY)
 
-    account.issue_invoice(date(2026, 11, 30))
+    account.record_shipment(date(2026, 11, 30))
 
     assert account.invoice is not None and account.invoice.issued_on == TODAY
     assert len(account.events) == 1
@@ -121,7 +128,7 @@ def test_a_payment_before_the_invoice_is_recorded_all_the_same_p6_2() -> None:
     account = opened()
 
     account.receive_payment("PAY-2026-000001", payment("1460.00"))
-    account.issue_invoice(TODAY)
+    account.record_shipment(TODAY)
 
     assert account.settled
     assert [type(event) for event in account.events] == [PaymentWasReceived, InvoiceWasIssued]
@@ -138,6 +145,13 @@ def test_money_in_another_currency_is_not_put_against_the_order() -> None:
 
 def test_a_payment_naming_no_known_order_is_unmatched_p6_2() -> None:
     assert unmatched_reason(None, payment("10.00")) == f"no order {ORDER}"
+
+
+def test_a_payment_for_an_order_finance_has_only_heard_of_is_unmatched() -> None:
+    account = Account.start(ORDER)
+    account.record_shipment(TODAY)
+
+    assert unmatched_reason(account, payment("10.00")) == f"no order {ORDER}"
 
 
 def test_a_payment_in_the_wrong_currency_is_unmatched() -> None:
@@ -176,4 +190,49 @@ def test_closing_files_the_account_with_the_orders_outcome_p7_6() -> None:
 
     assert account.status is AccountStatus.CLOSED
     assert account.outcome is Outcome.FULFILLED
+    assert account.events == []
+
+
+def test_an_account_started_by_a_shipment_waits_for_its_order_and_invoices_nothing_yet() -> None:
+    account = Account.start(ORDER)
+
+    account.record_shipment(TODAY)
+
+    assert account.status is AccountStatus.AWAITING_ORDER
+    assert account.invoice is None
+    assert account.events == []
+
+
+def test_an_order_shipped_before_it_reached_finance_is_invoiced_when_it_arrives_p6_3() -> None:
+    account = Account.start(ORDER)
+    account.record_shipment(TODAY)
+
+    account.open(order())
+
+    assert account.status is AccountStatus.OPEN
+    assert account.invoice is not None
+    assert account.invoice.amount == Decimal("1460.00")
+    assert account.invoice.due_date == date(2026, 12, 22)
+    assert [type(event) for event in account.events] == [InvoiceWasIssued]
+
+
+def test_a_repeated_order_changes_neither_the_total_nor_the_invoice() -> None:
+    account = opened()
+    account.record_shipment(TODAY)
+
+    account.open(order(total="9999.00"))
+
+    assert account.total_amount == Decimal("1460.00")
+    assert len(account.events) == 1
+
+
+def test_an_order_closed_before_it_reached_finance_stays_closed_when_it_arrives_p7_6() -> None:
+    account = Account.start(ORDER)
+    account.close(Outcome.DECLINED)
+
+    account.open(order())
+
+    assert account.status is AccountStatus.CLOSED
+    assert account.outcome is Outcome.DECLINED
+    assert account.total_amount == Decimal("1460.00")
     assert account.events == []

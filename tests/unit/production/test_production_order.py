@@ -149,3 +149,15 @@ def test_a_closed_production_order_is_not_produced_when_late_lines_arrive() -> N
 
     assert order.status is ProductionStatus.CLOSED
     assert order.events == []
+
+
+def test_an_order_closed_before_production_heard_of_it_is_filed_and_never_made() -> None:
+    order = ProductionOrder.start(ORDER)
+    order.close(Outcome.DECLINED)
+
+    order.record_release(DECLINE, TODAY)
+    order.plan(PLAN, TODAY)
+
+    assert order.status is ProductionStatus.CLOSED
+    assert order.outcome is Outcome.DECLINED
+    assert order.events == []

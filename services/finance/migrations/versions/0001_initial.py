@@ -22,10 +22,11 @@ def upgrade() -> None:
     op.create_table(
         "accounts",
         sa.Column("order_id", sa.String(40), primary_key=True),
-        sa.Column("customer_id", sa.String(100), nullable=False),
-        sa.Column("currency", sa.String(3), nullable=False),
-        sa.Column("total_amount", MoneyType(), nullable=False),
+        sa.Column("customer_id", sa.String(100), nullable=True),
+        sa.Column("currency", sa.String(3), nullable=True),
+        sa.Column("total_amount", MoneyType(), nullable=True),
         sa.Column("paid_total", MoneyType(), nullable=False),
+        sa.Column("shipped_on", sa.Date, nullable=True),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("outcome", sa.String(20), nullable=True),
     )
