@@ -59,7 +59,9 @@ def build_service(
     clock = clock or SystemClock()
     database_url = settings.database_url_for(definition.name)
     engine = create_engine(database_url)
-    broker = create_broker(settings.kafka_bootstrap_servers, client_id=f"orderflow-{definition.name}")
+    broker = create_broker(
+        settings.kafka_bootstrap_servers, client_id=f"orderflow-{definition.name}"
+    )
     namespace = settings.topic_namespace
     publisher = KafkaPublisher(broker, definition.name, clock, namespace)
     relay = OutboxRelay(

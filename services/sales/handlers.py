@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from uuid import uuid5
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -19,11 +20,12 @@ from services.sales.adapters.wire import (
 from services.sales.domain.intake import intake_defects
 from services.sales.domain.model import Order
 from shared.contracts import Event, GoodsShipped, OrderSubmission, PaymentReceived, ReviewCompleted
-from shared.messaging.routes import Incoming, MessageRejected, Source, SOURCE_NAMESPACE
-from uuid import uuid5
+from shared.messaging.routes import SOURCE_NAMESPACE, Incoming, MessageRejected, Source
 
 
-async def place_order(connection: AsyncConnection, incoming: Incoming[OrderSubmission]) -> list[Event]:
+async def place_order(
+    connection: AsyncConnection, incoming: Incoming[OrderSubmission]
+) -> list[Event]:
     """P1.2, P1.3, P1.6: register a valid submission once; reject one with defects."""
     submission = incoming.body
     if await repository.find_by_submission(
@@ -45,7 +47,9 @@ async def place_order(connection: AsyncConnection, incoming: Incoming[OrderSubmi
     order_id = await repository.next_order_number(connection, incoming.received_at.year)
     order = Order.place(order_id, command)
     await repository.add(connection, order)
-    return [to_wire(event, order, incoming.causation_id, incoming.received_at) for event in order.events]
+    return [
+        to_wire(event, order, incoming.causation_id, incoming.received_at) for event in order.events
+    ]
 
 
 def reject_invalid_submission(
@@ -82,10 +86,14 @@ async def _apply(
         raise MessageRejected(f"unknown order {incoming.body.order_id!r}")
     change(order)
     await repository.save(connection, order)
-    return [to_wire(event, order, incoming.causation_id, incoming.received_at) for event in order.events]
+    return [
+        to_wire(event, order, incoming.causation_id, incoming.received_at) for event in order.events
+    ]
 
 
-async def record_review(connection: AsyncConnection, incoming: Incoming[ReviewCompleted]) -> list[Event]:
+async def record_review(
+    connection: AsyncConnection, incoming: Incoming[ReviewCompleted]
+) -> list[Event]:
     review = incoming.body.payload
     return await _apply(
         connection,
@@ -96,10 +104,14 @@ async def record_review(connection: AsyncConnection, incoming: Incoming[ReviewCo
     )
 
 
-async def record_shipment(connection: AsyncConnection, incoming: Incoming[GoodsShipped]) -> list[Event]:
+async def record_shipment(
+    connection: AsyncConnection, incoming: Incoming[GoodsShipped]
+) -> list[Event]:
     return await _apply(connection, incoming, lambda order: order.record_shipment())
 
 
-async def record_payment(connection: AsyncConnection, incoming: Incoming[PaymentReceived]) -> list[Event]:
+async def record_payment(
+    connection: AsyncConnection, incoming: Incoming[PaymentReceived]
+) -> list[Event]:
     settled = incoming.body.payload.settled
     return await _apply(connection, incoming, lambda order: order.record_payment(settled))

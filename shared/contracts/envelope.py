@@ -30,4 +30,3 @@ class Event(Contract):
     def kafka_key(self) -> str:
         """The Kafka message key: the order id, so one order's events stay in order."""
         return self.order_id
-

@@ -6,7 +6,15 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from shared.contracts import topics
-from shared.contracts.common import Address, Contact, Contract, CurrencyCode, Money, OrderLine, Problem
+from shared.contracts.common import (
+    Address,
+    Contact,
+    Contract,
+    CurrencyCode,
+    Money,
+    OrderLine,
+    Problem,
+)
 from shared.contracts.envelope import Event
 
 

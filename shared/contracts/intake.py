@@ -1,4 +1,4 @@
-"""Messages other systems publish onto the bus. They are not events of ours: they carry no envelope."""
+"""Messages other systems publish onto the bus: not events of ours, so they carry no envelope."""
 
 from datetime import date, datetime
 from typing import Literal

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from shared.contracts import topics
 from shared.contracts.events import EVENT_TYPES
 from shared.contracts.intake import OrderSubmission, PaymentNotification
-from shared.contracts import topics
 
 SCHEMA_DIR = Path(__file__).parent / "json_schemas"
 
@@ -20,7 +20,9 @@ MESSAGES: dict[str, type[BaseModel]] = {
 
 def render(model: type[BaseModel]) -> str:
     """The schema of one message as stable, pretty JSON."""
-    return json.dumps(model.model_json_schema(mode="serialization"), indent=2, sort_keys=True) + "\n"
+    return (
+        json.dumps(model.model_json_schema(mode="serialization"), indent=2, sort_keys=True) + "\n"
+    )
 
 
 def schema_path(topic: str) -> Path:

@@ -1,6 +1,7 @@
 """Transactional outbox: events are written with the state change, a relay publishes them."""
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -97,10 +98,8 @@ class OutboxRelay:
                 continue
             if published == 0:
                 self._wakeup.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), self._idle_seconds)
-                except TimeoutError:
-                    pass
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished events; returns how many were published."""
@@ -108,7 +107,13 @@ class OutboxRelay:
         async with self._engine.connect() as connection:
             rows = (
                 await connection.execute(
-                    select(outbox.c.id, outbox.c.topic, outbox.c.message_key, outbox.c.payload, outbox.c.headers)
+                    select(
+                        outbox.c.id,
+                        outbox.c.topic,
+                        outbox.c.message_key,
+                        outbox.c.payload,
+                        outbox.c.headers,
+                    )
                     .where(outbox.c.published_at.is_(None))
                     .order_by(outbox.c.id)
                     .limit(self._batch_size)
@@ -134,4 +139,3 @@ class OutboxRelay:
                 .values(published_at=self._clock.now())
             )
         return len(rows)
-

@@ -111,14 +111,19 @@ class Pipeline:
                 return
             except Exception as error:
                 if is_transient(error):
-                    log.warning("transient failure on %s, retrying: %r", incoming.source.position, error)
+                    log.warning(
+                        "transient failure on %s, retrying: %r", incoming.source.position, error
+                    )
                 else:
                     failures += 1
-                    log.exception("handler failed on %s (attempt %d)", incoming.source.position, failures)
+                    log.exception(
+                        "handler failed on %s (attempt %d)", incoming.source.position, failures
+                    )
                     if failures >= HANDLER_ATTEMPTS:
-                        reason = "handler failed: " + "".join(
-                            traceback.format_exception_only(error)
-                        ).strip()
+                        reason = (
+                            "handler failed: "
+                            + "".join(traceback.format_exception_only(error)).strip()
+                        )
                         await self._retrying(self._dead_letter, incoming.source, value, reason)
                         return
                 await asyncio.sleep(backoff)
@@ -166,6 +171,8 @@ class Pipeline:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("could not complete %s, retrying", getattr(action, "__name__", action))
+                log.exception(
+                    "could not complete %s, retrying", getattr(action, "__name__", action)
+                )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)

@@ -9,7 +9,9 @@ through as many plain aiokafka hops.
 
 import argparse
 import asyncio
+import itertools
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -66,7 +68,10 @@ async def arrivals(
 ) -> dict[str, float]:
     """Wall-clock arrival of `count` distinct keys on a topic."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
         metadata_max_age_ms=1000,
     )
     await consumer.start()
@@ -93,11 +98,22 @@ async def baseline(bootstrap: str, count: int, timeout: float) -> Figures:
     chain = [f"{run}.{index}" for index in range(PIPELINE_HOPS + 1)]
     hops = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.bench.hop", "--bootstrap", bootstrap,
-             "--source", source, "--target", target, "--group", f"{run}.hop{index}"],
+            [
+                sys.executable,
+                "-m",
+                "tests.bench.hop",
+                "--bootstrap",
+                bootstrap,
+                "--source",
+                source,
+                "--target",
+                target,
+                "--group",
+                f"{run}.hop{index}",
+            ],
             stdout=subprocess.PIPE,
         )
-        for index, (source, target) in enumerate(zip(chain, chain[1:]))
+        for index, (source, target) in enumerate(itertools.pairwise(chain))
     ]
     try:
         for hop in hops:
@@ -120,7 +136,9 @@ async def baseline(bootstrap: str, count: int, timeout: float) -> Figures:
             hop.wait()
 
 
-async def pipeline(bootstrap: str, postgres: str, count: int, timeout: float, work: Path) -> tuple[Figures, dict[str, int]]:
+async def pipeline(
+    bootstrap: str, postgres: str, count: int, timeout: float, work: Path
+) -> tuple[Figures, dict[str, int]]:
     namespace = f"bench{uuid4().hex[:8]}."
     urls = {name: await create_database(postgres, prefix=f"bench_{name}") for name in SERVICES}
     system = System(bootstrap, namespace, urls, work, extra_env={"LOG_LEVEL": "WARNING"})
@@ -133,8 +151,11 @@ async def pipeline(bootstrap: str, postgres: str, count: int, timeout: float, wo
 
         async def learn_order_numbers() -> None:
             consumer = AIOKafkaConsumer(
-                namespace + topics.ORDER_PLACED, bootstrap_servers=bootstrap, group_id=None,
-                auto_offset_reset="earliest", metadata_max_age_ms=1000,
+                namespace + topics.ORDER_PLACED,
+                bootstrap_servers=bootstrap,
+                group_id=None,
+                auto_offset_reset="earliest",
+                metadata_max_age_ms=1000,
             )
             await consumer.start()
             try:
@@ -147,7 +168,9 @@ async def pipeline(bootstrap: str, postgres: str, count: int, timeout: float, wo
         learning = asyncio.create_task(learn_order_numbers())
         async with Bank(bootstrap, namespace):
             watching = asyncio.create_task(
-                arrivals(bootstrap, namespace + topics.ORDER_CLOSED, count, closed_reference, timeout)
+                arrivals(
+                    bootstrap, namespace + topics.ORDER_CLOSED, count, closed_reference, timeout
+                )
             )
             sent: dict[str, float] = {}
             async with producer(bootstrap) as client:
@@ -172,9 +195,10 @@ async def pipeline(bootstrap: str, postgres: str, count: int, timeout: float, wo
 
 
 def machine() -> str:
-    cores = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
-    memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
-    return f"{platform.machine()}, {cores} cores, {int(memory) // 1024 // 1024} GiB, Python {platform.python_version()}"
+    cores = os.cpu_count()
+    memory_gib = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    python = platform.python_version()
+    return f"{platform.machine()}, {cores} cores, {memory_gib} GiB, Python {python}"
 
 
 async def main() -> None:
@@ -187,7 +211,9 @@ async def main() -> None:
 
     with infra.kafka_bootstrap() as bootstrap, infra.postgres_server_url() as postgres:
         raw = await baseline(bootstrap, args.orders, args.timeout)
-        piped, memory = await pipeline(bootstrap, postgres, args.orders, args.timeout, args.output / "logs")
+        piped, memory = await pipeline(
+            bootstrap, postgres, args.orders, args.timeout, args.output / "logs"
+        )
 
     result = {
         "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -201,11 +227,20 @@ async def main() -> None:
     }
     rows = [("", "per second", "seconds", "p50 ms", "p95 ms", "p99 ms")]
     for name, figure in (("pipeline (orders)", piped), (f"raw Kafka, {PIPELINE_HOPS} hops", raw)):
-        rows.append((name, str(figure.per_second), str(figure.seconds), str(figure.p50_ms), str(figure.p95_ms), str(figure.p99_ms)))
+        rows.append(
+            (
+                name,
+                str(figure.per_second),
+                str(figure.seconds),
+                str(figure.p50_ms),
+                str(figure.p95_ms),
+                str(figure.p99_ms),
+            )
+        )
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     print(f"\n{args.orders} orders on {result['machine']}")
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
     print(f"pipeline throughput = {result['pipeline_share_of_baseline']:.1%} of the raw baseline")
     print("peak memory (MiB): " + ", ".join(f"{name} {mib}" for name, mib in memory.items()))
     path = args.output / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"

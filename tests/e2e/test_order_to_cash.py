@@ -33,7 +33,9 @@ def consumed_topics(service: str) -> list[str]:
     return [route.topic for route in routes]
 
 
-def closed_order_ids(watcher: Watcher, namespace: str, references: set[str], placed: dict[str, str]) -> set[str]:
+def closed_order_ids(
+    watcher: Watcher, namespace: str, references: set[str], placed: dict[str, str]
+) -> set[str]:
     wanted = {order_id for order_id, reference in placed.items() if reference in references}
     return {
         event["order_id"]
@@ -55,16 +57,22 @@ async def submit(bootstrap: str, namespace: str, references: list[str], pause: f
     async with producer(bootstrap) as client:
         for reference in references:
             await client.send(
-                namespace + topics.ORDER_SUBMITTED, encode(submission(reference)), key=reference.encode()
+                namespace + topics.ORDER_SUBMITTED,
+                encode(submission(reference)),
+                key=reference.encode(),
             )
             if pause:
                 await asyncio.sleep(pause)
         await client.flush()
 
 
-async def wait_until_closed(watcher: Watcher, namespace: str, references: set[str], timeout: float = CLOSE_TIMEOUT) -> dict[str, str]:
+async def wait_until_closed(
+    watcher: Watcher, namespace: str, references: set[str], timeout: float = CLOSE_TIMEOUT
+) -> dict[str, str]:
     def all_closed(w: Watcher) -> bool:
-        return len(closed_order_ids(w, namespace, references, placed_references(w, namespace))) == len(references)
+        return len(
+            closed_order_ids(w, namespace, references, placed_references(w, namespace))
+        ) == len(references)
 
     await watcher.wait_for(all_closed, timeout, f"{len(references)} orders closed")
     placed = placed_references(watcher, namespace)
@@ -96,7 +104,9 @@ async def test_two_hundred_orders_from_a_plain_producer_all_close_and_every_data
             list(orders),
         )
         assert len(rows) == 200, service
-        assert {(row["status"], row["outcome"]) for row in rows} == {("closed", "fulfilled")}, service
+        assert {(row["status"], row["outcome"]) for row in rows} == {("closed", "fulfilled")}, (
+            service
+        )
 
     for topic in topics.ALL_TOPICS:
         if topic in (topics.ORDER_SUBMITTED, topics.PAYMENT_NOTIFIED, topics.DEAD_LETTER):
@@ -104,7 +114,11 @@ async def test_two_hundred_orders_from_a_plain_producer_all_close_and_every_data
         counts = Counter(event["event_id"] for event in watcher.events(ns + topic))
         assert [event_id for event_id, count in counts.items() if count > 1] == [], topic
     for record in watcher.records:
-        if record.topic.removeprefix(ns) in (topics.ORDER_PLACED, topics.GOODS_SHIPPED, topics.ORDER_CLOSED):
+        if record.topic.removeprefix(ns) in (
+            topics.ORDER_PLACED,
+            topics.GOODS_SHIPPED,
+            topics.ORDER_CLOSED,
+        ):
             event = record.json()
             assert record.key == event["order_id"].encode()
             assert event["causation_id"] and event["producer"] and event["occurred_at"]
@@ -121,11 +135,19 @@ async def test_poison_on_every_consumed_topic_is_dead_lettered_and_valid_orders_
     poison: list[tuple[str, int, int]] = []  # (topic, partition, offset)
     async with producer(bootstrap) as client:
         for topic in consumers:
-            for value in (os.urandom(48), json.dumps({"unexpected": True, "n": random.random()}).encode()):
+            for value in (
+                os.urandom(48),
+                json.dumps({"unexpected": True, "n": random.random()}).encode(),
+            ):
                 metadata = await client.send_and_wait(ns + topic, value, key=b"poison")
                 poison.append((ns + topic, metadata.partition, metadata.offset))
     references = [f"AFTER-POISON-{index}" for index in range(10)]
-    async with Watcher(bootstrap, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED, ns + topics.DEAD_LETTER]) as watcher, Bank(bootstrap, ns):
+    async with (
+        Watcher(
+            bootstrap, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED, ns + topics.DEAD_LETTER]
+        ) as watcher,
+        Bank(bootstrap, ns),
+    ):
         await submit(bootstrap, ns, references)
         await wait_until_closed(watcher, ns, set(references))
         expected = {
@@ -146,7 +168,9 @@ async def test_poison_on_every_consumed_topic_is_dead_lettered_and_valid_orders_
                 if record.headers.get("dlq.reason")
             }
 
-        await watcher.wait_for(lambda w: expected <= dead_lettered(w), 60, "every poison dead-lettered")
+        await watcher.wait_for(
+            lambda w: expected <= dead_lettered(w), 60, "every poison dead-lettered"
+        )
 
     assert len(expected) == 2 * sum(len(services) for services in consumers.values())
 
@@ -154,7 +178,11 @@ async def test_poison_on_every_consumed_topic_is_dead_lettered_and_valid_orders_
 async def test_replaying_every_consumer_group_from_the_beginning_changes_nothing(
     running_system: RunningSystem,
 ) -> None:
-    ns, bootstrap, system = running_system.namespace, running_system.bootstrap, running_system.system
+    ns, bootstrap, system = (
+        running_system.namespace,
+        running_system.bootstrap,
+        running_system.system,
+    )
     system.stop()
     before = {name: await snapshot(url) for name, url in running_system.database_urls.items()}
     produced_topics = [ns + topic for topic in topics.ALL_TOPICS if topic != topics.DEAD_LETTER]
@@ -185,9 +213,16 @@ async def test_replaying_every_consumer_group_from_the_beginning_changes_nothing
 async def test_each_service_killed_mid_flow_loses_nothing_and_does_nothing_twice(
     running_system: RunningSystem,
 ) -> None:
-    ns, bootstrap, system = running_system.namespace, running_system.bootstrap, running_system.system
+    ns, bootstrap, system = (
+        running_system.namespace,
+        running_system.bootstrap,
+        running_system.system,
+    )
     references = [f"CRASH-{index:04d}" for index in range(150)]
-    async with Watcher(bootstrap, [ns + topic for topic in topics.ALL_TOPICS]) as watcher, Bank(bootstrap, ns):
+    async with (
+        Watcher(bootstrap, [ns + topic for topic in topics.ALL_TOPICS]) as watcher,
+        Bank(bootstrap, ns),
+    ):
         sending = asyncio.create_task(submit(bootstrap, ns, references, pause=0.05))
         for service in SERVICES:
             await asyncio.sleep(1.5)
@@ -198,14 +233,27 @@ async def test_each_service_killed_mid_flow_loses_nothing_and_does_nothing_twice
         orders = await wait_until_closed(watcher, ns, set(references))
 
     assert sorted(orders.values()) == references
-    for topic in (topics.GOODS_SHIPPED, topics.INVOICE_ISSUED, topics.PAYMENT_RECEIVED, topics.ORDER_CLOSED):
+    for topic in (
+        topics.GOODS_SHIPPED,
+        topics.INVOICE_ISSUED,
+        topics.PAYMENT_RECEIVED,
+        topics.ORDER_CLOSED,
+    ):
         distinct_events = defaultdict(set)
         for event in watcher.events(ns + topic):
             distinct_events[event["order_id"]].add(event["event_id"])
         twice = [order_id for order_id in orders if len(distinct_events[order_id]) != 1]
         assert twice == [], f"{topic}: orders with other than one event: {twice[:5]}"
-    finance, logistics = running_system.database_urls["finance"], running_system.database_urls["logistics"]
+    finance, logistics = (
+        running_system.database_urls["finance"],
+        running_system.database_urls["logistics"],
+    )
     ids = list(orders)
     for url, table in ((logistics, "shipments"), (finance, "invoices"), (finance, "payments")):
-        rows = await fetch(url, f"SELECT order_id, count(*) AS n FROM {table} WHERE order_id = ANY($1::text[]) GROUP BY order_id", ids)
+        rows = await fetch(
+            url,
+            f"SELECT order_id, count(*) AS n FROM {table} "
+            "WHERE order_id = ANY($1::text[]) GROUP BY order_id",
+            ids,
+        )
         assert {row["order_id"]: row["n"] for row in rows} == dict.fromkeys(ids, 1), table

@@ -25,17 +25,19 @@ async def test_another_systems_submission_is_registered_once_with_a_unique_numbe
         topic_namespace=namespace,
     )
     service = create_service(settings)
-    async with service.app:
-        async with Watcher(kafka_bootstrap, [namespace + topics.ORDER_PLACED]) as watcher:
-            async with producer(kafka_bootstrap) as client:
-                for reference in ("PO-A", "PO-A", "PO-B"):
-                    await client.send_and_wait(
-                        namespace + topics.ORDER_SUBMITTED,
-                        encode(submission(reference)),
-                        key=reference.encode(),
-                    )
-            await watcher.wait_for(lambda w: len(w.records) >= 2, 30, "two orders placed")
-            await asyncio.sleep(1.0)  # a wrongly placed duplicate would arrive in this time
+    async with (
+        service.app,
+        Watcher(kafka_bootstrap, [namespace + topics.ORDER_PLACED]) as watcher,
+    ):
+        async with producer(kafka_bootstrap) as client:
+            for reference in ("PO-A", "PO-A", "PO-B"):
+                await client.send_and_wait(
+                    namespace + topics.ORDER_SUBMITTED,
+                    encode(submission(reference)),
+                    key=reference.encode(),
+                )
+        await watcher.wait_for(lambda w: len(w.records) >= 2, 30, "two orders placed")
+        await asyncio.sleep(1.0)  # a wrongly placed duplicate would arrive in this time
 
     placed = [OrderPlaced.model_validate_json(record.value) for record in watcher.records]
     assert sorted(event.payload.customer_reference for event in placed) == ["PO-A", "PO-B"]
@@ -61,18 +63,20 @@ async def test_an_invalid_submission_is_rejected_with_every_problem_keyed_by_its
     )
     broken = submission("PO-BAD", lines=[], currency="euro")
     broken["requested_delivery_date"] = "not a date"
-    async with create_service(settings).app:
-        async with Watcher(
+    async with (
+        create_service(settings).app,
+        Watcher(
             kafka_bootstrap, [namespace + topics.ORDER_REJECTED, namespace + topics.DEAD_LETTER]
-        ) as watcher:
-            async with producer(kafka_bootstrap) as client:
-                await client.send_and_wait(
-                    namespace + topics.ORDER_SUBMITTED, encode(broken), key=b"PO-BAD"
-                )
-                await client.send_and_wait(
-                    namespace + topics.ORDER_SUBMITTED, b"\x00\x13 not json", key=b"junk"
-                )
-            await watcher.wait_for(lambda w: len(w.records) >= 2, 30, "a rejection and a dead letter")
+        ) as watcher,
+    ):
+        async with producer(kafka_bootstrap) as client:
+            await client.send_and_wait(
+                namespace + topics.ORDER_SUBMITTED, encode(broken), key=b"PO-BAD"
+            )
+            await client.send_and_wait(
+                namespace + topics.ORDER_SUBMITTED, b"\x00\x13 not json", key=b"junk"
+            )
+        await watcher.wait_for(lambda w: len(w.records) >= 2, 30, "a rejection and a dead letter")
 
     [rejected_record] = watcher.on(namespace + topics.ORDER_REJECTED)
     rejected = SubmissionRejected.model_validate_json(rejected_record.value)
@@ -97,37 +101,68 @@ async def test_an_order_closes_when_it_is_approved_shipped_and_paid(
         database_url=postgres_database,
         topic_namespace=namespace,
     )
-    async with create_service(settings).app:
-        async with Watcher(
+    async with (
+        create_service(settings).app,
+        Watcher(
             kafka_bootstrap, [namespace + topics.ORDER_PLACED, namespace + topics.ORDER_CLOSED]
-        ) as watcher:
-            async with producer(kafka_bootstrap) as client:
-                await client.send_and_wait(
-                    namespace + topics.ORDER_SUBMITTED, encode(submission("PO-C")), key=b"PO-C"
-                )
-                await watcher.wait_for(lambda w: len(w.records) == 1, 30, "order placed")
-                placed = watcher.records[0].json()
-                for topic, payload in (
-                    (topics.REVIEW_COMPLETED, {"outcome": "approved", "confirmed_delivery_date": placed["payload"]["requested_delivery_date"], "reason": ""}),
-                    (topics.GOODS_SHIPPED, {"shipment_id": "SH-1", "carrier": "DHL", "tracking_number": "T1", "lines": [{"product_code": "VALVE-DN50", "quantity": 20}]}),
-                    (topics.PAYMENT_RECEIVED, {"payment_id": "PAY-1", "kind": "balance", "bank_transaction_id": "B1", "amount": "1460.00", "currency": "EUR", "paid_total": "1460.00", "balance_due": "0.00", "settled": True}),
-                ):
-                    event = {
-                        "event_id": str(uuid4()),
-                        "event_type": topic,
-                        "schema_version": 1,
-                        "order_id": placed["order_id"],
-                        "occurred_at": placed["occurred_at"],
-                        "producer": "test",
-                        "causation_id": placed["event_id"],
-                        "payload": payload,
-                    }
-                    await client.send_and_wait(
-                        namespace + topic, json.dumps(event).encode(), key=placed["order_id"].encode()
-                    )
-            await watcher.wait_for(
-                lambda w: len(w.on(namespace + topics.ORDER_CLOSED)) == 1, 30, "order closed"
+        ) as watcher,
+    ):
+        async with producer(kafka_bootstrap) as client:
+            await client.send_and_wait(
+                namespace + topics.ORDER_SUBMITTED, encode(submission("PO-C")), key=b"PO-C"
             )
+            await watcher.wait_for(lambda w: len(w.records) == 1, 30, "order placed")
+            placed = watcher.records[0].json()
+            for topic, payload in (
+                (
+                    topics.REVIEW_COMPLETED,
+                    {
+                        "outcome": "approved",
+                        "confirmed_delivery_date": placed["payload"]["requested_delivery_date"],
+                        "reason": "",
+                    },
+                ),
+                (
+                    topics.GOODS_SHIPPED,
+                    {
+                        "shipment_id": "SH-1",
+                        "carrier": "DHL",
+                        "tracking_number": "T1",
+                        "lines": [{"product_code": "VALVE-DN50", "quantity": 20}],
+                    },
+                ),
+                (
+                    topics.PAYMENT_RECEIVED,
+                    {
+                        "payment_id": "PAY-1",
+                        "kind": "balance",
+                        "bank_transaction_id": "B1",
+                        "amount": "1460.00",
+                        "currency": "EUR",
+                        "paid_total": "1460.00",
+                        "balance_due": "0.00",
+                        "settled": True,
+                    },
+                ),
+            ):
+                event = {
+                    "event_id": str(uuid4()),
+                    "event_type": topic,
+                    "schema_version": 1,
+                    "order_id": placed["order_id"],
+                    "occurred_at": placed["occurred_at"],
+                    "producer": "test",
+                    "causation_id": placed["event_id"],
+                    "payload": payload,
+                }
+                await client.send_and_wait(
+                    namespace + topic,
+                    json.dumps(event).encode(),
+                    key=placed["order_id"].encode(),
+                )
+        await watcher.wait_for(
+            lambda w: len(w.on(namespace + topics.ORDER_CLOSED)) == 1, 30, "order closed"
+        )
 
     closed = watcher.on(namespace + topics.ORDER_CLOSED)[0].json()
     assert closed["order_id"] == placed["order_id"]

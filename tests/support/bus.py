@@ -129,7 +129,9 @@ async def _partitions(consumer: AIOKafkaConsumer, topics: Iterable[str]) -> list
 
 async def reset_group_to_beginning(bootstrap: str, group: str, topics: Iterable[str]) -> None:
     """What `kafka-consumer-groups --reset-offsets --to-earliest` does; the group must be empty."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
     await consumer.start()
     try:
         partitions = await _partitions(consumer, topics)

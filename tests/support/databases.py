@@ -8,8 +8,10 @@ from sqlalchemy.engine import make_url
 
 
 def database_url(server_url: str, name: str) -> str:
-    return make_url(server_url).set(drivername="postgresql", database=name).render_as_string(
-        hide_password=False
+    return (
+        make_url(server_url)
+        .set(drivername="postgresql", database=name)
+        .render_as_string(hide_password=False)
     )
 
 
@@ -54,7 +56,9 @@ async def snapshot(url: str) -> dict[str, list[dict[str, Any]]]:
             )
         ]
         return {
-            table: [dict(row) for row in await connection.fetch(f'SELECT * FROM "{table}" ORDER BY 1')]
+            table: [
+                dict(row) for row in await connection.fetch(f'SELECT * FROM "{table}" ORDER BY 1')
+            ]
             for table in tables
         }
     finally:

@@ -111,9 +111,7 @@ class System:
         for name in SERVICES:
             prefix = f"ORDERFLOW_{name.upper()}_"
             env = {
-                key: value
-                for key, value in os.environ.items()
-                if not key.startswith("ORDERFLOW_")
+                key: value for key, value in os.environ.items() if not key.startswith("ORDERFLOW_")
             }
             env |= {
                 prefix + "KAFKA_BOOTSTRAP_SERVERS": bootstrap,

@@ -1,6 +1,16 @@
 """Sales' own database tables."""
 
-from sqlalchemy import JSON, Boolean, Column, Date, Integer, MetaData, String, Table, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
 
 from shared.db.messaging_tables import add_messaging_tables
 

@@ -7,10 +7,21 @@ from pydantic import ValidationError
 
 from services.sales import SERVICE_NAME
 from services.sales.domain.intake import Defect
-from services.sales.domain.model import DomainEvent, Line, Order, OrderWasClosed, OrderWasPlaced, PlaceOrder
+from services.sales.domain.model import (
+    DomainEvent,
+    Line,
+    Order,
+    OrderWasClosed,
+    OrderWasPlaced,
+    PlaceOrder,
+)
 from shared.contracts import Event, OrderClosed, OrderPlaced, OrderSubmission, SubmissionRejected
 from shared.contracts.common import OrderLine, Problem
-from shared.contracts.events import OrderClosedPayload, OrderPlacedPayload, SubmissionRejectedPayload
+from shared.contracts.events import (
+    OrderClosedPayload,
+    OrderPlacedPayload,
+    SubmissionRejectedPayload,
+)
 from shared.messaging.events import new_event
 
 

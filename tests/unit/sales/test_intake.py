@@ -30,9 +30,7 @@ def test_a_stated_total_that_does_not_add_up_is_a_defect() -> None:
 def test_every_defect_is_reported_at_once() -> None:
     lines = (Line(1, "VALVE-DN50", 1, Decimal("1")), Line(2, "VALVE-DN50", 1, Decimal("1")))
     defects = intake_defects(
-        command(
-            lines=lines, stated_total=Decimal("5"), requested_delivery_date=date(2020, 1, 1)
-        ),
+        command(lines=lines, stated_total=Decimal("5"), requested_delivery_date=date(2020, 1, 1)),
         TODAY,
     )
 

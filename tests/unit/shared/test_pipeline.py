@@ -54,7 +54,9 @@ class Harness:
     async def dead_letter(self, source: Source, value: bytes, reason: str) -> None:
         self.dead_letters.append((source, value, reason))
 
-    async def handler(self, connection: AsyncConnection, incoming: Incoming[Any]) -> Sequence[Event]:
+    async def handler(
+        self, connection: AsyncConnection, incoming: Incoming[Any]
+    ) -> Sequence[Event]:
         if self.failures:
             raise self.failures.pop(0)
         if incoming.body.order_id == "unknown":
