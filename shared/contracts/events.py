@@ -26,7 +26,7 @@ class OrderPlacedPayload(Contract):
     customer_id: str = Field(description="Customer number")
     channel: str = Field(description="Channel the order came by (P1.1)")
     currency: CurrencyCode
-    lines: list[OrderLine] = Field(description="Priced order lines")
+    lines: list[OrderLine] = Field(min_length=1, description="Priced order lines, at least one")
     total_amount: Money = Field(description="Sum of the line amounts")
     requested_delivery_date: date = Field(description="Date the customer asked for")
     delivery_address: Address

@@ -6,14 +6,19 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
+async def seen(connection: AsyncConnection, inbox: Table, message_id: str) -> bool:
+    """Whether the message was handled (or dead-lettered) before."""
+    found = await connection.scalar(
+        select(inbox.c.message_id).where(inbox.c.message_id == message_id)
+    )
+    return found is not None
+
+
 async def claim(
     connection: AsyncConnection, inbox: Table, message_id: str, topic: str, now: datetime
 ) -> bool:
     """Record the message as handled; False if it was handled before (a redelivery)."""
-    seen = await connection.scalar(
-        select(inbox.c.message_id).where(inbox.c.message_id == message_id)
-    )
-    if seen is not None:
+    if await seen(connection, inbox, message_id):
         return False
     await connection.execute(
         insert(inbox).values(message_id=message_id, topic=topic, received_at=now)

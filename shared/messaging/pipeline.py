@@ -80,7 +80,9 @@ class Pipeline:
         """Handle one record; returns when its effects (or its dead letter) are durable."""
         route = self._routes.get(source.topic)
         if route is None:
-            await self._retrying(self._dead_letter, source, value, "no route for this topic")
+            await self._retrying(
+                self._dead_letter_once, source.position, source, value, "no route for this topic"
+            )
             return
         try:
             body = route.decode(value)
@@ -107,7 +109,9 @@ class Pipeline:
             except asyncio.CancelledError:
                 raise
             except MessageRejected as rejected:
-                await self._retrying(self._dead_letter, incoming.source, value, str(rejected))
+                await self._retrying(
+                    self._dead_letter_once, message_id, incoming.source, value, str(rejected)
+                )
                 return
             except Exception as error:
                 if is_transient(error):
@@ -124,7 +128,9 @@ class Pipeline:
                             "handler failed: "
                             + "".join(traceback.format_exception_only(error)).strip()
                         )
-                        await self._retrying(self._dead_letter, incoming.source, value, reason)
+                        await self._retrying(
+                            self._dead_letter_once, message_id, incoming.source, value, reason
+                        )
                         return
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
@@ -137,13 +143,31 @@ class Pipeline:
         if route.on_invalid is not None:
             rejections = route.on_invalid(value, error, source, self._clock.now())
         if not rejections:
-            await self._retrying(self._dead_letter, source, value, f"invalid message: {reason}")
+            await self._retrying(
+                self._dead_letter_once,
+                source.position,
+                source,
+                value,
+                f"invalid message: {reason}",
+            )
             return
 
         async def stage(_conn: Any) -> Sequence[Event]:
             return rejections
 
         await self._retrying(self._unit_of_work, source.position, source.topic, stage)
+
+    async def _dead_letter_once(
+        self, message_id: str, source: Source, value: bytes, reason: str
+    ) -> None:
+        """Dead-letter a record and remember it in the inbox, so a replay of the topic does not
+        dead-letter it again, nor apply it out of turn."""
+        async with self._engine.connect() as connection:
+            if await inbox.seen(connection, self._inbox, message_id):
+                return
+        await self._dead_letter(source, value, reason)
+        async with self._write_lock, self._engine.begin() as connection:
+            await inbox.claim(connection, self._inbox, message_id, source.topic, self._clock.now())
 
     async def _unit_of_work(
         self,

@@ -79,6 +79,18 @@ async def wait_until_closed(
     return {order_id: ref for order_id, ref in placed.items() if ref in references}
 
 
+async def wait_until_caught_up(running: RunningSystem, timeout: float = 120.0) -> None:
+    """Until every service's consumer group has committed everything on its topics."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    for service in SERVICES:
+        group = f"{running.namespace}orderflow.{service}"
+        group_topics = [running.topic(topic) for topic in consumed_topics(service)]
+        while await group_lag(running.bootstrap, group, group_topics) > 0:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"{service} has not caught up after {timeout}s")
+            await asyncio.sleep(0.2)
+
+
 async def test_two_hundred_orders_from_a_plain_producer_all_close_and_every_database_agrees(
     running_system: RunningSystem,
 ) -> None:
@@ -88,7 +100,8 @@ async def test_two_hundred_orders_from_a_plain_producer_all_close_and_every_data
     async with Watcher(bootstrap, all_topics) as watcher, Bank(bootstrap, ns):
         await submit(bootstrap, ns, references)
         orders = await wait_until_closed(watcher, ns, set(references))
-        await asyncio.sleep(2.0)  # let any stray duplicate reach the watcher
+        await wait_until_caught_up(running_system)
+        await asyncio.sleep(1.0)  # let any stray duplicate reach the watcher
 
     assert sorted(orders.values()) == references
     outcomes = {
@@ -194,14 +207,7 @@ async def test_replaying_every_consumer_group_from_the_beginning_changes_nothing
         await reset_group_to_beginning(bootstrap, f"{ns}orderflow.{service}", group_topics)
         assert await group_lag(bootstrap, f"{ns}orderflow.{service}", group_topics) > 0
     await system.start()
-    for service in SERVICES:
-        group_topics = [ns + topic for topic in consumed_topics(service)]
-        for _ in range(300):
-            if await group_lag(bootstrap, f"{ns}orderflow.{service}", group_topics) == 0:
-                break
-            await asyncio.sleep(0.2)
-        else:
-            raise AssertionError(f"{service} did not catch up with the replay")
+    await wait_until_caught_up(running_system)
     await asyncio.sleep(1.0)  # the relay's poll interval: anything staged would now be out
 
     after = {name: await snapshot(url) for name, url in running_system.database_urls.items()}

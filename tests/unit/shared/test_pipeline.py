@@ -115,7 +115,7 @@ async def test_bytes_that_are_not_json_are_dead_lettered_with_the_reason(harness
     source, value, reason = harness.dead_letters[0]
     assert (source.topic, value) == ("order.closed", b"\x00\xff not json")
     assert "Invalid JSON" in reason
-    assert await harness.count(inbox) == 0
+    assert await harness.count(outbox) == 0
 
 
 async def test_schema_invalid_json_is_dead_lettered_naming_every_field_at_fault(
@@ -149,8 +149,23 @@ async def test_a_rejected_message_is_dead_lettered_and_its_effects_rolled_back(
     await harness.deliver(harness.pipeline(), closed_event("unknown").model_dump_json().encode())
 
     assert harness.dead_letters[0][2] == "unknown order 'unknown'"
-    assert await harness.count(inbox) == 0
+    assert await harness.count(effects) == 0
     assert await harness.count(outbox) == 0
+
+
+async def test_a_replayed_dead_letter_is_not_dead_lettered_again_nor_applied_late(
+    harness: Harness,
+) -> None:
+    pipeline = harness.pipeline()
+    garbage = Source("order.closed", 0, 41, None)
+    rejected = closed_event("unknown").model_dump_json().encode()
+    await pipeline.consume(garbage, b"garbage")
+    await pipeline.consume(Source("order.closed", 0, 42, None), rejected)
+    await pipeline.consume(garbage, b"garbage")
+    await pipeline.consume(Source("order.closed", 0, 42, None), rejected)
+
+    assert len(harness.dead_letters) == 2
+    assert await harness.count(effects) == 0
 
 
 async def test_a_transient_database_failure_is_retried_not_dead_lettered(harness: Harness) -> None:
