@@ -6,6 +6,7 @@ from uuid import uuid4
 import pytest
 
 from tests.support import infra
+from tests.support.bus import delete_topics_with_prefix
 from tests.support.databases import create_database, drop_database
 
 
@@ -22,9 +23,12 @@ def postgres_server() -> Iterator[str]:
 
 
 @pytest.fixture
-def namespace() -> str:
-    """A topic and consumer-group prefix of the test's own, so tests share one broker safely."""
-    return f"t{uuid4().hex[:10]}."
+async def namespace(kafka_bootstrap: str) -> AsyncIterator[str]:
+    """A topic and consumer-group prefix of the test's own, so tests share one broker safely;
+    its topics are deleted afterwards."""
+    prefix = f"t{uuid4().hex[:10]}."
+    yield prefix
+    await delete_topics_with_prefix(kafka_bootstrap, prefix)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from aiokafka import AIOKafkaConsumer
 from shared.contracts import topics
 from tests.support import infra
 from tests.support.bank import Bank
-from tests.support.bus import producer
+from tests.support.bus import delete_topics_with_prefix, producer
 from tests.support.databases import create_database, drop_database
 from tests.support.orders import encode, submission
 from tests.support.system import SERVICES, System
@@ -134,6 +134,7 @@ async def baseline(bootstrap: str, count: int, timeout: float) -> Figures:
         for hop in hops:
             hop.terminate()
             hop.wait()
+        await delete_topics_with_prefix(bootstrap, run)
 
 
 async def pipeline(
@@ -192,6 +193,7 @@ async def pipeline(
         system.stop()
         for url in urls.values():
             await drop_database(url)
+        await delete_topics_with_prefix(bootstrap, namespace)
 
 
 def machine() -> str:

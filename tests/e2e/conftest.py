@@ -7,6 +7,7 @@ from uuid import uuid4
 
 import pytest
 
+from tests.support.bus import delete_topics_with_prefix
 from tests.support.databases import create_database, drop_database
 from tests.support.system import SERVICES, System
 
@@ -37,3 +38,4 @@ async def running_system(
         system.stop()
         for url in urls.values():
             await drop_database(url)
+        await delete_topics_with_prefix(kafka_bootstrap, namespace)

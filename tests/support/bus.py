@@ -157,3 +157,17 @@ async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> int:
         end - (committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0)
         for tp, end in ends.items()
     )
+
+
+async def delete_topics_with_prefix(bootstrap: str, prefix: str) -> None:
+    """Remove a finished test's topics, so a long-lived development broker does not pile up."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        doomed = [name for name in await admin.list_topics() if name.startswith(prefix)]
+        if doomed:
+            await admin.delete_topics(doomed)
+    finally:
+        await admin.close()
