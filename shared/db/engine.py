@@ -37,7 +37,9 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(parsed, pool_size=5, max_overflow=5, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip per transaction, and a dropped connection surfaces as
+    # a transient error that the pipeline retries anyway.
+    return create_async_engine(parsed, pool_size=5, max_overflow=5, pool_recycle=1800)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

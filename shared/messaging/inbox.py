@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
@@ -17,10 +18,13 @@ async def seen(connection: AsyncConnection, inbox: Table, message_id: str) -> bo
 async def claim(
     connection: AsyncConnection, inbox: Table, message_id: str, topic: str, now: datetime
 ) -> bool:
-    """Record the message as handled; False if it was handled before (a redelivery)."""
-    if await seen(connection, inbox, message_id):
-        return False
-    await connection.execute(
-        insert(inbox).values(message_id=message_id, topic=topic, received_at=now)
+    """Record the message as handled; False if it was handled before (a redelivery). One round
+    trip: insert unless present."""
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(inbox)
+        .values(message_id=message_id, topic=topic, received_at=now)
+        .on_conflict_do_nothing(index_elements=[inbox.c.message_id])
+        .returning(inbox.c.message_id)
     )
-    return True
+    return (await connection.scalar(statement)) is not None
