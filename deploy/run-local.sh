@@ -39,10 +39,10 @@ done
 
 for service in sales review production logistics finance; do
   for _ in $(seq 1 600); do
-    grep -q "FastStream app started successfully" "$LOGS/$service.log" 2>/dev/null && break
+    grep -q "orderflow service ready" "$LOGS/$service.log" 2>/dev/null && break
     sleep 0.1
   done
-  grep -q "FastStream app started successfully" "$LOGS/$service.log" \
+  grep -q "orderflow service ready" "$LOGS/$service.log" \
     || { echo "$service did not start; see $LOGS/$service.log" >&2; tail -20 "$LOGS/$service.log" >&2; exit 1; }
 done
 

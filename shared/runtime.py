@@ -1,48 +1,84 @@
-"""Wires one service: engine, broker, inbox/outbox pipeline, relay, migrations. The only place
-where those are created, and only when a service's `create_app` is called."""
+"""Wires one service: engine, broker, unit of work, consume pipeline, outbox relay, HTTP API,
+migrations. The only place where those are created, and only when `build_service` is called."""
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import uvicorn
+from fastapi import APIRouter, FastAPI
 from faststream import FastStream
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.clock import Clock, SystemClock
-from shared.contracts.topics import ALL_TOPICS
+from shared.clock import Clock, clock_from_settings
+from shared.contracts.topics import ALL_TOPICS, COMPACTED_TOPICS
 from shared.db.engine import create_engine, ensure_database, is_sqlite
 from shared.db.migrate import upgrade_to_head
+from shared.http.auth import Actor, Directory, authenticate
+from shared.http.errors import install_error_handlers
 from shared.messaging.kafka import KafkaPublisher, create_broker, ensure_topics, subscribe
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.pipeline import Pipeline
 from shared.messaging.routes import Route
+from shared.messaging.unit_of_work import UnitOfWork
+from shared.seed import Seed, load_seed
 from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+READY_MESSAGE = "orderflow service ready"
+"""Logged once the service consumes, relays and serves HTTP; scripts and tests wait for it."""
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    """What a service's parts are built from."""
+
+    name: str
+    settings: ServiceSettings
+    clock: Clock
+    unit_of_work: UnitOfWork
+    seed: Seed
+    current_actor: Callable[..., Awaitable[Actor]]
+
+
+@dataclass(frozen=True)
+class ServiceParts:
+    """What a service contributes: its consumed routes, its HTTP API, work at start (after
+    migrations, e.g. loading master data) and background loops (e.g. deadline checks)."""
+
+    routes: Sequence[Route[Any]]
+    router: APIRouter | None = None
+    on_start: Sequence[Callable[[], Awaitable[None]]] = ()
+    background: Sequence[Callable[[], Awaitable[None]]] = ()
 
 
 @dataclass(frozen=True)
 class ServiceDefinition:
-    """What a service contributes to the wiring."""
-
     name: str
     inbox: Table
     outbox: Table
     migrations: Path
-    routes: Callable[[Clock], Sequence[Route[Any]]]
+    parts: Callable[[ServiceContext], ServiceParts]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Service:
-    """A wired service: the FastStream app to run, and its parts for tests."""
+    """A wired service: the FastStream app, the HTTP app that runs it, and parts for tests."""
 
     app: FastStream
+    http: FastAPI
     engine: AsyncEngine
     pipeline: Pipeline
     relay: OutboxRelay
+    unit_of_work: UnitOfWork
+    settings: ServiceSettings
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
 
 def configure_logging(level: str) -> None:
@@ -56,7 +92,7 @@ def configure_logging(level: str) -> None:
 def build_service(
     definition: ServiceDefinition, settings: ServiceSettings, clock: Clock | None = None
 ) -> Service:
-    clock = clock or SystemClock()
+    clock = clock or clock_from_settings(settings.clock_offset_file)
     database_url = settings.database_url_for(definition.name)
     engine = create_engine(database_url)
     broker = create_broker(
@@ -67,16 +103,25 @@ def build_service(
     relay = OutboxRelay(
         engine, definition.outbox, publisher.publish, clock, batch_size=settings.outbox_batch_size
     )
-    pipeline = Pipeline(
+    unit_of_work = UnitOfWork(
         engine,
         definition.inbox,
         definition.outbox,
-        definition.routes(clock),
         clock,
-        dead_letter=publisher.dead_letter,
         on_commit=relay.wake,
         write_lock=asyncio.Lock() if is_sqlite(engine) else None,
     )
+    seed = load_seed(settings.seed_file)
+    context = ServiceContext(
+        name=definition.name,
+        settings=settings,
+        clock=clock,
+        unit_of_work=unit_of_work,
+        seed=seed,
+        current_actor=authenticate(Directory(seed.users)),
+    )
+    parts = definition.parts(context)
+    pipeline = Pipeline(unit_of_work, parts.routes, dead_letter=publisher.dead_letter)
     subscribe(
         broker,
         pipeline,
@@ -84,7 +129,6 @@ def build_service(
         session_timeout_ms=settings.kafka_session_timeout_ms,
         namespace=namespace,
     )
-    relay_task: list[asyncio.Task[None]] = []
 
     async def prepare() -> None:
         await ensure_database(database_url)
@@ -95,16 +139,23 @@ def build_service(
             settings.topic_partitions,
             settings.topic_replication_factor,
             namespace,
+            compacted=COMPACTED_TOPICS,
         )
+        for start in parts.on_start:
+            await start()
 
-    async def start_relay() -> None:
-        relay_task.append(asyncio.create_task(relay.run(), name=f"{definition.name}-outbox-relay"))
+    service: Service
 
-    async def stop_relay() -> None:
-        for task in relay_task:
+    async def start_loops() -> None:
+        for loop in (relay.run, *parts.background):
+            service.tasks.append(asyncio.create_task(_forever(loop), name=loop.__qualname__))
+
+    async def stop_loops() -> None:
+        for task in service.tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        service.tasks.clear()
 
     async def dispose() -> None:
         await engine.dispose()
@@ -112,14 +163,56 @@ def build_service(
     app = FastStream(
         broker,
         on_startup=[prepare],
-        after_startup=[start_relay],
-        on_shutdown=[stop_relay],
+        after_startup=[start_loops],
+        on_shutdown=[stop_loops],
         after_shutdown=[dispose],
     )
-    return Service(app=app, engine=engine, pipeline=pipeline, relay=relay)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_http: FastAPI) -> AsyncIterator[None]:
+        async with app:
+            log.info("%s: %s", READY_MESSAGE, definition.name)
+            yield
+
+    http = FastAPI(
+        title=f"Orderflow {definition.name}",
+        version="1",
+        description=f"Decisions people make in the {definition.name} department.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(http)
+
+    @http.get("/health", tags=["operations"])
+    async def health() -> dict[str, str]:
+        return {"service": definition.name, "status": "ok"}
+
+    if parts.router is not None:
+        http.include_router(parts.router)
+    service = Service(app, http, engine, pipeline, relay, unit_of_work, settings)
+    return service
 
 
-def run(service: Service, settings: ServiceSettings) -> None:
-    """Run a service until SIGINT/SIGTERM."""
-    configure_logging(settings.log_level)
-    asyncio.run(service.app.run())
+async def _forever(loop: Callable[[], Awaitable[None]]) -> None:
+    """Keep a background loop alive: log and restart it if it fails."""
+    while True:
+        try:
+            await loop()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background loop %s failed; restarting", loop.__qualname__)
+            await asyncio.sleep(1.0)
+
+
+def run(service: Service) -> None:
+    """Serve the service (HTTP API and consumers) until SIGINT/SIGTERM."""
+    configure_logging(service.settings.log_level)
+    config = uvicorn.Config(
+        service.http,
+        host=service.settings.http_host,
+        port=service.settings.http_port,
+        log_level=service.settings.log_level.lower(),
+        access_log=False,
+    )
+    uvicorn.Server(config).run()

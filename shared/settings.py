@@ -6,6 +6,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.db.engine import sqlite_url
+from shared.seed.model import DEFAULT_SEED_FILE
 
 
 class ServiceSettings(BaseSettings):
@@ -39,6 +40,17 @@ class ServiceSettings(BaseSettings):
     )
     outbox_batch_size: int = Field(default=500, ge=1, description="Events per relay round")
     log_level: str = Field(default="INFO", description="Python logging level")
+    http_host: str = Field(default="127.0.0.1", description="Address the HTTP API listens on")
+    http_port: int = Field(default=8000, ge=0, description="Port of the HTTP API (0: any free)")
+    seed_file: Path = Field(
+        default=DEFAULT_SEED_FILE,
+        description="Master data and API users loaded at start (each service its own part)",
+    )
+    clock_offset_file: Path | None = Field(
+        default=None,
+        description="Testing and demos only: a file holding seconds to add to the wall clock, "
+        "so deadlines can be reached without waiting; unset in production",
+    )
 
     def database_url_for(self, service: str) -> str:
         return self.database_url or sqlite_url(self.data_dir, service)

@@ -5,7 +5,7 @@ from pathlib import Path
 from services.finance import SERVICE_NAME
 from services.finance.adapters.tables import inbox, outbox
 from services.finance.settings import FinanceSettings
-from services.finance.subscribers import routes
+from services.finance.subscribers import parts
 from shared.clock import Clock
 from shared.runtime import Service, ServiceDefinition, build_service
 
@@ -14,7 +14,7 @@ DEFINITION = ServiceDefinition(
     inbox=inbox,
     outbox=outbox,
     migrations=Path(__file__).parent / "migrations",
-    routes=routes,
+    parts=parts,
 )
 
 

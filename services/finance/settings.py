@@ -1,5 +1,6 @@
 """Finance's settings, read from ORDERFLOW_FINANCE_* environment variables."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -9,3 +10,5 @@ class FinanceSettings(ServiceSettings):
     """Settings of the finance service."""
 
     model_config = SettingsConfigDict(env_prefix="ORDERFLOW_FINANCE_", frozen=True, extra="ignore")
+
+    http_port: int = Field(default=8005, ge=0, description="Port of the HTTP API")

@@ -7,6 +7,7 @@ from services.finance import handlers
 from shared.clock import Clock
 from shared.contracts import GoodsShipped, OrderClosed, OrderPlaced, PaymentNotification, topics
 from shared.messaging.routes import Route
+from shared.runtime import ServiceContext, ServiceParts
 
 
 def routes(_clock: Clock) -> Sequence[Route[Any]]:
@@ -16,3 +17,7 @@ def routes(_clock: Clock) -> Sequence[Route[Any]]:
         Route(topics.PAYMENT_NOTIFIED, PaymentNotification, handlers.receive_payment),
         Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_account),
     ]
+
+
+def parts(context: ServiceContext) -> ServiceParts:
+    return ServiceParts(routes=routes(context.clock))

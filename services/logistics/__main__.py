@@ -6,4 +6,4 @@ from shared.runtime import run
 
 if __name__ == "__main__":
     settings = LogisticsSettings()
-    run(create_service(settings), settings)
+    run(create_service(settings))

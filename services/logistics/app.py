@@ -5,7 +5,7 @@ from pathlib import Path
 from services.logistics import SERVICE_NAME
 from services.logistics.adapters.tables import inbox, outbox
 from services.logistics.settings import LogisticsSettings
-from services.logistics.subscribers import routes
+from services.logistics.subscribers import parts
 from shared.clock import Clock
 from shared.runtime import Service, ServiceDefinition, build_service
 
@@ -14,7 +14,7 @@ DEFINITION = ServiceDefinition(
     inbox=inbox,
     outbox=outbox,
     migrations=Path(__file__).parent / "migrations",
-    routes=routes,
+    parts=parts,
 )
 
 

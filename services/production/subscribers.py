@@ -7,6 +7,7 @@ from services.production import handlers
 from shared.clock import Clock
 from shared.contracts import OrderClosed, OrderPlaced, ReviewCompleted, topics
 from shared.messaging.routes import Route
+from shared.runtime import ServiceContext, ServiceParts
 
 
 def routes(_clock: Clock) -> Sequence[Route[Any]]:
@@ -15,3 +16,7 @@ def routes(_clock: Clock) -> Sequence[Route[Any]]:
         Route(topics.REVIEW_COMPLETED, ReviewCompleted, handlers.release_order),
         Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_order),
     ]
+
+
+def parts(context: ServiceContext) -> ServiceParts:
+    return ServiceParts(routes=routes(context.clock))

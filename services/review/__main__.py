@@ -6,4 +6,4 @@ from shared.runtime import run
 
 if __name__ == "__main__":
     settings = ReviewSettings()
-    run(create_service(settings), settings)
+    run(create_service(settings))

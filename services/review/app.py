@@ -5,7 +5,7 @@ from pathlib import Path
 from services.review import SERVICE_NAME
 from services.review.adapters.tables import inbox, outbox
 from services.review.settings import ReviewSettings
-from services.review.subscribers import routes
+from services.review.subscribers import parts
 from shared.clock import Clock
 from shared.runtime import Service, ServiceDefinition, build_service
 
@@ -14,7 +14,7 @@ DEFINITION = ServiceDefinition(
     inbox=inbox,
     outbox=outbox,
     migrations=Path(__file__).parent / "migrations",
-    routes=routes,
+    parts=parts,
 )
 
 

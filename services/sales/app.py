@@ -5,7 +5,7 @@ from pathlib import Path
 from services.sales import SERVICE_NAME
 from services.sales.adapters.tables import inbox, outbox
 from services.sales.settings import SalesSettings
-from services.sales.subscribers import routes
+from services.sales.subscribers import parts
 from shared.clock import Clock
 from shared.runtime import Service, ServiceDefinition, build_service
 
@@ -14,7 +14,7 @@ DEFINITION = ServiceDefinition(
     inbox=inbox,
     outbox=outbox,
     migrations=Path(__file__).parent / "migrations",
-    routes=routes,
+    parts=parts,
 )
 
 

@@ -7,6 +7,7 @@ from services.sales import handlers
 from shared.clock import Clock
 from shared.contracts import GoodsShipped, OrderSubmission, PaymentReceived, ReviewCompleted, topics
 from shared.messaging.routes import Route
+from shared.runtime import ServiceContext, ServiceParts
 
 
 def routes(_clock: Clock) -> Sequence[Route[Any]]:
@@ -21,3 +22,7 @@ def routes(_clock: Clock) -> Sequence[Route[Any]]:
         Route(topics.GOODS_SHIPPED, GoodsShipped, handlers.record_shipment),
         Route(topics.PAYMENT_RECEIVED, PaymentReceived, handlers.record_payment),
     ]
+
+
+def parts(context: ServiceContext) -> ServiceParts:
+    return ServiceParts(routes=routes(context.clock))

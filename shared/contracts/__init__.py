@@ -2,7 +2,6 @@
 
 from shared.contracts.envelope import Event
 from shared.contracts.events import (
-    EVENT_TYPES,
     GoodsProduced,
     GoodsShipped,
     InvoiceIssued,
@@ -14,19 +13,44 @@ from shared.contracts.events import (
     SubmissionRejected,
 )
 from shared.contracts.intake import OrderSubmission, PaymentNotification
+from shared.contracts.master import BalanceUpdated, CustomerUpdated, ProductUpdated
+from shared.contracts.process import (
+    ConfirmationIssued,
+    ConfirmationSigned,
+    DepositRequested,
+    FeasibilityAssessed,
+    FeasibilityRequested,
+    NegotiationOpened,
+    OrderHeld,
+    OrderReleased,
+    ReviewEscalated,
+)
+from shared.contracts.registry import EVENT_TYPES
 
 __all__ = [
     "EVENT_TYPES",
+    "BalanceUpdated",
+    "ConfirmationIssued",
+    "ConfirmationSigned",
+    "CustomerUpdated",
+    "DepositRequested",
     "Event",
+    "FeasibilityAssessed",
+    "FeasibilityRequested",
     "GoodsProduced",
     "GoodsShipped",
     "InvoiceIssued",
+    "NegotiationOpened",
     "OrderClosed",
+    "OrderHeld",
     "OrderPlaced",
+    "OrderReleased",
     "OrderSubmission",
     "PaymentNotification",
     "PaymentReceived",
     "PaymentUnmatched",
+    "ProductUpdated",
     "ReviewCompleted",
+    "ReviewEscalated",
     "SubmissionRejected",
 ]

@@ -226,16 +226,3 @@ class OrderClosed(Event):
     )
     schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
     payload: OrderClosedPayload
-
-
-EVENT_TYPES: tuple[type[Event], ...] = (
-    OrderPlaced,
-    SubmissionRejected,
-    ReviewCompleted,
-    GoodsProduced,
-    GoodsShipped,
-    InvoiceIssued,
-    PaymentReceived,
-    PaymentUnmatched,
-    OrderClosed,
-)

@@ -14,6 +14,9 @@ class SubmittedLine(Contract):
     product_code: str = Field(min_length=1, description="Product model code")
     quantity: int = Field(gt=0, description="Ordered quantity in units")
     unit_price: Money = Field(ge=0, description="Price per unit the customer expects")
+    amount: Money | None = Field(
+        default=None, ge=0, description="Line amount as the submitter computed it, if given"
+    )
 
 
 class OrderSubmission(Contract):
@@ -29,8 +32,14 @@ class OrderSubmission(Contract):
         min_length=1, max_length=100, description="The customer's own order reference"
     )
     customer_id: str = Field(min_length=1, description="Customer number in our master data")
-    channel: Literal["system", "web", "email", "fax"] = Field(
-        default="system", description="Channel the written order came by"
+    channel: Literal["system", "web", "email", "fax", "desk", "phone", "visit"] = Field(
+        default="system",
+        description="Channel the order came by; phone and visit are verbal orders, which wait "
+        "for the customer's written confirmation (P1.1)",
+    )
+    payment_terms: str | None = Field(
+        default=None,
+        description="Payment terms asked for (e.g. net30); null: the customer's default",
     )
     currency: CurrencyCode
     lines: list[SubmittedLine] = Field(min_length=1, description="Ordered lines, at least one")
@@ -38,7 +47,9 @@ class OrderSubmission(Contract):
         default=None, ge=0, description="Order total as the submitter computed it, if given"
     )
     requested_delivery_date: date = Field(description="Date the customer wants the goods ready")
-    delivery_address: Address
+    delivery_address: Address | None = Field(
+        default=None, description="Where to deliver; missing holds the order (P1.3)"
+    )
     contact: Contact
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from shared.contracts import topics
-from shared.contracts.events import EVENT_TYPES
 from shared.contracts.intake import OrderSubmission, PaymentNotification
+from shared.contracts.registry import EVENT_TYPES
 
 SCHEMA_DIR = Path(__file__).parent / "json_schemas"
 

@@ -13,7 +13,22 @@ PAYMENT_NOTIFIED: Final = "payment.notified"
 PAYMENT_RECEIVED: Final = "payment.received"
 PAYMENT_UNMATCHED: Final = "payment.unmatched"
 ORDER_CLOSED: Final = "order.closed"
+ORDER_HELD: Final = "order.held"
+FEASIBILITY_REQUESTED: Final = "feasibility.requested"
+FEASIBILITY_ASSESSED: Final = "feasibility.assessed"
+NEGOTIATION_OPENED: Final = "negotiation.opened"
+REVIEW_ESCALATED: Final = "review.escalated"
+CONFIRMATION_ISSUED: Final = "confirmation.issued"
+CONFIRMATION_SIGNED: Final = "confirmation.signed"
+DEPOSIT_REQUESTED: Final = "deposit.requested"
+ORDER_RELEASED: Final = "order.released"
+CUSTOMER_UPDATED: Final = "customer.updated"
+PRODUCT_UPDATED: Final = "product.updated"
+BALANCE_UPDATED: Final = "balance.updated"
 DEAD_LETTER: Final = "message.deadlettered"
+
+COMPACTED_TOPICS: Final = (CUSTOMER_UPDATED, PRODUCT_UPDATED, BALANCE_UPDATED)
+"""Master data and balances: the latest record per key is what counts (cleanup.policy=compact)."""
 
 ALL_TOPICS: Final = (
     ORDER_SUBMITTED,
@@ -27,5 +42,17 @@ ALL_TOPICS: Final = (
     PAYMENT_RECEIVED,
     PAYMENT_UNMATCHED,
     ORDER_CLOSED,
+    ORDER_HELD,
+    FEASIBILITY_REQUESTED,
+    FEASIBILITY_ASSESSED,
+    NEGOTIATION_OPENED,
+    REVIEW_ESCALATED,
+    CONFIRMATION_ISSUED,
+    CONFIRMATION_SIGNED,
+    DEPOSIT_REQUESTED,
+    ORDER_RELEASED,
+    CUSTOMER_UPDATED,
+    PRODUCT_UPDATED,
+    BALANCE_UPDATED,
     DEAD_LETTER,
 )

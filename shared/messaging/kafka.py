@@ -109,14 +109,21 @@ async def ensure_topics(
     partitions: int,
     replication_factor: int,
     namespace: str = "",
+    compacted: Iterable[str] = (),
 ) -> None:
     """Create missing topics, so a fresh cluster without auto-creation works too."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
+        compact = {namespace + topic for topic in compacted}
         missing = [
-            NewTopic(name, num_partitions=partitions, replication_factor=replication_factor)
+            NewTopic(
+                name,
+                num_partitions=partitions,
+                replication_factor=replication_factor,
+                topic_configs={"cleanup.policy": "compact"} if name in compact else {},
+            )
             for name in sorted({namespace + topic for topic in topics} - existing)
         ]
         if missing:

@@ -14,14 +14,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.clock import Clock
 from shared.contracts.envelope import Event
-from shared.messaging import inbox, outbox
 from shared.messaging.routes import Incoming, MessageRejected, Route, Source
+from shared.messaging.unit_of_work import UnitOfWork, Work
 
 log = logging.getLogger(__name__)
 
@@ -54,23 +51,14 @@ class Pipeline:
 
     def __init__(
         self,
-        engine: AsyncEngine,
-        inbox_table: Table,
-        outbox_table: Table,
+        unit_of_work: UnitOfWork,
         routes: Sequence[Route[Any]],
-        clock: Clock,
         dead_letter: DeadLetter,
-        on_commit: Callable[[], None] = lambda: None,
-        write_lock: asyncio.Lock | None = None,
     ) -> None:
-        self._engine = engine
-        self._inbox = inbox_table
-        self._outbox = outbox_table
+        self._uow = unit_of_work
         self._routes: Mapping[str, Route[Any]] = {route.topic: route for route in routes}
-        self._clock = clock
+        self._clock = unit_of_work.clock
         self._dead_letter = dead_letter
-        self._on_commit = on_commit
-        self._write_lock = write_lock or asyncio.Lock()
 
     @property
     def topics(self) -> list[str]:
@@ -162,28 +150,14 @@ class Pipeline:
     ) -> None:
         """Dead-letter a record and remember it in the inbox, so a replay of the topic does not
         dead-letter it again, nor apply it out of turn."""
-        async with self._engine.connect() as connection:
-            if await inbox.seen(connection, self._inbox, message_id):
-                return
+        if await self._uow.seen(message_id):
+            return
         await self._dead_letter(source, value, reason)
-        async with self._write_lock, self._engine.begin() as connection:
-            await inbox.claim(connection, self._inbox, message_id, source.topic, self._clock.now())
+        await self._uow.remember(message_id, source.topic)
 
-    async def _unit_of_work(
-        self,
-        message_id: str,
-        topic: str,
-        work: Callable[[Any], Awaitable[Sequence[Event]]],
-    ) -> None:
-        async with self._write_lock, self._engine.begin() as connection:
-            now = self._clock.now()
-            if not await inbox.claim(connection, self._inbox, message_id, topic, now):
-                log.info("skipping %s: already handled", message_id)
-                return
-            events = await work(connection)
-            await outbox.append(connection, self._outbox, events, now)
-        if events:
-            self._on_commit()
+    async def _unit_of_work(self, message_id: str, topic: str, work: Work) -> None:
+        if not await self._uow.run(work, message_id, topic):
+            log.info("skipping %s: already handled", message_id)
 
     async def _retrying(self, action: Callable[..., Awaitable[None]], *args: Any) -> None:
         """Run an action that must eventually succeed (a dead letter, a rejection)."""

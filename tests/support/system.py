@@ -3,16 +3,18 @@
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from shared.runtime import READY_MESSAGE
 from tests.support.infra import REPO
 
 SERVICES = ("sales", "review", "production", "logistics", "finance")
-READY_LINE = "FastStream app started successfully"
+READY_LINE = READY_MESSAGE
 
 ORDER_VIEWS = {
     "sales": "orders",
@@ -22,6 +24,12 @@ ORDER_VIEWS = {
     "finance": "accounts",
 }
 """The table in which each service keeps its own view of an order (order_id, status, outcome)."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 class ServiceProcess:
@@ -108,7 +116,9 @@ class System:
         work_dir.mkdir(parents=True, exist_ok=True)
         self.database_urls = dict(database_urls)
         self.services: dict[str, ServiceProcess] = {}
+        self.http_ports: dict[str, int] = {}
         for name in SERVICES:
+            self.http_ports[name] = free_port()
             prefix = f"ORDERFLOW_{name.upper()}_"
             env = {
                 key: value for key, value in os.environ.items() if not key.startswith("ORDERFLOW_")
@@ -118,6 +128,7 @@ class System:
                 prefix + "TOPIC_NAMESPACE": namespace,
                 prefix + "DATA_DIR": str(work_dir / "data"),
                 prefix + "KAFKA_SESSION_TIMEOUT_MS": "6000",
+                prefix + "HTTP_PORT": str(self.http_ports[name]),
                 "PYTHONUNBUFFERED": "1",
             }
             if url := database_urls.get(name):

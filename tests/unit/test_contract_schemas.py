@@ -18,7 +18,6 @@ from pydantic import BaseModel, ValidationError
 from shared.contracts import topics
 from shared.contracts.envelope import Event
 from shared.contracts.events import (
-    EVENT_TYPES,
     GoodsProduced,
     GoodsShipped,
     InvoiceIssued,
@@ -30,6 +29,7 @@ from shared.contracts.events import (
     SubmissionRejected,
 )
 from shared.contracts.intake import OrderSubmission, PaymentNotification
+from shared.contracts.registry import EVENT_TYPES
 from shared.contracts.schemas import MESSAGES, SCHEMA_DIR, render, schema_path
 from shared.messaging.events import new_event
 from tests.support.orders import submission

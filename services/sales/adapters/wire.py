@@ -43,7 +43,11 @@ def place_order_command(submission: OrderSubmission) -> PlaceOrder:
         ),
         stated_total=submission.total_amount,
         requested_delivery_date=submission.requested_delivery_date,
-        delivery_address=submission.delivery_address.model_dump(mode="json"),
+        delivery_address=(
+            submission.delivery_address.model_dump(mode="json")
+            if submission.delivery_address
+            else {}
+        ),
         contact=submission.contact.model_dump(mode="json"),
     )
 

@@ -24,6 +24,7 @@ from shared.db.messaging_tables import add_messaging_tables
 from shared.messaging.events import new_event
 from shared.messaging.pipeline import Pipeline
 from shared.messaging.routes import Incoming, MessageRejected, Route, Source
+from shared.messaging.unit_of_work import UnitOfWork
 
 metadata = MetaData()
 inbox, outbox = add_messaging_tables(metadata)
@@ -66,7 +67,7 @@ class Harness:
 
     def pipeline(self, on_invalid: Any = None) -> Pipeline:
         route = Route("order.closed", OrderClosed, self.handler, on_invalid=on_invalid)
-        return Pipeline(self.engine, inbox, outbox, [route], CLOCK, self.dead_letter)
+        return Pipeline(UnitOfWork(self.engine, inbox, outbox, CLOCK), [route], self.dead_letter)
 
     async def deliver(self, pipeline: Pipeline, value: bytes, topic: str = "order.closed") -> None:
         self.offset += 1
@@ -203,7 +204,9 @@ async def test_messages_from_other_systems_are_deduplicated_by_their_log_positio
     harness: Harness,
 ) -> None:
     route = Route("bank.topic", ForeignMessage, harness.handler)
-    pipeline = Pipeline(harness.engine, inbox, outbox, [route], CLOCK, harness.dead_letter)
+    pipeline = Pipeline(
+        UnitOfWork(harness.engine, inbox, outbox, CLOCK), [route], harness.dead_letter
+    )
     value = ForeignMessage(order_id="SO-9").model_dump_json().encode()
     await pipeline.consume(Source("bank.topic", 2, 7, None), value)
     await pipeline.consume(Source("bank.topic", 2, 7, None), value)

@@ -1,0 +1,103 @@
+"""Master data events, published on compacted topics keyed by the record's id.
+
+Each kind has one owner: sales owns customers and products. A consumer keeps the latest record
+per key in its own database.
+"""
+
+from decimal import Decimal
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field
+
+from shared.contracts import topics
+from shared.contracts.common import Contract, CurrencyCode, Money
+from shared.contracts.envelope import Event
+
+Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+class CustomerRecord(Contract):
+    """A customer as sales keeps it (P1.4, P6.4)."""
+
+    customer_id: str = Field(description="Customer number")
+    name: str = Field(description="Customer's name")
+    tier: Literal["A", "B", "C"] = Field(description="Customer tier; decides the payment gates")
+    currency: CurrencyCode
+    credit_limit: Money = Field(ge=0, description="Most the customer may owe at once (P6.4)")
+    payment_terms: list[str] = Field(
+        min_length=1, description="Payment terms allowed for this customer, first is the default"
+    )
+    deposit_percent: Percent = Field(
+        description="Deposit asked before production, as a percentage of the order (B/C, P3.3)"
+    )
+
+
+class CustomerUpdated(Event):
+    """The latest version of a customer record. Key: customer_id; `order_id` is empty."""
+
+    TOPIC: ClassVar[str] = topics.CUSTOMER_UPDATED
+    event_type: Literal["customer.updated"] = Field(
+        default=topics.CUSTOMER_UPDATED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
+    order_id: Literal[""] = Field(default="", description="Always empty: master data")
+    payload: CustomerRecord
+
+    def kafka_key(self) -> str:
+        return self.payload.customer_id
+
+
+class ProductRecord(Contract):
+    """A product model with its list price and engineering readiness (P1.3, P2.1, P2.4)."""
+
+    product_code: str = Field(description="Product model code")
+    name: str = Field(description="Product name")
+    currency: CurrencyCode
+    list_price: Money = Field(ge=0, description="Price-list unit price")
+    max_discount_percent: Percent = Field(description="Largest discount allowed off list price")
+    is_new: bool = Field(description="New product: engineering must confirm readiness (P2.4)")
+    samples_confirmed: bool = Field(description="Customer confirmed the samples")
+    bom_ready: bool = Field(description="Bill of materials released")
+    drawings_ready: bool = Field(description="Drawings released")
+    specification_ready: bool = Field(description="Specification released")
+    qa_level: int = Field(ge=1, le=5, description="Inspection level the product requires (1-5)")
+
+
+class ProductUpdated(Event):
+    """The latest version of a product record. Key: product_code; `order_id` is empty."""
+
+    TOPIC: ClassVar[str] = topics.PRODUCT_UPDATED
+    event_type: Literal["product.updated"] = Field(
+        default=topics.PRODUCT_UPDATED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
+    order_id: Literal[""] = Field(default="", description="Always empty: master data")
+    payload: ProductRecord
+
+    def kafka_key(self) -> str:
+        return self.payload.product_code
+
+
+class BalanceRecord(Contract):
+    """What a customer owes (P6.4)."""
+
+    customer_id: str = Field(description="Customer number")
+    currency: CurrencyCode
+    open_balance: Money = Field(
+        description="Confirmed orders not yet paid: order totals minus payments received"
+    )
+
+
+class BalanceUpdated(Event):
+    """Finance's latest open balance of a customer. Key: customer_id; `order_id` names the
+    order whose change caused it."""
+
+    TOPIC: ClassVar[str] = topics.BALANCE_UPDATED
+    event_type: Literal["balance.updated"] = Field(
+        default=topics.BALANCE_UPDATED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
+    payload: BalanceRecord
+
+    def kafka_key(self) -> str:
+        return self.payload.customer_id

@@ -1,0 +1,1 @@
+"""HTTP plumbing for the people's decisions: authentication, errors, the app around a service."""

@@ -1,0 +1,97 @@
+"""The seed file's schema. Each service loads only the part it owns (see README, Master data).
+
+- sales: customers, products (published on customer.updated and product.updated)
+- review: approval_authority, qa_capability_level
+- production: materials, bill_of_materials, weekly_capacity
+- every service with an HTTP API: users (demo credentials)
+"""
+
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from shared.contracts.common import Contract, Money
+from shared.contracts.master import CustomerRecord, ProductRecord
+
+DEFAULT_SEED_FILE = Path(__file__).parent / "demo_company.json"
+
+Role = Literal[
+    "sales_rep",
+    "sales_manager",
+    "general_manager",
+    "engineering",
+    "qa",
+    "production_planner",
+    "purchasing",
+    "finance_clerk",
+    "customer_service",
+]
+
+
+class User(Contract):
+    """Someone who may call the HTTP APIs, and in which role (P8.1)."""
+
+    name: str = Field(description="User name recorded with every decision")
+    role: Role = Field(description="The role the user acts in")
+    token: str = Field(min_length=16, description="Bearer token (demo credentials only)")
+
+
+class Authority(Contract):
+    """How far a role may approve on its own (P2.3, P8.1)."""
+
+    role: Role = Field(description="Approving role")
+    max_amount: Money | None = Field(description="Largest order total it may approve; null: any")
+
+
+class Material(Contract):
+    """A material with its stock and supplier lead time (P4.2, P4.3)."""
+
+    material_code: str = Field(description="Material code")
+    name: str = Field(description="Material name")
+    unit: str = Field(description="Unit of measure")
+    on_hand: Decimal = Field(ge=0, description="Quantity in stock")
+    lead_time_days: int | None = Field(
+        ge=0, description="Supplier lead time in days; null: no supplier can deliver"
+    )
+    supplier: str = Field(description="Usual supplier")
+
+
+class BomLine(Contract):
+    """How much of a material one unit of a product needs (P4.1)."""
+
+    product_code: str = Field(description="Product model code")
+    material_code: str = Field(description="Material code")
+    quantity_per_unit: Decimal = Field(gt=0, description="Material per finished unit")
+
+
+class WeeklyCapacity(Contract):
+    """Production capacity in finished units per ISO week (P2.4, P4.5)."""
+
+    default_units: int = Field(ge=0, description="Units per week unless overridden")
+    overrides: dict[str, int] = Field(
+        default_factory=dict, description="Units for specific weeks, keyed '2027-W11'"
+    )
+
+
+class Seed(Contract):
+    """A demo company: who works there, whom it sells to, what it makes, from what."""
+
+    company: str = Field(description="Company name")
+    users: list[User] = Field(description="API users and their roles")
+    customers: list[CustomerRecord] = Field(description="Customers (sales owns them)")
+    products: list[ProductRecord] = Field(description="Products and price list (sales)")
+    approval_authority: list[Authority] = Field(description="Approval rights (review)")
+    qa_capability_level: int = Field(
+        ge=1, le=5, description="Highest inspection level QA can perform (review)"
+    )
+    materials: list[Material] = Field(description="Materials and stock (production)")
+    bill_of_materials: list[BomLine] = Field(description="Materials per product (production)")
+    weekly_capacity: WeeklyCapacity = Field(description="Production capacity (production)")
+
+
+@cache
+def load_seed(path: Path = DEFAULT_SEED_FILE) -> Seed:
+    return Seed.model_validate_json(path.read_text())
