@@ -31,6 +31,9 @@ class OrderPlacedPayload(Contract):
     requested_delivery_date: date = Field(description="Date the customer asked for")
     delivery_address: Address
     contact: Contact
+    payment_terms: str | None = Field(
+        default=None, description="Payment terms asked for; null: the customer's default"
+    )
 
 
 class OrderPlaced(Event):
