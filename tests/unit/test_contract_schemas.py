@@ -29,6 +29,18 @@ from shared.contracts.events import (
     SubmissionRejected,
 )
 from shared.contracts.intake import OrderSubmission, PaymentNotification
+from shared.contracts.master import BalanceUpdated, CustomerUpdated, ProductUpdated
+from shared.contracts.process import (
+    ConfirmationIssued,
+    ConfirmationSigned,
+    DepositRequested,
+    FeasibilityAssessed,
+    FeasibilityRequested,
+    NegotiationOpened,
+    OrderHeld,
+    OrderReleased,
+    ReviewEscalated,
+)
 from shared.contracts.registry import EVENT_TYPES
 from shared.contracts.schemas import MESSAGES, SCHEMA_DIR, render, schema_path
 from shared.messaging.events import new_event
@@ -131,6 +143,113 @@ EVENT_SAMPLES: dict[type[Event], tuple[str | None, dict[str, Any]]] = {
         },
     ),
     OrderClosed: ("SO-000001", {"outcome": "fulfilled"}),
+    OrderHeld: (
+        "SO-000002",
+        {
+            "customer_reference": "PO-4713",
+            "reasons": [{"field": "lines.0.product_code", "message": "unknown model X-1"}],
+        },
+    ),
+    FeasibilityRequested: (
+        "SO-000001",
+        {
+            "customer_id": "CUST-0001",
+            "requested_delivery_date": date(2027, 3, 1),
+            "lines": [{"product_code": "VALVE-DN50", "quantity": 20}],
+        },
+    ),
+    FeasibilityAssessed: (
+        "SO-000001",
+        {
+            "production": {
+                "verdict": "later",
+                "available_from": date(2027, 3, 8),
+                "reason": "full",
+            },
+            "purchasing": {"verdict": "feasible"},
+        },
+    ),
+    NegotiationOpened: (
+        "SO-000001",
+        {
+            "requested_delivery_date": date(2027, 3, 1),
+            "proposed_delivery_date": date(2027, 3, 8),
+            "reasons": ["production: week 2027-W09 is full"],
+        },
+    ),
+    ReviewEscalated: (
+        "SO-000001",
+        {
+            "received_at": "2027-03-01T08:00:00+00:00",
+            "deadline": "2027-03-03T08:00:00+00:00",
+            "waiting_for": ["approval:general_manager"],
+        },
+    ),
+    ConfirmationIssued: (
+        "SO-000001",
+        {
+            "customer_id": "CUST-0011",
+            "tier": "B",
+            "confirmed_delivery_date": date(2027, 3, 1),
+            "sent_on": date(2027, 2, 1),
+            "total_amount": Decimal("970.00"),
+            "currency": "EUR",
+            "deposit_amount": Decimal("291.00"),
+            "document_path": "/orders/SO-000001/confirmation",
+        },
+    ),
+    ConfirmationSigned: (
+        "SO-000001",
+        {
+            "received_on": date(2027, 2, 3),
+            "days_late": 2,
+            "expected_delivery_date": date(2027, 3, 3),
+        },
+    ),
+    DepositRequested: (
+        "SO-000001",
+        {"customer_id": "CUST-0011", "amount": Decimal("291.00"), "currency": "EUR"},
+    ),
+    OrderReleased: (
+        "SO-000001",
+        {
+            "delivery_date": date(2027, 3, 3),
+            "lines": [{"product_code": "VALVE-DN50", "quantity": 20}],
+            "gate": "signed_and_deposit",
+        },
+    ),
+    CustomerUpdated: (
+        None,
+        {
+            "customer_id": "CUST-0001",
+            "name": "Acme Pumps GmbH",
+            "tier": "A",
+            "currency": "EUR",
+            "credit_limit": Decimal("250000.00"),
+            "payment_terms": ["net30", "prepaid"],
+            "deposit_percent": Decimal("0"),
+        },
+    ),
+    ProductUpdated: (
+        None,
+        {
+            "product_code": "VALVE-DN50",
+            "name": "Gate valve DN50 PN16",
+            "currency": "EUR",
+            "list_price": Decimal("48.50"),
+            "max_discount_percent": Decimal("10"),
+            "is_new": False,
+            "samples_confirmed": True,
+            "bom_ready": True,
+            "drawings_ready": True,
+            "specification_ready": True,
+            "qa_level": 3,
+        },
+    ),
+    BalanceUpdated: (
+        "SO-000001",
+        {"customer_id": "CUST-0001", "currency": "EUR", "open_balance": Decimal("970.00")},
+    ),
 }
 
 INTAKE_SAMPLES: dict[type[BaseModel], dict[str, Any]] = {
