@@ -29,7 +29,7 @@ from tests.support import infra
 from tests.support.bank import Bank
 from tests.support.bus import delete_topics_with_prefix, producer
 from tests.support.databases import create_database, drop_database
-from tests.support.orders import encode, submission
+from tests.support.orders import bulk_submission, encode, submission
 from tests.support.system import SERVICES, System
 
 PIPELINE_HOPS = 8
@@ -142,7 +142,14 @@ async def pipeline(
 ) -> tuple[Figures, dict[str, int]]:
     namespace = f"bench{uuid4().hex[:8]}."
     urls = {name: await create_database(postgres, prefix=f"bench_{name}") for name in SERVICES}
-    system = System(bootstrap, namespace, urls, work, extra_env={"LOG_LEVEL": "WARNING"})
+    system = System(
+        bootstrap,
+        namespace,
+        urls,
+        work,
+        extra_env={"LOG_LEVEL": "WARNING"},
+        per_service_env={"review": {"AUTO_APPROVE_MAX_AMOUNT": "50000", "AUTO_APPROVE_TIERS": "A"}},
+    )
     try:
         await system.start()
         references: dict[str, str] = {}
@@ -180,7 +187,7 @@ async def pipeline(
                     sent[reference] = time.time()
                     await client.send(
                         namespace + topics.ORDER_SUBMITTED,
-                        encode(submission(reference)),
+                        encode(bulk_submission(reference, index)),
                         key=reference.encode(),
                     )
                 await client.flush()

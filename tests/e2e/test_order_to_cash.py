@@ -20,7 +20,7 @@ from tests.e2e.conftest import RunningSystem
 from tests.support.bank import Bank
 from tests.support.bus import Watcher, group_lag, producer, reset_group_to_beginning
 from tests.support.databases import fetch, snapshot
-from tests.support.orders import encode, submission
+from tests.support.orders import bulk_submission, encode
 from tests.support.system import ORDER_VIEWS, SERVICES
 
 pytestmark = pytest.mark.e2e
@@ -55,10 +55,10 @@ def placed_references(watcher: Watcher, namespace: str) -> dict[str, str]:
 async def submit(bootstrap: str, namespace: str, references: list[str], pause: float = 0.0) -> None:
     """Publish submissions the way another system would: a plain aiokafka producer."""
     async with producer(bootstrap) as client:
-        for reference in references:
+        for index, reference in enumerate(references):
             await client.send(
                 namespace + topics.ORDER_SUBMITTED,
-                encode(submission(reference)),
+                encode(bulk_submission(reference, index)),
                 key=reference.encode(),
             )
             if pause:

@@ -53,3 +53,19 @@ def payment_for(invoice: dict[str, Any]) -> dict[str, Any]:
         "received_at": invoice["occurred_at"],
         "payer": "Acme Pumps GmbH",
     }
+
+
+A_TIER_CUSTOMERS = [f"CUST-{number:04d}" for number in (1, 3, 4, 5, 6, 7, 8, 9, 10)]
+"""Seed customers of tier A with the full credit limit (CUST-0002's is small on purpose)."""
+
+BULK_LINES = [{"product_code": "SEAL-KIT-50", "quantity": 10, "unit_price": "6.40"}]
+
+
+def bulk_submission(reference: str, index: int) -> dict[str, Any]:
+    """A small A-tier order that the automatic policy approves; customers rotate so no credit
+    limit is reached however many orders are in flight (P6.4)."""
+    return submission(
+        reference,
+        customer_id=A_TIER_CUSTOMERS[index % len(A_TIER_CUSTOMERS)],
+        lines=BULK_LINES,
+    )

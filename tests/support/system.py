@@ -112,9 +112,12 @@ class System:
         database_urls: Mapping[str, str | None],
         work_dir: Path,
         extra_env: Mapping[str, str] | None = None,
+        per_service_env: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         work_dir.mkdir(parents=True, exist_ok=True)
         self.database_urls = dict(database_urls)
+        self.clock_file = work_dir / "clock-offset-seconds"
+        self.clock_file.write_text("0")
         self.services: dict[str, ServiceProcess] = {}
         self.http_ports: dict[str, int] = {}
         for name in SERVICES:
@@ -129,13 +132,20 @@ class System:
                 prefix + "DATA_DIR": str(work_dir / "data"),
                 prefix + "KAFKA_SESSION_TIMEOUT_MS": "6000",
                 prefix + "HTTP_PORT": str(self.http_ports[name]),
+                prefix + "CLOCK_OFFSET_FILE": str(self.clock_file),
                 "PYTHONUNBUFFERED": "1",
             }
             if url := database_urls.get(name):
                 env[prefix + "DATABASE_URL"] = url
             for key, value in (extra_env or {}).items():
                 env[prefix + key] = value
+            for key, value in (per_service_env or {}).get(name, {}).items():
+                env[prefix + key] = value
             self.services[name] = ServiceProcess(name, env, work_dir)
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move every service's clock forward (they re-read the offset within 0.2 s)."""
+        self.clock_file.write_text(str(float(self.clock_file.read_text()) + seconds))
 
     async def start(self) -> None:
         for service in self.services.values():
