@@ -29,6 +29,10 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
+# The walk-through lets the automatic policy approve A-tier orders up to 50,000 (issue #3, point 6);
+# ORDERFLOW_REVIEW_AUTO_APPROVE_MAX_AMOUNT=0 leaves every approval to people.
+export ORDERFLOW_REVIEW_AUTO_APPROVE_MAX_AMOUNT="${ORDERFLOW_REVIEW_AUTO_APPROVE_MAX_AMOUNT-50000}"
+
 for service in sales review production logistics finance; do
   upper="$(echo "$service" | tr '[:lower:]' '[:upper:]')"
   env "ORDERFLOW_${upper}_KAFKA_BOOTSTRAP_SERVERS=$BOOTSTRAP" \
@@ -48,7 +52,8 @@ done
 
 cat <<MSG
 
-Orderflow is running: Kafka at $BOOTSTRAP, five services (logs in $LOGS, databases in $STATE/data).
+Orderflow is running: Kafka at $BOOTSTRAP, five services (logs in $LOGS, databases in $STATE/data),
+HTTP APIs on 127.0.0.1:8001 (sales) to 8005 (finance), OpenAPI at http://127.0.0.1:8002/docs.
 
 In another terminal, submit the example order as another system would:
 
