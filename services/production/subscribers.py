@@ -1,22 +1,40 @@
-"""What production consumes: one route per topic."""
+"""What production consumes, and the master data it loads at start."""
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from services.production import handlers
+from services.production.adapters import planning
 from shared.clock import Clock
-from shared.contracts import OrderClosed, OrderPlaced, ReviewCompleted, topics
+from shared.contracts import Event, FeasibilityRequested, OrderClosed, OrderReleased, topics
 from shared.messaging.routes import Route
 from shared.runtime import ServiceContext, ServiceParts
 
 
 def routes(_clock: Clock) -> Sequence[Route[Any]]:
+    """Production starts only on `order.released` (P3.2, P3.3): neither the placed order nor
+    review's verdict is consumed any more."""
     return [
-        Route(topics.ORDER_PLACED, OrderPlaced, handlers.plan_order),
-        Route(topics.REVIEW_COMPLETED, ReviewCompleted, handlers.release_order),
+        Route(topics.FEASIBILITY_REQUESTED, FeasibilityRequested, handlers.assess_feasibility),
+        Route(topics.ORDER_RELEASED, OrderReleased, handlers.release_order),
         Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_order),
     ]
 
 
+def load_master_data(context: ServiceContext) -> Callable[[], Awaitable[None]]:
+    """Production owns materials, bills of materials and weekly capacity: load the seed's."""
+
+    async def load() -> None:
+        async def work(connection: AsyncConnection) -> Sequence[Event]:
+            await planning.load_master_data(connection, context.seed)
+            return ()
+
+        await context.unit_of_work.run(work)
+
+    return load
+
+
 def parts(context: ServiceContext) -> ServiceParts:
-    return ServiceParts(routes=routes(context.clock))
+    return ServiceParts(routes=routes(context.clock), on_start=[load_master_data(context)])

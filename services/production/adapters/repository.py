@@ -1,18 +1,53 @@
-"""Loads and stores production orders in the service's own database."""
+"""Loads and stores production orders, their capacity bookings and material reservations."""
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.production.adapters.tables import production_orders
+from services.production.adapters.tables import (
+    material_reservations,
+    materials,
+    production_orders,
+)
+from services.production.domain.feasibility import Answer, Verdict
+from services.production.domain.materials import Reservation
 from services.production.domain.model import (
+    Assessment,
+    Booking,
     Line,
     Outcome,
     ProductionOrder,
     ProductionStatus,
-    Release,
 )
+
+
+def _answer_from_json(data: dict[str, Any]) -> Answer:
+    available_from = data.get("available_from")
+    return Answer(
+        verdict=Verdict(data["verdict"]),
+        available_from=None if available_from is None else date.fromisoformat(available_from),
+        reason=data.get("reason", ""),
+    )
+
+
+def _answer_to_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "verdict": answer.verdict.value,
+        "available_from": answer.available_from.isoformat() if answer.available_from else None,
+        "reason": answer.reason,
+    }
+
+
+async def _reservations(connection: AsyncConnection, order_id: str) -> tuple[Reservation, ...]:
+    rows = await connection.execute(
+        select(material_reservations)
+        .where(material_reservations.c.order_id == order_id)
+        .order_by(material_reservations.c.material_code)
+    )
+    return tuple(Reservation(row.material_code, row.reserved, row.to_purchase) for row in rows)
 
 
 async def load(connection: AsyncConnection, order_id: str) -> ProductionOrder | None:
@@ -28,19 +63,24 @@ async def load(connection: AsyncConnection, order_id: str) -> ProductionOrder | 
     return ProductionOrder(
         order_id=row.order_id,
         production_order_id=row.production_order_id,
+        customer_id=row.customer_id,
         lines=None
         if row.lines is None
-        else tuple(
-            Line(
-                line_no=item["line_no"],
-                product_code=item["product_code"],
-                quantity=item["quantity"],
-            )
-            for item in row.lines
-        ),
+        else tuple(Line(item["product_code"], item["quantity"]) for item in row.lines),
         requested_delivery_date=row.requested_delivery_date,
-        release=Release(row.release) if row.release else None,
+        rush=bool(row.rush),
+        assessment=None
+        if row.assessment is None
+        else Assessment(
+            production=_answer_from_json(row.assessment["production"]),
+            purchasing=_answer_from_json(row.assessment["purchasing"]),
+        ),
+        booking=None
+        if row.booked_week is None
+        else Booking(week=row.booked_week, units=row.booked_units),
+        release_gate=row.release,
         confirmed_delivery_date=row.confirmed_delivery_date,
+        reservations=await _reservations(connection, order_id),
         status=ProductionStatus(row.status),
         ready_on=row.ready_on,
         outcome=Outcome(row.outcome) if row.outcome else None,
@@ -51,14 +91,23 @@ def _row(order: ProductionOrder) -> dict[str, Any]:
     return {
         "order_id": order.order_id,
         "production_order_id": order.production_order_id,
+        "customer_id": order.customer_id,
         "lines": None
         if order.lines is None
         else [
-            {"line_no": line.line_no, "product_code": line.product_code, "quantity": line.quantity}
-            for line in order.lines
+            {"product_code": line.product_code, "quantity": line.quantity} for line in order.lines
         ],
         "requested_delivery_date": order.requested_delivery_date,
-        "release": order.release.value if order.release else None,
+        "rush": order.rush,
+        "assessment": None
+        if order.assessment is None
+        else {
+            "production": _answer_to_json(order.assessment.production),
+            "purchasing": _answer_to_json(order.assessment.purchasing),
+        },
+        "booked_week": order.booking.week if order.booking else None,
+        "booked_units": order.booking.units if order.booking else None,
+        "release": order.release_gate,
         "confirmed_delivery_date": order.confirmed_delivery_date,
         "status": order.status.value,
         "ready_on": order.ready_on,
@@ -68,11 +117,60 @@ def _row(order: ProductionOrder) -> dict[str, Any]:
 
 async def add(connection: AsyncConnection, order: ProductionOrder) -> None:
     await connection.execute(insert(production_orders).values(**_row(order)))
+    await _store_reservations(connection, order, previous=())
 
 
-async def save(connection: AsyncConnection, order: ProductionOrder) -> None:
+async def save(
+    connection: AsyncConnection,
+    order: ProductionOrder,
+    previous_reservations: tuple[Reservation, ...],
+) -> None:
     await connection.execute(
         update(production_orders)
         .where(production_orders.c.order_id == order.order_id)
         .values(**_row(order))
     )
+    await _store_reservations(connection, order, previous=previous_reservations)
+
+
+async def _store_reservations(
+    connection: AsyncConnection, order: ProductionOrder, previous: tuple[Reservation, ...]
+) -> None:
+    """Write the order's reservations if they changed, and keep each material's `reserved`
+    total (the sum over every order) in step with them."""
+    if order.reservations == previous:
+        return
+    await connection.execute(
+        delete(material_reservations).where(material_reservations.c.order_id == order.order_id)
+    )
+    if order.reservations:
+        await connection.execute(
+            insert(material_reservations),
+            [
+                {
+                    "order_id": order.order_id,
+                    "material_code": item.material_code,
+                    "reserved": item.reserved,
+                    "to_purchase": item.to_purchase,
+                }
+                for item in order.reservations
+            ],
+        )
+    change: dict[str, Decimal] = {}
+    for item in previous:
+        change[item.material_code] = change.get(item.material_code, Decimal(0)) - item.reserved
+    for item in order.reservations:
+        change[item.material_code] = change.get(item.material_code, Decimal(0)) + item.reserved
+    for code, delta in sorted(change.items()):
+        if delta == 0:
+            continue
+        reserved = await connection.scalar(
+            select(materials.c.reserved).where(materials.c.material_code == code).with_for_update()
+        )
+        if reserved is None:
+            continue
+        await connection.execute(
+            update(materials)
+            .where(materials.c.material_code == code)
+            .values(reserved=max(reserved + delta, Decimal(0)))
+        )

@@ -1,0 +1,143 @@
+"""Production's planning data in its own database: master data loaded from the seed at start,
+the capacity calendar, what other orders booked, bills of materials and stock (P2.4, P4.1-P4.5).
+"""
+
+from collections.abc import Collection, Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.production.adapters.tables import (
+    bill_of_materials,
+    materials,
+    production_orders,
+    weekly_capacity,
+)
+from services.production.domain.capacity import DEFAULT_WEEK, CapacityCalendar
+from services.production.domain.materials import BomLine, Reservation, Stock
+from shared.seed.model import Seed
+
+
+def _upsert(connection: AsyncConnection, table: Table, key: str, rows: list[dict[str, Any]]) -> Any:
+    """INSERT ... ON CONFLICT (key) DO UPDATE of the given columns, on either database."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    columns = {name for row in rows for name in row} - {key}
+    return statement.on_conflict_do_update(
+        index_elements=[key], set_={name: statement.excluded[name] for name in columns}
+    )
+
+
+async def load_master_data(connection: AsyncConnection, seed: Seed) -> None:
+    """Production owns materials, bills of materials and weekly capacity: take the seed's
+    version of each at start. Materials are upserted (their reservations stay as they are);
+    the bill of materials and the capacity calendar are replaced as a whole."""
+    rows = [
+        {
+            "material_code": material.material_code,
+            "name": material.name,
+            "unit": material.unit,
+            "on_hand": material.on_hand,
+            "lead_time_days": material.lead_time_days,
+            "supplier": material.supplier,
+        }
+        for material in seed.materials
+    ]
+    if rows:
+        statement = _upsert(connection, materials, "material_code", rows)
+        await connection.execute(statement, [{**row, "reserved": Decimal(0)} for row in rows])
+    await connection.execute(delete(bill_of_materials))
+    if seed.bill_of_materials:
+        await connection.execute(
+            insert(bill_of_materials),
+            [
+                {
+                    "product_code": line.product_code,
+                    "material_code": line.material_code,
+                    "quantity_per_unit": line.quantity_per_unit,
+                }
+                for line in seed.bill_of_materials
+            ],
+        )
+    await connection.execute(delete(weekly_capacity))
+    capacity = seed.weekly_capacity
+    await connection.execute(
+        insert(weekly_capacity),
+        [{"week": DEFAULT_WEEK, "units": capacity.default_units}]
+        + [{"week": week, "units": units} for week, units in sorted(capacity.overrides.items())],
+    )
+
+
+async def load_calendar(connection: AsyncConnection) -> CapacityCalendar:
+    """The capacity calendar, locked for the rest of the transaction: planners (feasibility,
+    release) take turns, so two orders never book the same free units."""
+    rows = (
+        await connection.execute(
+            select(weekly_capacity).order_by(weekly_capacity.c.week).with_for_update()
+        )
+    ).all()
+    units = {row.week: row.units for row in rows}
+    default = units.pop(DEFAULT_WEEK, 0)
+    return CapacityCalendar(default_units=default, overrides=units)
+
+
+async def booked_units(
+    connection: AsyncConnection, weeks: Collection[str], excluding: str
+) -> dict[str, int]:
+    """Units other orders booked in each of the given weeks."""
+    rows = await connection.execute(
+        select(production_orders.c.booked_week, func.sum(production_orders.c.booked_units))
+        .where(production_orders.c.booked_week.in_(sorted(set(weeks))))
+        .where(production_orders.c.order_id != excluding)
+        .group_by(production_orders.c.booked_week)
+    )
+    return {week: int(total or 0) for week, total in rows}
+
+
+async def bom_for(
+    connection: AsyncConnection, product_codes: Collection[str]
+) -> dict[str, tuple[BomLine, ...]]:
+    rows = await connection.execute(
+        select(bill_of_materials)
+        .where(bill_of_materials.c.product_code.in_(sorted(set(product_codes))))
+        .order_by(bill_of_materials.c.product_code, bill_of_materials.c.material_code)
+    )
+    bom: dict[str, list[BomLine]] = {}
+    for row in rows:
+        bom.setdefault(row.product_code, []).append(
+            BomLine(row.product_code, row.material_code, row.quantity_per_unit)
+        )
+    return {product: tuple(lines) for product, lines in bom.items()}
+
+
+def materials_of(bom: dict[str, tuple[BomLine, ...]]) -> set[str]:
+    return {line.material_code for lines in bom.values() for line in lines}
+
+
+async def stock_for(
+    connection: AsyncConnection, codes: Iterable[str], own: tuple[Reservation, ...]
+) -> dict[str, Stock]:
+    """Each material's stock as one order sees it: what every other order reserved is taken
+    (the materials are locked until the transaction ends)."""
+    mine = {item.material_code: item.reserved for item in own}
+    rows = await connection.execute(
+        select(materials)
+        .where(materials.c.material_code.in_(sorted(set(codes))))
+        .order_by(materials.c.material_code)
+        .with_for_update()
+    )
+    return {
+        row.material_code: Stock(
+            material_code=row.material_code,
+            name=row.name,
+            unit=row.unit,
+            on_hand=row.on_hand,
+            reserved_by_others=row.reserved - mine.get(row.material_code, Decimal(0)),
+            lead_time_days=row.lead_time_days,
+            supplier=row.supplier,
+        )
+        for row in rows
+    }
