@@ -1,15 +1,40 @@
-"""The sales order and its life: placed, reviewed, shipped, paid, closed."""
+"""The sales order and its life: registered (held, awaiting written confirmation or placed),
+reviewed, confirmed, released for production, shipped, paid, closed (P1, P2.6, P3)."""
 
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
+
+from services.sales.domain.commands import VERBAL_CHANNELS, Decider, Line, PlaceOrder
+from services.sales.domain.intake import Defect, IntakeFacts, intake_defects
+from services.sales.domain.master import CENT, HUNDRED, Customer, Tier
+from shared.decisions import BeyondAuthority, NotAllowedNow, NotFound
+
+__all__ = [
+    "VERBAL_CHANNELS",
+    "Decider",
+    "Line",
+    "PlaceOrder",
+]
+
+ORDER_ENTRY_ROLES = frozenset({"sales_rep", "sales_manager", "customer_service", "general_manager"})
+"""Who may enter an order at the sales desk (P1.1, P8.1)."""
+CONFIRMATION_ROLES = frozenset({"sales_rep", "sales_manager", "customer_service"})
+"""Who may record the customer's written or signed confirmation (P1.1, P3.1, P8.1)."""
+HOLD_ROLES = frozenset({"sales_manager"})
+"""Who may stop an order's release for production and lift that hold (P8.1)."""
+
+Gate = Literal["a_tier_before_signature", "signed_and_deposit", "signed"]
 
 
 class OrderStatus(StrEnum):
+    AWAITING_WRITTEN_CONFIRMATION = "awaiting_written_confirmation"
+    HELD = "held"
     PLACED = "placed"
-    APPROVED = "approved"
+    CONFIRMED = "confirmed"
+    RELEASED = "released"
     CLOSED = "closed"
 
 
@@ -19,31 +44,14 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
-class Line:
-    line_no: int
-    product_code: str
-    quantity: int
-    unit_price: Decimal
+class Decision:
+    """A person's decision on the order, kept for its history (P7.6, P8.1)."""
 
-    @property
-    def amount(self) -> Decimal:
-        return self.unit_price * self.quantity
-
-
-@dataclass(frozen=True)
-class PlaceOrder:
-    """Command: register a written order (P1.2)."""
-
-    submitter: str
-    customer_reference: str
-    customer_id: str
-    channel: str
-    currency: str
-    lines: tuple[Line, ...]
-    stated_total: Decimal | None
-    requested_delivery_date: date
-    delivery_address: dict[str, Any]
-    contact: dict[str, Any]
+    kind: str
+    user: str
+    role: str
+    at: datetime
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,12 +60,79 @@ class OrderWasPlaced:
 
 
 @dataclass(frozen=True)
+class OrderWasHeld:
+    order_id: str
+    reasons: tuple[Defect, ...]
+
+
+@dataclass(frozen=True)
+class ConfirmationWasIssued:
+    order_id: str
+    tier: Tier
+    confirmed_delivery_date: date
+    sent_on: date
+    deposit_amount: Decimal
+
+
+@dataclass(frozen=True)
+class ConfirmationWasSigned:
+    order_id: str
+    received_on: date
+    days_late: int
+    expected_delivery_date: date
+
+
+@dataclass(frozen=True)
+class OrderWasReleased:
+    order_id: str
+    gate: Gate
+    delivery_date: date
+
+
+@dataclass(frozen=True)
 class OrderWasClosed:
     order_id: str
     outcome: Outcome
 
 
-DomainEvent = OrderWasPlaced | OrderWasClosed
+DomainEvent = (
+    OrderWasPlaced
+    | OrderWasHeld
+    | ConfirmationWasIssued
+    | ConfirmationWasSigned
+    | OrderWasReleased
+    | OrderWasClosed
+)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The order confirmation as sent to the customer (P3.1), and whether it came back."""
+
+    tier: Tier
+    confirmed_delivery_date: date
+    sent_on: date
+    deposit_amount: Decimal
+    expected_delivery_date: date
+    signed_received_on: date | None
+
+
+def deposit_for(total: Decimal, tier: Tier, deposit_percent: Decimal) -> Decimal:
+    """The deposit asked before production: total x deposit % for B and C, none for A (P3.3)."""
+    if tier == "A":
+        return Decimal("0.00")
+    return (total * deposit_percent / HUNDRED).quantize(CENT, ROUND_HALF_UP)
+
+
+def check_entry_authority(by: Decider) -> None:
+    """Only sales staff and the general manager enter orders at the desk (P8.1)."""
+    if by.role not in ORDER_ENTRY_ROLES:
+        raise BeyondAuthority(f"role {by.role} may not enter orders")
+
+
+def _require(by: Decider, roles: frozenset[str], decision: str) -> None:
+    if by.role not in roles:
+        raise BeyondAuthority(f"role {by.role} may not {decision}")
 
 
 @dataclass
@@ -70,22 +145,48 @@ class Order:
     currency: str
     lines: tuple[Line, ...]
     requested_delivery_date: date
-    delivery_address: dict[str, Any]
+    delivery_address: dict[str, Any] | None
     contact: dict[str, Any]
+    stated_total: Decimal | None = None
+    payment_terms: str | None = None
     status: OrderStatus = OrderStatus.PLACED
+    reasons: tuple[Defect, ...] = ()
+    tier: Tier | None = None
     confirmed_delivery_date: date | None = None
+    confirmation_sent_on: date | None = None
+    deposit_amount: Decimal | None = None
+    deposit_received: bool = False
+    signed_received_on: date | None = None
+    days_late: int | None = None
+    expected_delivery_date: date | None = None
+    released: bool = False
+    release_gate: Gate | None = None
+    manual_hold: str | None = None
     shipped: bool = False
     settled: bool = False
     outcome: Outcome | None = None
     decline_reason: str = ""
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
+    decisions: list[Decision] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def total_amount(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal("0"))
 
+    @property
+    def deposit_required(self) -> bool:
+        return bool(self.deposit_amount)
+
+    # -- intake (P1.1-P1.6) ------------------------------------------------------------------
+
     @classmethod
-    def place(cls, order_id: str, command: PlaceOrder) -> "Order":
+    def register(
+        cls, order_id: str, command: PlaceOrder, facts: IntakeFacts, by: Decider | None = None
+    ) -> "Order":
+        """Register a submission under its number (P1.2) and check it (P1.3); a verbal order
+        waits for the customer's written confirmation instead (P1.1)."""
+        if by is not None:
+            check_entry_authority(by)
         order = cls(
             order_id=order_id,
             submitter=command.submitter,
@@ -98,34 +199,242 @@ class Order:
             delivery_address=command.delivery_address,
             contact=command.contact,
         )
-        order.events.append(OrderWasPlaced(order_id))
+        order._take(command, by)
+        order._proceed(facts)
         return order
 
-    def record_review(self, approved: bool, confirmed_date: date | None, reason: str) -> None:
-        """Review's verdict (P2): approved orders go on; declined ones close (P2.6)."""
+    def resubmit(self, command: PlaceOrder, facts: IntakeFacts, by: Decider | None = None) -> None:
+        """The same submission again (P1.6). A held or verbal order takes the new version and is
+        checked again (a written version is the written confirmation, P1.1); an order already
+        placed is one order: nothing happens."""
+        if by is not None:
+            check_entry_authority(by)
+        if self.status is OrderStatus.HELD:
+            self._take(command, by)
+            self._proceed(facts)
+        elif self.status is OrderStatus.AWAITING_WRITTEN_CONFIRMATION:
+            if command.is_verbal and command == self.as_submitted():
+                return
+            self._take(command, by)
+            self._proceed(facts)
+
+    def as_submitted(self) -> PlaceOrder:
+        """The submission this order currently holds."""
+        return PlaceOrder(
+            submitter=self.submitter,
+            customer_reference=self.customer_reference,
+            customer_id=self.customer_id,
+            channel=self.channel,
+            currency=self.currency,
+            lines=self.lines,
+            stated_total=self.stated_total,
+            requested_delivery_date=self.requested_delivery_date,
+            delivery_address=self.delivery_address,
+            contact=self.contact,
+            payment_terms=self.payment_terms,
+        )
+
+    def confirm_in_writing(self, by: Decider, facts: IntakeFacts) -> None:
+        """Sales records the customer's written confirmation of a verbal order; it then goes
+        through the intake check like any written order (P1.1, P1.3)."""
+        _require(by, CONFIRMATION_ROLES, "record a written confirmation")
+        if self.status is not OrderStatus.AWAITING_WRITTEN_CONFIRMATION:
+            raise NotAllowedNow(
+                f"order {self.order_id} is {self.status.value}, not awaiting a written confirmation"
+            )
+        self._decide("written_confirmation", by)
+        self._check(facts)
+
+    def _take(self, command: PlaceOrder, by: Decider | None) -> None:
+        self.customer_id = command.customer_id
+        self.channel = command.channel
+        self.currency = command.currency
+        self.lines = command.lines
+        self.stated_total = command.stated_total
+        self.requested_delivery_date = command.requested_delivery_date
+        self.delivery_address = command.delivery_address
+        self.contact = command.contact
+        self.payment_terms = command.payment_terms
+        if by is not None:
+            self._decide("entered", by, f"channel {command.channel}")
+
+    def _proceed(self, facts: IntakeFacts) -> None:
+        if self.channel in VERBAL_CHANNELS:
+            self.tier = facts.customer.tier if facts.customer else None
+            self.status = OrderStatus.AWAITING_WRITTEN_CONFIRMATION
+            self.reasons = (
+                Defect(
+                    "channel",
+                    f"verbal order by {self.channel}: waits for the customer's written "
+                    "confirmation (P1.1)",
+                ),
+            )
+            self.events.append(OrderWasHeld(self.order_id, self.reasons))
+        else:
+            self._check(facts)
+
+    def _check(self, facts: IntakeFacts) -> None:
+        self.tier = facts.customer.tier if facts.customer else None
+        defects = intake_defects(self.as_submitted(), facts)
+        if defects:
+            self.status = OrderStatus.HELD
+            self.reasons = tuple(defects)
+            self.events.append(OrderWasHeld(self.order_id, self.reasons))
+        else:
+            self.status = OrderStatus.PLACED
+            self.reasons = ()
+            self.events.append(OrderWasPlaced(self.order_id))
+
+    # -- review, confirmation and release (P2.6, P3.1-P3.5) -----------------------------------
+
+    def record_review(
+        self,
+        approved: bool,
+        confirmed_date: date | None,
+        reason: str,
+        customer: Customer | None,
+        today: date,
+    ) -> None:
+        """Review's verdict. Approved: the confirmation goes to the customer today, with the
+        deposit B and C owe (P3.1, P3.3), and an A-tier order is released at once (P3.2).
+        Declined: the order closes with the reason (P2.6). Only a placed order takes one."""
         if self.status is not OrderStatus.PLACED:
             return
-        if approved:
-            self.status = OrderStatus.APPROVED
-            self.confirmed_delivery_date = confirmed_date
-            self._close_if_fulfilled()
-        else:
+        if not approved:
             self.decline_reason = reason
             self._close(Outcome.DECLINED)
+            return
+        tier: Tier = customer.tier if customer else (self.tier or "C")
+        deposit_percent = customer.deposit_percent if customer else Decimal(0)
+        confirmed = confirmed_date or self.requested_delivery_date
+        self.status = OrderStatus.CONFIRMED
+        self.tier = tier
+        self.confirmed_delivery_date = confirmed
+        self.expected_delivery_date = confirmed
+        self.confirmation_sent_on = today
+        self.deposit_amount = deposit_for(self.total_amount, tier, deposit_percent)
+        self.events.append(
+            ConfirmationWasIssued(self.order_id, tier, confirmed, today, self.deposit_amount)
+        )
+        self._release_if_ready()
+        self._close_if_fulfilled()
+
+    def confirmation(self) -> Confirmation:
+        """The confirmation sent to the customer (P3.1); none before review approved."""
+        if (
+            self.confirmation_sent_on is None
+            or self.confirmed_delivery_date is None
+            or self.tier is None
+            or self.deposit_amount is None
+        ):
+            raise NotFound(f"no order confirmation has been issued for order {self.order_id}")
+        return Confirmation(
+            tier=self.tier,
+            confirmed_delivery_date=self.confirmed_delivery_date,
+            sent_on=self.confirmation_sent_on,
+            deposit_amount=self.deposit_amount,
+            expected_delivery_date=self.expected_delivery_date or self.confirmed_delivery_date,
+            signed_received_on=self.signed_received_on,
+        )
+
+    def record_signed_confirmation(self, received_on: date, by: Decider) -> None:
+        """The customer returned the signed confirmation (P3.1). Each day after the day it was
+        sent moves the expected date back a day (P3.4) for B and C, whose production waits for
+        it (P3.3); an A-tier order, already released, just files it (P3.2)."""
+        _require(by, CONFIRMATION_ROLES, "record a signed confirmation")
+        confirmation = self.confirmation_if_issued()
+        if self.signed_received_on is not None:
+            raise NotAllowedNow(
+                f"the signed confirmation of order {self.order_id} was already filed "
+                f"(received on {self.signed_received_on})"
+            )
+        days_late = max(0, (received_on - confirmation.sent_on).days)
+        expected = confirmation.expected_delivery_date
+        if confirmation.tier != "A" and not self.released:
+            expected = confirmation.confirmed_delivery_date + timedelta(days=days_late)
+        self.signed_received_on = received_on
+        self.days_late = days_late
+        self.expected_delivery_date = expected
+        self._decide("signed_confirmation", by, f"received on {received_on}")
+        self.events.append(ConfirmationWasSigned(self.order_id, received_on, days_late, expected))
+        self._release_if_ready()
+
+    def confirmation_if_issued(self) -> Confirmation:
+        try:
+            return self.confirmation()
+        except NotFound as missing:
+            raise NotAllowedNow(missing.message) from None
+
+    def hold(self, reason: str, by: Decider) -> None:
+        """The sales manager stops the order's release for production until lifted (P8.1)."""
+        _require(by, HOLD_ROLES, "hold an order")
+        if self.status is OrderStatus.CLOSED:
+            raise NotAllowedNow(f"order {self.order_id} is closed")
+        if self.released:
+            raise NotAllowedNow(f"order {self.order_id} is already released for production")
+        if self.manual_hold is not None:
+            raise NotAllowedNow(f"order {self.order_id} is already on hold: {self.manual_hold}")
+        self.manual_hold = reason
+        self._decide("hold", by, reason)
+
+    def release_hold(self, by: Decider) -> None:
+        """The sales manager lifts a hold; the order is released if its gates are passed."""
+        _require(by, HOLD_ROLES, "lift a hold")
+        if self.manual_hold is None:
+            raise NotAllowedNow(f"order {self.order_id} is not on hold")
+        self._decide("release_hold", by, self.manual_hold)
+        self.manual_hold = None
+        self._release_if_ready()
+
+    def _release_if_ready(self) -> None:
+        """The single release for production (P3.2, P3.3): A at once; B and C once the signed
+        confirmation is back and the deposit, where one is due, has arrived."""
+        if self.status is not OrderStatus.CONFIRMED or self.released or self.manual_hold:
+            return
+        confirmation = self.confirmation()
+        gate: Gate
+        if confirmation.tier == "A":
+            gate = "a_tier_before_signature"
+            delivery_date = confirmation.confirmed_delivery_date
+        else:
+            if confirmation.signed_received_on is None:
+                return
+            if confirmation.deposit_amount > 0 and not self.deposit_received:
+                return
+            gate = "signed_and_deposit" if confirmation.deposit_amount > 0 else "signed"
+            delivery_date = confirmation.expected_delivery_date
+        self.released = True
+        self.release_gate = gate
+        self.status = OrderStatus.RELEASED
+        self.events.append(OrderWasReleased(self.order_id, gate, delivery_date))
+
+    # -- shipment, money, closing (P6.2, P7.6) -------------------------------------------------
 
     def record_shipment(self) -> None:
         self.shipped = True
         self._close_if_fulfilled()
 
-    def record_payment(self, settled: bool) -> None:
+    def record_payment(self, kind: str, settled: bool) -> None:
+        """Money for the order, at any time (P6.2): a deposit (or full payment) opens the
+        deposit gate (P3.3), even before the confirmation exists."""
+        if kind == "deposit" or settled:
+            self.deposit_received = True
         self.settled = self.settled or settled
+        self._release_if_ready()
         self._close_if_fulfilled()
 
     def _close_if_fulfilled(self) -> None:
-        if self.status is OrderStatus.APPROVED and self.shipped and self.settled:
+        if (
+            self.status in (OrderStatus.CONFIRMED, OrderStatus.RELEASED)
+            and self.shipped
+            and self.settled
+        ):
             self._close(Outcome.FULFILLED)
 
     def _close(self, outcome: Outcome) -> None:
         self.status = OrderStatus.CLOSED
         self.outcome = outcome
         self.events.append(OrderWasClosed(self.order_id, outcome))
+
+    def _decide(self, kind: str, by: Decider, detail: str = "") -> None:
+        self.decisions.append(Decision(kind, by.user, by.role, by.at, detail))

@@ -1,97 +1,186 @@
-"""Sales order rules: registration, review verdicts, closing (P1.2, P2.3, P2.6, P6.2)."""
+"""Registering orders: placed, held for clarification, or waiting for the written confirmation
+of a verbal order; corrected and repeated submissions (P1.1-P1.3, P1.6, P8.1)."""
 
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
+from services.sales.domain.commands import Line
 from services.sales.domain.model import (
-    Line,
     Order,
     OrderStatus,
-    OrderWasClosed,
+    OrderWasHeld,
     OrderWasPlaced,
-    Outcome,
-    PlaceOrder,
 )
+from shared.decisions import BeyondAuthority, NotAllowedNow
+from tests.unit.sales.builders import by, command, facts
+
+WRONG_TOTAL = Decimal("1.00")
 
 
-def command(**changes: object) -> PlaceOrder:
-    values: dict[str, object] = {
-        "submitter": "webshop",
-        "customer_reference": "PO-1",
-        "customer_id": "CUST-0001",
-        "channel": "system",
-        "currency": "EUR",
-        "lines": (
-            Line(1, "VALVE-DN50", 20, Decimal("48.50")),
-            Line(2, "FLANGE-DN50", 40, Decimal("12.25")),
-        ),
-        "stated_total": None,
-        "requested_delivery_date": date(2027, 3, 15),
-        "delivery_address": {"name": "Acme"},
-        "contact": {"name": "Jana"},
-    }
-    values.update(changes)
-    return PlaceOrder(**values)  # type: ignore[arg-type]
+def held_fields(order: Order) -> set[str]:
+    return {reason.field for reason in order.reasons}
 
 
-def test_placing_an_order_registers_it_under_its_number_and_announces_it_p1_2() -> None:
-    order = Order.place("SO-2026-000001", command())
+def test_a_clean_written_order_is_placed_under_its_number_p1_2() -> None:
+    order = Order.register("SO-2026-000001", command(), facts())
 
     assert order.status is OrderStatus.PLACED
+    assert order.tier == "A"
     assert order.events == [OrderWasPlaced("SO-2026-000001")]
 
 
 def test_the_order_total_is_the_exact_sum_of_its_line_amounts() -> None:
-    order = Order.place("SO-1", command())
+    order = Order.register("SO-1", command(), facts())
 
     assert order.total_amount == Decimal("1460.00")
 
 
-def test_an_approved_order_is_not_closed_before_it_is_shipped_and_paid() -> None:
-    order = Order.place("SO-1", command())
-    order.record_review(True, date(2027, 3, 15), "")
-    order.record_shipment()
+def test_a_defective_order_is_registered_and_held_with_every_reason_p1_2_p1_3() -> None:
+    order = Order.register(
+        "SO-1", command(stated_total=WRONG_TOTAL, delivery_address=None), facts()
+    )
 
-    assert order.status is OrderStatus.APPROVED
-    assert order.confirmed_delivery_date == date(2027, 3, 15)
-    assert not any(isinstance(event, OrderWasClosed) for event in order.events)
-
-
-def test_an_approved_shipped_and_settled_order_closes_as_fulfilled() -> None:
-    order = Order.place("SO-1", command())
-    order.record_review(True, date(2027, 3, 15), "")
-    order.record_payment(settled=True)
-    order.record_shipment()
-
-    assert order.status is OrderStatus.CLOSED
-    assert order.outcome is Outcome.FULFILLED
-    assert order.events[-1] == OrderWasClosed("SO-1", Outcome.FULFILLED)
+    assert order.status is OrderStatus.HELD
+    assert held_fields(order) == {"total_amount", "delivery_address"}
+    [held] = order.events
+    assert isinstance(held, OrderWasHeld)
+    assert held.reasons == order.reasons
 
 
-def test_a_partial_payment_does_not_close_the_order_p6_2() -> None:
-    order = Order.place("SO-1", command())
-    order.record_review(True, date(2027, 3, 15), "")
-    order.record_shipment()
-    order.record_payment(settled=False)
+def test_a_verbal_order_waits_for_the_written_confirmation_p1_1() -> None:
+    for channel in ("phone", "visit"):
+        order = Order.register("SO-1", command(channel=channel), facts())
 
-    assert order.status is OrderStatus.APPROVED
-
-
-def test_a_declined_review_closes_the_order_with_its_reason_p2_6() -> None:
-    order = Order.place("SO-1", command())
-    order.record_review(False, None, "capacity full")
-
-    assert order.status is OrderStatus.CLOSED
-    assert order.outcome is Outcome.DECLINED
-    assert order.decline_reason == "capacity full"
+        assert order.status is OrderStatus.AWAITING_WRITTEN_CONFIRMATION
+        assert held_fields(order) == {"channel"}
+        assert isinstance(order.events[0], OrderWasHeld)
 
 
-def test_a_closed_order_ignores_a_late_second_verdict_and_closes_only_once() -> None:
-    order = Order.place("SO-1", command())
-    order.record_review(False, None, "no")
-    order.record_review(True, date(2027, 3, 15), "")
-    order.record_shipment()
-    order.record_payment(settled=True)
+def test_a_recorded_written_confirmation_sends_a_verbal_order_through_intake_p1_1() -> None:
+    order = Order.register("SO-1", command(channel="phone"), facts())
+    order.events.clear()
 
-    assert order.outcome is Outcome.DECLINED
-    assert sum(isinstance(event, OrderWasClosed) for event in order.events) == 1
+    order.confirm_in_writing(by("customer_service", "tomas"), facts())
+
+    assert order.status is OrderStatus.PLACED
+    assert order.reasons == ()
+    assert order.events == [OrderWasPlaced("SO-1")]
+    assert [(d.kind, d.user, d.role) for d in order.decisions] == [
+        ("written_confirmation", "tomas", "customer_service")
+    ]
+
+
+def test_a_written_confirmation_of_a_defective_verbal_order_holds_it_p1_1_p1_3() -> None:
+    order = Order.register("SO-1", command(channel="visit", stated_total=WRONG_TOTAL), facts())
+
+    order.confirm_in_writing(by("sales_rep"), facts())
+
+    assert order.status is OrderStatus.HELD
+    assert held_fields(order) == {"total_amount"}
+
+
+def test_only_sales_staff_record_a_written_confirmation_p8_1() -> None:
+    order = Order.register("SO-1", command(channel="phone"), facts())
+
+    for role in ("finance_clerk", "general_manager", "engineering"):
+        with pytest.raises(BeyondAuthority):
+            order.confirm_in_writing(by(role), facts())
+
+    assert order.status is OrderStatus.AWAITING_WRITTEN_CONFIRMATION
+    assert order.decisions == []
+
+
+def test_a_written_order_needs_no_written_confirmation() -> None:
+    order = Order.register("SO-1", command(), facts())
+
+    with pytest.raises(NotAllowedNow):
+        order.confirm_in_writing(by("sales_rep"), facts())
+
+
+def test_a_written_submission_with_the_same_reference_confirms_a_verbal_order_p1_1() -> None:
+    order = Order.register("SO-1", command(channel="phone"), facts())
+    order.events.clear()
+
+    order.resubmit(command(channel="email"), facts())
+
+    assert order.status is OrderStatus.PLACED
+    assert order.channel == "email"
+    assert order.events == [OrderWasPlaced("SO-1")]
+
+
+def test_the_same_verbal_order_again_changes_nothing_p1_6() -> None:
+    order = Order.register("SO-1", command(channel="phone"), facts())
+    order.events.clear()
+
+    order.resubmit(command(channel="phone"), facts())
+
+    assert order.events == []
+
+
+def test_a_corrected_resubmission_of_a_held_order_is_placed_under_the_same_number_p1_3() -> None:
+    order = Order.register("SO-7", command(stated_total=WRONG_TOTAL), facts())
+    order.events.clear()
+
+    order.resubmit(command(stated_total=Decimal("1460.00")), facts())
+
+    assert order.order_id == "SO-7"
+    assert order.status is OrderStatus.PLACED
+    assert order.reasons == ()
+    assert order.events == [OrderWasPlaced("SO-7")]
+
+
+def test_a_resubmission_still_defective_is_held_again_with_the_new_list_p1_3() -> None:
+    order = Order.register("SO-1", command(stated_total=WRONG_TOTAL), facts())
+    order.events.clear()
+
+    order.resubmit(command(delivery_address=None), facts())
+
+    assert order.status is OrderStatus.HELD
+    assert held_fields(order) == {"delivery_address"}
+    [held] = order.events
+    assert isinstance(held, OrderWasHeld)
+    assert [reason.field for reason in held.reasons] == ["delivery_address"]
+
+
+def test_the_same_placed_order_submitted_again_is_one_order_p1_6() -> None:
+    order = Order.register("SO-1", command(), facts())
+    order.events.clear()
+
+    order.resubmit(command(), facts())
+    order.resubmit(command(lines=(Line(1, "VALVE-DN50", 1, Decimal("48.50")),)), facts())
+
+    assert order.status is OrderStatus.PLACED
+    assert order.events == []
+    assert order.total_amount == Decimal("1460.00")
+
+
+def test_the_check_uses_the_day_of_the_resubmission() -> None:
+    order = Order.register("SO-1", command(delivery_address=None), facts())
+
+    order.resubmit(command(), facts(today=date(2027, 3, 16)))
+
+    assert held_fields(order) == {"requested_delivery_date"}
+
+
+def test_sales_staff_and_the_general_manager_may_enter_orders_at_the_desk_p8_1() -> None:
+    for role in ("sales_rep", "sales_manager", "customer_service", "general_manager"):
+        order = Order.register("SO-1", command(), facts(), by(role, "desk-user"))
+
+        assert order.status is OrderStatus.PLACED
+        assert [(d.kind, d.role) for d in order.decisions] == [("entered", role)]
+
+
+def test_other_roles_may_not_enter_orders_p8_1() -> None:
+    for role in ("finance_clerk", "engineering", "qa", "production_planner", "purchasing"):
+        with pytest.raises(BeyondAuthority):
+            Order.register("SO-1", command(), facts(), by(role))
+
+
+def test_other_roles_may_not_correct_a_held_order_either_p8_1() -> None:
+    order = Order.register("SO-1", command(delivery_address=None), facts())
+
+    with pytest.raises(BeyondAuthority):
+        order.resubmit(command(), facts(), by("qa"))
+    assert order.status is OrderStatus.HELD
