@@ -1,55 +1,121 @@
-"""Sales' message handlers: turn a consumed message into a domain call and its events."""
+"""Sales' handlers: turn a consumed message or a person's request into a domain call, inside
+the caller's unit of work, and return the events it causes."""
 
 import json
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any
-from uuid import uuid5
+from uuid import UUID, uuid5
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.sales.adapters import repository
 from services.sales.adapters.wire import (
+    customer_from_record,
+    customer_updated,
     place_order_command,
-    problems_from_defects,
     problems_from_validation,
+    product_from_record,
+    product_updated,
     rejection,
     to_wire,
 )
-from services.sales.domain.intake import intake_defects
-from services.sales.domain.model import Order
+from services.sales.domain.intake import IntakeFacts
+from services.sales.domain.master import is_new_or_changed
+from services.sales.domain.model import Decider, Order, PlaceOrder
 from shared.contracts import Event, GoodsShipped, OrderSubmission, PaymentReceived, ReviewCompleted
+from shared.contracts.master import CustomerRecord, ProductRecord
+from shared.decisions import NotFound
 from shared.messaging.routes import SOURCE_NAMESPACE, Incoming, MessageRejected, Source
 
+Outcome = tuple[Order, list[Event]]
+"""The order as it is now and the events its change caused."""
 
-async def place_order(
+
+def _wire(order: Order, causation_id: UUID | None, now: datetime) -> list[Event]:
+    return [to_wire(event, order, causation_id, now) for event in order.events]
+
+
+# -- master data (sales owns customers and products) --------------------------------------------
+
+
+async def load_master_data(
+    connection: AsyncConnection,
+    customers: Sequence[CustomerRecord],
+    products: Sequence[ProductRecord],
+    now: datetime,
+) -> list[Event]:
+    """Upsert the seed's customers and products; announce each new or changed record on its
+    compacted topic. An unchanged record announces nothing, so restarts are quiet."""
+    events: list[Event] = []
+    stored_customers = await repository.all_customers(connection)
+    for customer_record in customers:
+        customer = customer_from_record(customer_record)
+        stored_customer = stored_customers.get(customer.customer_id)
+        if is_new_or_changed(stored_customer, customer):
+            await repository.put_customer(connection, customer, exists=stored_customer is not None)
+            events.append(customer_updated(customer, now))
+    stored_products = await repository.all_products(connection)
+    for product_record in products:
+        product = product_from_record(product_record)
+        stored_product = stored_products.get(product.product_code)
+        if is_new_or_changed(stored_product, product):
+            await repository.put_product(connection, product, exists=stored_product is not None)
+            events.append(product_updated(product, now))
+    return events
+
+
+# -- intake (P1.1-P1.6) ---------------------------------------------------------------------
+
+
+async def _facts(connection: AsyncConnection, command: PlaceOrder, today: date) -> IntakeFacts:
+    return IntakeFacts(
+        today=today,
+        customer=await repository.customer(connection, command.customer_id),
+        products=await repository.products_named(
+            connection, (line.product_code for line in command.lines)
+        ),
+    )
+
+
+async def submit(
+    connection: AsyncConnection,
+    command: PlaceOrder,
+    now: datetime,
+    causation_id: UUID | None = None,
+    by: Decider | None = None,
+) -> Outcome:
+    """P1.2, P1.3, P1.6: register a submission under a new number and check it, or re-check
+    the held order it corrects; the same placed order again changes nothing."""
+    facts = await _facts(connection, command, now.date())
+    existing = await repository.find_by_submission(
+        connection, command.submitter, command.customer_reference
+    )
+    if existing is None:
+        order_id = await repository.next_order_number(connection, now.year)
+        order = Order.register(order_id, command, facts, by)
+        await repository.add(connection, order)
+    else:
+        loaded = await repository.load(connection, existing)
+        assert loaded is not None  # found by its submission in this transaction
+        order = loaded
+        order.resubmit(command, facts, by)
+        await repository.save(connection, order)
+    return order, _wire(order, causation_id, now)
+
+
+async def take_submission(
     connection: AsyncConnection, incoming: Incoming[OrderSubmission]
 ) -> list[Event]:
-    """P1.2, P1.3, P1.6: register a valid submission once; reject one with defects."""
-    submission = incoming.body
-    if await repository.find_by_submission(
-        connection, submission.submitter, submission.customer_reference
-    ):
-        return []
-    command = place_order_command(submission)
-    defects = intake_defects(command, incoming.received_at.date())
-    if defects:
-        return [
-            rejection(
-                submission.submitter,
-                submission.customer_reference,
-                problems_from_defects(defects),
-                incoming.causation_id,
-                incoming.received_at,
-            )
-        ]
-    order_id = await repository.next_order_number(connection, incoming.received_at.year)
-    order = Order.place(order_id, command)
-    await repository.add(connection, order)
-    return [
-        to_wire(event, order, incoming.causation_id, incoming.received_at) for event in order.events
-    ]
+    """Another system's submission from the bus (P1.1)."""
+    _order, events = await submit(
+        connection,
+        place_order_command(incoming.body),
+        incoming.received_at,
+        incoming.causation_id,
+    )
+    return events
 
 
 def reject_invalid_submission(
@@ -78,6 +144,56 @@ def reject_invalid_submission(
     ]
 
 
+# -- people's decisions (HTTP) --------------------------------------------------------------
+
+
+async def _decide(
+    connection: AsyncConnection,
+    order_id: str,
+    now: datetime,
+    change: Callable[[Order], None],
+) -> Outcome:
+    order = await repository.load(connection, order_id)
+    if order is None:
+        raise NotFound(f"no order {order_id}")
+    change(order)
+    await repository.save(connection, order)
+    return order, _wire(order, None, now)
+
+
+async def confirm_in_writing(connection: AsyncConnection, order_id: str, by: Decider) -> Outcome:
+    """P1.1: the customer confirmed a verbal order in writing; it goes through intake."""
+    order = await repository.load(connection, order_id)
+    if order is None:
+        raise NotFound(f"no order {order_id}")
+    facts = await _facts(connection, order.as_submitted(), by.at.date())
+    order.confirm_in_writing(by, facts)
+    await repository.save(connection, order)
+    return order, _wire(order, None, by.at)
+
+
+async def record_signed_confirmation(
+    connection: AsyncConnection, order_id: str, received_on: date, by: Decider
+) -> Outcome:
+    """P3.1, P3.3, P3.4: the signed confirmation is back."""
+    return await _decide(
+        connection, order_id, by.at, lambda order: order.record_signed_confirmation(received_on, by)
+    )
+
+
+async def hold(connection: AsyncConnection, order_id: str, reason: str, by: Decider) -> Outcome:
+    """The sales manager stops the release for production (P8.1)."""
+    return await _decide(connection, order_id, by.at, lambda order: order.hold(reason, by))
+
+
+async def release_hold(connection: AsyncConnection, order_id: str, by: Decider) -> Outcome:
+    """The sales manager lifts the hold; the order is released if its gates are passed."""
+    return await _decide(connection, order_id, by.at, lambda order: order.release_hold(by))
+
+
+# -- other departments' events --------------------------------------------------------------
+
+
 async def _apply(
     connection: AsyncConnection, incoming: Incoming[Any], change: Callable[[Order], None]
 ) -> list[Event]:
@@ -86,22 +202,26 @@ async def _apply(
         raise MessageRejected(f"unknown order {incoming.body.order_id!r}")
     change(order)
     await repository.save(connection, order)
-    return [
-        to_wire(event, order, incoming.causation_id, incoming.received_at) for event in order.events
-    ]
+    return _wire(order, incoming.causation_id, incoming.received_at)
 
 
 async def record_review(
     connection: AsyncConnection, incoming: Incoming[ReviewCompleted]
 ) -> list[Event]:
+    """P2.6, P3.1-P3.3: confirm and (A tier) release an approved order; close a declined one."""
     review = incoming.body.payload
-    return await _apply(
-        connection,
-        incoming,
-        lambda order: order.record_review(
-            review.outcome == "approved", review.confirmed_delivery_date, review.reason
-        ),
+    order = await repository.load(connection, incoming.body.order_id)
+    if order is None:
+        raise MessageRejected(f"unknown order {incoming.body.order_id!r}")
+    order.record_review(
+        review.outcome == "approved",
+        review.confirmed_delivery_date,
+        review.reason,
+        await repository.customer(connection, order.customer_id),
+        incoming.received_at.date(),
     )
+    await repository.save(connection, order)
+    return _wire(order, incoming.causation_id, incoming.received_at)
 
 
 async def record_shipment(
@@ -113,5 +233,9 @@ async def record_shipment(
 async def record_payment(
     connection: AsyncConnection, incoming: Incoming[PaymentReceived]
 ) -> list[Event]:
-    settled = incoming.body.payload.settled
-    return await _apply(connection, incoming, lambda order: order.record_payment(settled))
+    """P3.3, P6.2: a deposit opens the deposit gate whenever it comes; full payment lets a
+    shipped order close."""
+    payment = incoming.body.payload
+    return await _apply(
+        connection, incoming, lambda order: order.record_payment(payment.kind, payment.settled)
+    )

@@ -1,11 +1,21 @@
-"""What sales consumes: one route per topic."""
+"""What sales consumes (one route per topic), its HTTP API and its work at start."""
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from services.sales import handlers
+from services.sales.http import router
 from shared.clock import Clock
-from shared.contracts import GoodsShipped, OrderSubmission, PaymentReceived, ReviewCompleted, topics
+from shared.contracts import (
+    Event,
+    GoodsShipped,
+    OrderSubmission,
+    PaymentReceived,
+    ReviewCompleted,
+    topics,
+)
 from shared.messaging.routes import Route
 from shared.runtime import ServiceContext, ServiceParts
 
@@ -15,7 +25,7 @@ def routes(_clock: Clock) -> Sequence[Route[Any]]:
         Route(
             topics.ORDER_SUBMITTED,
             OrderSubmission,
-            handlers.place_order,
+            handlers.take_submission,
             on_invalid=handlers.reject_invalid_submission,
         ),
         Route(topics.REVIEW_COMPLETED, ReviewCompleted, handlers.record_review),
@@ -24,5 +34,24 @@ def routes(_clock: Clock) -> Sequence[Route[Any]]:
     ]
 
 
+def master_data_loader(context: ServiceContext) -> Callable[[], Awaitable[None]]:
+    """At start, before consuming: sales' customers and products from the seed into its own
+    tables, announcing what is new or changed (customer.updated, product.updated)."""
+
+    async def load_master_data() -> None:
+        async def work(connection: AsyncConnection) -> Sequence[Event]:
+            return await handlers.load_master_data(
+                connection, context.seed.customers, context.seed.products, context.clock.now()
+            )
+
+        await context.unit_of_work.run(work)
+
+    return load_master_data
+
+
 def parts(context: ServiceContext) -> ServiceParts:
-    return ServiceParts(routes=routes(context.clock))
+    return ServiceParts(
+        routes=routes(context.clock),
+        router=router(context),
+        on_start=[master_data_loader(context)],
+    )

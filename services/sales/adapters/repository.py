@@ -1,14 +1,22 @@
-"""Loads and stores sales orders in the service's own database."""
+"""Loads and stores sales orders and sales' master data in the service's own database."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.sales.adapters.tables import order_number_counters, orders
-from services.sales.domain.intake import format_order_number
-from services.sales.domain.model import Line, Order, OrderStatus, Outcome
+from services.sales.adapters.tables import (
+    customers,
+    order_decisions,
+    order_number_counters,
+    orders,
+    products,
+)
+from services.sales.domain.intake import Defect, format_order_number
+from services.sales.domain.master import Customer, Product
+from services.sales.domain.model import Decision, Line, Order, OrderStatus, Outcome
 
 
 async def next_order_number(connection: AsyncConnection, year: int) -> str:
@@ -41,14 +49,37 @@ async def find_by_submission(
     )
 
 
-async def load(connection: AsyncConnection, order_id: str) -> Order | None:
-    row = (
+async def load(connection: AsyncConnection, order_id: str, for_update: bool = True) -> Order | None:
+    query = select(orders).where(orders.c.order_id == order_id)
+    if for_update:
+        query = query.with_for_update()
+    row = (await connection.execute(query)).one_or_none()
+    return None if row is None else _order(row)
+
+
+async def list_orders(
+    connection: AsyncConnection, status: str | None, limit: int, after: str = ""
+) -> list[Order]:
+    """Orders in number order, optionally of one status (e.g. held ones to clarify, P1.3)."""
+    query = select(orders).where(orders.c.order_id > after).order_by(orders.c.order_id)
+    if status is not None:
+        query = query.where(orders.c.status == status)
+    rows = (await connection.execute(query.limit(limit))).all()
+    return [_order(row) for row in rows]
+
+
+async def decisions(connection: AsyncConnection, order_id: str) -> list[Decision]:
+    rows = (
         await connection.execute(
-            select(orders).where(orders.c.order_id == order_id).with_for_update()
+            select(order_decisions)
+            .where(order_decisions.c.order_id == order_id)
+            .order_by(order_decisions.c.id)
         )
-    ).one_or_none()
-    if row is None:
-        return None
+    ).all()
+    return [Decision(row.kind, row.user_name, row.role, row.decided_at, row.detail) for row in rows]
+
+
+def _order(row: Row[Any]) -> Order:
     return Order(
         order_id=row.order_id,
         submitter=row.submitter,
@@ -62,14 +93,32 @@ async def load(connection: AsyncConnection, order_id: str) -> Order | None:
                 product_code=item["product_code"],
                 quantity=item["quantity"],
                 unit_price=Decimal(item["unit_price"]),
+                stated_amount=(
+                    Decimal(item["stated_amount"])
+                    if item.get("stated_amount") is not None
+                    else None
+                ),
             )
             for item in row.lines
         ),
+        stated_total=row.stated_total,
         requested_delivery_date=row.requested_delivery_date,
-        delivery_address=row.delivery_address,
+        delivery_address=row.delivery_address or None,
         contact=row.contact,
+        payment_terms=row.payment_terms,
         status=OrderStatus(row.status),
+        reasons=tuple(Defect(item["field"], item["message"]) for item in row.reasons),
+        tier=row.tier,
         confirmed_delivery_date=row.confirmed_delivery_date,
+        confirmation_sent_on=row.confirmation_sent_on,
+        deposit_amount=row.deposit_amount,
+        deposit_received=row.deposit_received,
+        signed_received_on=row.signed_received_on,
+        days_late=row.days_late,
+        expected_delivery_date=row.expected_delivery_date,
+        released=row.released,
+        release_gate=row.release_gate,
+        manual_hold=row.manual_hold,
         shipped=row.shipped,
         settled=row.settled,
         outcome=Outcome(row.outcome) if row.outcome else None,
@@ -91,14 +140,30 @@ def _row(order: Order) -> dict[str, Any]:
                 "product_code": line.product_code,
                 "quantity": line.quantity,
                 "unit_price": str(line.unit_price),
+                "stated_amount": (
+                    str(line.stated_amount) if line.stated_amount is not None else None
+                ),
             }
             for line in order.lines
         ],
+        "stated_total": order.stated_total,
         "requested_delivery_date": order.requested_delivery_date,
         "delivery_address": order.delivery_address,
         "contact": order.contact,
+        "payment_terms": order.payment_terms,
         "status": order.status.value,
+        "reasons": [{"field": reason.field, "message": reason.message} for reason in order.reasons],
+        "tier": order.tier,
         "confirmed_delivery_date": order.confirmed_delivery_date,
+        "confirmation_sent_on": order.confirmation_sent_on,
+        "deposit_amount": order.deposit_amount,
+        "deposit_received": order.deposit_received,
+        "signed_received_on": order.signed_received_on,
+        "days_late": order.days_late,
+        "expected_delivery_date": order.expected_delivery_date,
+        "released": order.released,
+        "release_gate": order.release_gate,
+        "manual_hold": order.manual_hold,
         "shipped": order.shipped,
         "settled": order.settled,
         "outcome": order.outcome.value if order.outcome else None,
@@ -108,9 +173,131 @@ def _row(order: Order) -> dict[str, Any]:
 
 async def add(connection: AsyncConnection, order: Order) -> None:
     await connection.execute(insert(orders).values(**_row(order)))
+    await _record_decisions(connection, order)
 
 
 async def save(connection: AsyncConnection, order: Order) -> None:
     await connection.execute(
         update(orders).where(orders.c.order_id == order.order_id).values(**_row(order))
+    )
+    await _record_decisions(connection, order)
+
+
+async def _record_decisions(connection: AsyncConnection, order: Order) -> None:
+    if not order.decisions:
+        return
+    await connection.execute(
+        insert(order_decisions),
+        [
+            {
+                "order_id": order.order_id,
+                "kind": decision.kind,
+                "user_name": decision.user,
+                "role": decision.role,
+                "decided_at": decision.at,
+                "detail": decision.detail[:1000],
+            }
+            for decision in order.decisions
+        ],
+    )
+    order.decisions.clear()
+
+
+# -- master data -------------------------------------------------------------------------------
+
+
+async def customer(connection: AsyncConnection, customer_id: str) -> Customer | None:
+    row = (
+        await connection.execute(select(customers).where(customers.c.customer_id == customer_id))
+    ).one_or_none()
+    return None if row is None else _customer(row)
+
+
+async def all_customers(connection: AsyncConnection) -> dict[str, Customer]:
+    rows = (await connection.execute(select(customers))).all()
+    return {row.customer_id: _customer(row) for row in rows}
+
+
+async def products_named(
+    connection: AsyncConnection, product_codes: Iterable[str]
+) -> dict[str, Product]:
+    codes = sorted(set(product_codes))
+    if not codes:
+        return {}
+    rows = (
+        await connection.execute(select(products).where(products.c.product_code.in_(codes)))
+    ).all()
+    return {row.product_code: _product(row) for row in rows}
+
+
+async def all_products(connection: AsyncConnection) -> dict[str, Product]:
+    rows = (await connection.execute(select(products))).all()
+    return {row.product_code: _product(row) for row in rows}
+
+
+async def put_customer(connection: AsyncConnection, record: Customer, exists: bool) -> None:
+    values = {
+        "name": record.name,
+        "tier": record.tier,
+        "currency": record.currency,
+        "credit_limit": record.credit_limit,
+        "payment_terms": list(record.payment_terms),
+        "deposit_percent": record.deposit_percent,
+    }
+    if exists:
+        await connection.execute(
+            update(customers).where(customers.c.customer_id == record.customer_id).values(**values)
+        )
+    else:
+        await connection.execute(insert(customers).values(customer_id=record.customer_id, **values))
+
+
+async def put_product(connection: AsyncConnection, record: Product, exists: bool) -> None:
+    values = {
+        "name": record.name,
+        "currency": record.currency,
+        "list_price": record.list_price,
+        "max_discount_percent": record.max_discount_percent,
+        "is_new": record.is_new,
+        "samples_confirmed": record.samples_confirmed,
+        "bom_ready": record.bom_ready,
+        "drawings_ready": record.drawings_ready,
+        "specification_ready": record.specification_ready,
+        "qa_level": record.qa_level,
+    }
+    if exists:
+        await connection.execute(
+            update(products).where(products.c.product_code == record.product_code).values(**values)
+        )
+    else:
+        await connection.execute(
+            insert(products).values(product_code=record.product_code, **values)
+        )
+
+
+def _customer(row: Row[Any]) -> Customer:
+    return Customer(
+        customer_id=row.customer_id,
+        name=row.name,
+        tier=row.tier,
+        currency=row.currency,
+        credit_limit=row.credit_limit,
+        payment_terms=tuple(row.payment_terms),
+        deposit_percent=row.deposit_percent,
+    )
+
+
+def _product(row: Row[Any]) -> Product:
+    return Product(
+        product_code=row.product_code,
+        name=row.name,
+        currency=row.currency,
+        list_price=row.list_price,
+        max_discount_percent=row.max_discount_percent,
+        is_new=row.is_new,
+        samples_confirmed=row.samples_confirmed,
+        bom_ready=row.bom_ready,
+        drawings_ready=row.drawings_ready,
+        specification_ready=row.specification_ready,
+        qa_level=row.qa_level,
     )

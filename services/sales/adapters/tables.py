@@ -5,6 +5,8 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
+    Index,
     Integer,
     MetaData,
     String,
@@ -12,7 +14,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from shared.db.messaging_tables import add_messaging_tables
+from shared.db.messaging_tables import BigIntId, add_messaging_tables
+from shared.db.types import MoneyType
 
 metadata = MetaData()
 inbox, outbox = add_messaging_tables(metadata)
@@ -27,16 +30,30 @@ orders = Table(
     Column("channel", String(20), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("lines", JSON, nullable=False),
+    Column("stated_total", MoneyType(), nullable=True),
     Column("requested_delivery_date", Date, nullable=False),
-    Column("delivery_address", JSON, nullable=False),
+    Column("delivery_address", JSON, nullable=True),
     Column("contact", JSON, nullable=False),
-    Column("status", String(20), nullable=False),
+    Column("payment_terms", String(40), nullable=True),
+    Column("status", String(40), nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("tier", String(1), nullable=True),
     Column("confirmed_delivery_date", Date, nullable=True),
+    Column("confirmation_sent_on", Date, nullable=True),
+    Column("deposit_amount", MoneyType(), nullable=True),
+    Column("deposit_received", Boolean, nullable=False),
+    Column("signed_received_on", Date, nullable=True),
+    Column("days_late", Integer, nullable=True),
+    Column("expected_delivery_date", Date, nullable=True),
+    Column("released", Boolean, nullable=False),
+    Column("release_gate", String(40), nullable=True),
+    Column("manual_hold", String(1000), nullable=True),
     Column("shipped", Boolean, nullable=False),
     Column("settled", Boolean, nullable=False),
     Column("outcome", String(20), nullable=True),
     Column("decline_reason", String(1000), nullable=False),
     UniqueConstraint("submitter", "customer_reference", name="uq_orders_submission"),
+    Index("ix_orders_status", "status", "order_id"),
 )
 
 order_number_counters = Table(
@@ -45,3 +62,47 @@ order_number_counters = Table(
     Column("year", Integer, primary_key=True),
     Column("last_number", Integer, nullable=False),
 )
+
+order_decisions = Table(
+    "order_decisions",
+    metadata,
+    Column("id", BigIntId, primary_key=True, autoincrement=True),
+    Column("order_id", String(40), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("user_name", String(100), nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("detail", String(1000), nullable=False),
+    Index("ix_order_decisions_order", "order_id", "id"),
+)
+"""Who decided what on an order, and when (P7.6, P8.1)."""
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("customer_id", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("tier", String(1), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("credit_limit", MoneyType(), nullable=False),
+    Column("payment_terms", JSON, nullable=False),
+    Column("deposit_percent", MoneyType(), nullable=False),
+)
+"""Sales owns customers (P1.4); others receive them as customer.updated."""
+
+products = Table(
+    "products",
+    metadata,
+    Column("product_code", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("list_price", MoneyType(), nullable=False),
+    Column("max_discount_percent", MoneyType(), nullable=False),
+    Column("is_new", Boolean, nullable=False),
+    Column("samples_confirmed", Boolean, nullable=False),
+    Column("bom_ready", Boolean, nullable=False),
+    Column("drawings_ready", Boolean, nullable=False),
+    Column("specification_ready", Boolean, nullable=False),
+    Column("qa_level", Integer, nullable=False),
+)
+"""Sales owns the product list and price list (P1.3); others receive it as product.updated."""

@@ -7,20 +7,45 @@ from pydantic import ValidationError
 
 from services.sales import SERVICE_NAME
 from services.sales.domain.intake import Defect
+from services.sales.domain.master import Customer, Product
 from services.sales.domain.model import (
+    ConfirmationWasIssued,
+    ConfirmationWasSigned,
     DomainEvent,
     Line,
     Order,
     OrderWasClosed,
+    OrderWasHeld,
     OrderWasPlaced,
+    OrderWasReleased,
     PlaceOrder,
 )
-from shared.contracts import Event, OrderClosed, OrderPlaced, OrderSubmission, SubmissionRejected
+from shared.contracts import (
+    ConfirmationIssued,
+    ConfirmationSigned,
+    CustomerUpdated,
+    Event,
+    OrderClosed,
+    OrderHeld,
+    OrderPlaced,
+    OrderReleased,
+    OrderSubmission,
+    ProductUpdated,
+    SubmissionRejected,
+)
 from shared.contracts.common import OrderLine, Problem
 from shared.contracts.events import (
     OrderClosedPayload,
     OrderPlacedPayload,
+    ProducedLine,
     SubmissionRejectedPayload,
+)
+from shared.contracts.master import CustomerRecord, ProductRecord
+from shared.contracts.process import (
+    ConfirmationIssuedPayload,
+    ConfirmationSignedPayload,
+    OrderHeldPayload,
+    OrderReleasedPayload,
 )
 from shared.messaging.events import new_event
 
@@ -38,6 +63,7 @@ def place_order_command(submission: OrderSubmission) -> PlaceOrder:
                 product_code=line.product_code,
                 quantity=line.quantity,
                 unit_price=line.unit_price,
+                stated_amount=line.amount,
             )
             for index, line in enumerate(submission.lines, start=1)
         ),
@@ -46,52 +72,104 @@ def place_order_command(submission: OrderSubmission) -> PlaceOrder:
         delivery_address=(
             submission.delivery_address.model_dump(mode="json")
             if submission.delivery_address
-            else {}
+            else None
         ),
         contact=submission.contact.model_dump(mode="json"),
+        payment_terms=submission.payment_terms,
     )
 
 
-def to_wire(event: DomainEvent, order: Order, causation_id: UUID, now: datetime) -> Event:
+def confirmation_path(order_id: str) -> str:
+    """Where the readable confirmation is on the sales API (P3.1)."""
+    return f"/orders/{order_id}/confirmation"
+
+
+def to_wire(event: DomainEvent, order: Order, causation_id: UUID | None, now: datetime) -> Event:
+    def envelope(kind: type[Event], payload: object) -> Event:
+        return new_event(
+            kind,
+            order_id=order.order_id,
+            producer=SERVICE_NAME,
+            causation_id=causation_id,
+            occurred_at=now,
+            payload=payload,
+        )
+
     match event:
         case OrderWasPlaced():
-            return new_event(
-                OrderPlaced,
-                order_id=order.order_id,
-                producer=SERVICE_NAME,
-                causation_id=causation_id,
-                occurred_at=now,
-                payload=OrderPlacedPayload(
-                    submitter=order.submitter,
+            return envelope(OrderPlaced, placed_payload(order))
+        case OrderWasHeld(reasons=reasons):
+            return envelope(
+                OrderHeld,
+                OrderHeldPayload(
                     customer_reference=order.customer_reference,
+                    reasons=problems_from_defects(list(reasons)),
+                ),
+            )
+        case ConfirmationWasIssued():
+            return envelope(
+                ConfirmationIssued,
+                ConfirmationIssuedPayload(
                     customer_id=order.customer_id,
-                    channel=order.channel,
+                    tier=event.tier,
+                    confirmed_delivery_date=event.confirmed_delivery_date,
+                    sent_on=event.sent_on,
+                    total_amount=order.total_amount,
                     currency=order.currency,
+                    deposit_amount=event.deposit_amount,
+                    document_path=confirmation_path(order.order_id),
+                ),
+            )
+        case ConfirmationWasSigned():
+            return envelope(
+                ConfirmationSigned,
+                ConfirmationSignedPayload(
+                    received_on=event.received_on,
+                    days_late=event.days_late,
+                    expected_delivery_date=event.expected_delivery_date,
+                ),
+            )
+        case OrderWasReleased():
+            return envelope(
+                OrderReleased,
+                OrderReleasedPayload(
+                    delivery_date=event.delivery_date,
                     lines=[
-                        OrderLine(
-                            line_no=line.line_no,
-                            product_code=line.product_code,
-                            quantity=line.quantity,
-                            unit_price=line.unit_price,
-                            amount=line.amount,
-                        )
+                        ProducedLine(product_code=line.product_code, quantity=line.quantity)
                         for line in order.lines
                     ],
-                    total_amount=order.total_amount,
-                    requested_delivery_date=order.requested_delivery_date,
-                    delivery_address=order.delivery_address,
-                    contact=order.contact,
+                    gate=event.gate,
                 ),
             )
         case OrderWasClosed(outcome=outcome):
-            return new_event(
-                OrderClosed,
-                order_id=order.order_id,
-                producer=SERVICE_NAME,
-                causation_id=causation_id,
-                occurred_at=now,
-                payload=OrderClosedPayload(outcome=outcome.value),
-            )
+            return envelope(OrderClosed, OrderClosedPayload(outcome=outcome.value))
+
+
+def placed_payload(order: Order) -> OrderPlacedPayload:
+    return OrderPlacedPayload.model_validate(
+        {
+            "submitter": order.submitter,
+            "customer_reference": order.customer_reference,
+            "customer_id": order.customer_id,
+            "channel": order.channel,
+            "currency": order.currency,
+            "lines": [
+                OrderLine(
+                    line_no=line.line_no,
+                    product_code=line.product_code,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    amount=line.amount,
+                )
+                for line in order.lines
+            ],
+            "total_amount": order.total_amount,
+            "requested_delivery_date": order.requested_delivery_date,
+            "delivery_address": order.delivery_address,
+            "contact": order.contact,
+            "payment_terms": order.payment_terms,
+        }
+    )
 
 
 def rejection(
@@ -121,3 +199,76 @@ def problems_from_validation(error: ValidationError) -> list[Problem]:
         Problem(field=".".join(str(part) for part in item["loc"]), message=item["msg"])
         for item in error.errors(include_url=False)
     ]
+
+
+# -- master data -------------------------------------------------------------------------------
+
+
+def customer_from_record(record: CustomerRecord) -> Customer:
+    return Customer(
+        customer_id=record.customer_id,
+        name=record.name,
+        tier=record.tier,
+        currency=record.currency,
+        credit_limit=record.credit_limit,
+        payment_terms=tuple(record.payment_terms),
+        deposit_percent=record.deposit_percent,
+    )
+
+
+def product_from_record(record: ProductRecord) -> Product:
+    return Product(
+        product_code=record.product_code,
+        name=record.name,
+        currency=record.currency,
+        list_price=record.list_price,
+        max_discount_percent=record.max_discount_percent,
+        is_new=record.is_new,
+        samples_confirmed=record.samples_confirmed,
+        bom_ready=record.bom_ready,
+        drawings_ready=record.drawings_ready,
+        specification_ready=record.specification_ready,
+        qa_level=record.qa_level,
+    )
+
+
+def customer_updated(customer: Customer, now: datetime) -> CustomerUpdated:
+    """The latest customer record for review and finance (compacted, key customer_id)."""
+    return new_event(
+        CustomerUpdated,
+        producer=SERVICE_NAME,
+        causation_id=None,
+        occurred_at=now,
+        payload=CustomerRecord(
+            customer_id=customer.customer_id,
+            name=customer.name,
+            tier=customer.tier,
+            currency=customer.currency,
+            credit_limit=customer.credit_limit,
+            payment_terms=list(customer.payment_terms),
+            deposit_percent=customer.deposit_percent,
+        ),
+    )
+
+
+def product_updated(product: Product, now: datetime) -> ProductUpdated:
+    """The latest product record for review (compacted, key product_code)."""
+    return new_event(
+        ProductUpdated,
+        producer=SERVICE_NAME,
+        causation_id=None,
+        occurred_at=now,
+        payload=ProductRecord(
+            product_code=product.product_code,
+            name=product.name,
+            currency=product.currency,
+            list_price=product.list_price,
+            max_discount_percent=product.max_discount_percent,
+            is_new=product.is_new,
+            samples_confirmed=product.samples_confirmed,
+            bom_ready=product.bom_ready,
+            drawings_ready=product.drawings_ready,
+            specification_ready=product.specification_ready,
+            qa_level=product.qa_level,
+        ),
+    )

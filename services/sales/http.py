@@ -1,0 +1,346 @@
+"""Sales' HTTP API: the sales desk enters orders, clarifies held ones, records written and
+signed confirmations, holds releases, and reads orders and their confirmation (P1, P3).
+
+Every request is authenticated; whether the actor may decide is the domain's call.
+"""
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi import status as http_status
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.sales import handlers
+from services.sales.adapters import repository
+from services.sales.adapters.document import render_confirmation
+from services.sales.domain.model import Decider, Decision, Line, Order, OrderStatus, PlaceOrder
+from shared.contracts import Event
+from shared.decisions import NotFound
+from shared.http.auth import Actor
+from shared.runtime import ServiceContext
+
+MoneyField = Annotated[Decimal, Field(max_digits=16, decimal_places=2, ge=0)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AddressBody(Body):
+    name: str = Field(min_length=1, description="Recipient (company or person)")
+    street: str = Field(min_length=1, description="Street and number")
+    postal_code: str = Field(min_length=1, description="Postal code")
+    city: str = Field(min_length=1, description="City")
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 country code")
+
+
+class ContactBody(Body):
+    name: str = Field(min_length=1, description="Contact person's name")
+    email: str | None = Field(default=None, description="E-mail address")
+    phone: str | None = Field(default=None, description="Phone number")
+
+
+class SubmittedLineBody(Body):
+    product_code: str = Field(min_length=1, description="Product model code")
+    quantity: int = Field(gt=0, description="Ordered quantity in units")
+    unit_price: MoneyField = Field(description="Price per unit the customer expects")
+    amount: MoneyField | None = Field(default=None, description="Line amount as stated")
+
+
+class OrderSubmissionBody(Body):
+    """An order as the sales desk takes it: the same fields as a submission on the bus."""
+
+    schema_version: Literal[1] = Field(default=1, description="Version of the submission")
+    submitter: str = Field(min_length=1, max_length=100, description="Desk or system, as given")
+    customer_reference: str = Field(
+        min_length=1, max_length=100, description="The customer's own order reference"
+    )
+    customer_id: str = Field(min_length=1, description="Customer number")
+    channel: Literal["system", "web", "email", "fax", "desk", "phone", "visit"] = Field(
+        default="desk",
+        description="How the order came; phone and visit wait for written confirmation (P1.1)",
+    )
+    payment_terms: str | None = Field(default=None, description="Terms asked for, if any")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code")
+    lines: list[SubmittedLineBody] = Field(min_length=1, description="Ordered lines")
+    total_amount: MoneyField | None = Field(default=None, description="Total as stated")
+    requested_delivery_date: date = Field(description="Date the customer wants the goods ready")
+    delivery_address: AddressBody | None = Field(
+        default=None, description="Where to deliver; missing holds the order (P1.3)"
+    )
+    contact: ContactBody
+
+    def command(self) -> PlaceOrder:
+        return PlaceOrder(
+            submitter=self.submitter,
+            customer_reference=self.customer_reference,
+            customer_id=self.customer_id,
+            channel=self.channel,
+            currency=self.currency,
+            lines=tuple(
+                Line(
+                    line_no=index,
+                    product_code=line.product_code,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    stated_amount=line.amount,
+                )
+                for index, line in enumerate(self.lines, start=1)
+            ),
+            stated_total=self.total_amount,
+            requested_delivery_date=self.requested_delivery_date,
+            delivery_address=(
+                self.delivery_address.model_dump(mode="json") if self.delivery_address else None
+            ),
+            contact=self.contact.model_dump(mode="json"),
+            payment_terms=self.payment_terms,
+        )
+
+
+class SignedConfirmationBody(Body):
+    received_on: date = Field(description="Day the signed confirmation came back (P3.4)")
+
+
+class HoldBody(Body):
+    reason: str = Field(min_length=1, max_length=1000, description="Why the release waits")
+
+
+class ReasonView(BaseModel):
+    field: str = Field(description="Field at fault ('channel' for a verbal order)")
+    message: str = Field(description="What is wrong or missing")
+
+
+class LineView(BaseModel):
+    line_no: int
+    product_code: str
+    quantity: int
+    unit_price: str
+    amount: str
+
+
+class OrderView(BaseModel):
+    """Where an order stands, for sales (P1.3, P3, P7.6)."""
+
+    order_id: str
+    status: str = Field(
+        description="awaiting_written_confirmation, held, placed, confirmed, released, closed"
+    )
+    customer_id: str
+    customer_reference: str
+    submitter: str
+    channel: str
+    tier: str | None
+    currency: str
+    total_amount: str
+    lines: list[LineView]
+    payment_terms: str | None
+    requested_delivery_date: date
+    confirmed_delivery_date: date | None
+    expected_delivery_date: date | None
+    reasons: list[ReasonView] = Field(description="Why the order waits (held, verbal, on hold)")
+    confirmation_sent_on: date | None
+    deposit_required: bool
+    deposit_amount: str | None
+    deposit_received: bool
+    signed_confirmation_received_on: date | None
+    days_late: int | None
+    released: bool
+    release_gate: str | None
+    manual_hold: str | None
+    outcome: str | None
+    decline_reason: str
+
+    @classmethod
+    def of(cls, order: Order) -> "OrderView":
+        reasons = [ReasonView(field=r.field, message=r.message) for r in order.reasons]
+        if order.manual_hold is not None:
+            reasons.append(ReasonView(field="hold", message=order.manual_hold))
+        return cls(
+            order_id=order.order_id,
+            status=order.status.value,
+            customer_id=order.customer_id,
+            customer_reference=order.customer_reference,
+            submitter=order.submitter,
+            channel=order.channel,
+            tier=order.tier,
+            currency=order.currency,
+            total_amount=str(order.total_amount),
+            lines=[
+                LineView(
+                    line_no=line.line_no,
+                    product_code=line.product_code,
+                    quantity=line.quantity,
+                    unit_price=str(line.unit_price),
+                    amount=str(line.amount),
+                )
+                for line in order.lines
+            ],
+            payment_terms=order.payment_terms,
+            requested_delivery_date=order.requested_delivery_date,
+            confirmed_delivery_date=order.confirmed_delivery_date,
+            expected_delivery_date=order.expected_delivery_date,
+            reasons=reasons,
+            confirmation_sent_on=order.confirmation_sent_on,
+            deposit_required=order.deposit_required,
+            deposit_amount=None if order.deposit_amount is None else str(order.deposit_amount),
+            deposit_received=order.deposit_received,
+            signed_confirmation_received_on=order.signed_received_on,
+            days_late=order.days_late,
+            released=order.released,
+            release_gate=order.release_gate,
+            manual_hold=order.manual_hold,
+            outcome=order.outcome.value if order.outcome else None,
+            decline_reason=order.decline_reason,
+        )
+
+
+class DecisionView(BaseModel):
+    kind: str
+    user: str
+    role: str
+    at: datetime
+    detail: str
+
+    @classmethod
+    def of(cls, decision: Decision) -> "DecisionView":
+        return cls(
+            kind=decision.kind,
+            user=decision.user,
+            role=decision.role,
+            at=decision.at,
+            detail=decision.detail,
+        )
+
+
+class OrderDetail(OrderView):
+    history: list[DecisionView] = Field(description="Who decided what, and when (P7.6)")
+
+
+def router(context: ServiceContext) -> APIRouter:
+    api = APIRouter(tags=["orders"])
+    current_actor = Depends(context.current_actor)
+
+    def decider(actor: Actor) -> Decider:
+        return Decider(user=actor.user, role=actor.role, at=context.clock.now())
+
+    async def decide(
+        work: Callable[[AsyncConnection], Awaitable[handlers.Outcome]],
+    ) -> Order:
+        changed: list[Order] = []
+
+        async def unit(connection: AsyncConnection) -> list[Event]:
+            order, events = await work(connection)
+            changed.append(order)
+            return events
+
+        await context.unit_of_work.run(unit)
+        return changed[0]
+
+    @contextlib.asynccontextmanager
+    async def reading() -> AsyncIterator[AsyncConnection]:
+        connection = await context.unit_of_work.read()
+        try:
+            yield connection
+        finally:
+            await connection.close()
+
+    async def existing(connection: AsyncConnection, order_id: str) -> Order:
+        order = await repository.load(connection, order_id, for_update=False)
+        if order is None:
+            raise NotFound(f"no order {order_id}")
+        return order
+
+    @api.post("/orders", status_code=http_status.HTTP_201_CREATED)
+    async def enter_order(body: OrderSubmissionBody, actor: Actor = current_actor) -> OrderView:
+        """Enter an order at the sales desk, or correct a held one (same submitter and
+        reference): it is registered and checked at once (P1.1-P1.3, P1.6)."""
+        by = decider(actor)
+        order = await decide(
+            lambda connection: handlers.submit(connection, body.command(), by.at, by=by)
+        )
+        return OrderView.of(order)
+
+    @api.get("/orders")
+    async def list_orders(
+        actor: Actor = current_actor,
+        status: Annotated[OrderStatus | None, Query(description="Only orders in it")] = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+        after: Annotated[str, Query(description="Only orders numbered after this one")] = "",
+    ) -> list[OrderView]:
+        """Orders in number order, e.g. `?status=held` for those to clarify (P1.3)."""
+        async with reading() as connection:
+            orders = await repository.list_orders(
+                connection, status.value if status else None, limit, after
+            )
+        return [OrderView.of(order) for order in orders]
+
+    @api.get("/orders/{order_id}")
+    async def show_order(order_id: str, actor: Actor = current_actor) -> OrderDetail:
+        async with reading() as connection:
+            order = await existing(connection, order_id)
+            history = await repository.decisions(connection, order_id)
+        return OrderDetail(
+            **OrderView.of(order).model_dump(),
+            history=[DecisionView.of(decision) for decision in history],
+        )
+
+    @api.get("/orders/{order_id}/confirmation", response_class=HTMLResponse)
+    async def show_confirmation(order_id: str, actor: Actor = current_actor) -> HTMLResponse:
+        """The order confirmation sent to the customer to sign and return (P3.1)."""
+        async with reading() as connection:
+            order = await existing(connection, order_id)
+            order.confirmation()
+            customer = await repository.customer(connection, order.customer_id)
+            products = await repository.products_named(
+                connection, (line.product_code for line in order.lines)
+            )
+        return HTMLResponse(
+            render_confirmation(order, context.seed.company, customer, products),
+            media_type="text/html",
+        )
+
+    @api.post("/orders/{order_id}/written-confirmation")
+    async def record_written_confirmation(order_id: str, actor: Actor = current_actor) -> OrderView:
+        """The customer confirmed a verbal order in writing; it goes through intake (P1.1)."""
+        by = decider(actor)
+        order = await decide(
+            lambda connection: handlers.confirm_in_writing(connection, order_id, by)
+        )
+        return OrderView.of(order)
+
+    @api.post("/orders/{order_id}/signed-confirmation")
+    async def record_signed_confirmation(
+        order_id: str, body: SignedConfirmationBody, actor: Actor = current_actor
+    ) -> OrderView:
+        """The signed confirmation is back; late ones move the date (P3.1, P3.3, P3.4)."""
+        by = decider(actor)
+        order = await decide(
+            lambda connection: handlers.record_signed_confirmation(
+                connection, order_id, body.received_on, by
+            )
+        )
+        return OrderView.of(order)
+
+    @api.post("/orders/{order_id}/hold")
+    async def hold_order(order_id: str, body: HoldBody, actor: Actor = current_actor) -> OrderView:
+        """Stop the order's release for production until the hold is lifted (P8.1)."""
+        by = decider(actor)
+        order = await decide(
+            lambda connection: handlers.hold(connection, order_id, body.reason, by)
+        )
+        return OrderView.of(order)
+
+    @api.post("/orders/{order_id}/release-hold")
+    async def release_hold(order_id: str, actor: Actor = current_actor) -> OrderView:
+        """Lift the hold; the order is released if its gates are passed (P3.2, P3.3)."""
+        by = decider(actor)
+        order = await decide(lambda connection: handlers.release_hold(connection, order_id, by))
+        return OrderView.of(order)
+
+    return api
