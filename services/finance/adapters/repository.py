@@ -7,11 +7,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.finance.adapters.tables import (
     accounts,
+    customer_balances,
+    customers,
     invoices,
     payment_number_counters,
     payments,
     unmatched_payments,
 )
+from services.finance.domain.balance import CustomerBalance
+from services.finance.domain.customers import Customer
 from services.finance.domain.matching import UnmatchedPayment
 from services.finance.domain.model import (
     Account,
@@ -73,6 +77,11 @@ async def load(connection: AsyncConnection, order_id: str) -> Account | None:
         invoice=invoice,
         status=AccountStatus(row.status),
         outcome=Outcome(row.outcome) if row.outcome else None,
+        confirmed=bool(row.confirmed),
+        confirmed_delivery_date=row.confirmed_delivery_date,
+        deposit_amount=row.deposit_amount,
+        deposit_requested=bool(row.deposit_requested),
+        deposit_paid=row.deposit_paid,
     )
 
 
@@ -86,6 +95,11 @@ def _row(account: Account) -> dict[str, Any]:
         "shipped_on": account.shipped_on,
         "status": account.status.value,
         "outcome": account.outcome.value if account.outcome else None,
+        "confirmed": account.confirmed,
+        "confirmed_delivery_date": account.confirmed_delivery_date,
+        "deposit_amount": account.deposit_amount,
+        "deposit_requested": account.deposit_requested,
+        "deposit_paid": account.deposit_paid,
     }
 
 
@@ -161,4 +175,61 @@ async def add_unmatched(connection: AsyncConnection, payment: UnmatchedPayment) 
             payer=payment.payer,
             reason=payment.reason,
         )
+    )
+
+
+async def store_customer(connection: AsyncConnection, customer: Customer) -> None:
+    """Keep the latest record of the customer (insert or replace)."""
+    values = {
+        "name": customer.name,
+        "tier": customer.tier,
+        "currency": customer.currency,
+        "deposit_percent": customer.deposit_percent,
+    }
+    updated = await connection.execute(
+        update(customers).where(customers.c.customer_id == customer.customer_id).values(**values)
+    )
+    if updated.rowcount == 0:
+        await connection.execute(
+            insert(customers).values(customer_id=customer.customer_id, **values)
+        )
+
+
+async def customer_currency(connection: AsyncConnection, customer_id: str) -> str | None:
+    currency: str | None = await connection.scalar(
+        select(customers.c.currency).where(customers.c.customer_id == customer_id)
+    )
+    return currency
+
+
+async def load_balance(connection: AsyncConnection, customer_id: str) -> CustomerBalance | None:
+    row = (
+        await connection.execute(
+            select(customer_balances)
+            .where(customer_balances.c.customer_id == customer_id)
+            .with_for_update()
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    return CustomerBalance(
+        customer_id=row.customer_id, currency=row.currency, open_balance=row.open_balance
+    )
+
+
+async def add_balance(connection: AsyncConnection, balance: CustomerBalance) -> None:
+    await connection.execute(
+        insert(customer_balances).values(
+            customer_id=balance.customer_id,
+            currency=balance.currency,
+            open_balance=balance.open_balance,
+        )
+    )
+
+
+async def save_balance(connection: AsyncConnection, balance: CustomerBalance) -> None:
+    await connection.execute(
+        update(customer_balances)
+        .where(customer_balances.c.customer_id == balance.customer_id)
+        .values(open_balance=balance.open_balance)
     )

@@ -1,6 +1,7 @@
 """Finance's own database tables."""
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -29,6 +30,11 @@ accounts = Table(
     Column("shipped_on", Date, nullable=True),
     Column("status", String(20), nullable=False),
     Column("outcome", String(20), nullable=True),
+    Column("confirmed", Boolean, nullable=False, default=False),
+    Column("confirmed_delivery_date", Date, nullable=True),
+    Column("deposit_amount", MoneyType(), nullable=False),
+    Column("deposit_requested", Boolean, nullable=False, default=False),
+    Column("deposit_paid", MoneyType(), nullable=False),
 )
 
 invoices = Table(
@@ -76,3 +82,23 @@ payment_number_counters = Table(
     Column("year", Integer, primary_key=True),
     Column("last_number", Integer, nullable=False),
 )
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("customer_id", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("tier", String(1), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("deposit_percent", MoneyType(), nullable=False),
+)
+"""The latest customer record sales published on customer.updated."""
+
+customer_balances = Table(
+    "customer_balances",
+    metadata,
+    Column("customer_id", String(100), primary_key=True),
+    Column("currency", String(3), nullable=False),
+    Column("open_balance", MoneyType(), nullable=False),
+)
+"""Each customer's open balance on confirmed orders (P6.4), kept as a running total."""

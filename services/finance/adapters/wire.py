@@ -4,9 +4,13 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from services.finance import SERVICE_NAME
+from services.finance.domain.balance import BalanceWasUpdated
+from services.finance.domain.customers import Customer
 from services.finance.domain.matching import UnmatchedPayment
 from services.finance.domain.model import (
     Account,
+    ConfirmOrder,
+    DepositWasRequested,
     DomainEvent,
     InvoiceWasIssued,
     OpenAccount,
@@ -14,6 +18,10 @@ from services.finance.domain.model import (
     ReceivePayment,
 )
 from shared.contracts import (
+    BalanceUpdated,
+    ConfirmationIssued,
+    CustomerUpdated,
+    DepositRequested,
     Event,
     InvoiceIssued,
     OrderPlaced,
@@ -26,6 +34,8 @@ from shared.contracts.events import (
     PaymentReceivedPayload,
     PaymentUnmatchedPayload,
 )
+from shared.contracts.master import BalanceRecord
+from shared.contracts.process import DepositRequestedPayload
 from shared.messaging.events import new_event
 
 
@@ -35,6 +45,28 @@ def open_account_command(placed: OrderPlaced) -> OpenAccount:
         customer_id=placed.payload.customer_id,
         currency=placed.payload.currency,
         total_amount=placed.payload.total_amount,
+    )
+
+
+def confirm_order_command(issued: ConfirmationIssued) -> ConfirmOrder:
+    return ConfirmOrder(
+        order_id=issued.order_id,
+        customer_id=issued.payload.customer_id,
+        currency=issued.payload.currency,
+        total_amount=issued.payload.total_amount,
+        deposit_amount=issued.payload.deposit_amount,
+        confirmed_delivery_date=issued.payload.confirmed_delivery_date,
+    )
+
+
+def customer_from_record(updated: CustomerUpdated) -> Customer:
+    record = updated.payload
+    return Customer(
+        customer_id=record.customer_id,
+        name=record.name,
+        tier=record.tier,
+        currency=record.currency,
+        deposit_percent=record.deposit_percent,
     )
 
 
@@ -86,6 +118,33 @@ def to_wire(event: DomainEvent, account: Account, causation_id: UUID, now: datet
                     settled=event.settled,
                 ),
             )
+        case DepositWasRequested():
+            return new_event(
+                DepositRequested,
+                order_id=account.order_id,
+                producer=SERVICE_NAME,
+                causation_id=causation_id,
+                occurred_at=now,
+                payload=DepositRequestedPayload(
+                    customer_id=event.customer_id, amount=event.amount, currency=event.currency
+                ),
+            )
+
+
+def balance_updated(event: BalanceWasUpdated, causation_id: UUID, now: datetime) -> Event:
+    """The customer's latest open balance; keyed by customer, naming the order that moved it."""
+    return new_event(
+        BalanceUpdated,
+        order_id=event.order_id,
+        producer=SERVICE_NAME,
+        causation_id=causation_id,
+        occurred_at=now,
+        payload=BalanceRecord(
+            customer_id=event.customer_id,
+            currency=event.currency,
+            open_balance=event.open_balance,
+        ),
+    )
 
 
 def unmatched_payment(payment: UnmatchedPayment, causation_id: UUID, now: datetime) -> Event:

@@ -1,10 +1,12 @@
-"""The account of one order: opened when the order is placed, invoiced when shipped, paid
-(at any time, P6.2), closed (P6).
+"""The account of one order: opened when the order is placed, confirmed (with a deposit to
+request for B and C customers), invoiced when shipped, paid (at any time, P6.2), closed (P3.3,
+P6).
 
 Finance hears about an order from several services on several topics, and Kafka keeps no order
-between topics: the shipment (or the order's closing) can arrive before the order itself. So
-any of them can start the account; it is invoiced once it knows both the order and the
-shipment, whichever came first.
+between topics: the confirmation, the shipment or the order's closing can arrive before the
+order itself. So any of them can start the account; the order or its confirmation opens it
+(both carry customer, currency and total), and it is invoiced once it knows both the order and
+the shipment, whichever came first.
 """
 
 from dataclasses import dataclass, field
@@ -46,6 +48,19 @@ class OpenAccount:
     customer_id: str
     currency: str
     total_amount: Decimal
+
+
+@dataclass(frozen=True)
+class ConfirmOrder:
+    """Command: record the confirmation sales sent the customer (P3.1, P2.7), with the deposit
+    a B or C customer pays before production (P3.3); zero: none."""
+
+    order_id: str
+    customer_id: str
+    currency: str
+    total_amount: Decimal
+    deposit_amount: Decimal
+    confirmed_delivery_date: date
 
 
 @dataclass(frozen=True)
@@ -96,7 +111,15 @@ class PaymentWasReceived:
     settled: bool
 
 
-DomainEvent = InvoiceWasIssued | PaymentWasReceived
+@dataclass(frozen=True)
+class DepositWasRequested:
+    order_id: str
+    customer_id: str
+    amount: Decimal
+    currency: str
+
+
+DomainEvent = InvoiceWasIssued | PaymentWasReceived | DepositWasRequested
 
 
 class CurrencyMismatch(Exception):
@@ -128,6 +151,11 @@ class Account:
     invoice: Invoice | None = None
     status: AccountStatus = AccountStatus.AWAITING_ORDER
     outcome: Outcome | None = None
+    confirmed: bool = False
+    confirmed_delivery_date: date | None = None
+    deposit_amount: Decimal = ZERO
+    deposit_requested: bool = False
+    deposit_paid: Decimal = ZERO
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -149,6 +177,19 @@ class Account:
     def settled(self) -> bool:
         return self.total_amount is not None and self.paid_total >= self.total_amount
 
+    @property
+    def deposit_outstanding(self) -> bool:
+        """Whether a requested deposit is not yet fully paid (P3.3, P6.1)."""
+        return self.deposit_requested and self.deposit_paid < self.deposit_amount
+
+    @property
+    def open_amount(self) -> Decimal:
+        """What the order adds to its customer's open balance (P6.4): the unpaid part of a
+        confirmed order that was not declined; nothing for an order not confirmed (yet)."""
+        if not self.confirmed or self.outcome is Outcome.DECLINED:
+            return ZERO
+        return self.balance_due
+
     def open(self, command: OpenAccount) -> None:
         """Take the order's customer, currency and total (P2.7); the first copy counts. An
         order shipped before its account opened is invoiced now."""
@@ -160,6 +201,37 @@ class Account:
         if self.status is AccountStatus.AWAITING_ORDER:
             self.status = AccountStatus.OPEN
         self._invoice_if_due()
+
+    def confirm(self, command: ConfirmOrder) -> None:
+        """Record the order as confirmed to the customer (P3.1, P2.7), opening the account if
+        the order itself has not arrived yet. A deposit is requested once, when one is due
+        (P3.3, P6.1), and never for an order already closed. A repeated confirmation changes
+        nothing."""
+        if self.confirmed:
+            return
+        self.open(
+            OpenAccount(
+                order_id=command.order_id,
+                customer_id=command.customer_id,
+                currency=command.currency,
+                total_amount=command.total_amount,
+            )
+        )
+        self.confirmed = True
+        self.confirmed_delivery_date = command.confirmed_delivery_date
+        self.deposit_amount = command.deposit_amount
+        if (
+            command.deposit_amount > ZERO
+            and not self.deposit_requested
+            and self.status is not AccountStatus.CLOSED
+        ):
+            self.deposit_requested = True
+            assert self.customer_id is not None and self.currency is not None
+            self.events.append(
+                DepositWasRequested(
+                    self.order_id, self.customer_id, command.deposit_amount, self.currency
+                )
+            )
 
     def record_shipment(self, today: date) -> None:
         """The goods left: the order is invoiced (P6.3); a repeated shipment report counts once."""
@@ -187,18 +259,23 @@ class Account:
         self.events.append(InvoiceWasIssued(self.order_id, self.invoice))
 
     def receive_payment(self, payment_id: str, command: ReceivePayment) -> Payment:
-        """Put a payment against the order, invoiced or not, open or closed (P6.2)."""
+        """Put a payment against the order, invoiced or not, open or closed (P6.2). Money that
+        comes while a requested deposit is not yet fully paid is the deposit (P3.3, P6.1);
+        any other money goes against the balance."""
         if not self.is_opened:
             raise AccountNotOpened(f"order {self.order_id} is not known yet")
         if command.currency != self.currency:
             raise CurrencyMismatch(
                 f"payment in {command.currency} for order {self.order_id} in {self.currency}"
             )
+        kind = PaymentKind.DEPOSIT if self.deposit_outstanding else PaymentKind.BALANCE
+        if kind is PaymentKind.DEPOSIT:
+            self.deposit_paid += command.amount
         payment = Payment(
             payment_id=payment_id,
             order_id=self.order_id,
             bank_transaction_id=command.bank_transaction_id,
-            kind=PaymentKind.BALANCE,
+            kind=kind,
             amount=command.amount,
             currency=command.currency,
             booked_at=command.booked_at,

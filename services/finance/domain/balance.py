@@ -1,0 +1,46 @@
+"""A customer's open balance (P6.4): what the customer owes on confirmed orders, published
+for review's credit check whenever an order's part of it may have changed.
+
+open balance = sum over the customer's confirmed orders not declined of (total - paid, never
+below zero). It is kept as a running total: each change of an order adds the difference
+between the order's part after and before the change, so no change has to re-read all the
+customer's orders.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class BalanceWasUpdated:
+    customer_id: str
+    order_id: str
+    """The order whose change caused the update."""
+    currency: str
+    open_balance: Decimal
+
+
+@dataclass
+class CustomerBalance:
+    customer_id: str
+    currency: str
+    open_balance: Decimal = ZERO
+    events: list[BalanceWasUpdated] = field(default_factory=list, compare=False, repr=False)
+
+    @classmethod
+    def start(cls, customer_id: str, currency: str) -> "CustomerBalance":
+        """A customer who owes nothing yet, in the customer's currency."""
+        return cls(customer_id=customer_id, currency=currency)
+
+    def record_change(self, order_id: str, currency: str, before: Decimal, after: Decimal) -> None:
+        """An order's part of the balance went from `before` to `after` (on its confirmation,
+        a payment or its closing): the balance follows and is published (P6.4). An order in
+        another currency than the customer's balance is not added to it."""
+        if currency != self.currency:
+            return
+        self.open_balance = max(self.open_balance + after - before, ZERO)
+        self.events.append(
+            BalanceWasUpdated(self.customer_id, order_id, self.currency, self.open_balance)
+        )

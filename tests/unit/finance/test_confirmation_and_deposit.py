@@ -1,0 +1,179 @@
+"""Finance on confirmation: the order is recorded as confirmed, a deposit due is requested once,
+money while it is outstanding is the deposit, and the order counts in its customer's open
+balance; in any arrival order (P2.7, P3.1, P3.3, P6.1, P6.4)."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from services.finance.domain.model import (
+    Account,
+    AccountStatus,
+    ConfirmOrder,
+    DepositWasRequested,
+    InvoiceWasIssued,
+    OpenAccount,
+    Outcome,
+    PaymentKind,
+    ReceivePayment,
+)
+
+ORDER = "SO-2026-000001"
+TODAY = date(2026, 11, 22)
+TOTAL = Decimal("1000.00")
+
+
+def confirmation(deposit: str = "300.00") -> ConfirmOrder:
+    return ConfirmOrder(ORDER, "CUST-0011", "EUR", TOTAL, Decimal(deposit), date(2027, 3, 15))
+
+
+def placed() -> OpenAccount:
+    return OpenAccount(ORDER, "CUST-0011", "EUR", TOTAL)
+
+
+def payment(amount: str, transaction: str = "BANK-1") -> ReceivePayment:
+    return ReceivePayment(
+        bank_transaction_id=transaction,
+        order_reference=ORDER,
+        amount=Decimal(amount),
+        currency="EUR",
+        booked_at=datetime(2026, 11, 22, 9, 30, tzinfo=UTC),
+        payer="Kobalt Mining GmbH",
+    )
+
+
+def confirmed(deposit: str = "300.00") -> Account:
+    account = Account.start(ORDER)
+    account.open(placed())
+    account.confirm(confirmation(deposit))
+    return account
+
+
+def deposits_requested(account: Account) -> list[DepositWasRequested]:
+    return [event for event in account.events if isinstance(event, DepositWasRequested)]
+
+
+def test_a_confirmation_with_a_deposit_requests_it_p3_3_p6_1() -> None:
+    account = confirmed()
+
+    assert account.confirmed
+    assert account.confirmed_delivery_date == date(2027, 3, 15)
+    assert account.deposit_outstanding
+    assert deposits_requested(account) == [
+        DepositWasRequested(ORDER, "CUST-0011", Decimal("300.00"), "EUR")
+    ]
+
+
+def test_a_confirmation_without_a_deposit_requests_nothing_p3_2() -> None:
+    account = confirmed(deposit="0.00")
+
+    assert account.confirmed
+    assert not account.deposit_outstanding
+    assert account.events == []
+
+
+def test_a_repeated_confirmation_requests_the_deposit_only_once() -> None:
+    account = confirmed()
+
+    account.confirm(confirmation())
+    account.confirm(confirmation(deposit="999.00"))
+
+    assert len(deposits_requested(account)) == 1
+    assert account.deposit_amount == Decimal("300.00")
+
+
+def test_a_confirmation_before_the_order_opens_the_account() -> None:
+    account = Account.start(ORDER)
+
+    account.confirm(confirmation())
+    account.open(OpenAccount(ORDER, "CUST-0011", "EUR", Decimal("5.00")))
+
+    assert account.status is AccountStatus.OPEN
+    assert account.customer_id == "CUST-0011"
+    assert account.total_amount == TOTAL
+    assert len(deposits_requested(account)) == 1
+
+
+def test_a_shipment_before_the_confirmation_is_invoiced_when_it_opens_the_account() -> None:
+    account = Account.start(ORDER)
+    account.record_shipment(TODAY)
+
+    account.confirm(confirmation(deposit="0.00"))
+
+    assert [type(event) for event in account.events] == [InvoiceWasIssued]
+
+
+def test_money_while_the_deposit_is_outstanding_is_the_deposit_p3_3_p6_1() -> None:
+    account = confirmed()
+
+    first = account.receive_payment("PAY-2026-000001", payment("100.00", "BANK-1"))
+    second = account.receive_payment("PAY-2026-000002", payment("200.00", "BANK-2"))
+    third = account.receive_payment("PAY-2026-000003", payment("700.00", "BANK-3"))
+
+    assert [first.kind, second.kind, third.kind] == [
+        PaymentKind.DEPOSIT,
+        PaymentKind.DEPOSIT,
+        PaymentKind.BALANCE,
+    ]
+    assert account.deposit_paid == Decimal("300.00")
+    assert not account.deposit_outstanding
+    assert account.settled
+
+
+def test_money_before_any_deposit_is_requested_goes_against_the_balance() -> None:
+    account = Account.start(ORDER)
+    account.open(placed())
+
+    recorded = account.receive_payment("PAY-2026-000001", payment("300.00"))
+
+    assert recorded.kind is PaymentKind.BALANCE
+
+
+def test_money_for_an_order_without_a_deposit_goes_against_the_balance() -> None:
+    account = confirmed(deposit="0.00")
+
+    recorded = account.receive_payment("PAY-2026-000001", payment("300.00"))
+
+    assert recorded.kind is PaymentKind.BALANCE
+
+
+def test_a_closed_order_asks_no_deposit() -> None:
+    account = Account.start(ORDER)
+    account.close(Outcome.DECLINED)
+
+    account.confirm(confirmation())
+
+    assert deposits_requested(account) == []
+
+
+def test_an_order_counts_in_the_open_balance_only_once_confirmed_p6_4() -> None:
+    account = Account.start(ORDER)
+    account.open(placed())
+
+    assert account.open_amount == Decimal("0.00")
+    account.confirm(confirmation())
+    assert account.open_amount == TOTAL
+
+
+def test_payments_lower_the_orders_part_of_the_balance_never_below_zero_p6_4() -> None:
+    account = confirmed()
+
+    account.receive_payment("PAY-2026-000001", payment("400.00", "BANK-1"))
+    assert account.open_amount == Decimal("600.00")
+    account.receive_payment("PAY-2026-000002", payment("700.00", "BANK-2"))
+    assert account.open_amount == Decimal("0.00")
+
+
+def test_a_declined_order_is_no_part_of_the_open_balance_p6_4() -> None:
+    account = confirmed()
+
+    account.close(Outcome.DECLINED)
+
+    assert account.open_amount == Decimal("0.00")
+
+
+def test_a_fulfilled_order_keeps_what_is_unpaid_in_the_open_balance() -> None:
+    account = confirmed()
+
+    account.close(Outcome.FULFILLED)
+
+    assert account.open_amount == TOTAL
