@@ -1,31 +1,120 @@
-"""Review's message handlers: turn a consumed message into a domain call and its events."""
+"""Review's handlers: turn a consumed message, a person's decision or a deadline check into a
+domain call, store the result and return the events it causes."""
+
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.review.adapters import repository
-from services.review.adapters.wire import review_order_command, to_wire
-from services.review.domain.model import Outcome, Review
-from services.review.domain.policy import AUTOMATIC_APPROVAL, ReviewPolicy
-from shared.contracts import Event, OrderClosed, OrderPlaced
+from services.review.adapters import master_data, repository
+from services.review.adapters.wire import all_to_wire, assessment, open_review_command
+from services.review.domain.master import AutoApprovalPolicy
+from services.review.domain.model import (
+    Outcome,
+    OverrideFeasibility,
+    RecordNegotiationOutcome,
+    Review,
+    SignApproval,
+)
+from shared.contracts import (
+    BalanceUpdated,
+    CustomerUpdated,
+    Event,
+    FeasibilityAssessed,
+    OrderClosed,
+    OrderPlaced,
+    ProductUpdated,
+)
+from shared.decisions import NotFound
 from shared.messaging.routes import Incoming, MessageRejected
 
+# -- consumed messages ----------------------------------------------------------------------------
 
-async def review_order(
+
+async def open_review(
     connection: AsyncConnection,
     incoming: Incoming[OrderPlaced],
-    policy: ReviewPolicy = AUTOMATIC_APPROVAL,
+    auto_approval: AutoApprovalPolicy,
 ) -> list[Event]:
-    """P2.3, P2.5: review every placed order once and announce the verdict. An order placed
-    again (a new event for the same order id) is not reviewed a second time."""
-    if await repository.exists(connection, incoming.body.order_id):
+    """P2.4: open the review of a placed order (received now, due in two days), ask production
+    and purchasing at once, and evaluate it if the customer's and products' master data are
+    there; otherwise it waits for them. An order placed again is not reviewed a second time."""
+    placed = incoming.body
+    if await repository.exists(connection, placed.order_id):
         return []
-    review = Review.receive(review_order_command(incoming.body))
-    review.complete(policy.decide(review))
+    now = incoming.received_at
+    review = Review.open(open_review_command(placed), now)
+    parked = await repository.take_parked_assessment(connection, placed.order_id)
+    if parked is not None:
+        review.record_assessment(*parked, now)
+    basis = await master_data.basis_for(
+        connection, review.customer_id, review.product_codes, auto_approval
+    )
+    review.evaluate(basis, now)
     await repository.add(connection, review)
-    return [
-        to_wire(event, review, incoming.causation_id, incoming.received_at)
-        for event in review.events
-    ]
+    return all_to_wire(review.events, incoming.causation_id, now)
+
+
+async def store_customer(
+    connection: AsyncConnection,
+    incoming: Incoming[CustomerUpdated],
+    auto_approval: AutoApprovalPolicy,
+) -> list[Event]:
+    """Keep the latest customer record; reviews waiting for it are evaluated now."""
+    record = incoming.body.payload
+    await master_data.store_customer(connection, record)
+    return await _evaluate_waiting(
+        connection,
+        lambda review: review.customer_id == record.customer_id,
+        auto_approval,
+        incoming.causation_id,
+        incoming.received_at,
+    )
+
+
+async def store_product(
+    connection: AsyncConnection,
+    incoming: Incoming[ProductUpdated],
+    auto_approval: AutoApprovalPolicy,
+) -> list[Event]:
+    """Keep the latest product record; reviews waiting for it are evaluated now."""
+    record = incoming.body.payload
+    await master_data.store_product(connection, record)
+    return await _evaluate_waiting(
+        connection,
+        lambda review: record.product_code in review.product_codes,
+        auto_approval,
+        incoming.causation_id,
+        incoming.received_at,
+    )
+
+
+async def store_balance(
+    connection: AsyncConnection, incoming: Incoming[BalanceUpdated]
+) -> list[Event]:
+    """P6.4: keep the customer's latest open balance for the credit check of its next orders."""
+    await master_data.store_balance(connection, incoming.body.payload)
+    return []
+
+
+async def record_assessment(
+    connection: AsyncConnection, incoming: Incoming[FeasibilityAssessed]
+) -> list[Event]:
+    """P2.4: production's and purchasing's answers. Answers for an order review has not opened
+    yet are kept until it does."""
+    assessed = incoming.body
+    production = assessment(assessed.payload.production)
+    purchasing = assessment(assessed.payload.purchasing)
+    review = await repository.load(connection, assessed.order_id)
+    if review is None:
+        await repository.park_assessment(
+            connection, assessed.order_id, production, purchasing, incoming.received_at
+        )
+        return []
+    review.record_assessment(production, purchasing, incoming.received_at)
+    await repository.save(connection, review)
+    return all_to_wire(review.events, incoming.causation_id, incoming.received_at)
 
 
 async def close_review(connection: AsyncConnection, incoming: Incoming[OrderClosed]) -> list[Event]:
@@ -35,7 +124,86 @@ async def close_review(connection: AsyncConnection, incoming: Incoming[OrderClos
         raise MessageRejected(f"unknown order {incoming.body.order_id!r}")
     review.close(Outcome(incoming.body.payload.outcome))
     await repository.save(connection, review)
-    return [
-        to_wire(event, review, incoming.causation_id, incoming.received_at)
-        for event in review.events
-    ]
+    return all_to_wire(review.events, incoming.causation_id, incoming.received_at)
+
+
+async def _evaluate_waiting(
+    connection: AsyncConnection,
+    concerns: Callable[[Review], bool],
+    auto_approval: AutoApprovalPolicy,
+    causation_id: UUID,
+    now: datetime,
+) -> list[Event]:
+    events: list[Event] = []
+    for review in await repository.load_awaiting_master_data(connection):
+        if not concerns(review):
+            continue
+        basis = await master_data.basis_for(
+            connection, review.customer_id, review.product_codes, auto_approval
+        )
+        review.evaluate(basis, now)
+        await repository.save(connection, review)
+        events += all_to_wire(review.events, causation_id, now)
+    return events
+
+
+# -- deadlines ------------------------------------------------------------------------------------
+
+
+async def escalate_overdue(connection: AsyncConnection, now: datetime, limit: int) -> list[Event]:
+    """P2.4, P8.2: every review still open after its deadline is escalated, once."""
+    events: list[Event] = []
+    for order_id in await repository.overdue(connection, now, limit):
+        review = await repository.load(connection, order_id)
+        if review is None or not review.escalate_if_overdue(now):
+            continue
+        await repository.save(connection, review)
+        events += all_to_wire(review.events, None, now)
+    return events
+
+
+# -- people's decisions ---------------------------------------------------------------------------
+
+
+async def read_review(connection: AsyncConnection, order_id: str) -> Review:
+    review = await repository.load(connection, order_id, for_update=False)
+    if review is None:
+        raise NotFound(f"no review of order {order_id!r}")
+    return review
+
+
+async def sign_approval(
+    connection: AsyncConnection, order_id: str, command: SignApproval, now: datetime
+) -> tuple[Review, list[Event]]:
+    """P2.2, P2.3, P8.1: a person approves or rejects; the domain decides whether they may."""
+    review = await _load(connection, order_id)
+    review.sign(command, await master_data.authority(connection), now)
+    await repository.save(connection, review)
+    return review, all_to_wire(review.events, None, now)
+
+
+async def override_feasibility(
+    connection: AsyncConnection, order_id: str, command: OverrideFeasibility, now: datetime
+) -> tuple[Review, list[Event]]:
+    """P2.4: engineering or QA answers for its department."""
+    review = await _load(connection, order_id)
+    review.override(command, now)
+    await repository.save(connection, review)
+    return review, all_to_wire(review.events, None, now)
+
+
+async def record_negotiation_outcome(
+    connection: AsyncConnection, order_id: str, command: RecordNegotiationOutcome, now: datetime
+) -> tuple[Review, list[Event]]:
+    """P2.6: the general manager records the agreed date or declines the order."""
+    review = await _load(connection, order_id)
+    review.record_negotiation_outcome(command, now)
+    await repository.save(connection, review)
+    return review, all_to_wire(review.events, None, now)
+
+
+async def _load(connection: AsyncConnection, order_id: str) -> Review:
+    review = await repository.load(connection, order_id)
+    if review is None:
+        raise NotFound(f"no review of order {order_id!r}")
+    return review

@@ -1,7 +1,18 @@
 """Review's own database tables."""
 
-from sqlalchemy import Column, Date, MetaData, String, Table
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
 
+from services.review.adapters.types import UtcDateTime
 from shared.db.messaging_tables import add_messaging_tables
 from shared.db.types import MoneyType
 
@@ -20,4 +31,80 @@ reviews = Table(
     Column("confirmed_delivery_date", Date, nullable=True),
     Column("decline_reason", String(1000), nullable=False),
     Column("outcome", String(20), nullable=True),
+    Column("payment_terms", String(50), nullable=True),
+    Column("lines", JSON, nullable=True),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("deadline", UtcDateTime(), nullable=False),
+    Column("escalated_at", UtcDateTime(), nullable=True),
+    Column("missing_master_data", JSON, nullable=True),
+    Column("findings", JSON, nullable=True),
+    Column("general_manager_reasons", JSON, nullable=True),
+    Column("approvals", JSON, nullable=True),
+    Column("answers", JSON, nullable=True),
+    Column("negotiation", JSON, nullable=True),
+    Column("feasible_delivery_date", Date, nullable=True),
+    Index("ix_reviews_status_deadline", "status", "deadline"),
 )
+"""One row per placed order: the review and its decisions so far (who, in which role, when).
+Open reviews are found by status; overdue ones by status and deadline (P8.2)."""
+
+parked_assessments = Table(
+    "parked_assessments",
+    metadata,
+    Column("order_id", String(40), primary_key=True),
+    Column("production", JSON, nullable=False),
+    Column("purchasing", JSON, nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+)
+"""Feasibility answers that arrived before their order: applied when the review opens."""
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("customer_id", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("tier", String(1), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("credit_limit", MoneyType(), nullable=False),
+    Column("payment_terms", JSON, nullable=False),
+)
+"""The latest `customer.updated` per customer (sales owns customers)."""
+
+products = Table(
+    "products",
+    metadata,
+    Column("product_code", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("is_new", Boolean, nullable=False),
+    Column("samples_confirmed", Boolean, nullable=False),
+    Column("bom_ready", Boolean, nullable=False),
+    Column("drawings_ready", Boolean, nullable=False),
+    Column("specification_ready", Boolean, nullable=False),
+    Column("qa_level", Integer, nullable=False),
+)
+"""The latest `product.updated` per product (sales owns products)."""
+
+balances = Table(
+    "balances",
+    metadata,
+    Column("customer_id", String(100), primary_key=True),
+    Column("currency", String(3), nullable=False),
+    Column("open_balance", MoneyType(), nullable=False),
+)
+"""The latest `balance.updated` per customer (finance owns balances)."""
+
+approval_authority = Table(
+    "approval_authority",
+    metadata,
+    Column("role", String(50), primary_key=True),
+    Column("max_amount", MoneyType(), nullable=True),
+)
+"""Review's own: who may approve up to which total; null: any (P2.3, P8.1). From the seed."""
+
+qa_capability = Table(
+    "qa_capability",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("level", Integer, nullable=False),
+)
+"""Review's own: the highest inspection level QA can perform (P2.4); one row, id 1."""

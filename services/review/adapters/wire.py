@@ -4,28 +4,90 @@ from datetime import datetime
 from uuid import UUID
 
 from services.review import SERVICE_NAME
-from services.review.domain.model import DomainEvent, Review, ReviewOrder, ReviewWasCompleted
-from shared.contracts import Event, OrderPlaced, ReviewCompleted
-from shared.contracts.events import ReviewCompletedPayload
+from services.review.domain.model import (
+    DomainEvent,
+    FeasibilityWasRequested,
+    Line,
+    NegotiationWasOpened,
+    OpenReview,
+    ReviewWasCompleted,
+    ReviewWasEscalated,
+)
+from services.review.domain.rules import Assessment, Verdict
+from shared.contracts import (
+    Event,
+    FeasibilityRequested,
+    NegotiationOpened,
+    OrderPlaced,
+    ReviewCompleted,
+    ReviewEscalated,
+)
+from shared.contracts.events import ProducedLine, ReviewCompletedPayload
+from shared.contracts.process import (
+    DepartmentAnswer,
+    FeasibilityRequestedPayload,
+    NegotiationOpenedPayload,
+    ReviewEscalatedPayload,
+)
 from shared.messaging.events import new_event
 
 
-def review_order_command(placed: OrderPlaced) -> ReviewOrder:
-    return ReviewOrder(
+def open_review_command(placed: OrderPlaced) -> OpenReview:
+    payload = placed.payload
+    return OpenReview(
         order_id=placed.order_id,
-        customer_id=placed.payload.customer_id,
-        currency=placed.payload.currency,
-        total_amount=placed.payload.total_amount,
-        requested_delivery_date=placed.payload.requested_delivery_date,
+        customer_id=payload.customer_id,
+        currency=payload.currency,
+        total_amount=payload.total_amount,
+        requested_delivery_date=payload.requested_delivery_date,
+        payment_terms=payload.payment_terms,
+        lines=tuple(Line(line.line_no, line.product_code, line.quantity) for line in payload.lines),
     )
 
 
-def to_wire(event: DomainEvent, review: Review, causation_id: UUID, now: datetime) -> Event:
+def assessment(answer: DepartmentAnswer) -> Assessment:
+    return Assessment(
+        verdict=Verdict(answer.verdict),
+        reason=answer.reason,
+        available_from=answer.available_from,
+    )
+
+
+def to_wire(event: DomainEvent, causation_id: UUID | None, now: datetime) -> Event:
     match event:
+        case FeasibilityWasRequested():
+            return new_event(
+                FeasibilityRequested,
+                order_id=event.order_id,
+                producer=SERVICE_NAME,
+                causation_id=causation_id,
+                occurred_at=now,
+                payload=FeasibilityRequestedPayload(
+                    customer_id=event.customer_id,
+                    requested_delivery_date=event.requested_delivery_date,
+                    lines=[
+                        ProducedLine(product_code=line.product_code, quantity=line.quantity)
+                        for line in event.lines
+                    ],
+                ),
+            )
+        case NegotiationWasOpened():
+            return new_event(
+                NegotiationOpened,
+                order_id=event.order_id,
+                producer=SERVICE_NAME,
+                causation_id=causation_id,
+                occurred_at=now,
+                payload=NegotiationOpenedPayload(
+                    requested_delivery_date=event.requested_delivery_date,
+                    proposed_delivery_date=event.proposed_delivery_date,
+                    reasons=list(event.reasons),
+                ),
+            )
         case ReviewWasCompleted(decision=decision):
             return new_event(
                 ReviewCompleted,
-                order_id=review.order_id,
+                order_id=event.order_id,
                 producer=SERVICE_NAME,
                 causation_id=causation_id,
                 occurred_at=now,
@@ -35,3 +97,20 @@ def to_wire(event: DomainEvent, review: Review, causation_id: UUID, now: datetim
                     reason=decision.reason,
                 ),
             )
+        case ReviewWasEscalated():
+            return new_event(
+                ReviewEscalated,
+                order_id=event.order_id,
+                producer=SERVICE_NAME,
+                causation_id=causation_id,
+                occurred_at=now,
+                payload=ReviewEscalatedPayload(
+                    received_at=event.received_at.isoformat(),
+                    deadline=event.deadline.isoformat(),
+                    waiting_for=list(event.waiting_for),
+                ),
+            )
+
+
+def all_to_wire(events: list[DomainEvent], causation_id: UUID | None, now: datetime) -> list[Event]:
+    return [to_wire(event, causation_id, now) for event in events]

@@ -1,16 +1,54 @@
-"""The review of one order: received, decided (approved or declined), closed (P2)."""
+"""The review of one placed order: contract review, approval by authority and feasibility review,
+ending in exactly one verdict (P2.1-P2.7, P6.4, P8.1, P8.2).
 
-from dataclasses import dataclass, field
-from datetime import date
+A review opens when the order is placed and asks production and purchasing at once whether the
+order can be made by its date. Once the customer's and the products' master data are there it is
+evaluated: the terms check, which approvals are required, and the engineering and QA answers
+computed from product data. It completes, approved with a delivery date, when every required
+approval is in and feasibility is settled; or declined, when an approver rejects it or the
+negotiation of another date fails. A review still open two days after receipt is escalated once.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from services.review.domain.master import (
+    AUTO_APPROVER,
+    GENERAL_MANAGER,
+    SALES_MANAGER,
+    ApprovalAuthority,
+    ReviewBasis,
+)
+from services.review.domain.rules import (
+    Assessment,
+    Department,
+    Verdict,
+    engineering_assessment,
+    general_manager_reasons,
+    proposed_delivery_date,
+    qa_assessment,
+    terms_findings,
+)
+from shared.decisions import BeyondAuthority, NotAllowedNow
+
+REVIEW_PERIOD = timedelta(days=2)
+"""P2.4: the feasibility review is organised within 2 days of receipt."""
+
 
 class ReviewStatus(StrEnum):
-    RECEIVED = "received"
+    AWAITING_MASTER_DATA = "awaiting_master_data"
+    IN_REVIEW = "in_review"
+    NEGOTIATING = "negotiating"
     APPROVED = "approved"
     DECLINED = "declined"
     CLOSED = "closed"
+
+
+OPEN_STATUSES = frozenset(
+    {ReviewStatus.AWAITING_MASTER_DATA, ReviewStatus.IN_REVIEW, ReviewStatus.NEGOTIATING}
+)
 
 
 class Outcome(StrEnum):
@@ -20,15 +58,100 @@ class Outcome(StrEnum):
     DECLINED = "declined"
 
 
+class ApprovalDecision(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class AnswerSource(StrEnum):
+    """Where a department's answer came from."""
+
+    COMPUTED = "computed"
+    """Review computed it from product data (engineering, QA)."""
+    ASSESSED = "assessed"
+    """Production computed it from its own data (production, purchasing)."""
+    OVERRIDE = "override"
+    """A person of the department gave it."""
+
+
+class NegotiationStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    """Every department became able to meet the requested date: nothing left to negotiate."""
+
+
 @dataclass(frozen=True)
-class ReviewOrder:
-    """Command: review a placed order (P2.1-P2.4)."""
+class Person:
+    """Who acts, in which role (P8.1)."""
+
+    user: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Who made a decision, in which role, and when (P2.2, P7.6, P8.1)."""
+
+    user: str
+    role: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Line:
+    line_no: int
+    product_code: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class OpenReview:
+    """Command: review a placed order."""
 
     order_id: str
     customer_id: str
     currency: str
     total_amount: Decimal
     requested_delivery_date: date
+    payment_terms: str | None
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class SignApproval:
+    """Command: a person approves or rejects the order (P2.2, P2.3, P8.1)."""
+
+    person: Person
+    decision: ApprovalDecision
+    note: str = ""
+    contract_stamped: bool = True
+
+
+@dataclass(frozen=True)
+class OverrideFeasibility:
+    """Command: engineering or QA gives its own answer instead of the computed one (P2.4)."""
+
+    person: Person
+    department: Department
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
+class RecordNegotiationOutcome:
+    """Command: the general manager records what was agreed with the customer (P2.6)."""
+
+    person: Person
+    accepted: bool
+    agreed_date: date | None = None
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.accepted and self.agreed_date is None:
+            raise ValueError("an accepted negotiation needs the agreed date (P2.6)")
+        if not self.accepted and not self.reason:
+            raise ValueError("a declined order needs a recorded reason (P2.6)")
 
 
 @dataclass(frozen=True)
@@ -52,16 +175,84 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class ApprovalStep:
+    """One required approval: pending until the role signs it (P2.3)."""
+
+    role: str
+    decision: ApprovalDecision | None = None
+    note: str = ""
+    contract_stamped: bool | None = None
+    signature: Signature | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.signature is None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A department's feasibility answer as recorded: what, from where, and when; `signature`
+    names the person for an override."""
+
+    verdict: Verdict
+    reason: str
+    available_from: date | None
+    source: AnswerSource
+    at: datetime
+    signature: Signature | None = None
+
+    @property
+    def assessment(self) -> Assessment:
+        return Assessment(self.verdict, self.reason, self.available_from)
+
+
+@dataclass(frozen=True)
+class Negotiation:
+    """Another delivery date negotiated with the customer (P2.6)."""
+
+    opened_at: datetime
+    proposed_delivery_date: date | None
+    reasons: tuple[str, ...]
+    status: NegotiationStatus = NegotiationStatus.OPEN
+    agreed_delivery_date: date | None = None
+    reason: str = ""
+    signature: Signature | None = None
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FeasibilityWasRequested:
+    order_id: str
+    customer_id: str
+    requested_delivery_date: date
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class NegotiationWasOpened:
+    order_id: str
+    requested_delivery_date: date
+    proposed_delivery_date: date | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ReviewWasCompleted:
     order_id: str
     decision: Decision
 
 
-DomainEvent = ReviewWasCompleted
+@dataclass(frozen=True)
+class ReviewWasEscalated:
+    order_id: str
+    received_at: datetime
+    deadline: datetime
+    waiting_for: tuple[str, ...]
 
 
-class ReviewAlreadyDecided(Exception):
-    """A review is decided once; a second verdict is a programming error."""
+DomainEvent = (
+    FeasibilityWasRequested | NegotiationWasOpened | ReviewWasCompleted | ReviewWasEscalated
+)
 
 
 @dataclass
@@ -71,27 +262,372 @@ class Review:
     currency: str
     total_amount: Decimal
     requested_delivery_date: date
-    status: ReviewStatus = ReviewStatus.RECEIVED
+    payment_terms: str | None
+    lines: tuple[Line, ...]
+    received_at: datetime
+    deadline: datetime
+    status: ReviewStatus = ReviewStatus.AWAITING_MASTER_DATA
+    missing_master_data: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()
+    general_manager_reasons: tuple[str, ...] = ()
+    approvals: list[ApprovalStep] = field(default_factory=list)
+    answers: dict[Department, Answer] = field(default_factory=dict)
+    negotiation: Negotiation | None = None
+    feasible_delivery_date: date | None = None
     confirmed_delivery_date: date | None = None
     decline_reason: str = ""
     outcome: Outcome | None = None
+    escalated_at: datetime | None = None
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
+    # -- opening and evaluation ---------------------------------------------------------------
+
     @classmethod
-    def receive(cls, command: ReviewOrder) -> "Review":
-        """Every placed order is reviewed (P2.3: every order needs approval)."""
-        return cls(
+    def open(cls, command: OpenReview, now: datetime) -> "Review":
+        """P2.4: a placed order is received now, reviewed within two days, and production and
+        purchasing are asked at once whether it can be made by its date."""
+        review = cls(
             order_id=command.order_id,
             customer_id=command.customer_id,
             currency=command.currency,
             total_amount=command.total_amount,
             requested_delivery_date=command.requested_delivery_date,
+            payment_terms=command.payment_terms,
+            lines=command.lines,
+            received_at=now,
+            deadline=now + REVIEW_PERIOD,
+        )
+        review.events.append(
+            FeasibilityWasRequested(
+                command.order_id,
+                command.customer_id,
+                command.requested_delivery_date,
+                command.lines,
+            )
+        )
+        return review
+
+    @property
+    def product_codes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(line.product_code for line in self.lines))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def escalated(self) -> bool:
+        return self.escalated_at is not None
+
+    def evaluate(self, basis: ReviewBasis, now: datetime) -> None:
+        """Evaluate the review once the master data it needs is there; until then it waits
+        (and says for what). P2.1 terms check; P2.3, P6.4, P8.1 required approvals; P2.4
+        engineering and QA from product data (an earlier override stands); then the automatic
+        policy, if it applies, signs the sales manager's step."""
+        if self.status is not ReviewStatus.AWAITING_MASTER_DATA:
+            return
+        missing = [] if basis.customer else [f"customer:{self.customer_id}"]
+        missing += [f"product:{code}" for code in self.product_codes if code not in basis.products]
+        self.missing_master_data = tuple(missing)
+        if basis.customer is None or missing:
+            return
+        customer = basis.customer
+        self.findings = terms_findings(customer, self.payment_terms)
+        self.general_manager_reasons = general_manager_reasons(
+            self.total_amount,
+            self.currency,
+            customer,
+            basis.open_balance,
+            basis.authority,
+            self.findings,
+        )
+        self.approvals = [ApprovalStep(SALES_MANAGER)]
+        if self.general_manager_reasons:
+            self.approvals.append(ApprovalStep(GENERAL_MANAGER))
+        computed = {
+            Department.ENGINEERING: engineering_assessment(self.product_codes, basis.products),
+            Department.QA: qa_assessment(
+                self.product_codes, basis.products, basis.qa_capability_level
+            ),
+        }
+        for department, assessment in computed.items():
+            if department not in self.answers:
+                self.answers[department] = _answer(assessment, AnswerSource.COMPUTED, now)
+        self.status = ReviewStatus.IN_REVIEW
+        if basis.auto_approval.applies(
+            customer.tier, self.total_amount, bool(self.general_manager_reasons)
+        ):
+            self._sign(
+                0,
+                Signature(AUTO_APPROVER, SALES_MANAGER, now),
+                ApprovalDecision.APPROVE,
+                note=f"automatic approval: tier {customer.tier}, total within "
+                f"{basis.auto_approval.max_amount} {self.currency}",
+                contract_stamped=True,
+            )
+        self._decide_feasibility(now)
+        self._complete_if_done()
+
+    # -- people's and departments' decisions ----------------------------------------------------
+
+    def sign(self, command: SignApproval, authority: ApprovalAuthority, now: datetime) -> None:
+        """P2.3, P8.1: the domain decides which pending step the person may sign. The sales
+        manager signs the sales manager's step, recording the stamp and the authorised
+        signature (P2.2); the general manager signs the general manager's step. Anything else
+        is refused and changes nothing. A rejection declines the order with the note as reason
+        (P2.6)."""
+        person = command.person
+        index = self._step_for(person, authority)
+        step = self.approvals[index]
+        if (
+            command.decision is ApprovalDecision.APPROVE
+            and step.role == SALES_MANAGER
+            and not command.contract_stamped
+        ):
+            raise NotAllowedNow(
+                f"order {self.order_id}: the contract must carry the company stamp before the "
+                "sales manager signs it (P2.2)"
+            )
+        self._sign(
+            index,
+            Signature(person.user, person.role, now),
+            command.decision,
+            note=command.note,
+            contract_stamped=command.contract_stamped if step.role == SALES_MANAGER else None,
+        )
+        if command.decision is ApprovalDecision.REJECT:
+            self._complete(
+                Decision.decline(command.note or f"rejected by {person.user} ({person.role})")
+            )
+            return
+        self._complete_if_done()
+
+    def override(self, command: OverrideFeasibility, now: datetime) -> None:
+        """P2.4: engineering and QA may answer for their department themselves, instead of the
+        answer computed from product data; only a person of that role may."""
+        person, department = command.person, command.department
+        if department not in (Department.ENGINEERING, Department.QA):
+            raise BeyondAuthority(f"the {department} answer comes from production, not a person")
+        if person.role != department.value:
+            raise BeyondAuthority(
+                f"only {department.value} may give the {department.value} feasibility answer "
+                f"(P2.4); {person.user} acts as {person.role}"
+            )
+        self._ensure_open()
+        assessment = command.assessment
+        if assessment.verdict is Verdict.LATER and assessment.available_from is None:
+            raise ValueError("a 'later' answer needs the date it becomes feasible")
+        self.answers[department] = Answer(
+            verdict=assessment.verdict,
+            reason=assessment.reason,
+            available_from=assessment.available_from
+            if assessment.verdict is Verdict.LATER
+            else None,
+            source=AnswerSource.OVERRIDE,
+            at=now,
+            signature=Signature(person.user, person.role, now),
+        )
+        self._decide_feasibility(now)
+        self._complete_if_done()
+
+    def record_assessment(
+        self, production: Assessment, purchasing: Assessment, now: datetime
+    ) -> None:
+        """P2.4: production's and purchasing's answers, computed by production. Recorded for the
+        history even after the verdict; they decide nothing then."""
+        self.answers[Department.PRODUCTION] = _answer(production, AnswerSource.ASSESSED, now)
+        self.answers[Department.PURCHASING] = _answer(purchasing, AnswerSource.ASSESSED, now)
+        if not self.is_open:
+            return
+        self._decide_feasibility(now)
+        self._complete_if_done()
+
+    def record_negotiation_outcome(self, command: RecordNegotiationOutcome, now: datetime) -> None:
+        """P2.6: the general manager signs the date agreed with the customer, or declines the
+        order with the reason; nobody else may, and only while a negotiation is open."""
+        person = command.person
+        if person.role != GENERAL_MANAGER:
+            raise BeyondAuthority(
+                f"only the general manager records the outcome of a negotiation (P2.6); "
+                f"{person.user} acts as {person.role}"
+            )
+        if self.status is not ReviewStatus.NEGOTIATING or self.negotiation is None:
+            raise NotAllowedNow(f"no negotiation is open for order {self.order_id} ({self.status})")
+        signature = Signature(person.user, person.role, now)
+        if command.accepted:
+            assert command.agreed_date is not None
+            self.negotiation = replace(
+                self.negotiation,
+                status=NegotiationStatus.ACCEPTED,
+                agreed_delivery_date=command.agreed_date,
+                signature=signature,
+                closed_at=now,
+            )
+            self.feasible_delivery_date = command.agreed_date
+            self.status = ReviewStatus.IN_REVIEW
+            self._complete_if_done()
+            return
+        self.negotiation = replace(
+            self.negotiation,
+            status=NegotiationStatus.DECLINED,
+            reason=command.reason,
+            signature=signature,
+            closed_at=now,
+        )
+        self._complete(Decision.decline(command.reason))
+
+    # -- deadline and filing --------------------------------------------------------------------
+
+    def waiting_for(self) -> tuple[str, ...]:
+        """The steps still open, e.g. 'approval:general_manager', 'feasibility:production'."""
+        if not self.is_open:
+            return ()
+        items: list[str] = []
+        if self.status is ReviewStatus.AWAITING_MASTER_DATA:
+            items.append(f"approval:{SALES_MANAGER}")
+        items += [f"approval:{step.role}" for step in self.approvals if step.pending]
+        items += [f"feasibility:{d.value}" for d in Department if d not in self.answers]
+        if self.status is ReviewStatus.NEGOTIATING:
+            items.append(f"negotiation:{GENERAL_MANAGER}")
+        items += [f"master_data:{missing}" for missing in self.missing_master_data]
+        return tuple(items)
+
+    def escalate_if_overdue(self, now: datetime) -> bool:
+        """P2.4, P8.2: a review still open after its deadline is flagged to management, once."""
+        if not self.is_open or self.escalated or now < self.deadline:
+            return False
+        self.escalated_at = now
+        self.events.append(
+            ReviewWasEscalated(self.order_id, self.received_at, self.deadline, self.waiting_for())
+        )
+        return True
+
+    def close(self, outcome: Outcome) -> None:
+        """File the review with the order's final outcome (P7.6); closing twice changes nothing."""
+        if self.status is ReviewStatus.CLOSED:
+            return
+        self.status = ReviewStatus.CLOSED
+        self.outcome = outcome
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _ensure_open(self) -> None:
+        if not self.is_open:
+            raise NotAllowedNow(f"the review of order {self.order_id} is already {self.status}")
+
+    def _step_for(self, person: Person, authority: ApprovalAuthority) -> int:
+        """The index of the pending step this person may sign, or a refusal."""
+        if not authority.may_approve(person.role):
+            raise BeyondAuthority(
+                f"the {person.role} role has no authority to approve orders (P8.1)"
+            )
+        self._ensure_open()
+        if self.status is ReviewStatus.AWAITING_MASTER_DATA:
+            raise NotAllowedNow(
+                f"the review of order {self.order_id} waits for master data: "
+                f"{', '.join(self.missing_master_data) or 'not evaluated yet'}"
+            )
+        pending = [index for index, step in enumerate(self.approvals) if step.pending]
+        if not pending:
+            raise NotAllowedNow(
+                f"every required approval of order {self.order_id} is in; the review waits "
+                f"for: {', '.join(self.waiting_for())}"
+            )
+        for index in pending:
+            if self.approvals[index].role != person.role:
+                continue
+            limit = authority.limit_of(person.role)
+            if person.role != SALES_MANAGER and limit is not None and self.total_amount > limit:
+                raise BeyondAuthority(
+                    f"the order total {self.total_amount} {self.currency} exceeds the "
+                    f"{person.role}'s authority of {limit} {self.currency} (P8.1)"
+                )
+            return index
+        roles = [self.approvals[index].role for index in pending]
+        if person.role == SALES_MANAGER:
+            raise BeyondAuthority(
+                f"only the general manager's approval is pending for order {self.order_id}: "
+                + "; ".join(self.general_manager_reasons)
+            )
+        if SALES_MANAGER in roles:
+            raise BeyondAuthority(
+                f"order {self.order_id} waits for the sales manager's own approval, stamp and "
+                "signature (P2.2, P2.3); no other role signs for the sales manager"
+            )
+        raise BeyondAuthority(
+            f"the pending approvals of order {self.order_id} are not the {person.role}'s: "
+            + ", ".join(roles)
         )
 
-    def complete(self, decision: Decision) -> None:
-        """Record the verdict and announce it (P2.5, P2.6)."""
-        if self.status is not ReviewStatus.RECEIVED:
-            raise ReviewAlreadyDecided(f"review of {self.order_id} is already {self.status}")
+    def _sign(
+        self,
+        index: int,
+        signature: Signature,
+        decision: ApprovalDecision,
+        note: str,
+        contract_stamped: bool | None,
+    ) -> None:
+        self.approvals[index] = replace(
+            self.approvals[index],
+            decision=decision,
+            note=note,
+            contract_stamped=contract_stamped,
+            signature=signature,
+        )
+
+    def _decide_feasibility(self, now: datetime) -> None:
+        """P2.5, P2.6: once all four departments have answered, all feasible settles the
+        requested date; otherwise a negotiation opens, proposing the latest date every
+        department can meet (none when one said not feasible). An agreed date stands."""
+        if self.status is ReviewStatus.AWAITING_MASTER_DATA or not self.is_open:
+            return
+        if any(department not in self.answers for department in Department):
+            return
+        if self.negotiation and self.negotiation.status is NegotiationStatus.ACCEPTED:
+            return
+        answers = [self.answers[department] for department in Department]
+        if all(answer.verdict is Verdict.FEASIBLE for answer in answers):
+            self.feasible_delivery_date = self.requested_delivery_date
+            if self.negotiation and self.negotiation.status is NegotiationStatus.OPEN:
+                self.negotiation = replace(
+                    self.negotiation, status=NegotiationStatus.WITHDRAWN, closed_at=now
+                )
+            self.status = ReviewStatus.IN_REVIEW
+            return
+        self.feasible_delivery_date = None
+        proposed = proposed_delivery_date(answer.assessment for answer in answers)
+        reasons = tuple(
+            f"{department.value}: {answer.reason or answer.verdict.value}"
+            for department, answer in zip(Department, answers, strict=True)
+            if answer.verdict is not Verdict.FEASIBLE
+        )
+        self.status = ReviewStatus.NEGOTIATING
+        current = self.negotiation
+        if (
+            current is not None
+            and current.status is NegotiationStatus.OPEN
+            and (current.proposed_delivery_date, current.reasons) == (proposed, reasons)
+        ):
+            return
+        self.negotiation = Negotiation(
+            opened_at=now, proposed_delivery_date=proposed, reasons=reasons
+        )
+        self.events.append(
+            NegotiationWasOpened(self.order_id, self.requested_delivery_date, proposed, reasons)
+        )
+
+    def _complete_if_done(self) -> None:
+        """P2.3, P2.5: approved once every required approval is in and feasibility is settled."""
+        if not self.is_open or self.status is ReviewStatus.AWAITING_MASTER_DATA:
+            return
+        if not self.approvals or any(step.pending for step in self.approvals):
+            return
+        if self.feasible_delivery_date is None:
+            return
+        self._complete(Decision.approve(self.feasible_delivery_date))
+
+    def _complete(self, decision: Decision) -> None:
+        """The one verdict of the review (P2.5, P2.6): exactly one `review.completed`."""
         if decision.approved:
             self.status = ReviewStatus.APPROVED
             self.confirmed_delivery_date = decision.confirmed_delivery_date
@@ -100,9 +636,12 @@ class Review:
             self.decline_reason = decision.reason
         self.events.append(ReviewWasCompleted(self.order_id, decision))
 
-    def close(self, outcome: Outcome) -> None:
-        """File the review with the order's final outcome (P7.6); closing twice changes nothing."""
-        if self.status is ReviewStatus.CLOSED:
-            return
-        self.status = ReviewStatus.CLOSED
-        self.outcome = outcome
+
+def _answer(assessment: Assessment, source: AnswerSource, now: datetime) -> Answer:
+    return Answer(
+        verdict=assessment.verdict,
+        reason=assessment.reason,
+        available_from=assessment.available_from,
+        source=source,
+        at=now,
+    )

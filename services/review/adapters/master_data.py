@@ -1,0 +1,157 @@
+"""Review's copy of the master data it decides with: customers and products from sales, open
+balances from finance (latest record per key), and its own approval authority and QA
+capability, loaded from the seed file at start."""
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.review.adapters.tables import (
+    approval_authority,
+    balances,
+    customers,
+    products,
+    qa_capability,
+)
+from services.review.domain.master import (
+    ApprovalAuthority,
+    AutoApprovalPolicy,
+    Customer,
+    Product,
+    ReviewBasis,
+)
+from shared.contracts.master import BalanceRecord, CustomerRecord, ProductRecord
+from shared.seed.model import Authority
+
+QA_CAPABILITY_ROW = 1
+DEFAULT_QA_CAPABILITY = 1
+"""Used only if the seed was never loaded: QA can inspect at the lowest level."""
+
+
+async def _upsert(connection: AsyncConnection, table: Table, values: dict[str, Any]) -> None:
+    """Insert the record, or replace the stored one with the same key."""
+    insert_ = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    keys = [column.name for column in table.primary_key.columns]
+    statement = insert_(table).values(**values)
+    await connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=keys,
+            set_={name: statement.excluded[name] for name in values if name not in keys},
+        )
+    )
+
+
+async def store_customer(connection: AsyncConnection, record: CustomerRecord) -> None:
+    await _upsert(
+        connection,
+        customers,
+        {
+            "customer_id": record.customer_id,
+            "name": record.name,
+            "tier": record.tier,
+            "currency": record.currency,
+            "credit_limit": record.credit_limit,
+            "payment_terms": list(record.payment_terms),
+        },
+    )
+
+
+async def store_product(connection: AsyncConnection, record: ProductRecord) -> None:
+    await _upsert(
+        connection,
+        products,
+        {
+            "product_code": record.product_code,
+            "name": record.name,
+            "is_new": record.is_new,
+            "samples_confirmed": record.samples_confirmed,
+            "bom_ready": record.bom_ready,
+            "drawings_ready": record.drawings_ready,
+            "specification_ready": record.specification_ready,
+            "qa_level": record.qa_level,
+        },
+    )
+
+
+async def store_balance(connection: AsyncConnection, record: BalanceRecord) -> None:
+    await _upsert(
+        connection,
+        balances,
+        {
+            "customer_id": record.customer_id,
+            "currency": record.currency,
+            "open_balance": record.open_balance,
+        },
+    )
+
+
+async def load_own_master_data(
+    connection: AsyncConnection, authority: Sequence[Authority], qa_capability_level: int
+) -> None:
+    """Replace review's own master data with the seed's (P2.3, P2.4, P8.1)."""
+    await connection.execute(delete(approval_authority))
+    if authority:
+        await connection.execute(
+            insert(approval_authority),
+            [{"role": item.role, "max_amount": item.max_amount} for item in authority],
+        )
+    await _upsert(
+        connection, qa_capability, {"id": QA_CAPABILITY_ROW, "level": qa_capability_level}
+    )
+
+
+async def authority(connection: AsyncConnection) -> ApprovalAuthority:
+    rows = await connection.execute(select(approval_authority))
+    return ApprovalAuthority({row.role: row.max_amount for row in rows})
+
+
+async def basis_for(
+    connection: AsyncConnection,
+    customer_id: str,
+    product_codes: Iterable[str],
+    auto_approval: AutoApprovalPolicy,
+) -> ReviewBasis:
+    """The master data a review is evaluated against, as far as it has arrived."""
+    customer_row = (
+        await connection.execute(select(customers).where(customers.c.customer_id == customer_id))
+    ).one_or_none()
+    codes = list(dict.fromkeys(product_codes))
+    product_rows = await connection.execute(
+        select(products).where(products.c.product_code.in_(codes))
+    )
+    open_balance = await connection.scalar(
+        select(balances.c.open_balance).where(balances.c.customer_id == customer_id)
+    )
+    level = await connection.scalar(
+        select(qa_capability.c.level).where(qa_capability.c.id == QA_CAPABILITY_ROW)
+    )
+    return ReviewBasis(
+        customer=None
+        if customer_row is None
+        else Customer(
+            customer_id=customer_row.customer_id,
+            tier=customer_row.tier,
+            credit_limit=customer_row.credit_limit,
+            payment_terms=tuple(customer_row.payment_terms),
+        ),
+        products={
+            row.product_code: Product(
+                product_code=row.product_code,
+                is_new=row.is_new,
+                samples_confirmed=row.samples_confirmed,
+                bom_ready=row.bom_ready,
+                drawings_ready=row.drawings_ready,
+                specification_ready=row.specification_ready,
+                qa_level=row.qa_level,
+            )
+            for row in product_rows
+        },
+        authority=await authority(connection),
+        qa_capability_level=DEFAULT_QA_CAPABILITY if level is None else level,
+        open_balance=Decimal(0) if open_balance is None else open_balance,
+        auto_approval=auto_approval,
+    )

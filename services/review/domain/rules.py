@@ -1,0 +1,135 @@
+"""The checks of a contract and feasibility review, as pure functions (P2.1, P2.3, P2.4, P6.4)."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from services.review.domain.master import SALES_MANAGER, ApprovalAuthority, Customer, Product
+
+
+class Department(StrEnum):
+    """The four departments whose answers decide feasibility (P2.4)."""
+
+    ENGINEERING = "engineering"
+    QA = "qa"
+    PRODUCTION = "production"
+    PURCHASING = "purchasing"
+
+
+class Verdict(StrEnum):
+    FEASIBLE = "feasible"
+    LATER = "later"
+    NOT_FEASIBLE = "not_feasible"
+
+
+def terms_findings(customer: Customer, payment_terms: str | None) -> tuple[str, ...]:
+    """P2.1: the order's payment terms (null: the customer's default, the first of its list)
+    must be among the terms allowed for the customer."""
+    terms = payment_terms or customer.default_payment_terms
+    if terms in customer.payment_terms:
+        return ()
+    return (
+        f"payment terms {terms!r} are not allowed for customer {customer.customer_id} "
+        f"(tier {customer.tier}; allowed: {', '.join(customer.payment_terms)})",
+    )
+
+
+def general_manager_reasons(
+    total: Decimal,
+    currency: str,
+    customer: Customer,
+    open_balance: Decimal,
+    authority: ApprovalAuthority,
+    findings: Iterable[str],
+) -> tuple[str, ...]:
+    """Why the general manager must approve too; empty: the sales manager's approval is enough.
+
+    P2.3, P8.1: a total above the sales manager's authority. P6.4: an A-tier customer whose open
+    balance plus this order exceeds its credit limit. P2.1: any finding of the terms check.
+    """
+    reasons: list[str] = []
+    limit = authority.limit_of(SALES_MANAGER)
+    if limit is not None and total > limit:
+        reasons.append(
+            f"the order total {total} {currency} exceeds the sales manager's authority of "
+            f"{limit} {currency} (P2.3)"
+        )
+    if customer.tier == "A" and open_balance + total > customer.credit_limit:
+        reasons.append(
+            f"customer {customer.customer_id}'s open balance {open_balance} {currency} plus this "
+            f"order {total} {currency} exceeds its credit limit of {customer.credit_limit} "
+            f"{currency} (P6.4)"
+        )
+    reasons.extend(f"terms check: {finding} (P2.1)" for finding in findings)
+    return tuple(reasons)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A department's verdict before it is recorded with who gave it."""
+
+    verdict: Verdict
+    reason: str = ""
+    available_from: date | None = None
+
+
+ENGINEERING_READINESS = (
+    ("samples_confirmed", "samples confirmed"),
+    ("bom_ready", "BOM"),
+    ("drawings_ready", "drawings"),
+    ("specification_ready", "specification"),
+)
+
+
+def engineering_assessment(
+    product_codes: Iterable[str], products: Mapping[str, Product]
+) -> Assessment:
+    """P2.4: a new product needs its samples confirmed and its BOM, drawings and specification
+    ready; the reason names what each new product still lacks."""
+    gaps: list[str] = []
+    new: list[str] = []
+    for code in dict.fromkeys(product_codes):
+        product = products[code]
+        if not product.is_new:
+            continue
+        new.append(code)
+        missing = [label for flag, label in ENGINEERING_READINESS if not getattr(product, flag)]
+        if missing:
+            gaps.append(f"new product {code} lacks: {', '.join(missing)}")
+    if gaps:
+        return Assessment(Verdict.NOT_FEASIBLE, "; ".join(gaps))
+    if new:
+        return Assessment(Verdict.FEASIBLE, f"new product ready: {', '.join(new)}")
+    return Assessment(Verdict.FEASIBLE, "no new product")
+
+
+def qa_assessment(
+    product_codes: Iterable[str], products: Mapping[str, Product], capability_level: int
+) -> Assessment:
+    """P2.4: every product's required inspection level must be within QA's capability."""
+    beyond = [
+        f"{code} needs inspection level {products[code].qa_level}"
+        for code in dict.fromkeys(product_codes)
+        if products[code].qa_level > capability_level
+    ]
+    if beyond:
+        return Assessment(
+            Verdict.NOT_FEASIBLE,
+            f"{'; '.join(beyond)}; QA can inspect up to level {capability_level}",
+        )
+    return Assessment(Verdict.FEASIBLE, f"within inspection level {capability_level}")
+
+
+def proposed_delivery_date(assessments: Iterable[Assessment]) -> date | None:
+    """P2.6: when every department that cannot meet the date can meet a later one, the latest
+    of those dates; None when any department said not feasible (or gave no date)."""
+    later: list[date] = []
+    for assessment in assessments:
+        if assessment.verdict is Verdict.FEASIBLE:
+            continue
+        if assessment.verdict is Verdict.NOT_FEASIBLE or assessment.available_from is None:
+            return None
+        later.append(assessment.available_from)
+    return max(later) if later else None
