@@ -30,6 +30,8 @@ from shared.seed import Seed, load_seed
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
+lifecycle = logging.getLogger("orderflow.lifecycle")
+"""Start and readiness lines: logged at any LOG_LEVEL, since scripts and tests wait for them."""
 
 READY_MESSAGE = "orderflow service ready"
 """Logged once the service consumes, relays and serves HTTP; scripts and tests wait for it."""
@@ -87,6 +89,7 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    logging.getLogger("orderflow.lifecycle").setLevel(logging.INFO)
 
 
 def build_service(
@@ -171,7 +174,7 @@ def build_service(
     @contextlib.asynccontextmanager
     async def lifespan(_http: FastAPI) -> AsyncIterator[None]:
         async with app:
-            log.info("%s: %s", READY_MESSAGE, definition.name)
+            lifecycle.info("%s: %s", READY_MESSAGE, definition.name)
             yield
 
     http = FastAPI(

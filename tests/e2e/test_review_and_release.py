@@ -77,12 +77,16 @@ class Company:
         await self.publish(topics.ORDER_SUBMITTED, body, body["customer_reference"])
 
     async def place(self, **order: Any) -> str:
-        """Submit a clean order and wait until review has opened its review."""
+        """Submit a clean order and wait until review has all four department answers."""
         reference = f"PO-{uuid4().hex[:8]}"
         await self.submit(submission(reference, **order))
         order_id = await self.order_number(topics.ORDER_PLACED, reference)
-        await self.event(topics.FEASIBILITY_REQUESTED, order_id)
-        return order_id
+        await self.event(topics.FEASIBILITY_ASSESSED, order_id)
+        for _ in range(int(WAIT / 0.1)):  # until review has applied production's answers
+            if all((await self.review(order_id))["feasibility"].values()):
+                return order_id
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"review of {order_id} never got all four answers")
 
     def api(self, service: str, role: str | None = None) -> Api:
         return Api(self.running.port(service), role)
