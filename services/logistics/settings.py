@@ -1,5 +1,6 @@
 """Logistics' settings, read from ORDERFLOW_LOGISTICS_* environment variables."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -11,3 +12,5 @@ class LogisticsSettings(ServiceSettings):
     model_config = SettingsConfigDict(
         env_prefix="ORDERFLOW_LOGISTICS_", frozen=True, extra="ignore"
     )
+
+    http_port: int = Field(default=8004, ge=0, description="Port of the HTTP API")

@@ -1,5 +1,6 @@
 """Production's settings, read from ORDERFLOW_PRODUCTION_* environment variables."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -11,3 +12,5 @@ class ProductionSettings(ServiceSettings):
     model_config = SettingsConfigDict(
         env_prefix="ORDERFLOW_PRODUCTION_", frozen=True, extra="ignore"
     )
+
+    http_port: int = Field(default=8003, ge=0, description="Port of the HTTP API")

@@ -180,3 +180,9 @@ def test_dockerfile_runs_an_existing_service_module_by_default() -> None:
     command = _dockerfile_instruction("CMD")
     assert len(command) == 1
     assert _runnable_module_exists(command[0]), f"CMD runs {command[0]}, which does not exist"
+
+
+def test_every_service_listens_on_its_own_default_http_port() -> None:
+    """Five processes on one machine (`make run`) must not compete for a port."""
+    ports = {name: _settings_class(name)().http_port for name in SERVICES}
+    assert len(set(ports.values())) == len(ports), ports
