@@ -61,7 +61,7 @@ In another terminal, submit the example order as another system would:
 
 and watch it travel through the topics (Ctrl-C to stop watching):
 
-  kcat -C -b $BOOTSTRAP -G watch-\$\$ -X auto.offset.reset=earliest order.placed review.completed goods.produced goods.shipped invoice.issued payment.received order.closed -f '%t  %k  %s\n'
+  kcat -C -b $BOOTSTRAP -G watch-\$\$ -X auto.offset.reset=earliest order.placed feasibility.assessed review.completed confirmation.issued order.released goods.produced goods.shipped invoice.issued payment.received order.closed -f '%t  %k  %s\n'
 
 When invoice.issued shows up, pay it as the bank would (order number from the output above):
 
