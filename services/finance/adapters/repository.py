@@ -25,26 +25,14 @@ from services.finance.domain.model import (
     Payment,
     format_payment_number,
 )
+from shared.db.sequences import next_in_year
 
 
 async def next_payment_number(connection: AsyncConnection, year: int) -> str:
     """Allocate the next payment number inside the caller's transaction."""
-    last = await connection.scalar(
-        select(payment_number_counters.c.last_number)
-        .where(payment_number_counters.c.year == year)
-        .with_for_update()
+    return format_payment_number(
+        year, await next_in_year(connection, payment_number_counters, year)
     )
-    if last is None:
-        number = 1
-        await connection.execute(insert(payment_number_counters).values(year=year, last_number=1))
-    else:
-        number = last + 1
-        await connection.execute(
-            update(payment_number_counters)
-            .where(payment_number_counters.c.year == year)
-            .values(last_number=number)
-        )
-    return format_payment_number(year, number)
 
 
 async def load(connection: AsyncConnection, order_id: str) -> Account | None:

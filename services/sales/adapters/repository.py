@@ -17,26 +17,12 @@ from services.sales.adapters.tables import (
 from services.sales.domain.intake import Defect, format_order_number
 from services.sales.domain.master import Customer, Product
 from services.sales.domain.model import Decision, Line, Order, OrderStatus, Outcome
+from shared.db.sequences import next_in_year
 
 
 async def next_order_number(connection: AsyncConnection, year: int) -> str:
     """Allocate the next order number inside the caller's transaction."""
-    last = await connection.scalar(
-        select(order_number_counters.c.last_number)
-        .where(order_number_counters.c.year == year)
-        .with_for_update()
-    )
-    if last is None:
-        number = 1
-        await connection.execute(insert(order_number_counters).values(year=year, last_number=1))
-    else:
-        number = last + 1
-        await connection.execute(
-            update(order_number_counters)
-            .where(order_number_counters.c.year == year)
-            .values(last_number=number)
-        )
-    return format_order_number(year, number)
+    return format_order_number(year, await next_in_year(connection, order_number_counters, year))
 
 
 async def find_by_submission(
