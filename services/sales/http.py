@@ -6,9 +6,9 @@ Every request is authenticated; whether the actor may decide is the domain's cal
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi import status as http_status
@@ -19,88 +19,25 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.sales import handlers
 from services.sales.adapters import repository
 from services.sales.adapters.document import render_confirmation
-from services.sales.domain.model import Decider, Decision, Line, Order, OrderStatus, PlaceOrder
-from shared.contracts import Event
+from services.sales.adapters.wire import place_order_command
+from services.sales.domain.model import Decider, Decision, Order, OrderStatus, PlaceOrder
+from shared.contracts import Event, OrderSubmission
 from shared.decisions import NotFound
 from shared.http.auth import Actor
 from shared.runtime import ServiceContext
-
-MoneyField = Annotated[Decimal, Field(max_digits=16, decimal_places=2, ge=0)]
 
 
 class Body(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class AddressBody(Body):
-    name: str = Field(min_length=1, description="Recipient (company or person)")
-    street: str = Field(min_length=1, description="Street and number")
-    postal_code: str = Field(min_length=1, description="Postal code")
-    city: str = Field(min_length=1, description="City")
-    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 country code")
-
-
-class ContactBody(Body):
-    name: str = Field(min_length=1, description="Contact person's name")
-    email: str | None = Field(default=None, description="E-mail address")
-    phone: str | None = Field(default=None, description="Phone number")
-
-
-class SubmittedLineBody(Body):
-    product_code: str = Field(min_length=1, description="Product model code")
-    quantity: int = Field(gt=0, description="Ordered quantity in units")
-    unit_price: MoneyField = Field(description="Price per unit the customer expects")
-    amount: MoneyField | None = Field(default=None, description="Line amount as stated")
-
-
-class OrderSubmissionBody(Body):
-    """An order as the sales desk takes it: the same fields as a submission on the bus."""
-
-    schema_version: Literal[1] = Field(default=1, description="Version of the submission")
-    submitter: str = Field(min_length=1, max_length=100, description="Desk or system, as given")
-    customer_reference: str = Field(
-        min_length=1, max_length=100, description="The customer's own order reference"
-    )
-    customer_id: str = Field(min_length=1, description="Customer number")
-    channel: Literal["system", "web", "email", "fax", "desk", "phone", "visit"] = Field(
-        default="desk",
-        description="How the order came; phone and visit wait for written confirmation (P1.1)",
-    )
-    payment_terms: str | None = Field(default=None, description="Terms asked for, if any")
-    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code")
-    lines: list[SubmittedLineBody] = Field(min_length=1, description="Ordered lines")
-    total_amount: MoneyField | None = Field(default=None, description="Total as stated")
-    requested_delivery_date: date = Field(description="Date the customer wants the goods ready")
-    delivery_address: AddressBody | None = Field(
-        default=None, description="Where to deliver; missing holds the order (P1.3)"
-    )
-    contact: ContactBody
-
-    def command(self) -> PlaceOrder:
-        return PlaceOrder(
-            submitter=self.submitter,
-            customer_reference=self.customer_reference,
-            customer_id=self.customer_id,
-            channel=self.channel,
-            currency=self.currency,
-            lines=tuple(
-                Line(
-                    line_no=index,
-                    product_code=line.product_code,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    stated_amount=line.amount,
-                )
-                for index, line in enumerate(self.lines, start=1)
-            ),
-            stated_total=self.total_amount,
-            requested_delivery_date=self.requested_delivery_date,
-            delivery_address=(
-                self.delivery_address.model_dump(mode="json") if self.delivery_address else None
-            ),
-            contact=self.contact.model_dump(mode="json"),
-            payment_terms=self.payment_terms,
-        )
+def desk_command(submission: OrderSubmission) -> PlaceOrder:
+    """The desk takes the very body another system publishes on `order.submitted`; an order
+    entered without a channel came in at the desk."""
+    command = place_order_command(submission)
+    if "channel" not in submission.model_fields_set:
+        command = replace(command, channel="desk")
+    return command
 
 
 class SignedConfirmationBody(Body):
@@ -257,12 +194,12 @@ def router(context: ServiceContext) -> APIRouter:
         return order
 
     @api.post("/orders", status_code=http_status.HTTP_201_CREATED)
-    async def enter_order(body: OrderSubmissionBody, actor: Actor = current_actor) -> OrderView:
+    async def enter_order(body: OrderSubmission, actor: Actor = current_actor) -> OrderView:
         """Enter an order at the sales desk, or correct a held one (same submitter and
         reference): it is registered and checked at once (P1.1-P1.3, P1.6)."""
         by = decider(actor)
         order = await decide(
-            lambda connection: handlers.submit(connection, body.command(), by.at, by=by)
+            lambda connection: handlers.submit(connection, desk_command(body), by.at, by=by)
         )
         return OrderView.of(order)
 
