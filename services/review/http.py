@@ -264,24 +264,16 @@ def router(context: ServiceContext) -> APIRouter:
 
     async def decide(decision: Decide) -> ReviewView:
         """Run a person's decision as one unit of work; a refusal rolls everything back."""
-        decided: list[Review] = []
-
-        async def unit(connection: AsyncConnection) -> list[Event]:
-            review, events = await decision(connection, context.clock.now())
-            decided.append(review)
-            return events
-
-        await context.unit_of_work.run(unit)
-        return ReviewView.of(decided[0])
+        review = await context.unit_of_work.decide(
+            lambda connection: decision(connection, context.clock.now())
+        )
+        return ReviewView.of(review)
 
     @api.get("/reviews/{order_id}", response_model=ReviewView)
     async def show_review(order_id: str, actor: Actor = current_actor) -> ReviewView:
         """The state of a review (P7.6); anyone signed in may look."""
-        connection = await context.unit_of_work.read()
-        try:
+        async with context.unit_of_work.read() as connection:
             return ReviewView.of(await handlers.read_review(connection, order_id))
-        finally:
-            await connection.close()
 
     @api.post("/reviews/{order_id}/approvals", response_model=ReviewView)
     async def sign_approval(

@@ -4,8 +4,6 @@ signed confirmations, holds releases, and reads orders and their confirmation (P
 Every request is authenticated; whether the actor may decide is the domain's call.
 """
 
-import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated
@@ -21,7 +19,7 @@ from services.sales.adapters import repository
 from services.sales.adapters.document import render_confirmation
 from services.sales.adapters.wire import place_order_command
 from services.sales.domain.model import Decider, Decision, Order, OrderStatus, PlaceOrder
-from shared.contracts import Event, OrderSubmission
+from shared.contracts import OrderSubmission
 from shared.decisions import NotFound
 from shared.http.auth import Actor
 from shared.runtime import ServiceContext
@@ -166,27 +164,6 @@ def router(context: ServiceContext) -> APIRouter:
     def decider(actor: Actor) -> Decider:
         return Decider(user=actor.user, role=actor.role, at=context.clock.now())
 
-    async def decide(
-        work: Callable[[AsyncConnection], Awaitable[handlers.Outcome]],
-    ) -> Order:
-        changed: list[Order] = []
-
-        async def unit(connection: AsyncConnection) -> list[Event]:
-            order, events = await work(connection)
-            changed.append(order)
-            return events
-
-        await context.unit_of_work.run(unit)
-        return changed[0]
-
-    @contextlib.asynccontextmanager
-    async def reading() -> AsyncIterator[AsyncConnection]:
-        connection = await context.unit_of_work.read()
-        try:
-            yield connection
-        finally:
-            await connection.close()
-
     async def existing(connection: AsyncConnection, order_id: str) -> Order:
         order = await repository.load(connection, order_id, for_update=False)
         if order is None:
@@ -198,7 +175,7 @@ def router(context: ServiceContext) -> APIRouter:
         """Enter an order at the sales desk, or correct a held one (same submitter and
         reference): it is registered and checked at once (P1.1-P1.3, P1.6)."""
         by = decider(actor)
-        order = await decide(
+        order = await context.unit_of_work.decide(
             lambda connection: handlers.submit(connection, desk_command(body), by.at, by=by)
         )
         return OrderView.of(order)
@@ -211,7 +188,7 @@ def router(context: ServiceContext) -> APIRouter:
         after: Annotated[str, Query(description="Only orders numbered after this one")] = "",
     ) -> list[OrderView]:
         """Orders in number order, e.g. `?status=held` for those to clarify (P1.3)."""
-        async with reading() as connection:
+        async with context.unit_of_work.read() as connection:
             orders = await repository.list_orders(
                 connection, status.value if status else None, limit, after
             )
@@ -219,7 +196,7 @@ def router(context: ServiceContext) -> APIRouter:
 
     @api.get("/orders/{order_id}")
     async def show_order(order_id: str, actor: Actor = current_actor) -> OrderDetail:
-        async with reading() as connection:
+        async with context.unit_of_work.read() as connection:
             order = await existing(connection, order_id)
             history = await repository.decisions(connection, order_id)
         return OrderDetail(
@@ -230,7 +207,7 @@ def router(context: ServiceContext) -> APIRouter:
     @api.get("/orders/{order_id}/confirmation", response_class=HTMLResponse)
     async def show_confirmation(order_id: str, actor: Actor = current_actor) -> HTMLResponse:
         """The order confirmation sent to the customer to sign and return (P3.1)."""
-        async with reading() as connection:
+        async with context.unit_of_work.read() as connection:
             order = await existing(connection, order_id)
             order.confirmation()
             customer = await repository.customer(connection, order.customer_id)
@@ -246,7 +223,7 @@ def router(context: ServiceContext) -> APIRouter:
     async def record_written_confirmation(order_id: str, actor: Actor = current_actor) -> OrderView:
         """The customer confirmed a verbal order in writing; it goes through intake (P1.1)."""
         by = decider(actor)
-        order = await decide(
+        order = await context.unit_of_work.decide(
             lambda connection: handlers.confirm_in_writing(connection, order_id, by)
         )
         return OrderView.of(order)
@@ -257,7 +234,7 @@ def router(context: ServiceContext) -> APIRouter:
     ) -> OrderView:
         """The signed confirmation is back; late ones move the date (P3.1, P3.3, P3.4)."""
         by = decider(actor)
-        order = await decide(
+        order = await context.unit_of_work.decide(
             lambda connection: handlers.record_signed_confirmation(
                 connection, order_id, body.received_on, by
             )
@@ -268,7 +245,7 @@ def router(context: ServiceContext) -> APIRouter:
     async def hold_order(order_id: str, body: HoldBody, actor: Actor = current_actor) -> OrderView:
         """Stop the order's release for production until the hold is lifted (P8.1)."""
         by = decider(actor)
-        order = await decide(
+        order = await context.unit_of_work.decide(
             lambda connection: handlers.hold(connection, order_id, body.reason, by)
         )
         return OrderView.of(order)
@@ -277,7 +254,9 @@ def router(context: ServiceContext) -> APIRouter:
     async def release_hold(order_id: str, actor: Actor = current_actor) -> OrderView:
         """Lift the hold; the order is released if its gates are passed (P3.2, P3.3)."""
         by = decider(actor)
-        order = await decide(lambda connection: handlers.release_hold(connection, order_id, by))
+        order = await context.unit_of_work.decide(
+            lambda connection: handlers.release_hold(connection, order_id, by)
+        )
         return OrderView.of(order)
 
     return api

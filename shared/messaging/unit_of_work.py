@@ -2,7 +2,9 @@
 transaction. Used by the consume pipeline and by the HTTP API alike."""
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -11,8 +13,13 @@ from shared.clock import Clock
 from shared.contracts.envelope import Event
 from shared.messaging import inbox, outbox
 
+T = TypeVar("T")
+
 Work = Callable[[AsyncConnection], Awaitable[Sequence[Event]]]
 """Changes state through the connection and returns the events the change causes."""
+
+Decision = Callable[[AsyncConnection], Awaitable[tuple[T, Sequence[Event]]]]
+"""A person's decision: returns what was decided and the events it causes."""
 
 
 class UnitOfWork:
@@ -59,6 +66,23 @@ class UnitOfWork:
 
         await self.run(nothing, message_id, topic)
 
-    async def read(self) -> AsyncConnection:
-        """A connection for reads outside any unit of work (close it after use)."""
-        return await self.engine.connect()
+    async def decide(
+        self, work: Callable[[AsyncConnection], Awaitable[tuple[T, Sequence[Event]]]]
+    ) -> T:
+        """Run a person's decision (no inbox) as one unit of work and return what it decided;
+        a refusal raised by the domain rolls everything back."""
+        decided: list[T] = []
+
+        async def unit(connection: AsyncConnection) -> Sequence[Event]:
+            result, events = await work(connection)
+            decided.append(result)
+            return events
+
+        await self.run(unit)
+        return decided[0]
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reads outside any unit of work."""
+        async with self.engine.connect() as connection:
+            yield connection
