@@ -79,16 +79,31 @@ async def wait_until_closed(
     return {order_id: ref for order_id, ref in placed.items() if ref in references}
 
 
+async def unpublished(running: RunningSystem) -> int:
+    """Events staged in any service's outbox that the relay has not yet published."""
+    total = 0
+    for url in running.database_urls.values():
+        rows = await fetch(url, "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")
+        total += rows[0]["n"]
+    return total
+
+
 async def wait_until_caught_up(running: RunningSystem, timeout: float = 120.0) -> None:
-    """Until every service's consumer group has committed everything on its topics."""
+    """Until the system is quiet: every outbox published and every service's consumer group
+    committed everything on its topics, seen twice in a row (a consumed message may stage new
+    events, and a published event gives some group new lag)."""
     deadline = asyncio.get_running_loop().time() + timeout
-    for service in SERVICES:
-        group = f"{running.namespace}orderflow.{service}"
-        group_topics = [running.topic(topic) for topic in consumed_topics(service)]
-        while await group_lag(running.bootstrap, group, group_topics) > 0:
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"{service} has not caught up after {timeout}s")
-            await asyncio.sleep(0.2)
+    quiet_passes = 0
+    while quiet_passes < 2:
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"the system is not quiet after {timeout}s")
+        busy = await unpublished(running)
+        for service in SERVICES:
+            group = f"{running.namespace}orderflow.{service}"
+            group_topics = [running.topic(topic) for topic in consumed_topics(service)]
+            busy += await group_lag(running.bootstrap, group, group_topics)
+        quiet_passes = quiet_passes + 1 if busy == 0 else 0
+        await asyncio.sleep(0.5)
 
 
 async def test_two_hundred_orders_from_a_plain_producer_all_close_and_every_database_agrees(
@@ -186,6 +201,7 @@ async def test_poison_on_every_consumed_topic_is_dead_lettered_and_valid_orders_
         )
 
     assert len(expected) == 2 * sum(len(services) for services in consumers.values())
+    await wait_until_caught_up(running_system)
 
 
 async def test_replaying_every_consumer_group_from_the_beginning_changes_nothing(
@@ -196,6 +212,7 @@ async def test_replaying_every_consumer_group_from_the_beginning_changes_nothing
         running_system.bootstrap,
         running_system.system,
     )
+    await wait_until_caught_up(running_system)
     system.stop()
     before = {name: await snapshot(url) for name, url in running_system.database_urls.items()}
     produced_topics = [ns + topic for topic in topics.ALL_TOPICS if topic != topics.DEAD_LETTER]
