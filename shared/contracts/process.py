@@ -167,7 +167,9 @@ class DepositRequestedPayload(Contract):
     """The deposit a B or C customer pays before production (P3.3, P6.1)."""
 
     customer_id: str = Field(description="Customer number")
-    amount: Money = Field(gt=0, description="Deposit amount")
+    amount: Money = Field(
+        gt=0, description="Deposit still to pay: the deposit less money already received"
+    )
     currency: CurrencyCode
 
 

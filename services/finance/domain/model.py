@@ -204,9 +204,9 @@ class Account:
 
     def confirm(self, command: ConfirmOrder) -> None:
         """Record the order as confirmed to the customer (P3.1, P2.7), opening the account if
-        the order itself has not arrived yet. A deposit is requested once, when one is due
-        (P3.3, P6.1), and never for an order already closed. A repeated confirmation changes
-        nothing."""
+        the order itself has not arrived yet. Money already received counts towards the deposit;
+        what is still to pay of it is requested once (P3.3, P6.1), never for an order already
+        closed. A repeated confirmation changes nothing."""
         if self.confirmed:
             return
         self.open(
@@ -220,17 +220,13 @@ class Account:
         self.confirmed = True
         self.confirmed_delivery_date = command.confirmed_delivery_date
         self.deposit_amount = command.deposit_amount
-        if (
-            command.deposit_amount > ZERO
-            and not self.deposit_requested
-            and self.status is not AccountStatus.CLOSED
-        ):
+        self.deposit_paid = min(self.paid_total, command.deposit_amount)
+        still_to_pay = command.deposit_amount - self.deposit_paid
+        if still_to_pay > ZERO and self.status is not AccountStatus.CLOSED:
             self.deposit_requested = True
             assert self.customer_id is not None and self.currency is not None
             self.events.append(
-                DepositWasRequested(
-                    self.order_id, self.customer_id, command.deposit_amount, self.currency
-                )
+                DepositWasRequested(self.order_id, self.customer_id, still_to_pay, self.currency)
             )
 
     def record_shipment(self, today: date) -> None:

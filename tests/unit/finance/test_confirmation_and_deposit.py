@@ -1,6 +1,7 @@
-"""Finance on confirmation: the order is recorded as confirmed, a deposit due is requested once,
-money while it is outstanding is the deposit, and the order counts in its customer's open
-balance; in any arrival order (P2.7, P3.1, P3.3, P6.1, P6.4)."""
+"""Finance on confirmation: the order is recorded as confirmed, money already received counts
+towards the deposit and the rest is requested once, money while it is outstanding is the
+deposit, and the order counts in its customer's open balance; in any arrival order (P2.7,
+P3.1, P3.3, P6.1, P6.4)."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -126,6 +127,32 @@ def test_money_before_any_deposit_is_requested_goes_against_the_balance() -> Non
     recorded = account.receive_payment("PAY-2026-000001", payment("300.00"))
 
     assert recorded.kind is PaymentKind.BALANCE
+
+
+def test_money_before_the_confirmation_counts_and_only_the_rest_is_requested_p3_3() -> None:
+    account = Account.start(ORDER)
+    account.open(placed())
+    account.receive_payment("PAY-2026-000001", payment("120.00"))
+
+    account.confirm(confirmation())
+
+    assert account.deposit_paid == Decimal("120.00")
+    assert account.deposit_outstanding
+    assert deposits_requested(account) == [
+        DepositWasRequested(ORDER, "CUST-0011", Decimal("180.00"), "EUR")
+    ]
+
+
+def test_money_before_the_confirmation_that_covers_the_deposit_leaves_nothing_to_ask_p3_3() -> None:
+    account = Account.start(ORDER)
+    account.open(placed())
+    account.receive_payment("PAY-2026-000001", payment("450.00"))
+
+    account.confirm(confirmation())
+
+    assert account.deposit_paid == Decimal("300.00")
+    assert not account.deposit_outstanding
+    assert deposits_requested(account) == []
 
 
 def test_money_for_an_order_without_a_deposit_goes_against_the_balance() -> None:
