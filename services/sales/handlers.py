@@ -233,9 +233,11 @@ async def record_shipment(
 async def record_payment(
     connection: AsyncConnection, incoming: Incoming[PaymentReceived]
 ) -> list[Event]:
-    """P3.3, P6.2: a deposit opens the deposit gate whenever it comes; full payment lets a
-    shipped order close."""
+    """P3.3, P6.2: money that covers the deposit opens the deposit gate whenever it comes;
+    full payment lets a shipped order close."""
     payment = incoming.body.payload
     return await _apply(
-        connection, incoming, lambda order: order.record_payment(payment.kind, payment.settled)
+        connection,
+        incoming,
+        lambda order: order.record_payment(payment.paid_total, payment.settled),
     )

@@ -83,6 +83,7 @@ class OrderView(BaseModel):
     deposit_required: bool
     deposit_amount: str | None
     deposit_received: bool
+    paid_total: str = Field(description="Money finance has recorded against the order")
     signed_confirmation_received_on: date | None
     days_late: int | None
     released: bool
@@ -125,6 +126,7 @@ class OrderView(BaseModel):
             deposit_required=order.deposit_required,
             deposit_amount=None if order.deposit_amount is None else str(order.deposit_amount),
             deposit_received=order.deposit_received,
+            paid_total=str(order.paid_total),
             signed_confirmation_received_on=order.signed_received_on,
             days_late=order.days_late,
             released=order.released,

@@ -42,6 +42,7 @@ orders = Table(
     Column("confirmation_sent_on", Date, nullable=True),
     Column("deposit_amount", MoneyType(), nullable=True),
     Column("deposit_received", Boolean, nullable=False),
+    Column("paid_total", MoneyType(), nullable=False),
     Column("signed_received_on", Date, nullable=True),
     Column("days_late", Integer, nullable=True),
     Column("expected_delivery_date", Date, nullable=True),

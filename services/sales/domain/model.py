@@ -156,6 +156,7 @@ class Order:
     confirmation_sent_on: date | None = None
     deposit_amount: Decimal | None = None
     deposit_received: bool = False
+    paid_total: Decimal = Decimal("0")
     signed_received_on: date | None = None
     days_late: int | None = None
     expected_delivery_date: date | None = None
@@ -316,6 +317,7 @@ class Order:
         self.events.append(
             ConfirmationWasIssued(self.order_id, tier, confirmed, today, self.deposit_amount)
         )
+        self._note_deposit()
         self._release_if_ready()
         self._close_if_fulfilled()
 
@@ -414,14 +416,23 @@ class Order:
         self.shipped = True
         self._close_if_fulfilled()
 
-    def record_payment(self, kind: str, settled: bool) -> None:
-        """Money for the order, at any time (P6.2): a deposit (or full payment) opens the
-        deposit gate (P3.3), even before the confirmation exists."""
-        if kind == "deposit" or settled:
-            self.deposit_received = True
+    def record_payment(self, paid_total: Decimal, settled: bool) -> None:
+        """Money for the order, at any time (P6.2), as finance's running total. The deposit is
+        in once the money received covers it, whatever the payments were called, and even
+        when it came before the confirmation (P3.3); full payment lets a shipped order close."""
+        self.paid_total = max(self.paid_total, paid_total)
         self.settled = self.settled or settled
+        self._note_deposit()
         self._release_if_ready()
         self._close_if_fulfilled()
+
+    def _note_deposit(self) -> None:
+        """The deposit gate (P3.3) opens, for good, when the order is paid in full or the money
+        received reaches the deposit; a partial deposit keeps it shut."""
+        if self.settled or (
+            self.deposit_amount is not None and self.paid_total >= self.deposit_amount
+        ):
+            self.deposit_received = True
 
     def _close_if_fulfilled(self) -> None:
         if (

@@ -24,6 +24,8 @@ CONFIRMED = date(2027, 3, 15)
 A = customer("A", "0")
 B = customer("B", "30")
 C = customer("C", "50")
+TOTAL = Decimal("1460.00")
+DEPOSIT = Decimal("438.00")  # B's 30% of TOTAL
 
 
 def approved(the_customer: Customer = A) -> Order:
@@ -75,7 +77,7 @@ def test_a_b_tier_order_waits_for_the_signature_and_the_deposit_p3_3() -> None:
 
 def test_a_b_tier_order_waits_for_the_signature_when_the_deposit_is_in_p3_3() -> None:
     order = approved(B)
-    order.record_payment("deposit", settled=False)
+    order.record_payment(DEPOSIT, settled=False)
 
     assert releases(order) == []
 
@@ -83,14 +85,14 @@ def test_a_b_tier_order_waits_for_the_signature_when_the_deposit_is_in_p3_3() ->
 def test_a_b_tier_order_signed_on_the_day_and_paid_is_released_on_its_date_p3_3() -> None:
     order = approved(B)
     sign(order, TODAY)
-    order.record_payment("deposit", settled=False)
+    order.record_payment(DEPOSIT, settled=False)
 
     assert releases(order) == [OrderWasReleased("SO-1", "signed_and_deposit", CONFIRMED)]
 
 
 def test_each_day_the_signature_is_late_moves_the_date_back_a_day_p3_4() -> None:
     order = approved(C)
-    order.record_payment("deposit", settled=False)
+    order.record_payment(Decimal("730.00"), settled=False)
     sign(order, TODAY + timedelta(days=3))
 
     moved = CONFIRMED + timedelta(days=3)
@@ -111,7 +113,7 @@ def test_a_signature_dated_before_the_confirmation_is_not_late() -> None:
 
 def test_a_deposit_that_arrives_before_the_confirmation_is_counted_p3_3_p6_2() -> None:
     order = Order.register("SO-1", command(), facts(B))
-    order.record_payment("deposit", settled=False)
+    order.record_payment(DEPOSIT, settled=False)
     order.record_review(True, CONFIRMED, "", B, TODAY)
     assert releases(order) == []
 
@@ -120,9 +122,39 @@ def test_a_deposit_that_arrives_before_the_confirmation_is_counted_p3_3_p6_2() -
     assert releases(order) == [OrderWasReleased("SO-1", "signed_and_deposit", CONFIRMED)]
 
 
+def test_part_of_the_deposit_does_not_release_the_order_p3_3() -> None:
+    order = approved(B)
+    sign(order)
+    order.record_payment(Decimal("400.00"), settled=False)
+    assert releases(order) == []
+
+    order.record_payment(Decimal("438.00"), settled=False)
+
+    assert releases(order) == [OrderWasReleased("SO-1", "signed_and_deposit", CONFIRMED)]
+
+
+def test_money_received_before_the_confirmation_counts_towards_the_deposit_p3_3_p6_2() -> None:
+    order = Order.register("SO-1", command(), facts(B))
+    order.record_payment(Decimal("500.00"), settled=False)
+    order.record_review(True, CONFIRMED, "", B, TODAY)
+
+    assert order.deposit_received
+    sign(order)
+    assert len(releases(order)) == 1
+
+
+def test_a_running_total_delivered_out_of_date_does_not_lower_what_was_received() -> None:
+    order = approved(B)
+    order.record_payment(DEPOSIT, settled=False)
+    order.record_payment(Decimal("100.00"), settled=False)
+
+    assert order.paid_total == DEPOSIT
+    assert order.deposit_received
+
+
 def test_full_payment_also_satisfies_the_deposit() -> None:
     order = approved(B)
-    order.record_payment("balance", settled=True)
+    order.record_payment(TOTAL, settled=True)
     sign(order)
 
     assert len(releases(order)) == 1
@@ -151,8 +183,8 @@ def test_an_order_is_released_exactly_once_whatever_arrives_afterwards() -> None
     order = approved(B)
     sign(order)
     for _ in range(3):
-        order.record_payment("deposit", settled=False)
-    order.record_payment("balance", settled=True)
+        order.record_payment(DEPOSIT, settled=False)
+    order.record_payment(TOTAL, settled=True)
 
     assert len(releases(order)) == 1
 
@@ -204,7 +236,7 @@ def test_a_closed_order_ignores_a_late_second_verdict_and_closes_only_once() -> 
     order.record_review(False, None, "no", A, TODAY)
     order.record_review(True, CONFIRMED, "", A, TODAY)
     order.record_shipment()
-    order.record_payment("balance", settled=True)
+    order.record_payment(TOTAL, settled=True)
 
     assert order.outcome is Outcome.DECLINED
     assert sum(isinstance(event, OrderWasClosed) for event in order.events) == 1
@@ -228,7 +260,7 @@ def test_an_approved_order_is_not_closed_before_it_is_shipped_and_paid() -> None
 
 def test_a_released_shipped_and_settled_order_closes_as_fulfilled() -> None:
     order = approved(A)
-    order.record_payment("balance", settled=True)
+    order.record_payment(TOTAL, settled=True)
     order.record_shipment()
 
     assert order.status is OrderStatus.CLOSED
@@ -239,7 +271,7 @@ def test_a_released_shipped_and_settled_order_closes_as_fulfilled() -> None:
 def test_a_partial_payment_does_not_close_the_order_p6_2() -> None:
     order = approved(A)
     order.record_shipment()
-    order.record_payment("balance", settled=False)
+    order.record_payment(Decimal("100.00"), settled=False)
 
     assert order.status is OrderStatus.RELEASED
 
@@ -249,7 +281,7 @@ def test_a_sales_manager_hold_stops_the_release_until_lifted() -> None:
     order.hold("customer disputes the price", by("sales_manager", "jonas"))
     order.record_review(True, CONFIRMED, "", B, TODAY)
     sign(order)
-    order.record_payment("deposit", settled=False)
+    order.record_payment(DEPOSIT, settled=False)
     assert releases(order) == []
 
     order.release_hold(by("sales_manager", "jonas"))

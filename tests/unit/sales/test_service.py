@@ -362,6 +362,7 @@ async def test_a_b_tier_order_is_confirmed_signed_late_paid_and_released_once_p3
     assert view["status"] == "released"
     assert view["deposit_required"] is True
     assert view["deposit_received"] is True
+    assert view["paid_total"] == "438.00"
     assert view["signed_confirmation_received_on"] == late
     assert view["confirmed_delivery_date"] == "2027-03-15"
     await sales.consume(handlers.record_payment, deposit(order_id, "438.00"))
