@@ -1,9 +1,11 @@
 """Order submissions as another system would publish them."""
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+
+from shared.clock import SystemClock
 
 EXAMPLE_LINES = [
     {"product_code": "VALVE-DN50", "quantity": 20, "unit_price": "48.50"},
@@ -23,7 +25,7 @@ def submission(reference: str, submitter: str = "webshop", **overrides: Any) -> 
         "currency": "EUR",
         "lines": lines,
         "total_amount": str(total),
-        "requested_delivery_date": (date.today() + timedelta(days=60)).isoformat(),
+        "requested_delivery_date": (SystemClock().now().date() + timedelta(days=60)).isoformat(),
         "delivery_address": {
             "name": "Acme Pumps GmbH",
             "street": "Industriestrasse 7",
