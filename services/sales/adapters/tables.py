@@ -41,7 +41,6 @@ orders = Table(
     Column("confirmed_delivery_date", Date, nullable=True),
     Column("confirmation_sent_on", Date, nullable=True),
     Column("deposit_amount", MoneyType(), nullable=True),
-    Column("deposit_received", Boolean, nullable=False),
     Column("paid_total", MoneyType(), nullable=False),
     Column("signed_received_on", Date, nullable=True),
     Column("days_late", Integer, nullable=True),

@@ -155,7 +155,6 @@ class Order:
     confirmed_delivery_date: date | None = None
     confirmation_sent_on: date | None = None
     deposit_amount: Decimal | None = None
-    deposit_received: bool = False
     paid_total: Decimal = Decimal("0")
     signed_received_on: date | None = None
     days_late: int | None = None
@@ -177,6 +176,16 @@ class Order:
     @property
     def deposit_required(self) -> bool:
         return bool(self.deposit_amount)
+
+    @property
+    def deposit_received(self) -> bool:
+        """The deposit gate (P3.3): open once the order is paid in full or the money received
+        reaches the deposit; a partial deposit keeps it shut."""
+        return self.settled or (
+            self.deposit_amount is not None
+            and self.deposit_required
+            and self.paid_total >= self.deposit_amount
+        )
 
     # -- intake (P1.1-P1.6) ------------------------------------------------------------------
 
@@ -317,7 +326,6 @@ class Order:
         self.events.append(
             ConfirmationWasIssued(self.order_id, tier, confirmed, today, self.deposit_amount)
         )
-        self._note_deposit()
         self._release_if_ready()
         self._close_if_fulfilled()
 
@@ -422,17 +430,8 @@ class Order:
         when it came before the confirmation (P3.3); full payment lets a shipped order close."""
         self.paid_total = max(self.paid_total, paid_total)
         self.settled = self.settled or settled
-        self._note_deposit()
         self._release_if_ready()
         self._close_if_fulfilled()
-
-    def _note_deposit(self) -> None:
-        """The deposit gate (P3.3) opens, for good, when the order is paid in full or the money
-        received reaches the deposit; a partial deposit keeps it shut."""
-        if self.settled or (
-            self.deposit_amount is not None and self.paid_total >= self.deposit_amount
-        ):
-            self.deposit_received = True
 
     def _close_if_fulfilled(self) -> None:
         if (
