@@ -43,5 +43,8 @@ stop:
 	bash deploy/kafka.sh stop || true
 	bash deploy/postgres.sh stop || true
 
-clean: stop
+## Stop them and delete their state too (the PostgreSQL cluster may live outside .local).
+clean:
+	bash deploy/kafka.sh reset || true
+	bash deploy/postgres.sh reset || true
 	rm -rf .local data bench-results

@@ -92,6 +92,11 @@ def configure_logging(level: str) -> None:
     logging.getLogger("orderflow.lifecycle").setLevel(logging.INFO)
 
 
+def consumer_group(service: str) -> str:
+    """The Kafka consumer group a service consumes in (before the topic namespace prefix)."""
+    return f"orderflow.{service}"
+
+
 def build_service(
     definition: ServiceDefinition, settings: ServiceSettings, clock: Clock | None = None
 ) -> Service:
@@ -128,7 +133,7 @@ def build_service(
     subscribe(
         broker,
         pipeline,
-        group_id=f"orderflow.{definition.name}",
+        group_id=consumer_group(definition.name),
         session_timeout_ms=settings.kafka_session_timeout_ms,
         namespace=namespace,
     )

@@ -18,21 +18,18 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from uuid import uuid4
-
-from aiokafka import AIOKafkaConsumer
 
 from shared.contracts import topics
 from tests.support import infra
 from tests.support.bank import Bank
-from tests.support.bus import delete_topics_with_prefix, producer
-from tests.support.databases import create_database, drop_database
-from tests.support.orders import bulk_submission, encode, submission
-from tests.support.system import SERVICES, System
+from tests.support.bus import Record, Watcher, delete_topics_with_prefix, producer
+from tests.support.orders import encode, submission, submit
+from tests.support.system import AUTOMATIC_REVIEW, SERVICES, launch
 
 PIPELINE_HOPS = 11
 
@@ -65,34 +62,12 @@ def figures(sent: dict[str, float], arrived: dict[str, float]) -> Figures:
     )
 
 
-async def arrivals(
-    bootstrap: str, topic: str, count: int, key_of: Any, timeout: float
-) -> dict[str, float]:
-    """Wall-clock arrival of `count` distinct keys on a topic."""
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        metadata_max_age_ms=1000,
-    )
-    await consumer.start()
-    seen: dict[str, float] = {}
-    deadline = time.monotonic() + timeout
-    try:
-        while len(seen) < count:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"only {len(seen)} of {count} arrived on {topic}")
-            batches = await consumer.getmany(timeout_ms=200)
-            now = time.time()
-            for batch in batches.values():
-                for record in batch:
-                    key = key_of(record)
-                    if key is not None:
-                        seen.setdefault(key, now)
-    finally:
-        await consumer.stop()
-    return seen
+def first_arrivals(keyed: Iterable[tuple[str, Record]]) -> dict[str, float]:
+    """When each key was first seen: a redelivered record does not count twice."""
+    arrived: dict[str, float] = {}
+    for key, record in keyed:
+        arrived.setdefault(key, record.arrived_at)
+    return arrived
 
 
 async def baseline(bootstrap: str, count: int, timeout: float) -> Figures:
@@ -121,17 +96,19 @@ async def baseline(bootstrap: str, count: int, timeout: float) -> Figures:
         for hop in hops:
             assert hop.stdout is not None
             hop.stdout.readline()
-        watching = asyncio.create_task(
-            arrivals(bootstrap, chain[-1], count, lambda record: record.key.decode(), timeout)
-        )
-        sent: dict[str, float] = {}
-        async with producer(bootstrap) as client:
-            for index in range(count):
-                key = f"raw-{index}"
-                sent[key] = time.time()
-                await client.send(chain[0], encode(submission(key)), key=key.encode())
-            await client.flush()
-        return figures(sent, await watching)
+        async with Watcher(bootstrap, [chain[-1]]) as watcher:
+            sent: dict[str, float] = {}
+            async with producer(bootstrap) as client:
+                for index in range(count):
+                    key = f"raw-{index}"
+                    sent[key] = time.time()
+                    await client.send(chain[0], encode(submission(key)), key=key.encode())
+                await client.flush()
+            await watcher.wait_for(
+                lambda w: len({r.key for r in w.records}) >= count, timeout, f"{count} keys through"
+            )
+        keyed = (((record.key or b"").decode(), record) for record in watcher.records)
+        return figures(sent, first_arrivals(keyed))
     finally:
         for hop in hops:
             hop.terminate()
@@ -142,67 +119,27 @@ async def baseline(bootstrap: str, count: int, timeout: float) -> Figures:
 async def pipeline(
     bootstrap: str, postgres: str, count: int, timeout: float, work: Path
 ) -> tuple[Figures, dict[str, int]]:
-    namespace = f"bench{uuid4().hex[:8]}."
-    urls = {name: await create_database(postgres, prefix=f"bench_{name}") for name in SERVICES}
-    system = System(
-        bootstrap,
-        namespace,
-        urls,
-        work,
-        extra_env={"LOG_LEVEL": "WARNING"},
-        per_service_env={"review": {"AUTO_APPROVE_MAX_AMOUNT": "50000", "AUTO_APPROVE_TIERS": "A"}},
-    )
-    try:
-        await system.start()
-        references: dict[str, str] = {}
-
-        def closed_reference(record: Any) -> str | None:
-            return references.get(json.loads(record.value)["order_id"])
-
-        async def learn_order_numbers() -> None:
-            consumer = AIOKafkaConsumer(
-                namespace + topics.ORDER_PLACED,
-                bootstrap_servers=bootstrap,
-                group_id=None,
-                auto_offset_reset="earliest",
-                metadata_max_age_ms=1000,
+    settings = AUTOMATIC_REVIEW | {f"{name.upper()}_LOG_LEVEL": "WARNING" for name in SERVICES}
+    async with launch(bootstrap, postgres, work, settings, label="bench") as system:
+        placed, closed = system.topic(topics.ORDER_PLACED), system.topic(topics.ORDER_CLOSED)
+        async with (
+            Bank(bootstrap, system.namespace),
+            Watcher(bootstrap, [placed, closed]) as watcher,
+        ):
+            references = [f"BENCH-{index:06d}" for index in range(count)]
+            sent = await submit(bootstrap, system.namespace, references)
+            await watcher.wait_for(
+                lambda w: len({r.key for r in w.on(closed)}) >= count, timeout, f"{count} closed"
             )
-            await consumer.start()
-            try:
-                async for record in consumer:
-                    event = json.loads(record.value)
-                    references[event["order_id"]] = event["payload"]["customer_reference"]
-            finally:
-                await consumer.stop()
-
-        learning = asyncio.create_task(learn_order_numbers())
-        async with Bank(bootstrap, namespace):
-            watching = asyncio.create_task(
-                arrivals(
-                    bootstrap, namespace + topics.ORDER_CLOSED, count, closed_reference, timeout
-                )
-            )
-            sent: dict[str, float] = {}
-            async with producer(bootstrap) as client:
-                for index in range(count):
-                    reference = f"BENCH-{index:06d}"
-                    sent[reference] = time.time()
-                    await client.send(
-                        namespace + topics.ORDER_SUBMITTED,
-                        encode(bulk_submission(reference, index)),
-                        key=reference.encode(),
-                    )
-                await client.flush()
-            closed = await watching
-        learning.cancel()
         system.sample_memory()
         memory = {name: service.peak_rss_kib // 1024 for name, service in system.services.items()}
-        return figures(sent, closed), memory
-    finally:
-        system.stop()
-        for url in urls.values():
-            await drop_database(url)
-        await delete_topics_with_prefix(bootstrap, namespace)
+    reference_of = {
+        event["order_id"]: event["payload"]["customer_reference"]
+        for event in (record.json() for record in watcher.on(placed))
+    }
+    keyed = ((reference_of[record.json()["order_id"]], record) for record in watcher.on(closed))
+    arrived = first_arrivals(keyed)
+    return figures(sent, arrived), memory
 
 
 def machine() -> str:

@@ -16,12 +16,10 @@ import pytest
 
 from shared.clock import SystemClock
 from shared.contracts import topics
-from tests.e2e.conftest import RunningSystem
-from tests.support.bank import Bank
-from tests.support.bus import Watcher, group_lag, producer, reset_group_to_beginning
+from tests.support.bus import Watcher, end_offsets, group_lag, producer, reset_group_to_beginning
 from tests.support.databases import fetch, snapshot
-from tests.support.orders import bulk_submission, encode
-from tests.support.system import ORDER_VIEWS, SERVICES
+from tests.support.orders import submit
+from tests.support.system import ORDER_VIEWS, SERVICES, System
 
 pytestmark = pytest.mark.e2e
 
@@ -52,20 +50,6 @@ def placed_references(watcher: Watcher, namespace: str) -> dict[str, str]:
     }
 
 
-async def submit(bootstrap: str, namespace: str, references: list[str], pause: float = 0.0) -> None:
-    """Publish submissions the way another system would: a plain aiokafka producer."""
-    async with producer(bootstrap) as client:
-        for index, reference in enumerate(references):
-            await client.send(
-                namespace + topics.ORDER_SUBMITTED,
-                encode(bulk_submission(reference, index)),
-                key=reference.encode(),
-            )
-            if pause:
-                await asyncio.sleep(pause)
-        await client.flush()
-
-
 async def wait_until_closed(
     watcher: Watcher, namespace: str, references: set[str], timeout: float = CLOSE_TIMEOUT
 ) -> dict[str, str]:
@@ -79,40 +63,42 @@ async def wait_until_closed(
     return {order_id: ref for order_id, ref in placed.items() if ref in references}
 
 
-async def unpublished(running: RunningSystem) -> int:
+async def unpublished(system: System) -> int:
     """Events staged in any service's outbox that the relay has not yet published."""
     total = 0
-    for url in running.database_urls.values():
+    for url in system.database_urls.values():
         rows = await fetch(url, "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")
         total += rows[0]["n"]
     return total
 
 
-async def wait_until_caught_up(running: RunningSystem, timeout: float = 120.0) -> None:
+async def wait_until_caught_up(system: System, timeout: float = 120.0) -> None:
     """Until the system is quiet: every outbox published and every service's consumer group
     committed everything on its topics, seen twice in a row (a consumed message may stage new
     events, and a published event gives some group new lag)."""
+    groups = {
+        system.consumer_group(service): [system.topic(t) for t in consumed_topics(service)]
+        for service in SERVICES
+    }
     deadline = asyncio.get_running_loop().time() + timeout
     quiet_passes = 0
     while quiet_passes < 2:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"the system is not quiet after {timeout}s")
-        busy = await unpublished(running)
-        for service in SERVICES:
-            group = f"{running.namespace}orderflow.{service}"
-            group_topics = [running.topic(topic) for topic in consumed_topics(service)]
-            busy += await group_lag(running.bootstrap, group, group_topics)
+        busy = await unpublished(system)
+        for group, group_topics in groups.items():
+            busy += await group_lag(system.bootstrap, group, group_topics)
         quiet_passes = quiet_passes + 1 if busy == 0 else 0
         await asyncio.sleep(0.5)
 
 
 async def test_two_hundred_orders_from_a_plain_producer_all_close_and_every_database_agrees(
-    running_system: RunningSystem,
+    running_system: System,
 ) -> None:
     ns, bootstrap = running_system.namespace, running_system.bootstrap
     references = [f"BULK-{index:04d}" for index in range(200)]
     all_topics = [ns + topic for topic in topics.ALL_TOPICS]
-    async with Watcher(bootstrap, all_topics) as watcher, Bank(bootstrap, ns):
+    async with Watcher(bootstrap, all_topics) as watcher:
         await submit(bootstrap, ns, references)
         orders = await wait_until_closed(watcher, ns, set(references))
         await wait_until_caught_up(running_system)
@@ -153,7 +139,7 @@ async def test_two_hundred_orders_from_a_plain_producer_all_close_and_every_data
 
 
 async def test_poison_on_every_consumed_topic_is_dead_lettered_and_valid_orders_still_close(
-    running_system: RunningSystem,
+    running_system: System,
 ) -> None:
     ns, bootstrap = running_system.namespace, running_system.bootstrap
     consumers: dict[str, list[str]] = defaultdict(list)
@@ -170,12 +156,9 @@ async def test_poison_on_every_consumed_topic_is_dead_lettered_and_valid_orders_
                 metadata = await client.send_and_wait(ns + topic, value, key=b"poison")
                 poison.append((ns + topic, metadata.partition, metadata.offset))
     references = [f"AFTER-POISON-{index}" for index in range(10)]
-    async with (
-        Watcher(
-            bootstrap, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED, ns + topics.DEAD_LETTER]
-        ) as watcher,
-        Bank(bootstrap, ns),
-    ):
+    async with Watcher(
+        bootstrap, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED, ns + topics.DEAD_LETTER]
+    ) as watcher:
         await submit(bootstrap, ns, references)
         await wait_until_closed(watcher, ns, set(references))
         expected = {
@@ -200,52 +183,41 @@ async def test_poison_on_every_consumed_topic_is_dead_lettered_and_valid_orders_
             lambda w: expected <= dead_lettered(w), 60, "every poison dead-lettered"
         )
 
-    assert len(expected) == 2 * sum(len(services) for services in consumers.values())
     await wait_until_caught_up(running_system)
 
 
 async def test_replaying_every_consumer_group_from_the_beginning_changes_nothing(
-    running_system: RunningSystem,
+    running_system: System,
 ) -> None:
-    ns, bootstrap, system = (
-        running_system.namespace,
-        running_system.bootstrap,
-        running_system.system,
-    )
-    await wait_until_caught_up(running_system)
+    system = running_system
+    await wait_until_caught_up(system)
     system.stop()
-    before = {name: await snapshot(url) for name, url in running_system.database_urls.items()}
-    produced_topics = [ns + topic for topic in topics.ALL_TOPICS if topic != topics.DEAD_LETTER]
-    from tests.support.bus import end_offsets
+    before = {name: await snapshot(url) for name, url in system.database_urls.items()}
+    produced_topics = [system.topic(t) for t in topics.ALL_TOPICS if t != topics.DEAD_LETTER]
 
-    ends_before = await end_offsets(bootstrap, produced_topics)
+    ends_before = await end_offsets(system.bootstrap, produced_topics)
     for service in SERVICES:
-        group_topics = [ns + topic for topic in consumed_topics(service)]
-        await reset_group_to_beginning(bootstrap, f"{ns}orderflow.{service}", group_topics)
-        assert await group_lag(bootstrap, f"{ns}orderflow.{service}", group_topics) > 0
+        group = system.consumer_group(service)
+        group_topics = [system.topic(topic) for topic in consumed_topics(service)]
+        await reset_group_to_beginning(system.bootstrap, group, group_topics)
+        assert await group_lag(system.bootstrap, group, group_topics) > 0
     await system.start()
-    await wait_until_caught_up(running_system)
+    await wait_until_caught_up(system)
     await asyncio.sleep(1.0)  # the relay's poll interval: anything staged would now be out
 
-    after = {name: await snapshot(url) for name, url in running_system.database_urls.items()}
+    after = {name: await snapshot(url) for name, url in system.database_urls.items()}
     for service in SERVICES:
         assert after[service] == before[service], service
-    assert await end_offsets(bootstrap, produced_topics) == ends_before
+    assert await end_offsets(system.bootstrap, produced_topics) == ends_before
 
 
 async def test_each_service_killed_mid_flow_loses_nothing_and_does_nothing_twice(
-    running_system: RunningSystem,
+    running_system: System,
 ) -> None:
-    ns, bootstrap, system = (
-        running_system.namespace,
-        running_system.bootstrap,
-        running_system.system,
-    )
+    system = running_system
+    ns, bootstrap = system.namespace, system.bootstrap
     references = [f"CRASH-{index:04d}" for index in range(150)]
-    async with (
-        Watcher(bootstrap, [ns + topic for topic in topics.ALL_TOPICS]) as watcher,
-        Bank(bootstrap, ns),
-    ):
+    async with Watcher(bootstrap, [ns + topic for topic in topics.ALL_TOPICS]) as watcher:
         sending = asyncio.create_task(submit(bootstrap, ns, references, pause=0.05))
         for service in SERVICES:
             await asyncio.sleep(1.5)

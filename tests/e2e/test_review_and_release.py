@@ -17,10 +17,10 @@ from uuid import uuid4
 import pytest
 
 from shared.contracts import topics
-from tests.e2e.conftest import RunningSystem, launch
 from tests.support.api import Api
 from tests.support.bus import Watcher, producer
 from tests.support.orders import submission
+from tests.support.system import System, launch
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +31,7 @@ QUIET = 2.0
 
 @dataclass
 class Company:
-    running: RunningSystem
+    running: System
     watcher: Watcher
 
     def events(self, topic: str, order_id: str) -> list[dict[str, Any]]:
@@ -195,7 +195,7 @@ async def test_p8_1_approval_beyond_authority_or_without_credentials_is_refused_
     await company.quiet()
     assert await company.review(order_id) == before
     assert company.events(topics.REVIEW_COMPLETED, order_id) == []
-    log = company.running.system.services["review"].log_path.read_text()
+    log = company.running.services["review"].log_path.read_text()
     assert f"/reviews/{order_id}/approvals by jonas.weber (sales_manager)" in log
     assert "refused unauthenticated request POST" in log
 
@@ -364,7 +364,7 @@ async def test_p2_4_p8_2_a_review_untouched_for_two_days_raises_one_escalation(
     await company.quiet()
     assert company.events(topics.REVIEW_ESCALATED, order_id) == []
 
-    company.running.system.advance_clock(timedelta(days=2, minutes=5).total_seconds())
+    company.running.advance_clock(timedelta(days=2, minutes=5).total_seconds())
 
     escalated = await company.event(topics.REVIEW_ESCALATED, order_id)
     assert escalated["payload"]["waiting_for"]

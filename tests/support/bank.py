@@ -28,10 +28,6 @@ class Bank:
         self._paid: set[str] = set()
         self._task: asyncio.Task[None] | None = None
 
-    @property
-    def paid_invoices(self) -> int:
-        return len(self._paid)
-
     async def __aenter__(self) -> "Bank":
         await self._consumer.start()
         await self._producer.start()

@@ -19,6 +19,8 @@ class Record:
     key: bytes | None
     value: bytes
     headers: dict[str, str]
+    arrived_at: float
+    """Wall-clock time (time.time()) at which the watcher read the record."""
 
     def json(self) -> Any:
         return json.loads(self.value)
@@ -55,6 +57,7 @@ class Watcher:
     async def _run(self) -> None:
         while True:
             batches = await self._consumer.getmany(timeout_ms=200)
+            now = time.time()
             for batch in batches.values():
                 for message in batch:
                     self.records.append(
@@ -65,6 +68,7 @@ class Watcher:
                             key=message.key,
                             value=message.value or b"",
                             headers={k: v.decode(errors="replace") for k, v in message.headers},
+                            arrived_at=now,
                         )
                     )
             if batches:

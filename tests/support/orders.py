@@ -1,11 +1,15 @@
 """Order submissions as another system would publish them."""
 
+import asyncio
 import json
+import time
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from shared.clock import SystemClock
+from shared.contracts import topics
+from tests.support.bus import producer
 
 EXAMPLE_LINES = [
     {"product_code": "VALVE-DN50", "quantity": 20, "unit_price": "48.50"},
@@ -71,3 +75,23 @@ def bulk_submission(reference: str, index: int) -> dict[str, Any]:
         customer_id=A_TIER_CUSTOMERS[index % len(A_TIER_CUSTOMERS)],
         lines=BULK_LINES,
     )
+
+
+async def submit(
+    bootstrap: str, namespace: str, references: list[str], pause: float = 0.0
+) -> dict[str, float]:
+    """Publish bulk submissions the way another system would, with a plain aiokafka producer;
+    returns when each was sent (time.time())."""
+    sent: dict[str, float] = {}
+    async with producer(bootstrap) as client:
+        for index, reference in enumerate(references):
+            sent[reference] = time.time()
+            await client.send(
+                namespace + topics.ORDER_SUBMITTED,
+                encode(bulk_submission(reference, index)),
+                key=reference.encode(),
+            )
+            if pause:
+                await asyncio.sleep(pause)
+        await client.flush()
+    return sent

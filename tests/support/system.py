@@ -1,20 +1,27 @@
 """All five services as separate operating-system processes, as operators run them."""
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
+from uuid import uuid4
 
-from shared.runtime import READY_MESSAGE
+from shared.runtime import READY_MESSAGE, consumer_group
+from tests.support.bus import delete_topics_with_prefix
+from tests.support.databases import create_database, drop_database
 from tests.support.infra import REPO
 
 SERVICES = ("sales", "review", "production", "logistics", "finance")
-READY_LINE = READY_MESSAGE
+
+AUTOMATIC_REVIEW = {"REVIEW_AUTO_APPROVE_MAX_AMOUNT": "50000", "REVIEW_AUTO_APPROVE_TIERS": "A"}
+"""Settings that let review's automatic policy approve A-tier orders (issue #3, point 6): the
+flow tests and the benchmark use them."""
 
 ORDER_VIEWS = {
     "sales": "orders",
@@ -62,7 +69,7 @@ class ServiceProcess:
                 raise RuntimeError(f"{self.name} exited at start:\n{self.log_tail()}")
             with self.log_path.open("rb") as log:
                 log.seek(self._log_offset)
-                if READY_LINE.encode() in log.read():
+                if READY_MESSAGE.encode() in log.read():
                     return
             await asyncio.sleep(0.1)
         raise TimeoutError(f"{self.name} not ready after {timeout}s:\n{self.log_tail()}")
@@ -103,45 +110,55 @@ class ServiceProcess:
 
 
 class System:
-    """The five services wired to one broker, one topic namespace and their own databases."""
+    """The five services wired to one broker, one topic namespace and their own databases.
+
+    `settings` are the services' settings without the `ORDERFLOW_` prefix (`REVIEW_X` sets
+    review's `X`); every process gets all of them and reads its own.
+    """
 
     def __init__(
         self,
         bootstrap: str,
         namespace: str,
-        database_urls: Mapping[str, str | None],
+        database_urls: Mapping[str, str],
         work_dir: Path,
-        extra_env: Mapping[str, str] | None = None,
-        per_service_env: Mapping[str, Mapping[str, str]] | None = None,
+        settings: Mapping[str, str] | None = None,
     ) -> None:
         work_dir.mkdir(parents=True, exist_ok=True)
+        self.bootstrap = bootstrap
+        self.namespace = namespace
         self.database_urls = dict(database_urls)
         self.clock_file = work_dir / "clock-offset-seconds"
         self.clock_file.write_text("0")
         self.services: dict[str, ServiceProcess] = {}
         self.http_ports: dict[str, int] = {}
+        inherited = {
+            key: value for key, value in os.environ.items() if not key.startswith("ORDERFLOW_")
+        }
         for name in SERVICES:
             self.http_ports[name] = free_port()
             prefix = f"ORDERFLOW_{name.upper()}_"
-            env = {
-                key: value for key, value in os.environ.items() if not key.startswith("ORDERFLOW_")
-            }
-            env |= {
+            env = inherited | {
                 prefix + "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
                 prefix + "TOPIC_NAMESPACE": namespace,
                 prefix + "DATA_DIR": str(work_dir / "data"),
+                prefix + "DATABASE_URL": database_urls[name],
                 prefix + "KAFKA_SESSION_TIMEOUT_MS": "6000",
                 prefix + "HTTP_PORT": str(self.http_ports[name]),
                 prefix + "CLOCK_OFFSET_FILE": str(self.clock_file),
                 "PYTHONUNBUFFERED": "1",
             }
-            if url := database_urls.get(name):
-                env[prefix + "DATABASE_URL"] = url
-            for key, value in (extra_env or {}).items():
-                env[prefix + key] = value
-            for key, value in (per_service_env or {}).get(name, {}).items():
-                env[prefix + key] = value
+            env |= {"ORDERFLOW_" + key: value for key, value in (settings or {}).items()}
             self.services[name] = ServiceProcess(name, env, work_dir)
+
+    def topic(self, name: str) -> str:
+        return self.namespace + name
+
+    def consumer_group(self, service: str) -> str:
+        return self.namespace + consumer_group(service)
+
+    def port(self, service: str) -> int:
+        return self.http_ports[service]
 
     def advance_clock(self, seconds: float) -> None:
         """Move every service's clock forward (they re-read the offset within 0.2 s)."""
@@ -165,7 +182,27 @@ class System:
         for service in self.services.values():
             service.stop()
 
-    def logs(self) -> str:
-        return "\n\n".join(
-            f"--- {name} ---\n{service.log_tail()}" for name, service in self.services.items()
-        )
+
+@contextlib.asynccontextmanager
+async def launch(
+    bootstrap: str,
+    postgres_server: str,
+    work_dir: Path,
+    settings: Mapping[str, str] | None = None,
+    label: str = "e2e",
+) -> AsyncIterator[System]:
+    """The five services started in a fresh topic namespace, each on a fresh PostgreSQL
+    database; afterwards the processes stop and their databases and topics are removed."""
+    namespace = f"{label}{uuid4().hex[:8]}."
+    urls = {
+        name: await create_database(postgres_server, prefix=f"{label}_{name}") for name in SERVICES
+    }
+    system = System(bootstrap, namespace, urls, work_dir, settings)
+    try:
+        await system.start()
+        yield system
+    finally:
+        system.stop()
+        for url in urls.values():
+            await drop_database(url)
+        await delete_topics_with_prefix(bootstrap, namespace)
