@@ -13,13 +13,10 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """Wall-clock time, shifted by a fixed offset (zero in production)."""
-
-    def __init__(self, offset: timedelta = timedelta(0)) -> None:
-        self._offset = offset
+    """Wall-clock time."""
 
     def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
+        return datetime.now(UTC)
 
 
 class FrozenClock:

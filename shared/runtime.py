@@ -13,11 +13,10 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 from faststream import FastStream
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.clock import Clock, clock_from_settings
 from shared.contracts.topics import ALL_TOPICS, COMPACTED_TOPICS
-from shared.db.engine import create_engine, ensure_database, is_sqlite
+from shared.db.engine import create_engine, ensure_database
 from shared.db.migrate import upgrade_to_head
 from shared.http.auth import Actor, Directory, authenticate
 from shared.http.errors import install_error_handlers
@@ -71,14 +70,10 @@ class ServiceDefinition:
 
 @dataclass
 class Service:
-    """A wired service: the FastStream app, the HTTP app that runs it, and parts for tests."""
+    """A wired service: the FastStream app and the HTTP app that runs it."""
 
     app: FastStream
     http: FastAPI
-    engine: AsyncEngine
-    pipeline: Pipeline
-    relay: OutboxRelay
-    unit_of_work: UnitOfWork
     settings: ServiceSettings
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -117,7 +112,6 @@ def build_service(
         definition.outbox,
         clock,
         on_commit=relay.wake,
-        write_lock=asyncio.Lock() if is_sqlite(engine) else None,
     )
     seed = load_seed(settings.seed_file)
     context = ServiceContext(
@@ -196,7 +190,7 @@ def build_service(
 
     if parts.router is not None:
         http.include_router(parts.router)
-    service = Service(app, http, engine, pipeline, relay, unit_of_work, settings)
+    service = Service(app, http, settings)
     return service
 
 

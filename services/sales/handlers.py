@@ -5,7 +5,7 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -27,7 +27,7 @@ from services.sales.domain.model import Decider, Order, PlaceOrder
 from shared.contracts import Event, GoodsShipped, OrderSubmission, PaymentReceived, ReviewCompleted
 from shared.contracts.master import CustomerRecord, ProductRecord
 from shared.decisions import NotFound
-from shared.messaging.routes import SOURCE_NAMESPACE, Incoming, MessageRejected, Source
+from shared.messaging.routes import Incoming, MessageRejected, Source
 
 Outcome = tuple[Order, list[Event]]
 """The order as it is now and the events its change caused."""
@@ -138,7 +138,7 @@ def reject_invalid_submission(
             submitter,
             reference,
             problems_from_validation(error),
-            uuid5(SOURCE_NAMESPACE, source.position),
+            source.causation_id,
             now,
         )
     ]

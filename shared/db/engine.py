@@ -23,10 +23,6 @@ def normalise_url(url: str) -> URL:
     return parsed
 
 
-def is_sqlite(engine: AsyncEngine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def create_engine(url: str) -> AsyncEngine:
     """Create the service's engine. SQLite gets WAL and a busy timeout so the relay and the
     consumer can share the file."""

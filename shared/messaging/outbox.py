@@ -86,6 +86,7 @@ class OutboxRelay:
     async def run(self) -> None:
         backoff = 0.2
         while True:
+            self._wakeup.clear()  # before the query: a commit during it wakes the next wait
             try:
                 published = await self.publish_pending()
                 backoff = 0.2
@@ -96,8 +97,7 @@ class OutboxRelay:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
                 continue
-            if published == 0:
-                self._wakeup.clear()
+            if published < self._batch_size:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), self._idle_seconds)
 

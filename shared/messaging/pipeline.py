@@ -38,12 +38,18 @@ def is_transient(error: BaseException) -> bool:
     return cause is not None and cause is not error and isinstance(cause, TRANSIENT_ERRORS)
 
 
+def validation_problems(error: ValidationError) -> list[tuple[str, str]]:
+    """(field path, message) for every problem pydantic found; "" is the message as a whole."""
+    return [
+        (".".join(str(part) for part in item["loc"]), item["msg"])
+        for item in error.errors(include_url=False)
+    ]
+
+
 def describe_validation(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors(include_url=False):
-        where = ".".join(str(part) for part in item["loc"]) or "<message>"
-        parts.append(f"{where}: {item['msg']}")
-    return "; ".join(parts)
+    return "; ".join(
+        f"{where or '<message>'}: {message}" for where, message in validation_problems(error)
+    )
 
 
 class Pipeline:
@@ -126,7 +132,6 @@ class Pipeline:
     async def _reject_invalid(
         self, route: Route[Any], source: Source, value: bytes, error: ValidationError
     ) -> None:
-        reason = describe_validation(error)
         rejections: Sequence[Event] = ()
         if route.on_invalid is not None:
             rejections = route.on_invalid(value, error, source, self._clock.now())
@@ -136,7 +141,7 @@ class Pipeline:
                 source.position,
                 source,
                 value,
-                f"invalid message: {reason}",
+                f"invalid message: {describe_validation(error)}",
             )
             return
 

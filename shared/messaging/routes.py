@@ -29,6 +29,11 @@ class Source:
     def position(self) -> str:
         return f"{self.topic}:{self.partition}:{self.offset}"
 
+    @property
+    def causation_id(self) -> UUID:
+        """The id of what another system's record caused: stable across replays."""
+        return uuid5(SOURCE_NAMESPACE, self.position)
+
 
 @dataclass(frozen=True)
 class Incoming(Generic[M]):
@@ -72,4 +77,4 @@ class Route(Generic[M]):
         message from another system by its position in the log, which replays keep."""
         if isinstance(body, Event):
             return str(body.event_id), body.event_id
-        return source.position, uuid5(SOURCE_NAMESPACE, source.position)
+        return source.position, source.causation_id

@@ -18,11 +18,17 @@ T = TypeVar("T")
 Work = Callable[[AsyncConnection], Awaitable[Sequence[Event]]]
 """Changes state through the connection and returns the events the change causes."""
 
-Decision = Callable[[AsyncConnection], Awaitable[tuple[T, Sequence[Event]]]]
-"""A person's decision: returns what was decided and the events it causes."""
-
 
 class UnitOfWork:
+    """One transaction per message or decision: the state change, the inbox record and the
+    outgoing events commit together.
+
+    Units of work of one service run one at a time (one lock per process), whatever the
+    database: SQLite allows one writer, and on PostgreSQL it keeps "look up, then insert"
+    steps (a submission's order number, the first number of a year) from racing between the
+    consumer, the HTTP API and background loops. One replica per service is assumed.
+    """
+
     def __init__(
         self,
         engine: AsyncEngine,
@@ -30,14 +36,13 @@ class UnitOfWork:
         outbox_table: Table,
         clock: Clock,
         on_commit: Callable[[], None] = lambda: None,
-        write_lock: asyncio.Lock | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self._inbox = inbox_table
         self._outbox = outbox_table
         self._on_commit = on_commit
-        self._write_lock = write_lock or asyncio.Lock()
+        self._write_lock = asyncio.Lock()
 
     async def run(self, work: Work, message_id: str | None = None, topic: str = "") -> bool:
         """Run `work` in one transaction with its events. With a message id, the message is

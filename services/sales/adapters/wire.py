@@ -48,6 +48,7 @@ from shared.contracts.process import (
     OrderReleasedPayload,
 )
 from shared.messaging.events import new_event
+from shared.messaging.pipeline import validation_problems
 
 
 def place_order_command(submission: OrderSubmission) -> PlaceOrder:
@@ -195,10 +196,7 @@ def problems_from_defects(defects: list[Defect]) -> list[Problem]:
 
 
 def problems_from_validation(error: ValidationError) -> list[Problem]:
-    return [
-        Problem(field=".".join(str(part) for part in item["loc"]), message=item["msg"])
-        for item in error.errors(include_url=False)
-    ]
+    return [Problem(field=where, message=message) for where, message in validation_problems(error)]
 
 
 # -- master data -------------------------------------------------------------------------------
