@@ -396,6 +396,7 @@ class Review:
             contract_stamped=command.contract_stamped if step.role == SALES_MANAGER else None,
         )
         if command.decision is ApprovalDecision.REJECT:
+            self._withdraw_negotiation(now)
             self._complete(
                 Decision.decline(command.note or f"rejected by {person.user} ({person.role})")
             )
@@ -588,10 +589,7 @@ class Review:
         answers = [self.answers[department] for department in Department]
         if all(answer.verdict is Verdict.FEASIBLE for answer in answers):
             self.feasible_delivery_date = self.requested_delivery_date
-            if self.negotiation and self.negotiation.status is NegotiationStatus.OPEN:
-                self.negotiation = replace(
-                    self.negotiation, status=NegotiationStatus.WITHDRAWN, closed_at=now
-                )
+            self._withdraw_negotiation(now)
             self.status = ReviewStatus.IN_REVIEW
             return
         self.feasible_delivery_date = None
@@ -615,6 +613,14 @@ class Review:
         self.events.append(
             NegotiationWasOpened(self.order_id, self.requested_delivery_date, proposed, reasons)
         )
+
+    def _withdraw_negotiation(self, now: datetime) -> None:
+        """An open negotiation that no longer applies (every department can now meet the date,
+        or the order was rejected) is closed as withdrawn."""
+        if self.negotiation and self.negotiation.status is NegotiationStatus.OPEN:
+            self.negotiation = replace(
+                self.negotiation, status=NegotiationStatus.WITHDRAWN, closed_at=now
+            )
 
     def _complete_if_done(self) -> None:
         """P2.3, P2.5: approved once every required approval is in and feasibility is settled."""

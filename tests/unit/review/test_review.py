@@ -425,6 +425,18 @@ def test_without_agreement_the_general_manager_declines_with_the_reason_p2_6() -
     assert completed_events(review)[0].decision == Decision.decline("needs week 16")
 
 
+def test_rejecting_an_order_in_negotiation_withdraws_the_negotiation_p2_3_p2_6() -> None:
+    review = evaluated()
+    production_answers(review, Assessment(Verdict.LATER, "full", date(2027, 5, 3)))
+
+    reject(review, SALES_MANAGER, "customer withdrew")
+
+    assert review.status is ReviewStatus.DECLINED
+    assert review.negotiation is not None
+    assert review.negotiation.status is NegotiationStatus.WITHDRAWN
+    assert review.negotiation.closed_at is not None
+
+
 def test_only_the_general_manager_records_a_negotiation_p2_6() -> None:
     review = evaluated()
     production_answers(review, Assessment(Verdict.NOT_FEASIBLE, "no supplier"))
