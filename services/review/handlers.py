@@ -1,7 +1,6 @@
 """Review's handlers: turn a consumed message, a person's decision or a deadline check into a
 domain call, store the result and return the events it causes."""
 
-from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
@@ -66,7 +65,7 @@ async def store_customer(
     await master_data.store_customer(connection, record)
     return await _evaluate_waiting(
         connection,
-        lambda review: review.customer_id == record.customer_id,
+        f"customer:{record.customer_id}",
         auto_approval,
         incoming.causation_id,
         incoming.received_at,
@@ -83,7 +82,7 @@ async def store_product(
     await master_data.store_product(connection, record)
     return await _evaluate_waiting(
         connection,
-        lambda review: record.product_code in review.product_codes,
+        f"product:{record.product_code}",
         auto_approval,
         incoming.causation_id,
         incoming.received_at,
@@ -129,14 +128,16 @@ async def close_review(connection: AsyncConnection, incoming: Incoming[OrderClos
 
 async def _evaluate_waiting(
     connection: AsyncConnection,
-    concerns: Callable[[Review], bool],
+    arrived: str,
     auto_approval: AutoApprovalPolicy,
     causation_id: UUID,
     now: datetime,
 ) -> list[Event]:
+    """Evaluate again the reviews that were waiting for the master data item that `arrived`
+    (e.g. "customer:CUST-0001"); the others gain nothing from it."""
     events: list[Event] = []
     for review in await repository.load_awaiting_master_data(connection):
-        if not concerns(review):
+        if arrived not in review.missing_master_data:
             continue
         basis = await master_data.basis_for(
             connection, review.customer_id, review.product_codes, auto_approval

@@ -84,17 +84,16 @@ async def escalate_overdue_reviews(context: ServiceContext) -> int:
     deadline, once; returns how many were escalated."""
     total = 0
     while True:
-        escalated: list[Event] = []
 
-        async def unit(connection: AsyncConnection, found: list[Event] = escalated) -> list[Event]:
-            found += await handlers.escalate_overdue(
+        async def unit(connection: AsyncConnection) -> tuple[int, list[Event]]:
+            events = await handlers.escalate_overdue(
                 connection, context.clock.now(), ESCALATION_BATCH
             )
-            return found
+            return len(events), events
 
-        await context.unit_of_work.run(unit)
-        total += len(escalated)
-        if len(escalated) < ESCALATION_BATCH:
+        escalated = await context.unit_of_work.decide(unit)
+        total += escalated
+        if escalated < ESCALATION_BATCH:
             break
     if total:
         log.warning("escalated %d overdue reviews (P8.2)", total)
