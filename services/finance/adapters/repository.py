@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import exists, insert, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.finance.adapters.tables import (
@@ -21,6 +21,7 @@ from services.finance.domain.model import (
     Account,
     AccountStatus,
     Invoice,
+    InvoiceWasIssued,
     Outcome,
     Payment,
     format_payment_number,
@@ -69,7 +70,6 @@ async def load(connection: AsyncConnection, order_id: str) -> Account | None:
         confirmed_delivery_date=row.confirmed_delivery_date,
         deposit_amount=row.deposit_amount,
         deposit_requested=bool(row.deposit_requested),
-        deposit_paid=row.deposit_paid,
     )
 
 
@@ -87,54 +87,49 @@ def _row(account: Account) -> dict[str, Any]:
         "confirmed_delivery_date": account.confirmed_delivery_date,
         "deposit_amount": account.deposit_amount,
         "deposit_requested": account.deposit_requested,
-        "deposit_paid": account.deposit_paid,
     }
 
 
-async def _add_invoice_if_new(connection: AsyncConnection, account: Account) -> None:
-    """An invoice, once issued, never changes: store it the first time it is seen."""
+async def _add_invoice_if_issued(connection: AsyncConnection, account: Account) -> None:
+    """An invoice, once issued, never changes: it is stored in the unit of work that issued it."""
     invoice = account.invoice
-    if invoice is None:
+    if invoice is None or not any(isinstance(e, InvoiceWasIssued) for e in account.events):
         return
-    stored = await connection.scalar(
-        select(invoices.c.invoice_number).where(invoices.c.order_id == account.order_id)
-    )
-    if stored is None:
-        await connection.execute(
-            insert(invoices).values(
-                invoice_number=invoice.invoice_number,
-                order_id=account.order_id,
-                amount=invoice.amount,
-                currency=invoice.currency,
-                issued_on=invoice.issued_on,
-                due_date=invoice.due_date,
-            )
+    await connection.execute(
+        insert(invoices).values(
+            invoice_number=invoice.invoice_number,
+            order_id=account.order_id,
+            amount=invoice.amount,
+            currency=invoice.currency,
+            issued_on=invoice.issued_on,
+            due_date=invoice.due_date,
         )
+    )
 
 
 async def add(connection: AsyncConnection, account: Account) -> None:
     await connection.execute(insert(accounts).values(**_row(account)))
-    await _add_invoice_if_new(connection, account)
+    await _add_invoice_if_issued(connection, account)
 
 
 async def save(connection: AsyncConnection, account: Account) -> None:
     await connection.execute(
         update(accounts).where(accounts.c.order_id == account.order_id).values(**_row(account))
     )
-    await _add_invoice_if_new(connection, account)
+    await _add_invoice_if_issued(connection, account)
 
 
 async def transaction_known(connection: AsyncConnection, bank_transaction_id: str) -> bool:
     """Whether the bank transaction was already recorded, matched or not."""
-    for table in (payments, unmatched_payments):
-        found = await connection.scalar(
+    known = union_all(
+        *(
             select(table.c.bank_transaction_id).where(
                 table.c.bank_transaction_id == bank_transaction_id
             )
+            for table in (payments, unmatched_payments)
         )
-        if found is not None:
-            return True
-    return False
+    )
+    return await connection.scalar(select(exists(known.subquery()))) or False
 
 
 async def add_payment(connection: AsyncConnection, payment: Payment) -> None:

@@ -34,7 +34,6 @@ accounts = Table(
     Column("confirmed_delivery_date", Date, nullable=True),
     Column("deposit_amount", MoneyType(), nullable=False),
     Column("deposit_requested", Boolean, nullable=False, default=False),
-    Column("deposit_paid", MoneyType(), nullable=False),
 )
 
 invoices = Table(

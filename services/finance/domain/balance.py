@@ -1,5 +1,5 @@
 """A customer's open balance (P6.4): what the customer owes on confirmed orders, published
-for review's credit check whenever an order's part of it may have changed.
+for review's credit check whenever an order's part of it changed.
 
 open balance = sum over the customer's confirmed orders not declined of (total - paid, never
 below zero). It is kept as a running total: each change of an order adds the difference
@@ -36,9 +36,10 @@ class CustomerBalance:
 
     def record_change(self, order_id: str, currency: str, before: Decimal, after: Decimal) -> None:
         """An order's part of the balance went from `before` to `after` (on its confirmation,
-        a payment or its closing): the balance follows and is published (P6.4). An order in
-        another currency than the customer's balance is not added to it."""
-        if currency != self.currency:
+        a payment or its closing): the balance follows and is published (P6.4). A part that did
+        not change publishes nothing (a fulfilled order closing, money for a declined one); an
+        order in another currency than the customer's balance is not added to it."""
+        if currency != self.currency or after == before:
             return
         self.open_balance = max(self.open_balance + after - before, ZERO)
         self.events.append(

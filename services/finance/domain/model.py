@@ -155,7 +155,6 @@ class Account:
     confirmed_delivery_date: date | None = None
     deposit_amount: Decimal = ZERO
     deposit_requested: bool = False
-    deposit_paid: Decimal = ZERO
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -176,6 +175,11 @@ class Account:
     @property
     def settled(self) -> bool:
         return self.total_amount is not None and self.paid_total >= self.total_amount
+
+    @property
+    def deposit_paid(self) -> Decimal:
+        """The part of the deposit the money received covers (P3.3, P6.1)."""
+        return min(self.paid_total, self.deposit_amount)
 
     @property
     def deposit_outstanding(self) -> bool:
@@ -220,7 +224,6 @@ class Account:
         self.confirmed = True
         self.confirmed_delivery_date = command.confirmed_delivery_date
         self.deposit_amount = command.deposit_amount
-        self.deposit_paid = min(self.paid_total, command.deposit_amount)
         still_to_pay = command.deposit_amount - self.deposit_paid
         if still_to_pay > ZERO and self.status is not AccountStatus.CLOSED:
             self.deposit_requested = True
@@ -265,8 +268,6 @@ class Account:
                 f"payment in {command.currency} for order {self.order_id} in {self.currency}"
             )
         kind = PaymentKind.DEPOSIT if self.deposit_outstanding else PaymentKind.BALANCE
-        if kind is PaymentKind.DEPOSIT:
-            self.deposit_paid += command.amount
         payment = Payment(
             payment_id=payment_id,
             order_id=self.order_id,

@@ -30,12 +30,14 @@ def test_each_orders_change_moves_the_balance_and_is_published_naming_the_order_
     ]
 
 
-def test_an_unchanged_part_is_published_all_the_same() -> None:
-    balance = CustomerBalance.start(CUSTOMER, "EUR")
+def test_an_unchanged_part_publishes_nothing() -> None:
+    balance = CustomerBalance(CUSTOMER, "EUR", Decimal("300.00"))
 
     balance.record_change("SO-1", "EUR", Decimal("0.00"), Decimal("0.00"))
+    balance.record_change("SO-2", "EUR", Decimal("120.00"), Decimal("120.00"))
 
-    assert [event.open_balance for event in balance.events] == [Decimal("0.00")]
+    assert balance.open_balance == Decimal("300.00")
+    assert balance.events == []
 
 
 def test_the_balance_is_never_negative() -> None:
