@@ -155,7 +155,7 @@ class Order:
     confirmed_delivery_date: date | None = None
     confirmation_sent_on: date | None = None
     deposit_amount: Decimal | None = None
-    paid_total: Decimal = Decimal("0")
+    paid_total: Decimal = Decimal("0.00")
     signed_received_on: date | None = None
     days_late: int | None = None
     expected_delivery_date: date | None = None
@@ -179,13 +179,9 @@ class Order:
 
     @property
     def deposit_received(self) -> bool:
-        """The deposit gate (P3.3): open once the order is paid in full or the money received
-        reaches the deposit; a partial deposit keeps it shut."""
-        return self.settled or (
-            self.deposit_amount is not None
-            and self.deposit_required
-            and self.paid_total >= self.deposit_amount
-        )
+        """The deposit gate (P3.3): open once the money received reaches the deposit (paying
+        the whole order does too: the deposit is part of it); a partial deposit keeps it shut."""
+        return self.deposit_amount is not None and self.paid_total >= self.deposit_amount > 0
 
     # -- intake (P1.1-P1.6) ------------------------------------------------------------------
 
