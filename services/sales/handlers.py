@@ -194,15 +194,25 @@ async def release_hold(connection: AsyncConnection, order_id: str, by: Decider) 
 # -- other departments' events --------------------------------------------------------------
 
 
-async def _apply(
-    connection: AsyncConnection, incoming: Incoming[Any], change: Callable[[Order], None]
-) -> list[Event]:
+async def _known_order(connection: AsyncConnection, incoming: Incoming[Any]) -> Order:
+    """The order another department's event is about; an unknown one is rejected."""
     order = await repository.load(connection, incoming.body.order_id)
     if order is None:
         raise MessageRejected(f"unknown order {incoming.body.order_id!r}")
-    change(order)
+    return order
+
+
+async def _saved(connection: AsyncConnection, order: Order, incoming: Incoming[Any]) -> list[Event]:
     await repository.save(connection, order)
     return _wire(order, incoming.causation_id, incoming.received_at)
+
+
+async def _apply(
+    connection: AsyncConnection, incoming: Incoming[Any], change: Callable[[Order], None]
+) -> list[Event]:
+    order = await _known_order(connection, incoming)
+    change(order)
+    return await _saved(connection, order, incoming)
 
 
 async def record_review(
@@ -210,9 +220,7 @@ async def record_review(
 ) -> list[Event]:
     """P2.6, P3.1-P3.3: confirm and (A tier) release an approved order; close a declined one."""
     review = incoming.body.payload
-    order = await repository.load(connection, incoming.body.order_id)
-    if order is None:
-        raise MessageRejected(f"unknown order {incoming.body.order_id!r}")
+    order = await _known_order(connection, incoming)
     order.record_review(
         review.outcome == "approved",
         review.confirmed_delivery_date,
@@ -220,8 +228,7 @@ async def record_review(
         await repository.customer(connection, order.customer_id),
         incoming.received_at.date(),
     )
-    await repository.save(connection, order)
-    return _wire(order, incoming.causation_id, incoming.received_at)
+    return await _saved(connection, order, incoming)
 
 
 async def record_shipment(
