@@ -6,8 +6,9 @@ from decimal import Decimal
 
 @dataclass(frozen=True)
 class Customer:
-    """What finance needs of a customer: the tier decides the payment gates (P1.4, P5.2),
-    the deposit percentage the deposit before production (P3.3), the currency the balance."""
+    """What finance keeps of a customer: the currency of the customer's balance (P6.4) and the
+    tier, which decides the payment gate before shipping (P1.4, P5.2, not built yet). The
+    deposit itself comes with the confirmation, which sales computes."""
 
     customer_id: str
     name: str
