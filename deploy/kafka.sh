@@ -66,11 +66,12 @@ die() { log "ERROR: $*"; exit 1; }
 
 need_root_or_die() { [[ "$(id -u)" == 0 ]] || die "$1 is missing and installing it needs root (apt-get install $2)"; }
 
+APT_UPDATED=""
 apt_install() {
   need_root_or_die "$1" "${*:2}"
   log "installing ${*:2} with apt-get"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
+  [[ -n "$APT_UPDATED" ]] || { apt-get update -qq >&2; APT_UPDATED=1; }
   apt-get install -y -qq --no-install-recommends "${@:2}" >&2
 }
 
@@ -167,18 +168,6 @@ PY
     port_open "$KAFKA_PORT"
   fi
 }
-
-# "Kafka Server started" written to server.log after byte offset $1
-started_in_log() {
-  local from="$1"
-  [[ -f "$SERVER_LOG" ]] || return 1
-  local size
-  size="$(stat -c %s "$SERVER_LOG")"
-  (( size >= from )) || from=0   # log was rolled/truncated
-  tail -c +"$((from + 1))" "$SERVER_LOG" | grep -q 'Kafka Server started'
-}
-
-broker_ready() { api_versions_ok; }
 
 show_log_tail() {
   local f
@@ -294,16 +283,14 @@ lock_state() {
 # ---------------------------------------------------------------- commands ---
 
 wait_ready() {
-  local pid="$1" log_from="$2" deadline=$((SECONDS + KAFKA_START_TIMEOUT))
+  local pid="$1" deadline=$((SECONDS + KAFKA_START_TIMEOUT))
   while (( SECONDS < deadline )); do
     if ! kill -0 "$pid" 2>/dev/null; then
       show_log_tail 60
       die "broker process $pid exited during startup"
     fi
-    # The ApiVersions answer alone decides: the log line can be rotated away on a busy start.
-    if broker_ready; then
-      [[ "$log_from" == skip ]] || started_in_log "$log_from" \
-        || log "ready by ApiVersions (start line not seen in server.log)"
+    # The ApiVersions answer decides, not a log line (which can be rotated away on a busy start).
+    if api_versions_ok; then
       return 0
     fi
     sleep 0.5
@@ -316,13 +303,13 @@ cmd_start() {
   lock_state
   local pid
   if pid="$(our_pid)"; then
-    if broker_ready; then
+    if api_versions_ok; then
       log "already running (pid $pid)"
       echo "$BOOTSTRAP"
       return 0
     fi
     log "broker pid $pid is alive but not answering yet; waiting"
-    wait_ready "$pid" skip
+    wait_ready "$pid"
     echo "$BOOTSTRAP"
     return 0
   fi
@@ -339,8 +326,6 @@ cmd_start() {
   write_config
   format_storage_once
 
-  local log_from=0
-  [[ -f "$SERVER_LOG" ]] && log_from="$(stat -c %s "$SERVER_LOG")"
   rm -f "$PID_FILE"
   log "starting Kafka $KAFKA_VERSION on $BOOTSTRAP (controller $HOST:$KAFKA_CONTROLLER_PORT, state $STATE)"
   # - setsid: own session, so Ctrl-C in the caller's terminal does not kill it;
@@ -359,7 +344,7 @@ cmd_start() {
   for _ in $(seq 1 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
   pid="$(cat "$PID_FILE" 2>/dev/null || true)"
   [[ "$pid" =~ ^[0-9]+$ ]] || die "could not record the broker pid"
-  wait_ready "$pid" "$log_from"
+  wait_ready "$pid"
   log "ready (pid $pid) after ${SECONDS}s"
   echo "$BOOTSTRAP"
 }
@@ -395,7 +380,7 @@ cmd_stop() {
 cmd_status() {
   local pid
   if pid="$(our_pid)"; then
-    if broker_ready; then
+    if api_versions_ok; then
       echo "running: pid $pid, bootstrap $BOOTSTRAP, Kafka $KAFKA_VERSION, state $STATE"
       return 0
     fi
