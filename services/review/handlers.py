@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.review.adapters import master_data, repository
 from services.review.adapters.wire import all_to_wire, assessment, open_review_command
-from services.review.domain.master import AutoApprovalPolicy
+from services.review.domain.master import ApprovalAuthority, ReviewPolicy
 from services.review.domain.model import (
     Outcome,
     OverrideFeasibility,
@@ -34,7 +34,7 @@ from shared.messaging.routes import Incoming, MessageRejected
 async def open_review(
     connection: AsyncConnection,
     incoming: Incoming[OrderPlaced],
-    auto_approval: AutoApprovalPolicy,
+    policy: ReviewPolicy,
 ) -> list[Event]:
     """P2.4: open the review of a placed order (received now, due in two days), ask production
     and purchasing at once, and evaluate it if the customer's and products' master data are
@@ -48,7 +48,7 @@ async def open_review(
     if parked is not None:
         review.record_assessment(*parked, now)
     basis = await master_data.basis_for(
-        connection, review.customer_id, review.product_codes, auto_approval
+        connection, review.customer_id, review.product_codes, policy
     )
     review.evaluate(basis, now)
     await repository.add(connection, review)
@@ -58,7 +58,7 @@ async def open_review(
 async def store_customer(
     connection: AsyncConnection,
     incoming: Incoming[CustomerUpdated],
-    auto_approval: AutoApprovalPolicy,
+    policy: ReviewPolicy,
 ) -> list[Event]:
     """Keep the latest customer record; reviews waiting for it are evaluated now."""
     record = incoming.body.payload
@@ -66,7 +66,7 @@ async def store_customer(
     return await _evaluate_waiting(
         connection,
         f"customer:{record.customer_id}",
-        auto_approval,
+        policy,
         incoming.causation_id,
         incoming.received_at,
     )
@@ -75,7 +75,7 @@ async def store_customer(
 async def store_product(
     connection: AsyncConnection,
     incoming: Incoming[ProductUpdated],
-    auto_approval: AutoApprovalPolicy,
+    policy: ReviewPolicy,
 ) -> list[Event]:
     """Keep the latest product record; reviews waiting for it are evaluated now."""
     record = incoming.body.payload
@@ -83,7 +83,7 @@ async def store_product(
     return await _evaluate_waiting(
         connection,
         f"product:{record.product_code}",
-        auto_approval,
+        policy,
         incoming.causation_id,
         incoming.received_at,
     )
@@ -129,7 +129,7 @@ async def close_review(connection: AsyncConnection, incoming: Incoming[OrderClos
 async def _evaluate_waiting(
     connection: AsyncConnection,
     arrived: str,
-    auto_approval: AutoApprovalPolicy,
+    policy: ReviewPolicy,
     causation_id: UUID,
     now: datetime,
 ) -> list[Event]:
@@ -140,7 +140,7 @@ async def _evaluate_waiting(
         if arrived not in review.missing_master_data:
             continue
         basis = await master_data.basis_for(
-            connection, review.customer_id, review.product_codes, auto_approval
+            connection, review.customer_id, review.product_codes, policy
         )
         review.evaluate(basis, now)
         await repository.save(connection, review)
@@ -174,11 +174,15 @@ async def read_review(connection: AsyncConnection, order_id: str) -> Review:
 
 
 async def sign_approval(
-    connection: AsyncConnection, order_id: str, command: SignApproval, now: datetime
+    connection: AsyncConnection,
+    order_id: str,
+    command: SignApproval,
+    authority: ApprovalAuthority,
+    now: datetime,
 ) -> tuple[Review, list[Event]]:
     """P2.2, P2.3, P8.1: a person approves or rejects; the domain decides whether they may."""
     review = await _load(connection, order_id)
-    review.sign(command, await master_data.authority(connection), now)
+    review.sign(command, authority, now)
     await repository.save(connection, review)
     return review, all_to_wire(review.events, None, now)
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.review import handlers
+from services.review.domain.master import ApprovalAuthority
 from services.review.domain.model import (
     Answer,
     ApprovalDecision,
@@ -258,7 +259,8 @@ def _feasibility_status(review: Review) -> Literal["pending", "settled", "negoti
 Decide = Callable[[AsyncConnection, datetime], Awaitable[tuple[Review, list[Event]]]]
 
 
-def router(context: ServiceContext) -> APIRouter:
+def router(context: ServiceContext, authority: ApprovalAuthority) -> APIRouter:
+    """The API; approvals are checked against `authority` (P2.3, P8.1)."""
     api = APIRouter(tags=["review"])
     current_actor = Depends(context.current_actor)
 
@@ -288,7 +290,9 @@ def router(context: ServiceContext) -> APIRouter:
             contract_stamped=body.contract_stamped,
         )
         return await decide(
-            lambda connection, now: handlers.sign_approval(connection, order_id, command, now)
+            lambda connection, now: handlers.sign_approval(
+                connection, order_id, command, authority, now
+            )
         )
 
     @api.post("/reviews/{order_id}/feasibility/{department}", response_model=ReviewView)

@@ -1,5 +1,5 @@
-"""What review consumes (one route per topic), its HTTP API, the master data it loads at start
-and its deadline check."""
+"""What review consumes (one route per topic), its HTTP API, its own rules (built once from the
+seed file and settings) and its deadline check."""
 
 import asyncio
 import logging
@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.review import handlers
-from services.review.adapters import master_data
-from services.review.domain.master import AutoApprovalPolicy
+from services.review.domain.master import ApprovalAuthority, ReviewPolicy
 from services.review.http import router
 from services.review.settings import ReviewSettings
 from shared.contracts import (
@@ -33,22 +32,22 @@ ESCALATION_BATCH = 200
 """Overdue reviews escalated per unit of work."""
 
 
-def routes(auto_approval: AutoApprovalPolicy) -> Sequence[Route[Any]]:
+def routes(policy: ReviewPolicy) -> Sequence[Route[Any]]:
     return [
         Route(
             topics.ORDER_PLACED,
             OrderPlaced,
-            partial(handlers.open_review, auto_approval=auto_approval),
+            partial(handlers.open_review, policy=policy),
         ),
         Route(
             topics.CUSTOMER_UPDATED,
             CustomerUpdated,
-            partial(handlers.store_customer, auto_approval=auto_approval),
+            partial(handlers.store_customer, policy=policy),
         ),
         Route(
             topics.PRODUCT_UPDATED,
             ProductUpdated,
-            partial(handlers.store_product, auto_approval=auto_approval),
+            partial(handlers.store_product, policy=policy),
         ),
         Route(topics.BALANCE_UPDATED, BalanceUpdated, handlers.store_balance),
         Route(topics.FEASIBILITY_ASSESSED, FeasibilityAssessed, handlers.record_assessment),
@@ -56,27 +55,22 @@ def routes(auto_approval: AutoApprovalPolicy) -> Sequence[Route[Any]]:
     ]
 
 
-def load_own_master_data(context: ServiceContext) -> Callable[[], Awaitable[None]]:
-    """At start: review's own master data from the seed file (approval authority, QA
-    capability: P2.3, P2.4, P8.1), replacing what was loaded before."""
-
-    async def load() -> None:
-        seed = context.seed
-
-        async def unit(connection: AsyncConnection) -> list[Event]:
-            await master_data.load_own_master_data(
-                connection, seed.approval_authority, seed.qa_capability_level
-            )
-            return []
-
-        await context.unit_of_work.run(unit)
-        log.info(
-            "review master data loaded: %d approval authorities, QA capability level %d",
-            len(seed.approval_authority),
-            seed.qa_capability_level,
-        )
-
-    return load
+def review_policy(context: ServiceContext, settings: ReviewSettings) -> ReviewPolicy:
+    """Review's own rules, built once: the approval authority table and QA's capability from
+    the seed file (P2.3, P2.4, P8.1), the automatic approval policy from the settings."""
+    seed = context.seed
+    log.info(
+        "review master data from the seed: %d approval authorities, QA capability level %d",
+        len(seed.approval_authority),
+        seed.qa_capability_level,
+    )
+    return ReviewPolicy(
+        authority=ApprovalAuthority(
+            {item.role: item.max_amount for item in seed.approval_authority}
+        ),
+        qa_capability_level=seed.qa_capability_level,
+        auto_approval=settings.auto_approval(),
+    )
 
 
 async def escalate_overdue_reviews(context: ServiceContext) -> int:
@@ -115,9 +109,9 @@ def parts(context: ServiceContext) -> ServiceParts:
     settings = context.settings
     if not isinstance(settings, ReviewSettings):
         settings = ReviewSettings()
+    policy = review_policy(context, settings)
     return ServiceParts(
-        routes=routes(settings.auto_approval()),
-        router=router(context),
-        on_start=[load_own_master_data(context)],
+        routes=routes(policy),
+        router=router(context, policy.authority),
         background=[deadline_check(context, settings.deadline_check_seconds)],
     )

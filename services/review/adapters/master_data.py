@@ -1,35 +1,18 @@
 """Review's copy of the master data it decides with: customers and products from sales, open
-balances from finance (latest record per key), and its own approval authority and QA
-capability, loaded from the seed file at start."""
+balances from finance (latest record per key). Its own approval authority and QA capability are
+not stored: they come from the seed file, with the ReviewPolicy built at start."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.review.adapters.tables import (
-    approval_authority,
-    balances,
-    customers,
-    products,
-    qa_capability,
-)
-from services.review.domain.master import (
-    ApprovalAuthority,
-    AutoApprovalPolicy,
-    Customer,
-    Product,
-    ReviewBasis,
-)
+from services.review.adapters.tables import balances, customers, products
+from services.review.domain.master import Customer, Product, ReviewBasis, ReviewPolicy
 from shared.contracts.master import BalanceRecord, CustomerRecord, ProductRecord
-from shared.seed.model import Authority
-
-QA_CAPABILITY_ROW = 1
-DEFAULT_QA_CAPABILITY = 1
-"""Used only if the seed was never loaded: QA can inspect at the lowest level."""
 
 
 async def _upsert(connection: AsyncConnection, table: Table, values: dict[str, Any]) -> None:
@@ -89,33 +72,14 @@ async def store_balance(connection: AsyncConnection, record: BalanceRecord) -> N
     )
 
 
-async def load_own_master_data(
-    connection: AsyncConnection, authority: Sequence[Authority], qa_capability_level: int
-) -> None:
-    """Replace review's own master data with the seed's (P2.3, P2.4, P8.1)."""
-    await connection.execute(delete(approval_authority))
-    if authority:
-        await connection.execute(
-            insert(approval_authority),
-            [{"role": item.role, "max_amount": item.max_amount} for item in authority],
-        )
-    await _upsert(
-        connection, qa_capability, {"id": QA_CAPABILITY_ROW, "level": qa_capability_level}
-    )
-
-
-async def authority(connection: AsyncConnection) -> ApprovalAuthority:
-    rows = await connection.execute(select(approval_authority))
-    return ApprovalAuthority({row.role: row.max_amount for row in rows})
-
-
 async def basis_for(
     connection: AsyncConnection,
     customer_id: str,
     product_codes: Iterable[str],
-    auto_approval: AutoApprovalPolicy,
+    policy: ReviewPolicy,
 ) -> ReviewBasis:
-    """The master data a review is evaluated against, as far as it has arrived."""
+    """The master data a review is evaluated against, as far as it has arrived, with review's
+    own rules."""
     customer_row = (
         await connection.execute(select(customers).where(customers.c.customer_id == customer_id))
     ).one_or_none()
@@ -125,9 +89,6 @@ async def basis_for(
     )
     open_balance = await connection.scalar(
         select(balances.c.open_balance).where(balances.c.customer_id == customer_id)
-    )
-    level = await connection.scalar(
-        select(qa_capability.c.level).where(qa_capability.c.id == QA_CAPABILITY_ROW)
     )
     return ReviewBasis(
         customer=None
@@ -150,8 +111,8 @@ async def basis_for(
             )
             for row in product_rows
         },
-        authority=await authority(connection),
-        qa_capability_level=DEFAULT_QA_CAPABILITY if level is None else level,
+        authority=policy.authority,
+        qa_capability_level=policy.qa_capability_level,
         open_balance=Decimal(0) if open_balance is None else open_balance,
-        auto_approval=auto_approval,
+        auto_approval=policy.auto_approval,
     )

@@ -92,19 +92,3 @@ balances = Table(
     Column("open_balance", MoneyType(), nullable=False),
 )
 """The latest `balance.updated` per customer (finance owns balances)."""
-
-approval_authority = Table(
-    "approval_authority",
-    metadata,
-    Column("role", String(50), primary_key=True),
-    Column("max_amount", MoneyType(), nullable=True),
-)
-"""Review's own: who may approve up to which total; null: any (P2.3, P8.1). From the seed."""
-
-qa_capability = Table(
-    "qa_capability",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("level", Integer, nullable=False),
-)
-"""Review's own: the highest inspection level QA can perform (P2.4); one row, id 1."""

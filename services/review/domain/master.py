@@ -81,6 +81,17 @@ AUTO_APPROVER = "policy:auto-approve"
 
 
 @dataclass(frozen=True)
+class ReviewPolicy:
+    """Review's own rules, fixed while the service runs: the approval authority table and QA's
+    inspection capability (the seed file's, P2.3, P2.4, P8.1) and the automatic approval policy
+    (the settings')."""
+
+    authority: ApprovalAuthority
+    qa_capability_level: int
+    auto_approval: AutoApprovalPolicy = field(default_factory=AutoApprovalPolicy)
+
+
+@dataclass(frozen=True)
 class ReviewBasis:
     """Everything a review is evaluated against; `customer` None or a product missing from
     `products` means that master data has not arrived yet."""

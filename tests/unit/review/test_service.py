@@ -18,7 +18,7 @@ from sqlalchemy import select
 from services.review.adapters.tables import inbox, outbox
 from services.review.app import DEFINITION
 from services.review.settings import ReviewSettings
-from services.review.subscribers import escalate_overdue_reviews, load_own_master_data, parts
+from services.review.subscribers import escalate_overdue_reviews, parts
 from shared.clock import FrozenClock
 from shared.contracts import (
     BalanceUpdated,
@@ -41,7 +41,8 @@ from shared.messaging.pipeline import Pipeline
 from shared.messaging.routes import Source
 from shared.messaging.unit_of_work import UnitOfWork
 from shared.runtime import ServiceContext
-from shared.seed import load_seed
+from shared.seed import Seed, load_seed
+from shared.seed.model import Authority
 
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 REQUESTED = date(2027, 4, 15)
@@ -91,7 +92,7 @@ class Review:
         return body
 
 
-async def start(tmp_path: Path, **settings: Any) -> AsyncIterator[Review]:
+async def start(tmp_path: Path, seed: Seed = SEED, **settings: Any) -> AsyncIterator[Review]:
     engine = create_engine(f"sqlite:///{tmp_path / 'review.db'}")
     await upgrade_to_head(engine, DEFINITION.migrations)
     clock = FrozenClock(START)
@@ -101,7 +102,7 @@ async def start(tmp_path: Path, **settings: Any) -> AsyncIterator[Review]:
         settings=ReviewSettings(data_dir=tmp_path, **settings),
         clock=clock,
         unit_of_work=unit_of_work,
-        seed=SEED,
+        seed=seed,
         current_actor=authenticate(Directory(SEED.users)),
     )
     service = parts(context)
@@ -500,10 +501,29 @@ async def test_an_overdue_review_is_escalated_once_by_the_deadline_check_p2_4_p8
     assert (await review.view("SO-2027-000001"))["escalated"] is True
 
 
-async def test_own_master_data_is_loaded_again_at_each_start(review: Review) -> None:
-    await load_own_master_data(review.context)()
-
+async def test_the_approval_authority_is_the_seed_files_p2_3_p8_1(review: Review) -> None:
     await with_master_data(review)
     await review.consume(placed(code="VALVE-DN50", quantity=1100, unit_price="48.50"))
     view = await review.view("SO-2027-000001")
     assert view["required_approvals"] == ["sales_manager", "general_manager"]
+
+
+async def test_another_seed_file_gives_another_authority_and_qa_capability(
+    tmp_path: Path,
+) -> None:
+    """Review's own master data is the seed file the service was started with (P2.3, P2.4)."""
+    seed = SEED.model_copy(
+        update={
+            "approval_authority": [
+                Authority(role="sales_manager", max_amount="100000.00"),
+                Authority(role="general_manager", max_amount=None),
+            ],
+            "qa_capability_level": 2,
+        }
+    )
+    async for review in start(tmp_path, seed=seed):
+        await with_master_data(review)
+        await review.consume(placed(code="VALVE-DN50", quantity=1100, unit_price="48.50"))
+        view = await review.view("SO-2027-000001")
+        assert view["required_approvals"] == ["sales_manager"]
+        assert view["feasibility"]["qa"]["verdict"] == "not_feasible"
