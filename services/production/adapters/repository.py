@@ -1,9 +1,10 @@
-"""Loads and stores production orders, their capacity bookings and material reservations."""
+"""Loads and stores production orders, their capacity bookings and material reservations. The
+order's lines and feasibility answers are JSON columns, converted by pydantic TypeAdapters."""
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -12,7 +13,6 @@ from services.production.adapters.tables import (
     materials,
     production_orders,
 )
-from services.production.domain.feasibility import Answer, Verdict
 from services.production.domain.materials import Reservation
 from services.production.domain.model import (
     Assessment,
@@ -23,22 +23,10 @@ from services.production.domain.model import (
     ProductionStatus,
 )
 
-
-def _answer_from_json(data: dict[str, Any]) -> Answer:
-    available_from = data.get("available_from")
-    return Answer(
-        verdict=Verdict(data["verdict"]),
-        available_from=None if available_from is None else date.fromisoformat(available_from),
-        reason=data.get("reason", ""),
-    )
-
-
-def _answer_to_json(answer: Answer) -> dict[str, Any]:
-    return {
-        "verdict": answer.verdict.value,
-        "available_from": answer.available_from.isoformat() if answer.available_from else None,
-        "reason": answer.reason,
-    }
+_LINES: TypeAdapter[tuple[Line, ...] | None] = TypeAdapter(tuple[Line, ...] | None)
+"""production_orders.lines"""
+_ASSESSMENT: TypeAdapter[Assessment | None] = TypeAdapter(Assessment | None)
+"""production_orders.assessment: production's and purchasing's answers"""
 
 
 async def _reservations(connection: AsyncConnection, order_id: str) -> tuple[Reservation, ...]:
@@ -64,17 +52,10 @@ async def load(connection: AsyncConnection, order_id: str) -> ProductionOrder | 
         order_id=row.order_id,
         production_order_id=row.production_order_id,
         customer_id=row.customer_id,
-        lines=None
-        if row.lines is None
-        else tuple(Line(item["product_code"], item["quantity"]) for item in row.lines),
+        lines=_LINES.validate_python(row.lines),
         requested_delivery_date=row.requested_delivery_date,
         rush=bool(row.rush),
-        assessment=None
-        if row.assessment is None
-        else Assessment(
-            production=_answer_from_json(row.assessment["production"]),
-            purchasing=_answer_from_json(row.assessment["purchasing"]),
-        ),
+        assessment=_ASSESSMENT.validate_python(row.assessment),
         booking=None
         if row.booked_week is None
         else Booking(week=row.booked_week, units=row.booked_units),
@@ -92,19 +73,10 @@ def _row(order: ProductionOrder) -> dict[str, Any]:
         "order_id": order.order_id,
         "production_order_id": order.production_order_id,
         "customer_id": order.customer_id,
-        "lines": None
-        if order.lines is None
-        else [
-            {"product_code": line.product_code, "quantity": line.quantity} for line in order.lines
-        ],
+        "lines": _LINES.dump_python(order.lines, mode="json"),
         "requested_delivery_date": order.requested_delivery_date,
         "rush": order.rush,
-        "assessment": None
-        if order.assessment is None
-        else {
-            "production": _answer_to_json(order.assessment.production),
-            "purchasing": _answer_to_json(order.assessment.purchasing),
-        },
+        "assessment": _ASSESSMENT.dump_python(order.assessment, mode="json"),
         "booked_week": order.booking.week if order.booking else None,
         "booked_units": order.booking.units if order.booking else None,
         "release": order.release_gate,

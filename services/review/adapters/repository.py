@@ -1,10 +1,12 @@
 """Loads and stores reviews in the service's own database. The parts of a review that are lists
 (lines, approvals, answers, findings) are kept as JSON in the review's row: one row read and
-written per message."""
+written per message. The domain's dataclasses are converted to and from JSON by pydantic
+TypeAdapters: enums as their values, dates and datetimes in ISO 8601, tuples as lists."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -13,18 +15,25 @@ from services.review.adapters.tables import parked_assessments, reviews
 from services.review.domain.model import (
     OPEN_STATUSES,
     Answer,
-    AnswerSource,
-    ApprovalDecision,
     ApprovalStep,
     Line,
     Negotiation,
-    NegotiationStatus,
     Outcome,
     Review,
     ReviewStatus,
-    Signature,
 )
-from services.review.domain.rules import Assessment, Department, Verdict
+from services.review.domain.rules import Assessment, Department
+
+_LINES: TypeAdapter[tuple[Line, ...]] = TypeAdapter(tuple[Line, ...])
+"""reviews.lines"""
+_APPROVALS: TypeAdapter[list[ApprovalStep]] = TypeAdapter(list[ApprovalStep])
+"""reviews.approvals, with each step's signature"""
+_ANSWERS: TypeAdapter[dict[Department, Answer]] = TypeAdapter(dict[Department, Answer])
+"""reviews.answers, by department"""
+_NEGOTIATION: TypeAdapter[Negotiation | None] = TypeAdapter(Negotiation | None)
+"""reviews.negotiation"""
+_ASSESSMENT: TypeAdapter[Assessment] = TypeAdapter(Assessment)
+"""parked_assessments.production and parked_assessments.purchasing"""
 
 
 async def exists(connection: AsyncConnection, order_id: str) -> bool:
@@ -90,8 +99,8 @@ async def park_assessment(
     """Keep answers for an order review has not seen yet; the latest answer counts."""
     values = {
         "order_id": order_id,
-        "production": _assessment_json(production),
-        "purchasing": _assessment_json(purchasing),
+        "production": _ASSESSMENT.dump_python(production, mode="json"),
+        "purchasing": _ASSESSMENT.dump_python(purchasing, mode="json"),
         "received_at": now,
     }
     insert_ = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
@@ -117,7 +126,7 @@ async def take_parked_assessment(
     await connection.execute(
         delete(parked_assessments).where(parked_assessments.c.order_id == order_id)
     )
-    return _assessment(row.production), _assessment(row.purchasing)
+    return _ASSESSMENT.validate_python(row.production), _ASSESSMENT.validate_python(row.purchasing)
 
 
 # -- mapping ------------------------------------------------------------------------------------
@@ -135,21 +144,16 @@ def _row(review: Review) -> dict[str, Any]:
         "decline_reason": review.decline_reason,
         "outcome": review.outcome.value if review.outcome else None,
         "payment_terms": review.payment_terms,
-        "lines": [
-            {"line_no": line.line_no, "product_code": line.product_code, "quantity": line.quantity}
-            for line in review.lines
-        ],
+        "lines": _LINES.dump_python(review.lines, mode="json"),
         "received_at": review.received_at,
         "deadline": review.deadline,
         "escalated_at": review.escalated_at,
         "missing_master_data": list(review.missing_master_data),
         "findings": list(review.findings),
         "general_manager_reasons": list(review.general_manager_reasons),
-        "approvals": [_step_json(step) for step in review.approvals],
-        "answers": {
-            department.value: _answer_json(answer) for department, answer in review.answers.items()
-        },
-        "negotiation": _negotiation_json(review.negotiation),
+        "approvals": _APPROVALS.dump_python(review.approvals, mode="json"),
+        "answers": _ANSWERS.dump_python(review.answers, mode="json"),
+        "negotiation": _NEGOTIATION.dump_python(review.negotiation, mode="json"),
         "feasible_delivery_date": review.feasible_delivery_date,
     }
 
@@ -162,133 +166,19 @@ def _review(row: Any) -> Review:
         total_amount=row["total_amount"],
         requested_delivery_date=row["requested_delivery_date"],
         payment_terms=row["payment_terms"],
-        lines=tuple(
-            Line(item["line_no"], item["product_code"], item["quantity"])
-            for item in row["lines"] or ()
-        ),
+        lines=_LINES.validate_python(row["lines"] or ()),
         received_at=row["received_at"],
         deadline=row["deadline"],
         status=ReviewStatus(row["status"]),
         missing_master_data=tuple(row["missing_master_data"] or ()),
         findings=tuple(row["findings"] or ()),
         general_manager_reasons=tuple(row["general_manager_reasons"] or ()),
-        approvals=[_step(item) for item in row["approvals"] or ()],
-        answers={Department(name): _answer(item) for name, item in (row["answers"] or {}).items()},
-        negotiation=_negotiation(row["negotiation"]),
+        approvals=_APPROVALS.validate_python(row["approvals"] or []),
+        answers=_ANSWERS.validate_python(row["answers"] or {}),
+        negotiation=_NEGOTIATION.validate_python(row["negotiation"]),
         feasible_delivery_date=row["feasible_delivery_date"],
         confirmed_delivery_date=row["confirmed_delivery_date"],
         decline_reason=row["decline_reason"],
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
         escalated_at=row["escalated_at"],
-    )
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _date(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
-def _datetime(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
-def _signature_json(signature: Signature | None) -> dict[str, Any] | None:
-    if signature is None:
-        return None
-    return {"user": signature.user, "role": signature.role, "at": signature.at.isoformat()}
-
-
-def _signature(item: dict[str, Any] | None) -> Signature | None:
-    if item is None:
-        return None
-    return Signature(item["user"], item["role"], datetime.fromisoformat(item["at"]))
-
-
-def _step_json(step: ApprovalStep) -> dict[str, Any]:
-    return {
-        "role": step.role,
-        "decision": step.decision.value if step.decision else None,
-        "note": step.note,
-        "contract_stamped": step.contract_stamped,
-        "signature": _signature_json(step.signature),
-    }
-
-
-def _step(item: dict[str, Any]) -> ApprovalStep:
-    return ApprovalStep(
-        role=item["role"],
-        decision=ApprovalDecision(item["decision"]) if item["decision"] else None,
-        note=item["note"],
-        contract_stamped=item["contract_stamped"],
-        signature=_signature(item["signature"]),
-    )
-
-
-def _assessment_json(assessment: Assessment) -> dict[str, Any]:
-    return {
-        "verdict": assessment.verdict.value,
-        "reason": assessment.reason,
-        "available_from": _iso(assessment.available_from),
-    }
-
-
-def _assessment(item: dict[str, Any]) -> Assessment:
-    return Assessment(
-        verdict=Verdict(item["verdict"]),
-        reason=item["reason"],
-        available_from=_date(item["available_from"]),
-    )
-
-
-def _answer_json(answer: Answer) -> dict[str, Any]:
-    return {
-        **_assessment_json(answer.assessment),
-        "source": answer.source.value,
-        "at": answer.at.isoformat(),
-        "signature": _signature_json(answer.signature),
-    }
-
-
-def _answer(item: dict[str, Any]) -> Answer:
-    assessment = _assessment(item)
-    return Answer(
-        verdict=assessment.verdict,
-        reason=assessment.reason,
-        available_from=assessment.available_from,
-        source=AnswerSource(item["source"]),
-        at=datetime.fromisoformat(item["at"]),
-        signature=_signature(item["signature"]),
-    )
-
-
-def _negotiation_json(negotiation: Negotiation | None) -> dict[str, Any] | None:
-    if negotiation is None:
-        return None
-    return {
-        "opened_at": negotiation.opened_at.isoformat(),
-        "proposed_delivery_date": _iso(negotiation.proposed_delivery_date),
-        "reasons": list(negotiation.reasons),
-        "status": negotiation.status.value,
-        "agreed_delivery_date": _iso(negotiation.agreed_delivery_date),
-        "reason": negotiation.reason,
-        "signature": _signature_json(negotiation.signature),
-        "closed_at": _iso(negotiation.closed_at),
-    }
-
-
-def _negotiation(item: dict[str, Any] | None) -> Negotiation | None:
-    if item is None:
-        return None
-    return Negotiation(
-        opened_at=datetime.fromisoformat(item["opened_at"]),
-        proposed_delivery_date=_date(item["proposed_delivery_date"]),
-        reasons=tuple(item["reasons"]),
-        status=NegotiationStatus(item["status"]),
-        agreed_delivery_date=_date(item["agreed_delivery_date"]),
-        reason=item["reason"],
-        signature=_signature(item["signature"]),
-        closed_at=_datetime(item["closed_at"]),
     )
