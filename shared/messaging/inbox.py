@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.db.upsert import insert_or_ignore
 
 
 async def seen(connection: AsyncConnection, inbox: Table, message_id: str) -> bool:
@@ -20,11 +21,6 @@ async def claim(
 ) -> bool:
     """Record the message as handled; False if it was handled before (a redelivery). One round
     trip: insert unless present."""
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(inbox)
-        .values(message_id=message_id, topic=topic, received_at=now)
-        .on_conflict_do_nothing(index_elements=[inbox.c.message_id])
-        .returning(inbox.c.message_id)
+    return await insert_or_ignore(
+        connection, inbox, {"message_id": message_id, "topic": topic, "received_at": now}
     )
-    return (await connection.scalar(statement)) is not None

@@ -4,10 +4,8 @@ the capacity calendar, what other orders booked, bills of materials and stock (P
 
 from collections.abc import Collection, Iterable
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.production.adapters.tables import (
@@ -18,37 +16,31 @@ from services.production.adapters.tables import (
 )
 from services.production.domain.capacity import DEFAULT_WEEK, CapacityCalendar
 from services.production.domain.materials import BomLine, Reservation, Stock
+from shared.db.upsert import upsert
 from shared.seed.model import Seed
-
-
-def _upsert(connection: AsyncConnection, table: Table, key: str, rows: list[dict[str, Any]]) -> Any:
-    """INSERT ... ON CONFLICT (key) DO UPDATE of the given columns, on either database."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    columns = {name for row in rows for name in row} - {key}
-    return statement.on_conflict_do_update(
-        index_elements=[key], set_={name: statement.excluded[name] for name in columns}
-    )
 
 
 async def load_master_data(connection: AsyncConnection, seed: Seed) -> None:
     """Production owns materials, bills of materials and weekly capacity: take the seed's
     version of each at start. Materials are upserted (their reservations stay as they are);
     the bill of materials and the capacity calendar are replaced as a whole."""
-    rows = [
-        {
-            "material_code": material.material_code,
-            "name": material.name,
-            "unit": material.unit,
-            "on_hand": material.on_hand,
-            "lead_time_days": material.lead_time_days,
-            "supplier": material.supplier,
-        }
-        for material in seed.materials
-    ]
-    if rows:
-        statement = _upsert(connection, materials, "material_code", rows)
-        await connection.execute(statement, [{**row, "reserved": Decimal(0)} for row in rows])
+    await upsert(
+        connection,
+        materials,
+        [
+            {
+                "material_code": material.material_code,
+                "name": material.name,
+                "unit": material.unit,
+                "on_hand": material.on_hand,
+                "lead_time_days": material.lead_time_days,
+                "supplier": material.supplier,
+                "reserved": Decimal(0),
+            }
+            for material in seed.materials
+        ],
+        insert_only={"reserved"},
+    )
     await connection.execute(delete(bill_of_materials))
     if seed.bill_of_materials:
         await connection.execute(

@@ -4,71 +4,63 @@ not stored: they come from the seed file, with the ReviewPolicy built at start."
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.review.adapters.tables import balances, customers, products
 from services.review.domain.master import Customer, Product, ReviewBasis, ReviewPolicy
 from shared.contracts.master import BalanceRecord, CustomerRecord, ProductRecord
-
-
-async def _upsert(connection: AsyncConnection, table: Table, values: dict[str, Any]) -> None:
-    """Insert the record, or replace the stored one with the same key."""
-    insert_ = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    keys = [column.name for column in table.primary_key.columns]
-    statement = insert_(table).values(**values)
-    await connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=keys,
-            set_={name: statement.excluded[name] for name in values if name not in keys},
-        )
-    )
+from shared.db.upsert import upsert
 
 
 async def store_customer(connection: AsyncConnection, record: CustomerRecord) -> None:
-    await _upsert(
+    await upsert(
         connection,
         customers,
-        {
-            "customer_id": record.customer_id,
-            "name": record.name,
-            "tier": record.tier,
-            "currency": record.currency,
-            "credit_limit": record.credit_limit,
-            "payment_terms": list(record.payment_terms),
-        },
+        [
+            {
+                "customer_id": record.customer_id,
+                "name": record.name,
+                "tier": record.tier,
+                "currency": record.currency,
+                "credit_limit": record.credit_limit,
+                "payment_terms": list(record.payment_terms),
+            }
+        ],
     )
 
 
 async def store_product(connection: AsyncConnection, record: ProductRecord) -> None:
-    await _upsert(
+    await upsert(
         connection,
         products,
-        {
-            "product_code": record.product_code,
-            "name": record.name,
-            "is_new": record.is_new,
-            "samples_confirmed": record.samples_confirmed,
-            "bom_ready": record.bom_ready,
-            "drawings_ready": record.drawings_ready,
-            "specification_ready": record.specification_ready,
-            "qa_level": record.qa_level,
-        },
+        [
+            {
+                "product_code": record.product_code,
+                "name": record.name,
+                "is_new": record.is_new,
+                "samples_confirmed": record.samples_confirmed,
+                "bom_ready": record.bom_ready,
+                "drawings_ready": record.drawings_ready,
+                "specification_ready": record.specification_ready,
+                "qa_level": record.qa_level,
+            }
+        ],
     )
 
 
 async def store_balance(connection: AsyncConnection, record: BalanceRecord) -> None:
-    await _upsert(
+    await upsert(
         connection,
         balances,
-        {
-            "customer_id": record.customer_id,
-            "currency": record.currency,
-            "open_balance": record.open_balance,
-        },
+        [
+            {
+                "customer_id": record.customer_id,
+                "currency": record.currency,
+                "open_balance": record.open_balance,
+            }
+        ],
     )
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.review.adapters.tables import parked_assessments, reviews
@@ -23,6 +22,7 @@ from services.review.domain.model import (
     ReviewStatus,
 )
 from services.review.domain.rules import Assessment, Department
+from shared.db.upsert import upsert
 
 _LINES: TypeAdapter[tuple[Line, ...]] = TypeAdapter(tuple[Line, ...])
 """reviews.lines"""
@@ -97,19 +97,17 @@ async def park_assessment(
     now: datetime,
 ) -> None:
     """Keep answers for an order review has not seen yet; the latest answer counts."""
-    values = {
-        "order_id": order_id,
-        "production": _ASSESSMENT.dump_python(production, mode="json"),
-        "purchasing": _ASSESSMENT.dump_python(purchasing, mode="json"),
-        "received_at": now,
-    }
-    insert_ = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert_(parked_assessments).values(**values)
-    await connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[parked_assessments.c.order_id],
-            set_={key: statement.excluded[key] for key in values if key != "order_id"},
-        )
+    await upsert(
+        connection,
+        parked_assessments,
+        [
+            {
+                "order_id": order_id,
+                "production": _ASSESSMENT.dump_python(production, mode="json"),
+                "purchasing": _ASSESSMENT.dump_python(purchasing, mode="json"),
+                "received_at": now,
+            }
+        ],
     )
 
 
