@@ -13,8 +13,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from services.production.adapters.types import QuantityType
 from shared.db.messaging_tables import add_messaging_tables
+from shared.db.types import QuantityType
 
 metadata = MetaData()
 inbox, outbox = add_messaging_tables(metadata)

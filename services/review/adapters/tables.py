@@ -12,9 +12,8 @@ from sqlalchemy import (
     Table,
 )
 
-from services.review.adapters.types import UtcDateTime
 from shared.db.messaging_tables import add_messaging_tables
-from shared.db.types import MoneyType
+from shared.db.types import MoneyType, UtcDateTime
 
 metadata = MetaData()
 inbox, outbox = add_messaging_tables(metadata)

@@ -12,7 +12,7 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-from services.production.adapters.types import QuantityType
+from shared.db.types import QuantityType
 
 revision = "0002"
 down_revision = "0001"
