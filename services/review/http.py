@@ -18,9 +18,12 @@ from services.review import handlers
 from services.review.domain.master import ApprovalAuthority
 from services.review.domain.model import (
     Answer,
+    AnswerSource,
     ApprovalDecision,
     ApprovalStep,
     Negotiation,
+    NegotiationStatus,
+    Outcome,
     OverrideFeasibility,
     Person,
     RecordNegotiationOutcome,
@@ -30,11 +33,9 @@ from services.review.domain.model import (
     Signature,
 )
 from services.review.domain.rules import Assessment, Department, Verdict
-from shared.contracts import Event
+from shared.contracts import Event, process
 from shared.http.auth import Actor
 from shared.runtime import ServiceContext
-
-VerdictName = Literal["feasible", "later", "not_feasible"]
 
 
 class Body(BaseModel):
@@ -58,7 +59,7 @@ class ApprovalBody(Body):
 class FeasibilityBody(Body):
     """Engineering's or QA's own answer, instead of the one computed from product data."""
 
-    verdict: VerdictName = Field(description="feasible, feasible from a later date, or not")
+    verdict: process.Verdict = Field(description="feasible, feasible from a later date, or not")
     available_from: date | None = Field(
         default=None, description="From when it is feasible; required for 'later'"
     )
@@ -102,10 +103,10 @@ class ApprovalView(View):
 
 
 class AnswerView(View):
-    verdict: VerdictName
+    verdict: Verdict
     available_from: date | None
     reason: str
-    source: Literal["computed", "assessed", "override"] = Field(
+    source: AnswerSource = Field(
         description="computed by review from product data, assessed by production, or "
         "given by a person of the department"
     )
@@ -115,7 +116,7 @@ class AnswerView(View):
 
 
 class NegotiationView(View):
-    status: Literal["open", "accepted", "declined", "withdrawn"]
+    status: NegotiationStatus
     opened_at: datetime
     proposed_delivery_date: date | None
     reasons: list[str]
@@ -131,7 +132,7 @@ class ReviewView(View):
     answers, the negotiation and the verdict."""
 
     order_id: str
-    status: str = Field(description=", ".join(status.value for status in ReviewStatus))
+    status: ReviewStatus
     customer_id: str
     currency: str
     total_amount: Decimal
@@ -155,13 +156,13 @@ class ReviewView(View):
     negotiation: NegotiationView | None
     confirmed_delivery_date: date | None
     decline_reason: str
-    outcome: str | None
+    outcome: Outcome | None
 
     @classmethod
     def of(cls, review: Review) -> "ReviewView":
         return cls(
             order_id=review.order_id,
-            status=review.status.value,
+            status=review.status,
             customer_id=review.customer_id,
             currency=review.currency,
             total_amount=review.total_amount,
@@ -186,7 +187,7 @@ class ReviewView(View):
             negotiation=_negotiation(review.negotiation),
             confirmed_delivery_date=review.confirmed_delivery_date,
             decline_reason=review.decline_reason,
-            outcome=review.outcome.value if review.outcome else None,
+            outcome=review.outcome,
         )
 
 
@@ -221,10 +222,10 @@ def _answer(answer: Answer | None) -> AnswerView | None:
     who = _who(answer.signature)
     return AnswerView.model_validate(
         {
-            "verdict": answer.verdict.value,
+            "verdict": answer.verdict,
             "available_from": answer.available_from,
             "reason": answer.reason,
-            "source": answer.source.value,
+            "source": answer.source,
             "user": who["user"],
             "role": who["role"],
             "at": answer.at,
@@ -237,7 +238,7 @@ def _negotiation(negotiation: Negotiation | None) -> NegotiationView | None:
         return None
     return NegotiationView.model_validate(
         {
-            "status": negotiation.status.value,
+            "status": negotiation.status,
             "opened_at": negotiation.opened_at,
             "proposed_delivery_date": negotiation.proposed_delivery_date,
             "reasons": list(negotiation.reasons),
