@@ -54,7 +54,6 @@ async def load(connection: AsyncConnection, order_id: str) -> ProductionOrder | 
         customer_id=row.customer_id,
         lines=_LINES.validate_python(row.lines),
         requested_delivery_date=row.requested_delivery_date,
-        rush=bool(row.rush),
         assessment=_ASSESSMENT.validate_python(row.assessment),
         booking=None
         if row.booked_week is None
@@ -75,7 +74,6 @@ def _row(order: ProductionOrder) -> dict[str, Any]:
         "customer_id": order.customer_id,
         "lines": _LINES.dump_python(order.lines, mode="json"),
         "requested_delivery_date": order.requested_delivery_date,
-        "rush": order.rush,
         "assessment": _ASSESSMENT.dump_python(order.assessment, mode="json"),
         "booked_week": order.booking.week if order.booking else None,
         "booked_units": order.booking.units if order.booking else None,

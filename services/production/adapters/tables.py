@@ -2,7 +2,6 @@
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     Column,
     Date,
     Index,
@@ -27,7 +26,6 @@ production_orders = Table(
     Column("customer_id", String(100), nullable=True),
     Column("lines", JSON, nullable=True),
     Column("requested_delivery_date", Date, nullable=True),
-    Column("rush", Boolean, nullable=False, default=False),
     Column("assessment", JSON, nullable=True),
     Column("booked_week", String(10), nullable=True),
     Column("booked_units", Integer, nullable=True),

@@ -36,7 +36,6 @@ def assess_feasibility_command(request: FeasibilityRequested) -> AssessFeasibili
         customer_id=request.payload.customer_id,
         requested_delivery_date=request.payload.requested_delivery_date,
         lines=_lines(request.payload.lines),
-        rush=request.payload.rush,
     )
 
 

@@ -52,7 +52,6 @@ class AssessFeasibility:
     customer_id: str
     requested_delivery_date: date
     lines: tuple[Line, ...]
-    rush: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,6 @@ class ProductionOrder:
     customer_id: str | None = None
     lines: tuple[Line, ...] | None = None
     requested_delivery_date: date | None = None
-    rush: bool = False
     assessment: Assessment | None = None
     booking: Booking | None = None
     release_gate: str | None = None
@@ -160,7 +158,6 @@ class ProductionOrder:
             return
         self.customer_id = command.customer_id
         self.requested_delivery_date = command.requested_delivery_date
-        self.rush = command.rush
         if self.lines is None:
             self.lines = command.lines
         plan = plan_capacity(
