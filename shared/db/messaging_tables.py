@@ -1,6 +1,8 @@
 """The inbox and outbox tables every service's database carries."""
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
+
+from shared.db.types import UtcDateTime
 
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -12,7 +14,7 @@ def add_messaging_tables(metadata: MetaData) -> tuple[Table, Table]:
         metadata,
         Column("message_id", String(200), primary_key=True),
         Column("topic", String(200), nullable=False),
-        Column("received_at", DateTime(timezone=True), nullable=False),
+        Column("received_at", UtcDateTime(), nullable=False),
     )
     outbox = Table(
         "outbox",
@@ -23,8 +25,8 @@ def add_messaging_tables(metadata: MetaData) -> tuple[Table, Table]:
         Column("message_key", String(200), nullable=False),
         Column("payload", Text, nullable=False),
         Column("headers", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("published_at", UtcDateTime(), nullable=True),
         Index("ix_outbox_unpublished", "published_at", "id"),
     )
     return inbox, outbox

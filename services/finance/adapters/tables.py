@@ -4,7 +4,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -14,7 +13,7 @@ from sqlalchemy import (
 )
 
 from shared.db.messaging_tables import add_messaging_tables
-from shared.db.types import MoneyType
+from shared.db.types import MoneyType, UtcDateTime
 
 metadata = MetaData()
 inbox, outbox = add_messaging_tables(metadata)
@@ -57,7 +56,7 @@ payments = Table(
     Column("kind", String(20), nullable=False),
     Column("amount", MoneyType(), nullable=False),
     Column("currency", String(3), nullable=False),
-    Column("booked_at", DateTime(timezone=True), nullable=False),
+    Column("booked_at", UtcDateTime(), nullable=False),
     Column("payer", String(200), nullable=False),
     UniqueConstraint("bank_transaction_id", name="uq_payments_bank_transaction"),
     Index("ix_payments_order_id", "order_id"),
@@ -70,7 +69,7 @@ unmatched_payments = Table(
     Column("order_reference", String(200), nullable=False),
     Column("amount", MoneyType(), nullable=False),
     Column("currency", String(3), nullable=False),
-    Column("booked_at", DateTime(timezone=True), nullable=False),
+    Column("booked_at", UtcDateTime(), nullable=False),
     Column("payer", String(200), nullable=False),
     Column("reason", String(1000), nullable=False),
 )

@@ -5,7 +5,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -15,7 +14,7 @@ from sqlalchemy import (
 )
 
 from shared.db.messaging_tables import BigIntId, add_messaging_tables
-from shared.db.types import MoneyType
+from shared.db.types import MoneyType, UtcDateTime
 
 metadata = MetaData()
 inbox, outbox = add_messaging_tables(metadata)
@@ -71,7 +70,7 @@ order_decisions = Table(
     Column("kind", String(40), nullable=False),
     Column("user_name", String(100), nullable=False),
     Column("role", String(40), nullable=False),
-    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", UtcDateTime(), nullable=False),
     Column("detail", String(1000), nullable=False),
     Index("ix_order_decisions_order", "order_id", "id"),
 )

@@ -280,6 +280,9 @@ async def test_a_verbal_order_proceeds_on_the_written_confirmation_p1_1(sales: S
         ("entered", "mei.zhang"),
         ("written_confirmation", "tomas.horak"),
     ]
+    assert all(
+        datetime.fromisoformat(item["at"]).utcoffset() == timedelta(0) for item in detail["history"]
+    )
 
 
 async def test_every_request_needs_a_known_token_and_entry_needs_a_sales_role(
