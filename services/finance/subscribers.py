@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from services.finance import handlers
-from shared.clock import Clock
 from shared.contracts import (
     ConfirmationIssued,
     CustomerUpdated,
@@ -18,7 +17,7 @@ from shared.messaging.routes import Route
 from shared.runtime import ServiceContext, ServiceParts
 
 
-def routes(_clock: Clock) -> Sequence[Route[Any]]:
+def routes() -> Sequence[Route[Any]]:
     return [
         Route(topics.ORDER_PLACED, OrderPlaced, handlers.open_account),
         Route(topics.CONFIRMATION_ISSUED, ConfirmationIssued, handlers.confirm_order),
@@ -30,4 +29,4 @@ def routes(_clock: Clock) -> Sequence[Route[Any]]:
 
 
 def parts(context: ServiceContext) -> ServiceParts:
-    return ServiceParts(routes=routes(context.clock))
+    return ServiceParts(routes=routes())

@@ -4,13 +4,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from services.logistics import handlers
-from shared.clock import Clock
 from shared.contracts import GoodsProduced, OrderClosed, topics
 from shared.messaging.routes import Route
 from shared.runtime import ServiceContext, ServiceParts
 
 
-def routes(_clock: Clock) -> Sequence[Route[Any]]:
+def routes() -> Sequence[Route[Any]]:
     return [
         Route(topics.GOODS_PRODUCED, GoodsProduced, handlers.ship_goods),
         Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_shipment),
@@ -18,4 +17,4 @@ def routes(_clock: Clock) -> Sequence[Route[Any]]:
 
 
 def parts(context: ServiceContext) -> ServiceParts:
-    return ServiceParts(routes=routes(context.clock))
+    return ServiceParts(routes=routes())

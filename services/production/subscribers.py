@@ -7,13 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.production import handlers
 from services.production.adapters import planning
-from shared.clock import Clock
 from shared.contracts import Event, FeasibilityRequested, OrderClosed, OrderReleased, topics
 from shared.messaging.routes import Route
 from shared.runtime import ServiceContext, ServiceParts
 
 
-def routes(_clock: Clock) -> Sequence[Route[Any]]:
+def routes() -> Sequence[Route[Any]]:
     """Production starts only on `order.released` (P3.2, P3.3): neither the placed order nor
     review's verdict is consumed any more."""
     return [
@@ -37,4 +36,4 @@ def load_master_data(context: ServiceContext) -> Callable[[], Awaitable[None]]:
 
 
 def parts(context: ServiceContext) -> ServiceParts:
-    return ServiceParts(routes=routes(context.clock), on_start=[load_master_data(context)])
+    return ServiceParts(routes=routes(), on_start=[load_master_data(context)])

@@ -7,7 +7,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.sales import handlers
 from services.sales.http import router
-from shared.clock import Clock
 from shared.contracts import (
     Event,
     GoodsShipped,
@@ -20,7 +19,7 @@ from shared.messaging.routes import Route
 from shared.runtime import ServiceContext, ServiceParts
 
 
-def routes(_clock: Clock) -> Sequence[Route[Any]]:
+def routes() -> Sequence[Route[Any]]:
     return [
         Route(
             topics.ORDER_SUBMITTED,
@@ -51,7 +50,7 @@ def master_data_loader(context: ServiceContext) -> Callable[[], Awaitable[None]]
 
 def parts(context: ServiceContext) -> ServiceParts:
     return ServiceParts(
-        routes=routes(context.clock),
+        routes=routes(),
         router=router(context),
         on_start=[master_data_loader(context)],
     )
