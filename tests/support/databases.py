@@ -1,10 +1,35 @@
-"""Fresh PostgreSQL databases for tests, and reading a service's tables."""
+"""Fresh databases for tests (PostgreSQL, or embedded SQLite for unit tests), and reading a
+service's tables."""
 
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import asyncpg
+from sqlalchemy import MetaData
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.db.engine import create_engine
+from shared.db.migrate import upgrade_to_head
+
+
+@contextlib.asynccontextmanager
+async def sqlite_database(path: Path, schema: Path | MetaData) -> AsyncIterator[AsyncEngine]:
+    """An embedded SQLite database at `path` for a unit test, its schema built by a service's
+    migrations (a folder) or from table metadata; disposed of afterwards."""
+    engine = create_engine(f"sqlite:///{path}")
+    if isinstance(schema, MetaData):
+        async with engine.begin() as connection:
+            await connection.run_sync(schema.create_all)
+    else:
+        await upgrade_to_head(engine, schema)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
 
 
 def database_url(server_url: str, name: str) -> str:

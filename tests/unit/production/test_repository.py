@@ -21,8 +21,7 @@ from services.production.domain.model import (
     ProductionOrder,
     production_order_number,
 )
-from shared.db.engine import create_engine
-from shared.db.migrate import upgrade_to_head
+from tests.support.databases import sqlite_database
 
 ORDER = "SO-2027-000001"
 
@@ -72,10 +71,8 @@ ROW_AS_WRITTEN_BEFORE: dict[str, Any] = {
 
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'production.db'}")
-    await upgrade_to_head(engine, DEFINITION.migrations)
-    yield engine
-    await engine.dispose()
+    async with sqlite_database(tmp_path / "production.db", DEFINITION.migrations) as engine:
+        yield engine
 
 
 async def test_a_production_order_reads_back_as_it_was_stored(engine: AsyncEngine) -> None:

@@ -27,8 +27,7 @@ from services.review.domain.model import (
     Signature,
 )
 from services.review.domain.rules import Assessment, Department, Verdict
-from shared.db.engine import create_engine
-from shared.db.migrate import upgrade_to_head
+from tests.support.databases import sqlite_database
 
 RECEIVED = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 SIGNED = Signature("jonas.weber", "sales_manager", RECEIVED + timedelta(hours=1))
@@ -168,10 +167,8 @@ ROW_AS_WRITTEN_BEFORE: dict[str, Any] = {
 
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'review.db'}")
-    await upgrade_to_head(engine, DEFINITION.migrations)
-    yield engine
-    await engine.dispose()
+    async with sqlite_database(tmp_path / "review.db", DEFINITION.migrations) as engine:
+        yield engine
 
 
 async def test_a_review_reads_back_as_it_was_stored(engine: AsyncEngine) -> None:

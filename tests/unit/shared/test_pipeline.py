@@ -19,12 +19,12 @@ from shared.clock import FrozenClock
 from shared.contracts import Event, OrderClosed
 from shared.contracts.common import Contract
 from shared.contracts.events import OrderClosedPayload
-from shared.db.engine import create_engine
 from shared.db.messaging_tables import add_messaging_tables
 from shared.messaging.events import new_event
 from shared.messaging.pipeline import Pipeline
 from shared.messaging.routes import Incoming, MessageRejected, Route, Source
 from shared.messaging.unit_of_work import UnitOfWork
+from tests.support.databases import sqlite_database
 
 metadata = MetaData()
 inbox, outbox = add_messaging_tables(metadata)
@@ -80,11 +80,8 @@ class Harness:
 
 @pytest.fixture
 async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'pipeline.db'}")
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    yield Harness(engine)
-    await engine.dispose()
+    async with sqlite_database(tmp_path / "pipeline.db", metadata) as engine:
+        yield Harness(engine)
 
 
 async def test_a_message_commits_its_effect_its_inbox_record_and_its_events_together(

@@ -11,8 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.db.engine import create_engine
 from shared.db.types import ExactDecimal, MoneyType, QuantityType, UtcDateTime
+from tests.support.databases import sqlite_database
 
 metadata = MetaData()
 values = Table(
@@ -28,11 +28,8 @@ values = Table(
 
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'types.db'}")
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    yield engine
-    await engine.dispose()
+    async with sqlite_database(tmp_path / "types.db", metadata) as engine:
+        yield engine
 
 
 async def test_decimals_read_back_exactly_on_sqlite(engine: AsyncEngine) -> None:

@@ -11,8 +11,8 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.db.engine import create_engine
 from shared.db.upsert import insert_or_ignore, upsert
+from tests.support.databases import sqlite_database
 
 metadata = MetaData()
 stock = Table(
@@ -28,11 +28,8 @@ tags = Table("tags", metadata, Column("tag", String(10), primary_key=True))
 
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'upsert.db'}")
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    yield engine
-    await engine.dispose()
+    async with sqlite_database(tmp_path / "upsert.db", metadata) as engine:
+        yield engine
 
 
 async def rows(connection: AsyncConnection, table: Table) -> list[tuple[Any, ...]]:
