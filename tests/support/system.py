@@ -39,18 +39,45 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class ServiceProcess:
-    """One service run as `python -m services.<name>` with its settings in the environment."""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, name: str, env: Mapping[str, str], log_dir: Path) -> None:
+
+class ServiceProcess:
+    """One service run as `python -m services.<name>` with its settings in the environment.
+
+    `replica` numbers the processes of one service (0, 1, ...); each writes its own log,
+    `<name>-<replica>.log`. The process may be started again after it stopped or was killed:
+    its CPU time and peak memory cover every process it ran.
+    """
+
+    def __init__(self, name: str, env: Mapping[str, str], log_dir: Path, replica: int = 0) -> None:
         self.name = name
+        self.replica = replica
         self.env = dict(env)
-        self.log_path = log_dir / f"{name}.log"
+        self.log_path = log_dir / f"{name}-{replica}.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.peak_rss_kib = 0
         self._log_offset = 0
+        self._cpu_of_earlier_runs = 0.0
+        self._cpu_of_this_run = 0.0
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}-{self.replica}"
+
+    @property
+    def pid(self) -> int:
+        """The operating-system id of the process last started."""
+        if self.process is None:
+            raise RuntimeError(f"{self.label} was never started")
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def start(self) -> None:
+        self._cpu_of_earlier_runs += self._cpu_of_this_run
+        self._cpu_of_this_run = 0.0
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
@@ -66,29 +93,46 @@ class ServiceProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited at start:\n{self.log_tail()}")
+                raise RuntimeError(f"{self.label} exited at start:\n{self.log_tail()}")
             with self.log_path.open("rb") as log:
                 log.seek(self._log_offset)
                 if READY_MESSAGE.encode() in log.read():
                     return
             await asyncio.sleep(0.1)
-        raise TimeoutError(f"{self.name} not ready after {timeout}s:\n{self.log_tail()}")
+        raise TimeoutError(f"{self.label} not ready after {timeout}s:\n{self.log_tail()}")
 
     def sample_memory(self) -> None:
-        """Remember the process's peak resident memory (VmHWM) so far."""
-        if self.process is None or self.process.poll() is not None:
+        """Remember the process's peak resident memory (VmHWM) and its CPU time so far."""
+        if not self.alive():
             return
         try:
-            status = Path(f"/proc/{self.process.pid}/status").read_text()
+            status = Path(f"/proc/{self.pid}/status").read_text()
         except OSError:
             return
         for line in status.splitlines():
             if line.startswith("VmHWM:"):
                 self.peak_rss_kib = max(self.peak_rss_kib, int(line.split()[1]))
+        self._sample_cpu()
+
+    def _sample_cpu(self) -> None:
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except OSError:
+            return
+        # The command name (field 2) is in parentheses and may hold spaces: split after it.
+        fields = stat.rpartition(")")[2].split()
+        utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
+        self._cpu_of_this_run = (utime + stime) / CLOCK_TICKS
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time of every run, as of the last sample (sample_memory(),
+        stop() and kill() take one): still known after the process ended."""
+        return self._cpu_of_earlier_runs + self._cpu_of_this_run
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, no offset commits, no flushes."""
         if self.process is not None and self.process.poll() is None:
+            self.sample_memory()
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(timeout=30)
 
@@ -113,7 +157,9 @@ class System:
     """The five services wired to one broker, one topic namespace and their own databases.
 
     `settings` are the services' settings without the `ORDERFLOW_` prefix (`REVIEW_X` sets
-    review's `X`); every process gets all of them and reads its own.
+    review's `X`); every process gets all of them and reads its own. With `replicas` > 1 each
+    service runs as that many processes sharing its database and its consumer group, each with
+    its own HTTP port and log file.
     """
 
     def __init__(
@@ -123,33 +169,49 @@ class System:
         database_urls: Mapping[str, str],
         work_dir: Path,
         settings: Mapping[str, str] | None = None,
+        replicas: int = 1,
     ) -> None:
+        if replicas < 1:
+            raise ValueError(f"a service needs at least one replica, not {replicas}")
         work_dir.mkdir(parents=True, exist_ok=True)
         self.bootstrap = bootstrap
         self.namespace = namespace
         self.database_urls = dict(database_urls)
         self.clock_file = work_dir / "clock-offset-seconds"
         self.clock_file.write_text("0")
-        self.services: dict[str, ServiceProcess] = {}
-        self.http_ports: dict[str, int] = {}
+        self.replicas: dict[str, list[ServiceProcess]] = {}
         inherited = {
             key: value for key, value in os.environ.items() if not key.startswith("ORDERFLOW_")
         }
         for name in SERVICES:
-            self.http_ports[name] = free_port()
             prefix = f"ORDERFLOW_{name.upper()}_"
-            env = inherited | {
-                prefix + "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-                prefix + "TOPIC_NAMESPACE": namespace,
-                prefix + "DATA_DIR": str(work_dir / "data"),
-                prefix + "DATABASE_URL": database_urls[name],
-                prefix + "KAFKA_SESSION_TIMEOUT_MS": "6000",
-                prefix + "HTTP_PORT": str(self.http_ports[name]),
-                prefix + "CLOCK_OFFSET_FILE": str(self.clock_file),
-                "PYTHONUNBUFFERED": "1",
-            }
-            env |= {"ORDERFLOW_" + key: value for key, value in (settings or {}).items()}
-            self.services[name] = ServiceProcess(name, env, work_dir)
+            self.replicas[name] = []
+            for replica in range(replicas):
+                env = inherited | {
+                    prefix + "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+                    prefix + "TOPIC_NAMESPACE": namespace,
+                    prefix + "DATA_DIR": str(work_dir / "data"),
+                    prefix + "DATABASE_URL": database_urls[name],
+                    prefix + "KAFKA_SESSION_TIMEOUT_MS": "6000",
+                    prefix + "HTTP_PORT": str(free_port()),
+                    prefix + "CLOCK_OFFSET_FILE": str(self.clock_file),
+                    "PYTHONUNBUFFERED": "1",
+                }
+                env |= {"ORDERFLOW_" + key: value for key, value in (settings or {}).items()}
+                self.replicas[name].append(ServiceProcess(name, env, work_dir, replica))
+        self.services: dict[str, ServiceProcess] = {
+            name: processes[0] for name, processes in self.replicas.items()
+        }
+        """The first replica of each service."""
+        self.http_ports: dict[str, int] = {
+            name: int(service.env[f"ORDERFLOW_{name.upper()}_HTTP_PORT"])
+            for name, service in self.services.items()
+        }
+        """The HTTP port of each service's first replica."""
+
+    def processes(self) -> list[ServiceProcess]:
+        """Every process of every service, service by service."""
+        return [process for name in SERVICES for process in self.replicas[name]]
 
     def topic(self, name: str) -> str:
         return self.namespace + name
@@ -157,30 +219,33 @@ class System:
     def consumer_group(self, service: str) -> str:
         return self.namespace + consumer_group(service)
 
-    def port(self, service: str) -> int:
-        return self.http_ports[service]
+    def port(self, service: str, replica: int = 0) -> int:
+        process = self.replicas[service][replica]
+        return int(process.env[f"ORDERFLOW_{service.upper()}_HTTP_PORT"])
 
     def advance_clock(self, seconds: float) -> None:
         """Move every service's clock forward (they re-read the offset within 0.2 s)."""
         self.clock_file.write_text(str(float(self.clock_file.read_text()) + seconds))
 
     async def start(self) -> None:
-        for service in self.services.values():
-            service.start()
-        await asyncio.gather(*(service.wait_ready() for service in self.services.values()))
+        """Start every process at once (replicas of one service race their start on purpose,
+        as an orchestrator would start them) and wait until each is ready."""
+        for process in self.processes():
+            process.start()
+        await asyncio.gather(*(process.wait_ready() for process in self.processes()))
 
-    async def restart(self, name: str) -> None:
-        service = self.services[name]
-        service.start()
-        await service.wait_ready()
+    async def restart(self, name: str, replica: int = 0) -> None:
+        process = self.replicas[name][replica]
+        process.start()
+        await process.wait_ready()
 
     def sample_memory(self) -> None:
-        for service in self.services.values():
-            service.sample_memory()
+        for process in self.processes():
+            process.sample_memory()
 
     def stop(self) -> None:
-        for service in self.services.values():
-            service.stop()
+        for process in self.processes():
+            process.stop()
 
 
 @contextlib.asynccontextmanager
@@ -190,14 +255,16 @@ async def launch(
     work_dir: Path,
     settings: Mapping[str, str] | None = None,
     label: str = "e2e",
+    replicas: int = 1,
 ) -> AsyncIterator[System]:
     """The five services started in a fresh topic namespace, each on a fresh PostgreSQL
-    database; afterwards the processes stop and their databases and topics are removed."""
+    database (shared by its replicas); afterwards the processes stop and their databases and
+    topics are removed."""
     namespace = f"{label}{uuid4().hex[:8]}."
     urls = {
         name: await create_database(postgres_server, prefix=f"{label}_{name}") for name in SERVICES
     }
-    system = System(bootstrap, namespace, urls, work_dir, settings)
+    system = System(bootstrap, namespace, urls, work_dir, settings, replicas)
     try:
         await system.start()
         yield system
