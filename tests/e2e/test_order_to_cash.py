@@ -6,7 +6,6 @@ one running system; the crash test comes last because it kills processes.
 """
 
 import asyncio
-import importlib
 import json
 import os
 import random
@@ -14,88 +13,20 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from services.review.domain.master import ApprovalAuthority, ReviewPolicy
 from shared.contracts import topics
 from tests.support.bus import Watcher, end_offsets, group_lag, producer, reset_group_to_beginning
 from tests.support.databases import fetch, snapshot
+from tests.support.flow import (
+    consumed_topics,
+    consumers_by_topic,
+    kill_and_restart,
+    wait_until_caught_up,
+    wait_until_closed,
+)
 from tests.support.orders import submit
 from tests.support.system import ORDER_VIEWS, SERVICES, System
 
 pytestmark = pytest.mark.e2e
-
-CLOSE_TIMEOUT = 240.0
-
-
-ROUTE_ARGUMENTS: dict[str, tuple[object, ...]] = {
-    "review": (ReviewPolicy(ApprovalAuthority({}), qa_capability_level=0),)
-}
-"""Arguments of each service's routes(): only review's take one; it does not change topics."""
-
-
-def consumed_topics(service: str) -> list[str]:
-    subscribers = importlib.import_module(f"services.{service}.subscribers")
-    return [route.topic for route in subscribers.routes(*ROUTE_ARGUMENTS.get(service, ()))]
-
-
-def closed_order_ids(
-    watcher: Watcher, namespace: str, references: set[str], placed: dict[str, str]
-) -> set[str]:
-    wanted = {order_id for order_id, reference in placed.items() if reference in references}
-    return {
-        event["order_id"]
-        for event in watcher.events(namespace + topics.ORDER_CLOSED)
-        if event["order_id"] in wanted
-    }
-
-
-def placed_references(watcher: Watcher, namespace: str) -> dict[str, str]:
-    """order id -> customer reference, from order.placed."""
-    return {
-        event["order_id"]: event["payload"]["customer_reference"]
-        for event in watcher.events(namespace + topics.ORDER_PLACED)
-    }
-
-
-async def wait_until_closed(
-    watcher: Watcher, namespace: str, references: set[str], timeout: float = CLOSE_TIMEOUT
-) -> dict[str, str]:
-    def all_closed(w: Watcher) -> bool:
-        return len(
-            closed_order_ids(w, namespace, references, placed_references(w, namespace))
-        ) == len(references)
-
-    await watcher.wait_for(all_closed, timeout, f"{len(references)} orders closed")
-    placed = placed_references(watcher, namespace)
-    return {order_id: ref for order_id, ref in placed.items() if ref in references}
-
-
-async def unpublished(system: System) -> int:
-    """Events staged in any service's outbox that the relay has not yet published."""
-    total = 0
-    for url in system.database_urls.values():
-        rows = await fetch(url, "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")
-        total += rows[0]["n"]
-    return total
-
-
-async def wait_until_caught_up(system: System, timeout: float = 120.0) -> None:
-    """Until the system is quiet: every outbox published and every service's consumer group
-    committed everything on its topics, seen twice in a row (a consumed message may stage new
-    events, and a published event gives some group new lag)."""
-    groups = {
-        system.consumer_group(service): [system.topic(t) for t in consumed_topics(service)]
-        for service in SERVICES
-    }
-    deadline = asyncio.get_running_loop().time() + timeout
-    quiet_passes = 0
-    while quiet_passes < 2:
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"the system is not quiet after {timeout}s")
-        busy = await unpublished(system)
-        for group, group_topics in groups.items():
-            busy += await group_lag(system.bootstrap, group, group_topics)
-        quiet_passes = quiet_passes + 1 if busy == 0 else 0
-        await asyncio.sleep(0.5)
 
 
 async def test_two_hundred_orders_from_a_plain_producer_all_close_and_every_database_agrees(
@@ -148,10 +79,7 @@ async def test_poison_on_every_consumed_topic_is_dead_lettered_and_valid_orders_
     running_system: System,
 ) -> None:
     ns, bootstrap = running_system.namespace, running_system.bootstrap
-    consumers: dict[str, list[str]] = defaultdict(list)
-    for service in SERVICES:
-        for topic in consumed_topics(service):
-            consumers[topic].append(service)
+    consumers = consumers_by_topic()
     poison: list[tuple[str, int, int]] = []  # (topic, partition, offset)
     async with producer(bootstrap) as client:
         for topic in consumers:
@@ -227,9 +155,7 @@ async def test_each_service_killed_mid_flow_loses_nothing_and_does_nothing_twice
         sending = asyncio.create_task(submit(bootstrap, ns, references, pause=0.05))
         for service in SERVICES:
             await asyncio.sleep(1.5)
-            system.services[service].kill()
-            await asyncio.sleep(0.5)
-            await system.restart(service)
+            await kill_and_restart(system, service)
         await sending
         orders = await wait_until_closed(watcher, ns, set(references))
 
