@@ -16,13 +16,13 @@ from sqlalchemy import Table
 
 from shared.clock import Clock, clock_from_settings
 from shared.contracts.topics import ALL_TOPICS, COMPACTED_TOPICS
-from shared.db.engine import create_engine, ensure_database
+from shared.db.engine import create_engine, ensure_database, hold_sqlite_file
 from shared.db.migrate import upgrade_to_head
 from shared.http.auth import Actor, Directory, authenticate
 from shared.http.errors import install_error_handlers
 from shared.messaging.kafka import KafkaPublisher, create_broker, ensure_topics, subscribe
-from shared.messaging.outbox import OutboxRelay
 from shared.messaging.pipeline import Pipeline
+from shared.messaging.relay import OutboxRelay
 from shared.messaging.routes import Route
 from shared.messaging.unit_of_work import UnitOfWork
 from shared.seed import Seed, load_seed
@@ -102,7 +102,7 @@ def build_service(
         settings.kafka_bootstrap_servers, client_id=f"orderflow-{definition.name}"
     )
     namespace = settings.topic_namespace
-    publisher = KafkaPublisher(broker, definition.name, clock, namespace)
+    publisher = KafkaPublisher(broker, namespace)
     relay = OutboxRelay(
         engine, definition.outbox, publisher.publish, clock, batch_size=settings.outbox_batch_size
     )
@@ -112,6 +112,7 @@ def build_service(
         definition.outbox,
         clock,
         on_commit=relay.wake,
+        max_record_bytes=settings.max_record_bytes,
     )
     seed = load_seed(settings.seed_file)
     context = ServiceContext(
@@ -123,16 +124,25 @@ def build_service(
         current_actor=authenticate(Directory(seed.users)),
     )
     parts = definition.parts(context)
-    pipeline = Pipeline(unit_of_work, parts.routes, dead_letter=publisher.dead_letter)
+    pipeline = Pipeline(
+        unit_of_work,
+        parts.routes,
+        service=definition.name,
+        namespace=namespace,
+        max_record_bytes=settings.max_record_bytes,
+    )
     subscribe(
         broker,
         pipeline,
         group_id=consumer_group(definition.name),
         session_timeout_ms=settings.kafka_session_timeout_ms,
         namespace=namespace,
+        max_records=settings.consumer_batch_size,
     )
+    held_files: list[object] = []
 
     async def prepare() -> None:
+        held_files.append(hold_sqlite_file(database_url))  # SQLite: refuse a second process
         await ensure_database(database_url)
         await upgrade_to_head(engine, definition.migrations)
         await ensure_topics(

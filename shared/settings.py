@@ -38,7 +38,22 @@ class ServiceSettings(BaseSettings):
     kafka_session_timeout_ms: int = Field(
         default=10_000, ge=6_000, description="Consumer group session timeout"
     )
-    outbox_batch_size: int = Field(default=500, ge=1, description="Events per relay round")
+    outbox_batch_size: int = Field(
+        default=500, ge=1, le=10_000, description="Records the outbox relay publishes per round"
+    )
+    consumer_batch_size: int = Field(
+        default=500,
+        ge=1,
+        le=10_000,
+        description="Records fetched and handled in one database transaction at most",
+    )
+    max_record_bytes: int = Field(
+        default=1_000_000,
+        ge=10_000,
+        description="Largest record the service publishes (stay under the broker's "
+        "message.max.bytes): a larger event is refused at write time and what caused it is "
+        "dead-lettered; a larger dead letter is truncated, with its size and SHA-256",
+    )
     log_level: str = Field(default="INFO", description="Python logging level")
     http_host: str = Field(default="127.0.0.1", description="Address the HTTP API listens on")
     http_port: int = Field(default=8000, ge=0, description="Port of the HTTP API (0: any free)")

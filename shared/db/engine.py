@@ -1,7 +1,9 @@
 """Async engines for the two supported databases: SQLite (embedded default) and PostgreSQL."""
 
+import contextlib
+import fcntl
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
@@ -47,6 +49,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class DatabaseInUse(RuntimeError):
+    """Another process already runs this service on the same SQLite file."""
+
+
+def hold_sqlite_file(url: str) -> IO[bytes] | None:
+    """For SQLite, take an exclusive lock on `<file>.lock` for the life of the process and
+    return it (keep it referenced); a second process on the same file is refused with a clear
+    message. SQLite is the single-process embedded default: replicas need PostgreSQL. For other
+    databases nothing is locked and None is returned."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    path = Path(parsed.database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = (path.parent / f"{path.name}.lock").open("ab")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise DatabaseInUse(
+            f"another process already uses the SQLite database {path}: SQLite serves one "
+            "process per service; run replicas on PostgreSQL (DATABASE_URL=postgresql://...)"
+        ) from None
+    return handle
+
+
 async def ensure_database(url: str) -> None:
     """Create the PostgreSQL database named in the URL if it does not exist yet."""
     parsed = normalise_url(url)
@@ -61,6 +89,8 @@ async def ensure_database(url: str) -> None:
             "SELECT 1 FROM pg_database WHERE datname = $1", parsed.database
         )
         if not exists:
-            await connection.execute(f'CREATE DATABASE "{parsed.database}"')
+            # another replica may create it at the same moment
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError):
+                await connection.execute(f'CREATE DATABASE "{parsed.database}"')
     finally:
         await connection.close()

@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
-def _insert(connection: AsyncConnection, table: Table) -> postgresql.Insert | sqlite.Insert:
+def dialect_insert(connection: AsyncConnection, table: Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT with the database's ON CONFLICT clauses."""
     if connection.dialect.name == "postgresql":
         return postgresql.insert(table)
@@ -33,7 +33,7 @@ async def upsert(
     if not rows:
         return
     key = _key(table)
-    statement = _insert(connection, table)
+    statement = dialect_insert(connection, table)
     replaced = [name for name in rows[0] if name not in key and name not in insert_only]
     if replaced:
         statement = statement.on_conflict_do_update(
@@ -51,7 +51,7 @@ async def insert_or_ignore(
     round trip."""
     key = list(table.primary_key.columns)
     statement = (
-        _insert(connection, table)
+        dialect_insert(connection, table)
         .values(**row)
         .on_conflict_do_nothing(index_elements=key)
         .returning(*key)

@@ -1,26 +1,41 @@
 """Idempotent inbox: a consumed message's id is recorded in the same transaction as its effects."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.db.upsert import insert_or_ignore
+from shared.db.upsert import dialect_insert
+
+MESSAGE_ID_CHARS = 200
+"""Width of the inbox's message id column; longer ids are refused by `claim_many`."""
 
 
-async def seen(connection: AsyncConnection, inbox: Table, message_id: str) -> bool:
-    """Whether the message was handled (or dead-lettered) before."""
-    found = await connection.scalar(
-        select(inbox.c.message_id).where(inbox.c.message_id == message_id)
+async def claim_many(
+    connection: AsyncConnection,
+    inbox: Table,
+    messages: Sequence[tuple[str, str]],
+    now: datetime,
+) -> set[str]:
+    """Record (message id, topic) pairs as handled in one statement; returns the ids that were
+    new. An id handled before (a redelivery, a replay) is not returned, nor is a repeat."""
+    rows: dict[str, str] = {}
+    for message_id, topic in messages:
+        if len(message_id) > MESSAGE_ID_CHARS:
+            raise ValueError(f"message id longer than {MESSAGE_ID_CHARS} characters")
+        rows.setdefault(message_id, topic)
+    if not rows:
+        return set()
+    statement = (
+        dialect_insert(connection, inbox)
+        .values(
+            [
+                {"message_id": message_id, "topic": topic, "received_at": now}
+                for message_id, topic in rows.items()
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=[inbox.c.message_id])
+        .returning(inbox.c.message_id)
     )
-    return found is not None
-
-
-async def claim(
-    connection: AsyncConnection, inbox: Table, message_id: str, topic: str, now: datetime
-) -> bool:
-    """Record the message as handled; False if it was handled before (a redelivery). One round
-    trip: insert unless present."""
-    return await insert_or_ignore(
-        connection, inbox, {"message_id": message_id, "topic": topic, "received_at": now}
-    )
+    return set((await connection.execute(statement)).scalars())

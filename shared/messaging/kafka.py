@@ -5,14 +5,13 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from aiokafka import ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
-from shared.clock import Clock
-from shared.contracts.topics import DEAD_LETTER
-from shared.messaging.pipeline import Pipeline
+from shared.messaging.pipeline import Delivery, Pipeline
 from shared.messaging.routes import Source
 
 log = logging.getLogger(__name__)
@@ -44,70 +43,84 @@ def subscribe(
     group_id: str,
     session_timeout_ms: int,
     namespace: str = "",
-    max_records: int = 100,
+    max_records: int = 500,
 ) -> None:
-    """One consumer per service over all its topics. Records are fetched in batches and handled
-    one at a time, each in its own unit of work, so one order's messages never race each other.
-    The offsets are committed after the whole batch was handled (AckPolicy.ACK), i.e. only
-    after every record's transaction committed; a crash mid-batch redelivers the rest, and the
-    inbox absorbs what was already done."""
+    """One consumer per service over all its topics, in one consumer group that every replica
+    joins. A fetched batch is handled as one unit of work (see `Pipeline`), so one order's
+    messages are applied in log order. Offsets are committed by hand, after the batch's
+    transaction committed, and exactly up to the records handled; if handling is interrupted,
+    each partition is rewound to the batch's first record and nothing is committed."""
 
     @broker.subscriber(
         *(namespace + topic for topic in pipeline.topics),
         group_id=namespace + group_id,
         batch=True,
         max_records=max_records,
-        batch_timeout_ms=500,
-        ack_policy=AckPolicy.ACK,
+        batch_timeout_ms=200,
+        ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         session_timeout_ms=session_timeout_ms,
         heartbeat_interval_ms=max(session_timeout_ms // 4, 500),
+        max_poll_interval_ms=600_000,
         decoder=_leave_undecoded,
     )
     async def consume(message: KafkaMessage) -> None:
         records: tuple[ConsumerRecord[bytes, bytes], ...] = message.raw_message
-        for record in records:
-            source = Source(
-                topic=record.topic.removeprefix(namespace),
-                partition=record.partition,
-                offset=record.offset,
-                key=record.key,
+        deliveries = [
+            Delivery(
+                Source(
+                    topic=record.topic.removeprefix(namespace),
+                    partition=record.partition,
+                    offset=record.offset,
+                    key=record.key,
+                ),
+                record.value or b"",
             )
-            await pipeline.consume(source, record.value or b"")
+            for record in records
+        ]
+        try:
+            await pipeline.consume_batch(deliveries)
+        except BaseException as error:
+            await message.nack()  # rewind: the batch is fetched again, nothing is committed
+            if not isinstance(error, asyncio.CancelledError):
+                log.exception("batch not handled; it will be fetched again")
+                await asyncio.sleep(1.0)
+            raise
+        await commit_handled(message.consumer, records)
+
+
+async def commit_handled(consumer: Any, records: Iterable[ConsumerRecord[Any, Any]]) -> None:
+    """Commit, per partition, the offset after the last handled record. A commit refused
+    because the group rebalanced is logged: the new owner redoes those records, and the inbox
+    absorbs them."""
+    offsets: dict[TopicPartition, int] = {}
+    for record in records:
+        partition = TopicPartition(record.topic, record.partition)
+        offsets[partition] = max(offsets.get(partition, 0), record.offset + 1)
+    if not offsets:
+        return
+    if not isinstance(consumer, AIOKafkaConsumer):  # FastStream's in-memory test broker
+        await consumer.commit()
+        return
+    try:
+        await consumer.commit(offsets)
+    except (CommitFailedError, IllegalStateError) as error:
+        log.warning("offsets not committed (%s); the records will be redelivered", error)
 
 
 class KafkaPublisher:
     """Publishes raw records through the broker's idempotent producer."""
 
-    def __init__(
-        self, broker: KafkaBroker, service: str, clock: Clock, namespace: str = ""
-    ) -> None:
+    def __init__(self, broker: KafkaBroker, namespace: str = "") -> None:
         self._broker = broker
         self._namespace = namespace
-        self._service = service
-        self._clock = clock
 
     async def publish(
-        self, topic: str, key: bytes, value: bytes, headers: dict[str, str]
+        self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]
     ) -> "asyncio.Future[Any]":
         """Hand a record to the producer; the returned future resolves when the broker has it."""
         return await self._broker.publish(
             value, self._namespace + topic, key=key, headers=headers, no_confirm=True
-        )
-
-    async def dead_letter(self, source: Source, value: bytes, reason: str) -> None:
-        """Move a record to the dead-letter topic, saying where it came from and why."""
-        log.warning("dead-lettering %s: %s", source.position, reason)
-        headers = {
-            "dlq.reason": reason[:4000],
-            "dlq.source.topic": self._namespace + source.topic,
-            "dlq.source.partition": str(source.partition),
-            "dlq.source.offset": str(source.offset),
-            "dlq.service": self._service,
-            "dlq.failed_at": self._clock.now().isoformat(),
-        }
-        await self._broker.publish(
-            value, self._namespace + DEAD_LETTER, key=source.key, headers=headers
         )
 
 

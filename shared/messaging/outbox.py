@@ -1,23 +1,62 @@
-"""Transactional outbox: events are written with the state change, a relay publishes them."""
+"""Transactional outbox: records are written with the state change; the relay publishes them.
 
-import asyncio
-import contextlib
+A row is what goes on the wire: topic, key, value and headers, as bytes. Events become rows
+through `event_record`, dead letters through `dead_letter_record`. Both are bounded by the
+broker's record size here, at write time, so a row the broker would refuse never reaches the
+table (it would block the relay for ever): an event too large raises `RecordTooLarge` (the
+message that caused it is dead-lettered instead), a dead letter too large is truncated and
+carries the original's size and SHA-256.
+"""
+
+import hashlib
 import json
-import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from uuid import NAMESPACE_URL, uuid5
 
-from sqlalchemy import Table, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import Table, insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.clock import Clock
 from shared.contracts.envelope import Event
+from shared.contracts.topics import DEAD_LETTER
 
-log = logging.getLogger(__name__)
+DEFAULT_MAX_RECORD_BYTES = 1_000_000
+"""What one record may take: under the broker's default `message.max.bytes` (1 MiB) and the
+producer's `max_request_size`, with room for the record batch's own overhead."""
 
-Publish = Callable[[str, bytes, bytes, dict[str, str]], Awaitable["asyncio.Future[Any]"]]
-"""publish(topic, key, value, headers) -> future that resolves when the broker has the record."""
+RECORD_OVERHEAD_BYTES = 512
+"""Bytes counted per record on top of its key, value and headers (batch and record framing)."""
+
+REASON_CHARS = 2000
+"""A dead letter's reason is cut to this many characters."""
+
+DEAD_LETTER_NAMESPACE = uuid5(NAMESPACE_URL, "orderflow:dead-letter")
+
+
+class RecordTooLarge(Exception):
+    """An outgoing record exceeds what the broker accepts; it is refused before it is stored."""
+
+
+@dataclass(frozen=True)
+class OutgoingRecord:
+    """One record for the relay to publish, exactly as it goes on the wire."""
+
+    record_id: str
+    """Unique per outbox: the event id, or a dead letter's id derived from what it is about."""
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: dict[str, str]
+
+    @property
+    def size(self) -> int:
+        header_bytes = sum(len(k.encode()) + len(v.encode()) for k, v in self.headers.items())
+        return len(self.key or b"") + len(self.value) + header_bytes + RECORD_OVERHEAD_BYTES
+
+
+Outgoing = Event | OutgoingRecord
+"""What a unit of work may stage: events, or records built here (dead letters)."""
 
 
 def event_headers(event: Event) -> dict[str, str]:
@@ -31,111 +70,107 @@ def event_headers(event: Event) -> dict[str, str]:
     }
 
 
+def event_record(event: Event, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> OutgoingRecord:
+    """The record of an event; `RecordTooLarge` if the broker would refuse it."""
+    record = OutgoingRecord(
+        record_id=str(event.event_id),
+        topic=event.event_type,
+        key=event.kafka_key().encode(),
+        value=event.model_dump_json().encode(),
+        headers=event_headers(event),
+    )
+    if record.size > max_bytes:
+        raise RecordTooLarge(
+            f"{event.event_type} for {event.kafka_key()[:80]!r} would be {record.size} bytes, "
+            f"over the {max_bytes} bytes a record may take"
+        )
+    return record
+
+
+def safe_text(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters and made encodable (lone surrogates escaped)."""
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return cut.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a dead-lettered record was read: its topic (as on the broker), partition, offset."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+
+
+def dead_letter_record(
+    *,
+    service: str,
+    message_id: str,
+    origin: Origin,
+    value: bytes,
+    reason: str,
+    failed_at: datetime,
+    max_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+) -> OutgoingRecord:
+    """A dead letter: the original value under its original key, with headers saying where it
+    came from, which service gave up on it and why. One per service and message: its id is
+    derived from both, so dead-lettering the same record twice stores one row."""
+    headers = {
+        "dlq.reason": safe_text(reason, REASON_CHARS),
+        "dlq.source.topic": origin.topic,
+        "dlq.source.partition": str(origin.partition),
+        "dlq.source.offset": str(origin.offset),
+        "dlq.service": service,
+        "dlq.failed_at": failed_at.isoformat(),
+    }
+    key = origin.key if origin.key is None or len(origin.key) <= 1024 else origin.key[:1024]
+    record = OutgoingRecord(
+        record_id=str(uuid5(DEAD_LETTER_NAMESPACE, f"{service}\x00{message_id}")),
+        topic=DEAD_LETTER,
+        key=key,
+        value=value,
+        headers=headers,
+    )
+    if record.size <= max_bytes:
+        return record
+    headers |= {
+        "dlq.truncated": "true",
+        "dlq.original.size": str(len(value)),
+        "dlq.original.sha256": hashlib.sha256(value).hexdigest(),
+    }
+    room = max_bytes - OutgoingRecord(record.record_id, DEAD_LETTER, key, b"", headers).size
+    return OutgoingRecord(record.record_id, DEAD_LETTER, key, value[: max(room, 0)], headers)
+
+
 async def append(
-    connection: AsyncConnection, outbox: Table, events: Sequence[Event], now: datetime
-) -> None:
-    """Stage events for publication inside the caller's transaction."""
-    if not events:
-        return
+    connection: AsyncConnection,
+    outbox: Table,
+    records: Sequence[Outgoing],
+    now: datetime,
+    max_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+) -> int:
+    """Stage records for publication inside the caller's transaction, in one statement;
+    returns how many. Raises `RecordTooLarge` before writing anything if one is too large."""
+    rows = [
+        item if isinstance(item, OutgoingRecord) else event_record(item, max_bytes)
+        for item in records
+    ]
+    if not rows:
+        return 0
     await connection.execute(
         insert(outbox),
         [
             {
-                "event_id": str(event.event_id),
-                "topic": event.event_type,
-                "message_key": event.kafka_key(),
-                "payload": event.model_dump_json(),
-                "headers": json.dumps(event_headers(event)),
+                "event_id": row.record_id,
+                "topic": row.topic,
+                "message_key": row.key,
+                "payload": row.value,
+                "headers": json.dumps(row.headers),
                 "created_at": now,
                 "published_at": None,
             }
-            for event in events
+            for row in rows
         ],
     )
-
-
-class OutboxRelay:
-    """Publishes staged events in outbox order (so in order per key) until the broker has them.
-
-    One relay per service database: it is the only writer of `published_at`. Delivery is at least
-    once: a crash between the broker's acknowledgement and the `published_at` update republishes
-    the same event id, which every consumer's inbox absorbs.
-    """
-
-    def __init__(
-        self,
-        engine: AsyncEngine,
-        outbox: Table,
-        publish: Publish,
-        clock: Clock,
-        batch_size: int = 500,
-        idle_seconds: float = 0.5,
-    ) -> None:
-        self._engine = engine
-        self._outbox = outbox
-        self._publish = publish
-        self._clock = clock
-        self._batch_size = batch_size
-        self._idle_seconds = idle_seconds
-        self._wakeup = asyncio.Event()
-
-    def wake(self) -> None:
-        """Tell the relay new events were committed, so it need not wait for its next poll."""
-        self._wakeup.set()
-
-    async def run(self) -> None:
-        backoff = 0.2
-        while True:
-            self._wakeup.clear()  # before the query: a commit during it wakes the next wait
-            try:
-                published = await self.publish_pending()
-                backoff = 0.2
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("outbox relay failed; retrying in %.1fs", backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
-                continue
-            if published < self._batch_size:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), self._idle_seconds)
-
-    async def publish_pending(self) -> int:
-        """Publish one batch of unpublished events; returns how many were published."""
-        outbox = self._outbox
-        async with self._engine.connect() as connection:
-            rows = (
-                await connection.execute(
-                    select(
-                        outbox.c.id,
-                        outbox.c.topic,
-                        outbox.c.message_key,
-                        outbox.c.payload,
-                        outbox.c.headers,
-                    )
-                    .where(outbox.c.published_at.is_(None))
-                    .order_by(outbox.c.id)
-                    .limit(self._batch_size)
-                )
-            ).all()
-        if not rows:
-            return 0
-        pending = []
-        for row in rows:
-            pending.append(
-                await self._publish(
-                    row.topic,
-                    row.message_key.encode(),
-                    row.payload.encode(),
-                    json.loads(row.headers),
-                )
-            )
-        await asyncio.gather(*pending)
-        async with self._engine.begin() as connection:
-            await connection.execute(
-                update(outbox)
-                .where(outbox.c.id.in_([row.id for row in rows]))
-                .values(published_at=self._clock.now())
-            )
-        return len(rows)
+    return len(rows)

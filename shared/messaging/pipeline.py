@@ -1,38 +1,57 @@
-"""The consume pipeline: decode, run one unit of work, dead-letter what cannot be handled.
+"""The consume pipeline: a fetched batch becomes one database transaction.
 
-One Kafka record becomes one database transaction holding the state change, the inbox record and
-the outgoing events. The subscriber acknowledges (commits the offset) only after this returns,
-i.e. after the transaction committed. The pipeline never raises for a bad message: it is turned
-into a rejection event or a dead-letter record, and the partition moves on. A transient failure
-(database or broker briefly unreachable) is retried with back-off, never dead-lettered.
+Every record of the batch is decoded, then all of them are applied in order inside one unit of
+work (their inbox claims in one statement, their outgoing records in one insert). If anything in
+that transaction fails for a reason other than a transient one, it is rolled back and the batch
+is redone record by record, each in its own transaction, which isolates the bad record: it is
+dead-lettered (with the reason, in the same transaction that claims it in the inbox) and the
+others take effect. A transient failure (database or broker unreachable, a deadlock) is retried
+with back-off, never dead-lettered.
+
+`consume_batch` returns only when every record of the batch is durably handled: applied,
+rejected or dead-lettered. It raises nothing but cancellation; the subscriber commits the
+batch's offsets after it returns, and only then.
 """
 
 import asyncio
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from shared.contracts.envelope import Event
+from shared.messaging.outbox import DEFAULT_MAX_RECORD_BYTES, Origin, Outgoing, dead_letter_record
 from shared.messaging.routes import Incoming, MessageRejected, Route, Source
-from shared.messaging.unit_of_work import UnitOfWork, Work
+from shared.messaging.unit_of_work import Step, UnitOfWork, Work
 
 log = logging.getLogger(__name__)
 
-DeadLetter = Callable[[Source, bytes, str], Awaitable[None]]
-"""dead_letter(source, raw value, reason): returns once the dead-letter topic has the record."""
-
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, OSError, TimeoutError)
-HANDLER_ATTEMPTS = 3
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57P01", "57P03"})
+"""Serialization failure, deadlock, lock not available, admin shutdown, cannot connect now."""
+
+CONFLICT_ATTEMPTS = 5
+"""A unique-constraint conflict (another replica inserted the same row first) is retried this
+often on its own; a conflict that persists is a bug in the message and is dead-lettered."""
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    original = getattr(error, "orig", None)
+    for candidate in (original, getattr(original, "__cause__", None)):
+        state = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if isinstance(state, str):
+            return state
+    return None
 
 
 def is_transient(error: BaseException) -> bool:
+    """Whether trying again later can succeed without anything changing in the message."""
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
-    if isinstance(error, TRANSIENT_ERRORS):
+    if isinstance(error, TRANSIENT_ERRORS) or _sqlstate(error) in TRANSIENT_SQLSTATES:
         return True
     cause = error.__cause__ or error.__context__
     return cause is not None and cause is not error and isinstance(cause, TRANSIENT_ERRORS)
@@ -42,7 +61,7 @@ def validation_problems(error: ValidationError) -> list[tuple[str, str]]:
     """(field path, message) for every problem pydantic found; "" is the message as a whole."""
     return [
         (".".join(str(part) for part in item["loc"]), item["msg"])
-        for item in error.errors(include_url=False)
+        for item in error.errors(include_url=False, include_input=False)
     ]
 
 
@@ -52,19 +71,49 @@ def describe_validation(error: ValidationError) -> str:
     )
 
 
+def describe_failure(error: BaseException) -> str:
+    return "".join(traceback.format_exception_only(error)).strip()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One consumed record: where it was read and its raw value."""
+
+    source: Source
+    value: bytes
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A decoded record and the work it stands for (its effect, a rejection or a dead letter)."""
+
+    delivery: Delivery
+    message_id: str
+    work: Work
+
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
 class Pipeline:
-    """Runs every consumed record of one service through its route."""
+    """Runs every consumed batch of one service through its routes."""
 
     def __init__(
         self,
         unit_of_work: UnitOfWork,
         routes: Sequence[Route[Any]],
-        dead_letter: DeadLetter,
+        service: str,
+        namespace: str = "",
+        max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._uow = unit_of_work
         self._routes: Mapping[str, Route[Any]] = {route.topic: route for route in routes}
         self._clock = unit_of_work.clock
-        self._dead_letter = dead_letter
+        self._service = service
+        self._namespace = namespace
+        self._max_record_bytes = max_record_bytes
+        self._sleep = sleep
 
     @property
     def topics(self) -> list[str]:
@@ -72,110 +121,152 @@ class Pipeline:
 
     async def consume(self, source: Source, value: bytes) -> None:
         """Handle one record; returns when its effects (or its dead letter) are durable."""
+        await self.consume_batch([Delivery(source, value)])
+
+    async def consume_batch(self, deliveries: Sequence[Delivery]) -> None:
+        """Handle a batch in order; returns when every record's outcome is durable."""
+        prepared = [self._prepare(delivery) for delivery in deliveries]
+        if not prepared:
+            return
+        if await self._in_one_transaction(prepared):
+            return
+        for item in prepared:
+            await self._alone(item)
+
+    # -- decoding: never raises -------------------------------------------------------------
+
+    def _prepare(self, delivery: Delivery) -> Prepared:
+        source = delivery.source
         route = self._routes.get(source.topic)
         if route is None:
-            await self._retrying(
-                self._dead_letter_once, source.position, source, value, "no route for this topic"
-            )
-            return
+            return self._dead_letter(delivery, source.position, "no route for this topic")
         try:
-            body = route.decode(value)
+            body = route.decode(delivery.value)
         except ValidationError as error:
-            await self._reject_invalid(route, source, value, error)
-            return
+            return self._invalid(route, delivery, error)
+        except Exception as error:  # e.g. RecursionError from a decoder: the value is at fault
+            return self._dead_letter(
+                delivery, source.position, f"undecodable message: {describe_failure(error)}"
+            )
         message_id, causation_id = route.identify(body, source)
         incoming = Incoming(
             body=body, source=source, causation_id=causation_id, received_at=self._clock.now()
         )
-        await self._handle(route, message_id, incoming, value)
 
-    async def _handle(
-        self, route: Route[Any], message_id: str, incoming: Incoming[Any], value: bytes
-    ) -> None:
-        failures = 0
+        async def handle(connection: Any) -> Sequence[Outgoing]:
+            return await route.handler(connection, incoming)
+
+        return Prepared(delivery, message_id, handle)
+
+    def _invalid(self, route: Route[Any], delivery: Delivery, error: ValidationError) -> Prepared:
+        """A record that breaks its contract: answered with the route's rejection events if it
+        has a rejection path that can answer it, dead-lettered with every problem otherwise."""
+        source = delivery.source
+        reason = f"invalid message: {describe_validation(error)}"
+        if route.on_invalid is None:
+            return self._dead_letter(delivery, source.position, reason)
+        try:
+            rejections = list(route.on_invalid(delivery.value, error, source, self._clock.now()))
+        except Exception as failure:
+            log.exception("rejection path failed on %s", source.position)
+            return self._dead_letter(
+                delivery, source.position, f"{reason}; no rejection: {describe_failure(failure)}"
+            )
+        if not rejections:
+            return self._dead_letter(delivery, source.position, reason)
+
+        async def reject(_connection: Any) -> Sequence[Outgoing]:
+            return rejections
+
+        return Prepared(delivery, source.position, reject)
+
+    def _dead_letter(self, delivery: Delivery, message_id: str, reason: str) -> Prepared:
+        source = delivery.source
+        origin = Origin(self._namespace + source.topic, source.partition, source.offset, source.key)
+        service, value, limit = self._service, delivery.value, self._max_record_bytes
+        clock = self._clock
+
+        async def dead_letter(_connection: Any) -> Sequence[Outgoing]:
+            log.warning("dead-lettering %s: %.300s", source.position, reason)
+            return [
+                dead_letter_record(
+                    service=service,
+                    message_id=message_id,
+                    origin=origin,
+                    value=value,
+                    reason=reason,
+                    failed_at=clock.now(),
+                    max_bytes=limit,
+                )
+            ]
+
+        return Prepared(delivery, message_id, dead_letter)
+
+    # -- applying ---------------------------------------------------------------------------
+
+    def _step(self, item: Prepared) -> Step:
+        return Step(item.message_id, item.delivery.source.topic, item.work)
+
+    async def _in_one_transaction(self, prepared: Sequence[Prepared]) -> bool:
+        """Apply the whole batch in one transaction; False if it failed for a reason that
+        trying again unchanged would not cure (then nothing of it was committed)."""
         backoff = 0.1
         while True:
             try:
-                await self._unit_of_work(
-                    message_id, incoming.source.topic, lambda conn: route.handler(conn, incoming)
-                )
+                await self._uow.run_steps([self._step(item) for item in prepared])
+                return True
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if not is_transient(error):
+                    if len(prepared) > 1:
+                        log.info("batch failed (%s); redoing it record by record", error)
+                    return False
+                log.warning("transient failure on a batch, retrying: %r", error)
+            await self._sleep(backoff)
+            backoff = min(backoff * 2, 5.0)
+
+    async def _alone(self, item: Prepared) -> None:
+        """Apply one record in its own transaction; dead-letter it if it cannot be applied."""
+        backoff, conflicts = 0.1, 0
+        position = item.delivery.source.position
+        while True:
+            try:
+                await self._uow.run_steps([self._step(item)])
                 return
             except asyncio.CancelledError:
                 raise
             except MessageRejected as rejected:
-                await self._retrying(
-                    self._dead_letter_once, message_id, incoming.source, value, str(rejected)
-                )
-                return
+                reason = str(rejected)
+                break
             except Exception as error:
                 if is_transient(error):
-                    log.warning(
-                        "transient failure on %s, retrying: %r", incoming.source.position, error
+                    log.warning("transient failure on %s, retrying: %r", position, error)
+                elif isinstance(error, IntegrityError) and conflicts < CONFLICT_ATTEMPTS:
+                    conflicts += 1
+                    log.info(
+                        "conflict on %s (attempt %d), retrying: %s", position, conflicts, error
                     )
                 else:
-                    failures += 1
-                    log.exception(
-                        "handler failed on %s (attempt %d)", incoming.source.position, failures
-                    )
-                    if failures >= HANDLER_ATTEMPTS:
-                        reason = (
-                            "handler failed: "
-                            + "".join(traceback.format_exception_only(error)).strip()
-                        )
-                        await self._retrying(
-                            self._dead_letter_once, message_id, incoming.source, value, reason
-                        )
-                        return
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+                    log.exception("handler failed on %s", position)
+                    reason = f"handler failed: {describe_failure(error)}"
+                    break
+            await self._sleep(backoff)
+            backoff = min(backoff * 2, 5.0)
+        await self._must(self._dead_letter(item.delivery, item.message_id, reason))
 
-    async def _reject_invalid(
-        self, route: Route[Any], source: Source, value: bytes, error: ValidationError
-    ) -> None:
-        rejections: Sequence[Event] = ()
-        if route.on_invalid is not None:
-            rejections = route.on_invalid(value, error, source, self._clock.now())
-        if not rejections:
-            await self._retrying(
-                self._dead_letter_once,
-                source.position,
-                source,
-                value,
-                f"invalid message: {describe_validation(error)}",
-            )
-            return
-
-        async def stage(_conn: Any) -> Sequence[Event]:
-            return rejections
-
-        await self._retrying(self._unit_of_work, source.position, source.topic, stage)
-
-    async def _dead_letter_once(
-        self, message_id: str, source: Source, value: bytes, reason: str
-    ) -> None:
-        """Dead-letter a record and remember it in the inbox, so a replay of the topic does not
-        dead-letter it again, nor apply it out of turn."""
-        if await self._uow.seen(message_id):
-            return
-        await self._dead_letter(source, value, reason)
-        await self._uow.remember(message_id, source.topic)
-
-    async def _unit_of_work(self, message_id: str, topic: str, work: Work) -> None:
-        if not await self._uow.run(work, message_id, topic):
-            log.info("skipping %s: already handled", message_id)
-
-    async def _retrying(self, action: Callable[..., Awaitable[None]], *args: Any) -> None:
-        """Run an action that must eventually succeed (a dead letter, a rejection)."""
+    async def _must(self, item: Prepared) -> None:
+        """Store a dead letter; only the database being away can delay it."""
         backoff = 0.1
         while True:
             try:
-                await action(*args)
+                await self._uow.run_steps([self._step(item)])
                 return
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception(
-                    "could not complete %s, retrying", getattr(action, "__name__", action)
+                    "could not store the dead letter of %s", item.delivery.source.position
                 )
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+            await self._sleep(backoff)
+            backoff = min(backoff * 2, 5.0)

@@ -1,32 +1,43 @@
-"""The one way a service changes its database: state, inbox record and outgoing events in one
-transaction. Used by the consume pipeline and by the HTTP API alike."""
+"""The one way a service changes its database: state, inbox records and outgoing records in one
+transaction. Used by the consume pipeline (a whole fetched batch at a time) and by the HTTP API
+(one decision at a time)."""
 
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.clock import Clock
-from shared.contracts.envelope import Event
 from shared.messaging import inbox, outbox
+from shared.messaging.outbox import DEFAULT_MAX_RECORD_BYTES, Outgoing
 
 T = TypeVar("T")
 
-Work = Callable[[AsyncConnection], Awaitable[Sequence[Event]]]
-"""Changes state through the connection and returns the events the change causes."""
+Work = Callable[[AsyncConnection], Awaitable[Sequence[Outgoing]]]
+"""Changes state through the connection and returns the events (or records) the change causes."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One message's work inside a batch: skipped if the inbox has `message_id` already."""
+
+    message_id: str
+    topic: str
+    work: Work
 
 
 class UnitOfWork:
-    """One transaction per message or decision: the state change, the inbox record and the
-    outgoing events commit together.
+    """One transaction per consumed batch or per decision: the state change, the inbox records
+    and the outgoing records commit together.
 
-    Units of work of one service run one at a time (one lock per process), whatever the
-    database: SQLite allows one writer, and on PostgreSQL it keeps "look up, then insert"
-    steps (a submission's order number, the first number of a year) from racing between the
-    consumer, the HTTP API and background loops. One replica per service is assumed.
+    Nothing here rests on an in-process lock on PostgreSQL: replicas share the database, and
+    the database keeps them apart (aggregates are loaded FOR UPDATE, numbers come from atomic
+    counters, unique constraints catch the rest and the losing transaction is retried). SQLite
+    allows one writer, so there units of work of the one process take turns.
     """
 
     def __init__(
@@ -36,49 +47,72 @@ class UnitOfWork:
         outbox_table: Table,
         clock: Clock,
         on_commit: Callable[[], None] = lambda: None,
+        max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self._inbox = inbox_table
         self._outbox = outbox_table
         self._on_commit = on_commit
-        self._write_lock = asyncio.Lock()
+        self._max_record_bytes = max_record_bytes
+        self._turns: asyncio.Lock | None = (
+            asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        )
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncConnection]:
+        if self._turns is None:
+            async with self.engine.begin() as connection:
+                yield connection
+            return
+        async with self._turns, self.engine.begin() as connection:
+            yield connection
+
+    async def run_steps(self, steps: Sequence[Step]) -> int:
+        """Run every step whose message is new, in order, in one transaction, claiming the
+        messages in the inbox in one statement; returns how many steps ran. Any exception
+        rolls the whole transaction back."""
+        async with self._transaction() as connection:
+            now = self.clock.now()
+            fresh = await inbox.claim_many(
+                connection, self._inbox, [(step.message_id, step.topic) for step in steps], now
+            )
+            staged: list[Outgoing] = []
+            ran = 0
+            for step in steps:
+                if step.message_id in fresh:
+                    fresh.discard(step.message_id)  # the same message twice runs once
+                    staged.extend(await step.work(connection))
+                    ran += 1
+            written = await outbox.append(
+                connection, self._outbox, staged, now, self._max_record_bytes
+            )
+        if written:
+            self._on_commit()
+        return ran
 
     async def run(self, work: Work, message_id: str | None = None, topic: str = "") -> bool:
-        """Run `work` in one transaction with its events. With a message id, the message is
+        """Run `work` in one transaction with its records. With a message id, the message is
         claimed in the inbox first; returns False (and does nothing) if it was handled before."""
-        async with self._write_lock, self.engine.begin() as connection:
-            now = self.clock.now()
-            if message_id is not None and not await inbox.claim(
-                connection, self._inbox, message_id, topic, now
-            ):
-                return False
-            events = await work(connection)
-            await outbox.append(connection, self._outbox, events, now)
-        if events:
+        if message_id is not None:
+            return await self.run_steps([Step(message_id, topic, work)]) == 1
+        async with self._transaction() as connection:
+            staged = await work(connection)
+            written = await outbox.append(
+                connection, self._outbox, staged, self.clock.now(), self._max_record_bytes
+            )
+        if written:
             self._on_commit()
         return True
 
-    async def seen(self, message_id: str) -> bool:
-        async with self.engine.connect() as connection:
-            return await inbox.seen(connection, self._inbox, message_id)
-
-    async def remember(self, message_id: str, topic: str) -> None:
-        """Record a message as handled without effects (e.g. after dead-lettering it)."""
-
-        async def nothing(_connection: AsyncConnection) -> Sequence[Event]:
-            return ()
-
-        await self.run(nothing, message_id, topic)
-
     async def decide(
-        self, work: Callable[[AsyncConnection], Awaitable[tuple[T, Sequence[Event]]]]
+        self, work: Callable[[AsyncConnection], Awaitable[tuple[T, Sequence[Outgoing]]]]
     ) -> T:
         """Run a person's decision (no inbox) as one unit of work and return what it decided;
         a refusal raised by the domain rolls everything back."""
         decided: list[T] = []
 
-        async def unit(connection: AsyncConnection) -> Sequence[Event]:
+        async def unit(connection: AsyncConnection) -> Sequence[Outgoing]:
             result, events = await work(connection)
             decided.append(result)
             return events

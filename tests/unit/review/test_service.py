@@ -32,6 +32,7 @@ from shared.contracts import (
 from shared.contracts.events import OrderClosedPayload, OrderPlacedPayload
 from shared.contracts.master import BalanceRecord
 from shared.contracts.process import DepartmentAnswer, FeasibilityAssessedPayload
+from shared.contracts.topics import DEAD_LETTER
 from shared.db.engine import create_engine
 from shared.db.migrate import upgrade_to_head
 from shared.http.auth import Directory, authenticate
@@ -69,6 +70,15 @@ class Review:
         await self.pipeline.consume(
             Source(topic, 0, self.offset, None), body.model_dump_json().encode()
         )
+        assert await self.dead_letters() == []
+
+    async def dead_letters(self) -> list[str]:
+        """The reasons of every record the pipeline dead-lettered."""
+        async with self.context.unit_of_work.engine.connect() as connection:
+            rows = await connection.execute(
+                select(outbox.c.headers).where(outbox.c.topic == DEAD_LETTER)
+            )
+            return [json.loads(row.headers)["dlq.reason"] for row in rows]
 
     async def published(self, topic: str, order_id: str | None = None) -> list[dict[str, Any]]:
         async with self.context.unit_of_work.engine.connect() as connection:
@@ -109,10 +119,7 @@ async def start(tmp_path: Path, seed: Seed = SEED, **settings: Any) -> AsyncIter
     for on_start in service.on_start:
         await on_start()
 
-    async def no_dead_letters(source: Source, value: bytes, reason: str) -> None:
-        raise AssertionError(f"dead-lettered {source.position}: {reason}")
-
-    pipeline = Pipeline(unit_of_work, service.routes, dead_letter=no_dead_letters)
+    pipeline = Pipeline(unit_of_work, service.routes, service="review")
     app = FastAPI()
     install_error_handlers(app)
     assert service.router is not None

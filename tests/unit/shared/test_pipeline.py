@@ -1,8 +1,11 @@
-"""The consume pipeline: one unit of work per message, nothing twice, nothing lost.
+"""The consume pipeline: one transaction per batch, nothing twice, nothing lost, and every bad
+record answered with a dead letter that says why.
 
-Runs against a real embedded SQLite database; the dead-letter sink is recorded in memory.
+Runs against a real embedded SQLite database; dead letters are read back from the outbox, where
+the pipeline stages them in the same transaction as the record's inbox claim.
 """
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
@@ -19,9 +22,11 @@ from shared.clock import FrozenClock
 from shared.contracts import Event, OrderClosed
 from shared.contracts.common import Contract
 from shared.contracts.events import OrderClosedPayload
+from shared.contracts.topics import DEAD_LETTER
 from shared.db.messaging_tables import add_messaging_tables
 from shared.messaging.events import new_event
-from shared.messaging.pipeline import Pipeline
+from shared.messaging.outbox import OutgoingRecord
+from shared.messaging.pipeline import Delivery, Pipeline
 from shared.messaging.routes import Incoming, MessageRejected, Route, Source
 from shared.messaging.unit_of_work import UnitOfWork
 from tests.support.databases import sqlite_database
@@ -32,6 +37,7 @@ effects = Table(
     "effects", metadata, Column("id", Integer, primary_key=True), Column("order_id", String(40))
 )
 CLOCK = FrozenClock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
+LIMIT = 20_000
 
 
 def closed_event(order_id: str = "SO-1") -> OrderClosed:
@@ -45,37 +51,86 @@ def closed_event(order_id: str = "SO-1") -> OrderClosed:
     )
 
 
+def unchecked_event(order_id: str) -> OrderClosed:
+    """An event the contract would refuse (too long, unencodable), as a buggy handler makes."""
+    valid = closed_event()
+    return OrderClosed.model_construct(**(dict(valid) | {"order_id": order_id}))
+
+
+def encoded(order_id: str = "SO-1") -> bytes:
+    return closed_event(order_id).model_dump_json().encode()
+
+
 class Harness:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self.dead_letters: list[tuple[Source, bytes, str]] = []
         self.failures: list[BaseException] = []
         self.offset = 0
-
-    async def dead_letter(self, source: Source, value: bytes, reason: str) -> None:
-        self.dead_letters.append((source, value, reason))
+        self.sleeps: list[float] = []
 
     async def handler(
         self, connection: AsyncConnection, incoming: Incoming[Any]
     ) -> Sequence[Event]:
+        order_id = incoming.body.order_id
+        await connection.execute(insert(effects).values(order_id=order_id))
         if self.failures:
             raise self.failures.pop(0)
-        if incoming.body.order_id == "unknown":
-            raise MessageRejected("unknown order 'unknown'")
-        await connection.execute(insert(effects).values(order_id=incoming.body.order_id))
-        return [closed_event(incoming.body.order_id)]
+        if order_id == "UNKNOWN":
+            raise MessageRejected("unknown order 'UNKNOWN'")
+        if order_id == "HUGE":
+            return [unchecked_event("X" * LIMIT)]
+        return [closed_event(order_id)]
 
-    def pipeline(self, on_invalid: Any = None) -> Pipeline:
-        route = Route("order.closed", OrderClosed, self.handler, on_invalid=on_invalid)
-        return Pipeline(UnitOfWork(self.engine, inbox, outbox, CLOCK), [route], self.dead_letter)
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    def pipeline(self, on_invalid: Any = None, topic: str = "order.closed") -> Pipeline:
+        route = Route(topic, OrderClosed, self.handler, on_invalid=on_invalid)
+        return Pipeline(
+            UnitOfWork(self.engine, inbox, outbox, CLOCK, max_record_bytes=LIMIT),
+            [route],
+            service="test",
+            namespace="ns.",
+            max_record_bytes=LIMIT,
+            sleep=self.sleep,
+        )
+
+    def delivery(self, value: bytes, topic: str = "order.closed") -> Delivery:
+        self.offset += 1
+        return Delivery(Source(topic, 0, self.offset, b"SO-1"), value)
 
     async def deliver(self, pipeline: Pipeline, value: bytes, topic: str = "order.closed") -> None:
-        self.offset += 1
-        await pipeline.consume(Source(topic, 0, self.offset, b"SO-1"), value)
+        await pipeline.consume_batch([self.delivery(value, topic)])
 
     async def count(self, table: Table) -> int:
         async with self.engine.connect() as connection:
             return int(await connection.scalar(select(func.count()).select_from(table)) or 0)
+
+    async def effects(self) -> list[str]:
+        async with self.engine.connect() as connection:
+            rows = await connection.execute(select(effects.c.order_id).order_by(effects.c.id))
+            return [str(order_id) for order_id in rows.scalars()]
+
+    async def published(self) -> list[tuple[str, bytes | None, bytes, dict[str, str]]]:
+        async with self.engine.connect() as connection:
+            rows = await connection.execute(
+                select(outbox.c.topic, outbox.c.message_key, outbox.c.payload, outbox.c.headers)
+                .where(outbox.c.topic != DEAD_LETTER)
+                .order_by(outbox.c.id)
+            )
+            return [(r.topic, r.message_key, r.payload, json.loads(r.headers)) for r in rows]
+
+    async def dead_letters(self) -> list[tuple[bytes, dict[str, str]]]:
+        async with self.engine.connect() as connection:
+            rows = await connection.execute(
+                select(outbox.c.payload, outbox.c.headers)
+                .where(outbox.c.topic == DEAD_LETTER)
+                .order_by(outbox.c.id)
+            )
+            return [(row.payload, json.loads(row.headers)) for row in rows]
+
+    async def reasons(self) -> list[str]:
+        return [headers["dlq.reason"] for _value, headers in await self.dead_letters()]
 
 
 @pytest.fixture
@@ -87,33 +142,65 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
 async def test_a_message_commits_its_effect_its_inbox_record_and_its_events_together(
     harness: Harness,
 ) -> None:
-    event = closed_event()
-    await harness.deliver(harness.pipeline(), event.model_dump_json().encode())
+    await harness.deliver(harness.pipeline(), encoded())
 
-    assert await harness.count(effects) == 1
+    assert await harness.effects() == ["SO-1"]
     assert await harness.count(inbox) == 1
-    assert await harness.count(outbox) == 1
-    assert harness.dead_letters == []
+    assert [topic for topic, *_ in await harness.published()] == ["order.closed"]
+    assert await harness.dead_letters() == []
 
 
-async def test_a_redelivered_event_has_no_second_effect(harness: Harness) -> None:
+async def test_a_batch_is_applied_in_order_and_its_events_staged_in_that_order(
+    harness: Harness,
+) -> None:
+    batch = [harness.delivery(encoded(f"SO-{n}")) for n in range(5)]
+    await harness.pipeline().consume_batch(batch)
+
+    assert await harness.effects() == [f"SO-{n}" for n in range(5)]
+    assert [key for _t, key, *_ in await harness.published()] == [
+        f"SO-{n}".encode() for n in range(5)
+    ]
+
+
+async def test_a_redelivered_event_has_no_second_effect_even_within_one_batch(
+    harness: Harness,
+) -> None:
     pipeline = harness.pipeline()
-    value = closed_event().model_dump_json().encode()
+    value = encoded()
+    await pipeline.consume_batch([harness.delivery(value), harness.delivery(value)])
     await harness.deliver(pipeline, value)
-    await harness.deliver(pipeline, value)
 
-    assert await harness.count(effects) == 1
-    assert await harness.count(outbox) == 1
+    assert await harness.effects() == ["SO-1"]
+    assert len(await harness.published()) == 1
 
 
-async def test_bytes_that_are_not_json_are_dead_lettered_with_the_reason(harness: Harness) -> None:
+async def test_one_bad_record_in_a_batch_is_dead_lettered_and_the_others_take_effect(
+    harness: Harness,
+) -> None:
+    batch = [
+        harness.delivery(encoded("SO-1")),
+        harness.delivery(encoded("UNKNOWN")),
+        harness.delivery(b"not json"),
+        harness.delivery(encoded("SO-2")),
+    ]
+    await harness.pipeline().consume_batch(batch)
+
+    assert await harness.effects() == ["SO-1", "SO-2"]
+    assert len(await harness.reasons()) == 2
+    assert (await harness.reasons())[0] == "unknown order 'UNKNOWN'"
+
+
+async def test_a_dead_letter_says_where_the_record_came_from_which_service_and_why(
+    harness: Harness,
+) -> None:
     await harness.deliver(harness.pipeline(), b"\x00\xff not json")
 
-    assert len(harness.dead_letters) == 1
-    source, value, reason = harness.dead_letters[0]
-    assert (source.topic, value) == ("order.closed", b"\x00\xff not json")
-    assert "Invalid JSON" in reason
-    assert await harness.count(outbox) == 0
+    [(value, headers)] = await harness.dead_letters()
+    assert value == b"\x00\xff not json"
+    assert headers["dlq.source.topic"] == "ns.order.closed"
+    assert (headers["dlq.source.partition"], headers["dlq.source.offset"]) == ("0", "1")
+    assert headers["dlq.service"] == "test"
+    assert "Invalid JSON" in headers["dlq.reason"]
 
 
 async def test_schema_invalid_json_is_dead_lettered_naming_every_field_at_fault(
@@ -121,7 +208,7 @@ async def test_schema_invalid_json_is_dead_lettered_naming_every_field_at_fault(
 ) -> None:
     await harness.deliver(harness.pipeline(), json.dumps({"event_id": "nope"}).encode())
 
-    reason = harness.dead_letters[0][2]
+    [reason] = await harness.reasons()
     assert "event_id" in reason
     assert "order_id" in reason
     assert "payload" in reason
@@ -135,60 +222,128 @@ async def test_an_invalid_message_can_be_answered_with_a_rejection_event_instead
 
     await harness.deliver(harness.pipeline(on_invalid=reject), b"{}")
 
-    assert harness.dead_letters == []
-    async with harness.engine.connect() as connection:
-        keys = (await connection.execute(select(outbox.c.message_key))).scalars().all()
-    assert keys == ["REJECTED"]
+    assert await harness.dead_letters() == []
+    assert [key for _t, key, *_ in await harness.published()] == [b"REJECTED"]
+
+
+async def test_a_rejection_path_that_raises_even_recursion_error_dead_letters_and_moves_on(
+    harness: Harness,
+) -> None:
+    def reject(value: bytes, error: ValidationError, source: Source, now: datetime) -> list[Event]:
+        return json.loads(value)  # type: ignore[no-any-return]  # deep nesting: RecursionError
+
+    pipeline = harness.pipeline(on_invalid=reject)
+    deep = b"[" * 200_000
+    await pipeline.consume_batch([harness.delivery(deep), harness.delivery(encoded("SO-7"))])
+
+    [reason] = await harness.reasons()
+    assert "RecursionError" in reason
+    assert await harness.effects() == ["SO-7"]
+
+
+async def test_a_rejection_that_cannot_be_serialised_is_dead_lettered_not_retried_for_ever(
+    harness: Harness,
+) -> None:
+    def reject(value: bytes, error: ValidationError, source: Source, now: datetime) -> list[Event]:
+        return [unchecked_event("\ud800")]  # a lone surrogate: no UTF-8 encoding exists
+
+    pipeline = harness.pipeline(on_invalid=reject)
+    await asyncio.wait_for(
+        pipeline.consume_batch([harness.delivery(b"{}"), harness.delivery(encoded("SO-8"))]), 10
+    )
+
+    [reason] = await harness.reasons()
+    assert "surrogate" in reason
+    assert await harness.effects() == ["SO-8"]
+
+
+async def test_an_event_too_large_to_publish_is_refused_and_its_cause_dead_lettered(
+    harness: Harness,
+) -> None:
+    await harness.pipeline().consume_batch(
+        [harness.delivery(encoded("HUGE")), harness.delivery(encoded("SO-9"))]
+    )
+
+    [reason] = await harness.reasons()
+    assert "over the 20000 bytes" in reason
+    assert all(len(value) < LIMIT for _t, _k, value, _h in await harness.published())
+    assert await harness.effects() == ["SO-9"]
+
+
+async def test_a_dead_letter_too_large_carries_a_truncated_value_its_size_and_its_sha256(
+    harness: Harness,
+) -> None:
+    import hashlib
+
+    garbage = b"z" * (3 * LIMIT)
+    await harness.deliver(harness.pipeline(), garbage)
+
+    [(value, headers)] = await harness.dead_letters()
+    assert 0 < len(value) < LIMIT
+    assert garbage.startswith(value)
+    assert headers["dlq.truncated"] == "true"
+    assert headers["dlq.original.size"] == str(3 * LIMIT)
+    assert headers["dlq.original.sha256"] == hashlib.sha256(garbage).hexdigest()
 
 
 async def test_a_rejected_message_is_dead_lettered_and_its_effects_rolled_back(
     harness: Harness,
 ) -> None:
-    await harness.deliver(harness.pipeline(), closed_event("unknown").model_dump_json().encode())
+    await harness.deliver(harness.pipeline(), encoded("UNKNOWN"))
 
-    assert harness.dead_letters[0][2] == "unknown order 'unknown'"
-    assert await harness.count(effects) == 0
-    assert await harness.count(outbox) == 0
+    assert await harness.reasons() == ["unknown order 'UNKNOWN'"]
+    assert await harness.effects() == []
+    assert await harness.published() == []
 
 
 async def test_a_replayed_dead_letter_is_not_dead_lettered_again_nor_applied_late(
     harness: Harness,
 ) -> None:
     pipeline = harness.pipeline()
-    garbage = Source("order.closed", 0, 41, None)
-    rejected = closed_event("unknown").model_dump_json().encode()
-    await pipeline.consume(garbage, b"garbage")
-    await pipeline.consume(Source("order.closed", 0, 42, None), rejected)
-    await pipeline.consume(garbage, b"garbage")
-    await pipeline.consume(Source("order.closed", 0, 42, None), rejected)
+    garbage = Delivery(Source("order.closed", 0, 41, None), b"garbage")
+    rejected = Delivery(Source("order.closed", 0, 42, None), encoded("UNKNOWN"))
+    await pipeline.consume_batch([garbage, rejected])
+    await pipeline.consume_batch([garbage, rejected])
 
-    assert len(harness.dead_letters) == 2
-    assert await harness.count(effects) == 0
+    assert len(await harness.reasons()) == 2
+    assert await harness.effects() == []
 
 
 async def test_a_transient_database_failure_is_retried_not_dead_lettered(harness: Harness) -> None:
     harness.failures = [OperationalError("INSERT", {}, ConnectionRefusedError("db down"))] * 3
-    await harness.deliver(harness.pipeline(), closed_event().model_dump_json().encode())
+    await harness.deliver(harness.pipeline(), encoded())
 
-    assert harness.dead_letters == []
-    assert await harness.count(effects) == 1
+    assert await harness.dead_letters() == []
+    assert await harness.effects() == ["SO-1"]
+    assert len(harness.sleeps) == 3
 
 
-async def test_a_handler_that_keeps_failing_is_dead_lettered_after_three_attempts(
+async def test_any_other_handler_exception_is_dead_lettered_with_its_type_and_message(
     harness: Harness,
 ) -> None:
-    harness.failures = [ZeroDivisionError("bug")] * 3
-    await harness.deliver(harness.pipeline(), closed_event().model_dump_json().encode())
+    harness.failures = [ZeroDivisionError("bug"), ZeroDivisionError("bug")]
+    await harness.deliver(harness.pipeline(), encoded())
 
-    assert len(harness.dead_letters) == 1
-    assert "ZeroDivisionError: bug" in harness.dead_letters[0][2]
-    assert await harness.count(effects) == 0
+    assert len(await harness.reasons()) == 1
+    assert "ZeroDivisionError: bug" in (await harness.reasons())[0]
+    assert await harness.effects() == []
 
 
 async def test_a_message_on_a_topic_without_a_route_is_dead_lettered(harness: Harness) -> None:
     await harness.deliver(harness.pipeline(), b"{}", topic="stray.topic")
 
-    assert harness.dead_letters[0][2] == "no route for this topic"
+    assert await harness.reasons() == ["no route for this topic"]
+
+
+async def test_a_staged_record_is_kept_byte_for_byte(harness: Harness) -> None:
+    async def work(_connection: AsyncConnection) -> Sequence[OutgoingRecord]:
+        return [OutgoingRecord("r-1", "raw.topic", None, b"\xff\x00", {"h": "v"})]
+
+    await harness.pipeline()._uow.run(work)
+
+    async with harness.engine.connect() as connection:
+        row = (await connection.execute(select(outbox.c.message_key, outbox.c.payload))).one()
+    assert (row.message_key, row.payload) == (None, b"\xff\x00")
 
 
 class ForeignMessage(Contract):
@@ -201,9 +356,7 @@ async def test_messages_from_other_systems_are_deduplicated_by_their_log_positio
     harness: Harness,
 ) -> None:
     route = Route("bank.topic", ForeignMessage, harness.handler)
-    pipeline = Pipeline(
-        UnitOfWork(harness.engine, inbox, outbox, CLOCK), [route], harness.dead_letter
-    )
+    pipeline = Pipeline(UnitOfWork(harness.engine, inbox, outbox, CLOCK), [route], service="t")
     value = ForeignMessage(order_id="SO-9").model_dump_json().encode()
     await pipeline.consume(Source("bank.topic", 2, 7, None), value)
     await pipeline.consume(Source("bank.topic", 2, 7, None), value)
