@@ -23,6 +23,9 @@
 # DEV/TEST ONLY: authentication is `trust` for local + 127.0.0.1, and fsync,
 # synchronous_commit and full_page_writes are off.  That makes tests fast, but a
 # machine crash can corrupt the cluster -- never use this setup for real data.
+# The benchmark (make bench) turns the three on with ALTER SYSTEM while it runs
+# and off again at its end; `start` resets them if a killed benchmark left them
+# (see reset_bench_leftovers).  Do not run tests while a benchmark runs.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -264,6 +267,33 @@ END
 SQL
 }
 
+# The benchmark (tests/bench/durable.py) sets fsync, synchronous_commit and
+# full_page_writes on in postgresql.auto.conf (ALTER SYSTEM) for its run and
+# resets them at its end, holding the session advisory lock (20070, 6) all the
+# while.  A benchmark killed outright leaves them set, and every later test run
+# would be slow: reset them here unless a benchmark still holds its lock.
+BENCH_LOCK="locktype = 'advisory' AND classid = 20070 AND objid = 6 AND objsubid = 2"
+DURABLE_SETTINGS="'fsync', 'synchronous_commit', 'full_page_writes'"
+reset_bench_leftovers() {
+  local sql=("$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$HOST" -p "$PG_PORT" -U postgres -d postgres)
+  local state
+  state="$("${sql[@]}" -tA -c "SELECT CASE
+      WHEN EXISTS (SELECT FROM pg_locks WHERE $BENCH_LOCK) THEN 'running'
+      WHEN EXISTS (SELECT FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf'
+                   AND name IN ($DURABLE_SETTINGS)) THEN 'leftover'
+      ELSE 'clean' END")" || die "could not read the cluster's settings"
+  case "$state" in
+    running)
+      log "WARNING: a benchmark is running on this cluster with fsync on: everything is slow" \
+          "now, and using the cluster spoils the benchmark's figures" ;;
+    leftover)
+      log "resetting fsync, synchronous_commit, full_page_writes left by an unfinished benchmark"
+      "${sql[@]}" -c "ALTER SYSTEM RESET fsync" -c "ALTER SYSTEM RESET synchronous_commit" \
+        -c "ALTER SYSTEM RESET full_page_writes" -c "SELECT pg_reload_conf()" >/dev/null \
+        || die "could not reset the benchmark's settings" ;;
+  esac
+}
+
 cmd_start() {
   lock_state
   ensure_installed
@@ -275,6 +305,7 @@ cmd_start() {
     [[ "$rp" == "$PG_PORT" ]] || die "our cluster is running on port $rp, not $PG_PORT; run '$0 stop' first"
     if pg_answers; then
       ensure_role
+      reset_bench_leftovers
       log "already running ($DATA)"
       echo "$URL"
       return 0
@@ -296,6 +327,7 @@ cmd_start() {
   for _ in $(seq 1 60); do pg_answers && break; sleep 0.5; done
   pg_answers || { tail -n 30 "$PGLOG" >&2 || true; die "PostgreSQL does not answer on $HOST:$PG_PORT"; }
   ensure_role
+  reset_bench_leftovers
   log "ready after ${SECONDS}s"
   echo "$URL"
 }

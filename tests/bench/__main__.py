@@ -1,145 +1,148 @@
-"""`python -m tests.bench`: orders per second and latency through the whole pipeline, against
-the raw Kafka baseline measured in the same run on the same broker.
+"""`python -m tests.bench`: orders per second and latency through the whole pipeline, against two
+baselines measured in the same run, on the same broker and the same PostgreSQL server.
 
-Every service runs as its own process on its own PostgreSQL database, with review's automatic
-approval policy on for tier A. The pipeline has PIPELINE_HOPS consume-and-produce hops from
-submission to close: sales (placed), review (feasibility requested), production (assessed),
-review (completed), sales (confirmed, released), production (produced), logistics (shipped),
-finance (invoiced), the bank (paid), finance (received), sales (closed). The baseline passes the
-same number of messages through as many plain aiokafka hops.
+Pipeline: every service runs as its own process (or --replicas processes in one consumer group)
+on its own PostgreSQL database, with review's automatic approval policy on for tier A. It has
+PIPELINE_HOPS consume-and-produce hops from submission to close: sales (placed), review
+(feasibility requested), production (assessed), review (completed), sales (confirmed, released),
+production (produced), logistics (shipped), finance (invoiced), the bank (paid), finance
+(received), sales (closed).
+
+Baselines (tests/bench/hop.py; plain aiokafka and asyncpg, nothing of the project): as many
+messages through as many hops, each hop its own process, batch-consuming, pipelining its sends
+(idempotent producer, acks=all) and committing offsets once per batch after the broker
+acknowledged them:
+  batched raw chain   -- the bus alone;
+  inbox+outbox chain  -- plus an inbox row and an outbox row per message in ONE PostgreSQL
+                         transaction per batch before the sends, and one UPDATE marking the
+                         batch's outbox rows published after them: what a real outbox costs.
+
+PostgreSQL runs with fsync, synchronous_commit and full_page_writes ON for the whole run (see
+tests/bench/durable.py) and back off afterwards. Do not run the tests at the same time: they use
+the same cluster and the same CPUs.
+
+All orders are offered at once unless --rate R spaces them at R per second (latency at that
+offered load). Results: a table on stdout and a JSON file in --output.
 """
 
 import argparse
 import asyncio
-import itertools
+import inspect
 import json
 import os
 import platform
-import subprocess
+import signal
 import sys
-import time
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from uuid import uuid4
+from typing import Any
 
 from shared.contracts import topics
+from tests.bench.chain import PIPELINE_HOPS, Measured, chain, machine_ticks
+from tests.bench.durable import DURABLE, durable, other_sessions, server_version, settings_of
+from tests.bench.stats import (
+    Figures,
+    busy_share,
+    figures,
+    first_arrivals,
+    paced,
+    per_order,
+    process_cpu_seconds,
+    share,
+    table,
+)
 from tests.support import infra
 from tests.support.bank import Bank
-from tests.support.bus import Record, Watcher, delete_topics_with_prefix, producer
-from tests.support.orders import encode, submission, submit
-from tests.support.system import AUTOMATIC_REVIEW, SERVICES, launch
+from tests.support.bus import Watcher, producer
+from tests.support.orders import bulk_submission, encode
+from tests.support.system import AUTOMATIC_REVIEW, SERVICES, ServiceProcess, System, launch
 
-PIPELINE_HOPS = 11
-
-
-@dataclass
-class Figures:
-    messages: int
-    seconds: float
-    per_second: float
-    p50_ms: float
-    p95_ms: float
-    p99_ms: float
+BASELINES = {
+    "batched_raw": f"batched raw chain, {PIPELINE_HOPS} hops",
+    "inbox_outbox": f"+ inbox/outbox in PG, {PIPELINE_HOPS} hops",
+}
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+def processes(system: System) -> dict[str, list[ServiceProcess]]:
+    """Every process of each service: System.replicas where tests/support has it."""
+    replicas: dict[str, list[ServiceProcess]] | None = getattr(system, "replicas", None)
+    if replicas is not None:
+        return replicas
+    return {name: [service] for name, service in system.services.items()}
 
 
-def figures(sent: dict[str, float], arrived: dict[str, float]) -> Figures:
-    latencies = [(arrived[key] - sent[key]) * 1000 for key in sent]
-    seconds = max(arrived.values()) - min(sent.values())
-    return Figures(
-        messages=len(sent),
-        seconds=round(seconds, 2),
-        per_second=round(len(sent) / seconds, 1),
-        p50_ms=round(percentile(latencies, 0.50), 1),
-        p95_ms=round(percentile(latencies, 0.95), 1),
-        p99_ms=round(percentile(latencies, 0.99), 1),
-    )
+def cpu_seconds(service: ServiceProcess) -> float:
+    """CPU seconds the service's process has used, from /proc/<pid>/stat."""
+    assert service.process is not None
+    return process_cpu_seconds(service.process.pid)
 
 
-def first_arrivals(keyed: Iterable[tuple[str, Record]]) -> dict[str, float]:
-    """When each key was first seen: a redelivered record does not count twice."""
-    arrived: dict[str, float] = {}
-    for key, record in keyed:
-        arrived.setdefault(key, record.arrived_at)
-    return arrived
-
-
-async def baseline(bootstrap: str, count: int, timeout: float) -> Figures:
-    run = f"bench-raw-{uuid4().hex[:8]}"
-    chain = [f"{run}.{index}" for index in range(PIPELINE_HOPS + 1)]
-    hops = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.bench.hop",
-                "--bootstrap",
-                bootstrap,
-                "--source",
-                source,
-                "--target",
-                target,
-                "--group",
-                f"{run}.hop{index}",
-            ],
-            stdout=subprocess.PIPE,
-        )
-        for index, (source, target) in enumerate(itertools.pairwise(chain))
-    ]
-    try:
-        for hop in hops:
-            assert hop.stdout is not None
-            hop.stdout.readline()
-        async with Watcher(bootstrap, [chain[-1]]) as watcher:
-            sent: dict[str, float] = {}
-            async with producer(bootstrap) as client:
-                for index in range(count):
-                    key = f"raw-{index}"
-                    sent[key] = time.time()
-                    await client.send(chain[0], encode(submission(key)), key=key.encode())
-                await client.flush()
-            await watcher.wait_for(
-                lambda w: len({r.key for r in w.records}) >= count, timeout, f"{count} keys through"
-            )
-        keyed = (((record.key or b"").decode(), record) for record in watcher.records)
-        return figures(sent, first_arrivals(keyed))
-    finally:
-        for hop in hops:
-            hop.terminate()
-            hop.wait()
-        await delete_topics_with_prefix(bootstrap, run)
+def service_cpu(system: System) -> dict[str, float]:
+    return {
+        name: sum(cpu_seconds(replica) for replica in replicas)
+        for name, replicas in processes(system).items()
+    }
 
 
 async def pipeline(
-    bootstrap: str, postgres: str, count: int, timeout: float, work: Path
-) -> tuple[Figures, dict[str, int]]:
-    settings = AUTOMATIC_REVIEW | {f"{name.upper()}_LOG_LEVEL": "WARNING" for name in SERVICES}
-    async with launch(bootstrap, postgres, work, settings, label="bench") as system:
+    bootstrap: str,
+    postgres: str,
+    count: int,
+    rate: float | None,
+    replicas: int,
+    partitions: int,
+    timeout: float,
+    work: Path,
+) -> Measured:
+    settings = (
+        AUTOMATIC_REVIEW
+        | {f"{name.upper()}_LOG_LEVEL": "WARNING" for name in SERVICES}
+        | {f"{name.upper()}_TOPIC_PARTITIONS": str(partitions) for name in SERVICES}
+    )
+    extra: dict[str, Any] = {}
+    if replicas > 1:
+        if "replicas" not in inspect.signature(launch).parameters:
+            raise SystemExit("--replicas needs launch(..., replicas=N) in tests/support/system.py")
+        extra["replicas"] = replicas
+    async with launch(bootstrap, postgres, work, settings, label="bench", **extra) as system:
         placed, closed = system.topic(topics.ORDER_PLACED), system.topic(topics.ORDER_CLOSED)
+        submitted = system.topic(topics.ORDER_SUBMITTED)
+        references = [f"BENCH-{index:06d}" for index in range(count)]
+        values = {ref: encode(bulk_submission(ref, index)) for index, ref in enumerate(references)}
         async with (
             Bank(bootstrap, system.namespace),
             Watcher(bootstrap, [placed, closed]) as watcher,
+            producer(bootstrap) as client,
         ):
-            references = [f"BENCH-{index:06d}" for index in range(count)]
-            sent = await submit(bootstrap, system.namespace, references)
+            cpu_before = service_cpu(system)
+            ticks_before = machine_ticks()
+
+            async def send(reference: str) -> object:
+                return await client.send(submitted, values[reference], key=reference.encode())
+
+            sent = await paced(references, rate, send)
+            await client.flush()
             await watcher.wait_for(
                 lambda w: len({r.key for r in w.on(closed)}) >= count, timeout, f"{count} closed"
             )
+            busy = busy_share(ticks_before, machine_ticks())
+            cpu_after = service_cpu(system)
         system.sample_memory()
-        memory = {name: service.peak_rss_kib // 1024 for name, service in system.services.items()}
+        memory = {
+            name: max(replica.peak_rss_kib for replica in group) // 1024
+            for name, group in processes(system).items()
+        }
     reference_of = {
         event["order_id"]: event["payload"]["customer_reference"]
         for event in (record.json() for record in watcher.on(placed))
     }
-    keyed = ((reference_of[record.json()["order_id"]], record) for record in watcher.on(closed))
-    arrived = first_arrivals(keyed)
-    return figures(sent, arrived), memory
+    arrived = first_arrivals(
+        (reference_of[record.json()["order_id"]], record.arrived_at)
+        for record in watcher.on(closed)
+    )
+    cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_after}
+    return Measured(figures(sent, arrived), per_order(cpu, count), busy, memory)
 
 
 def machine() -> str:
@@ -149,52 +152,147 @@ def machine() -> str:
     return f"{platform.machine()}, {cores} cores, {memory_gib} GiB, Python {python}"
 
 
+def row(name: str, measured: Measured, share_text: str) -> list[str]:
+    figure: Figures = measured.figures
+    busy = measured.machine_cpu_busy
+    return [
+        name,
+        str(figure.per_second),
+        str(figure.seconds),
+        str(figure.p50_ms),
+        str(figure.p95_ms),
+        str(figure.p99_ms),
+        str(measured.cpu_ms_per_order.get("total", measured.cpu_ms_per_order.get("hops", ""))),
+        "" if busy is None else f"{busy:.0%}",
+        share_text,
+    ]
+
+
+def report(result: dict[str, Any], legs: dict[str, Measured]) -> str:
+    rate = result["rate"]
+    offered = f"offered at {rate}/s" if rate else "offered all at once"
+    lines = [
+        f"{result['orders']} orders ({offered}), {PIPELINE_HOPS} hops, "
+        f"{result['partitions']} partitions, {result['replicas']} replica(s) per service",
+        f"machine: {result['machine']}; load average at start {result['load_average_at_start']}",
+        "PostgreSQL "
+        + result["postgres"]["version"]
+        + ", "
+        + ", ".join(f"{k}={v}" for k, v in result["postgres"]["settings"].items())
+        + " (SHOW, at start and end of the run)",
+        "",
+    ]
+    header = ["", "per second", "seconds", "p50 ms", "p95 ms", "p99 ms", "CPU ms/order", "CPU busy"]
+    rows = [[*header, "pipeline share"]]
+    if "pipeline" in legs:
+        rows.append(row("pipeline (orders, submitted → closed)", legs["pipeline"], ""))
+    for key, name in BASELINES.items():
+        if key in legs:
+            value = result["pipeline_share"].get(key)
+            rows.append(row(name, legs[key], "" if value is None else f"{value:.1%}"))
+    lines.append(table(rows))
+    if "pipeline" in legs:
+        cpu = legs["pipeline"].cpu_ms_per_order
+        memory = legs["pipeline"].peak_memory_mib
+        lines.append("")
+        lines.append(
+            "pipeline CPU ms per order: " + ", ".join(f"{name} {ms}" for name, ms in cpu.items())
+        )
+        lines.append(
+            "pipeline peak memory MiB per process: "
+            + ", ".join(f"{name} {mib}" for name, mib in memory.items())
+        )
+    if result["other_postgres_sessions_at_start"]:
+        lines.append(
+            f"WARNING: {result['other_postgres_sessions_at_start']} other PostgreSQL sessions "
+            "were open at the start (tests running?): the figures may be skewed"
+        )
+    return "\n".join(lines)
+
+
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--orders", type=int, default=2000)
+    parser.add_argument("--rate", type=float, help="offer orders at this many per second")
+    parser.add_argument("--replicas", type=int, default=1, help="processes per service")
+    parser.add_argument("--only", choices=("pipeline", "baselines"))
+    parser.add_argument("--max-records", type=int, default=500, help="baseline batch size")
     parser.add_argument("--timeout", type=float, default=1800.0)
     parser.add_argument("--output", type=Path, default=Path("bench-results"))
     args = parser.parse_args()
+    if args.rate is not None and args.rate <= 0:
+        parser.error("--rate must be positive")
     args.output.mkdir(parents=True, exist_ok=True)
+    partitions = max(3, args.replicas)  # the services' default, or enough for every replica
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
 
+    legs: dict[str, Measured] = {}
     with infra.kafka_bootstrap() as bootstrap, infra.postgres_server_url() as postgres:
-        raw = await baseline(bootstrap, args.orders, args.timeout)
-        piped, memory = await pipeline(
-            bootstrap, postgres, args.orders, args.timeout, args.output / "logs"
+        others = await other_sessions(postgres)
+        if others:
+            print(f"warning: {others} other PostgreSQL sessions are open", file=sys.stderr)
+        load = os.getloadavg()
+        async with durable(postgres) as in_force:
+            if args.only != "pipeline":
+                for key, database in (("batched_raw", None), ("inbox_outbox", postgres)):
+                    print(f"bench: {BASELINES[key]} ...", file=sys.stderr, flush=True)
+                    legs[key] = await chain(
+                        bootstrap,
+                        database,
+                        args.orders,
+                        args.rate,
+                        partitions,
+                        args.timeout,
+                        args.max_records,
+                    )
+            if args.only != "baselines":
+                print("bench: pipeline ...", file=sys.stderr, flush=True)
+                legs["pipeline"] = await pipeline(
+                    bootstrap,
+                    postgres,
+                    args.orders,
+                    args.rate,
+                    args.replicas,
+                    partitions,
+                    args.timeout,
+                    args.output / "logs",
+                )
+            at_end = await settings_of(postgres)
+            if at_end != DURABLE:
+                raise RuntimeError(f"durable settings changed during the run: {at_end}")
+            version = await server_version(postgres)
+        print(
+            f"bench: PostgreSQL settings restored: {await settings_of(postgres)}", file=sys.stderr
         )
 
-    result = {
+    result: dict[str, Any] = {
         "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
+        "load_average_at_start": [round(value, 2) for value in load],
+        "other_postgres_sessions_at_start": others,
         "orders": args.orders,
+        "rate": args.rate,
+        "replicas": args.replicas,
+        "partitions": partitions,
         "hops": PIPELINE_HOPS,
-        "pipeline": asdict(piped),
-        "raw_kafka_baseline": asdict(raw),
-        "pipeline_share_of_baseline": round(piped.per_second / raw.per_second, 3),
-        "peak_memory_mib": memory,
+        "baseline_max_records": args.max_records,
+        "postgres": {"version": version, "settings": in_force},
+        **{key: asdict(measured) for key, measured in legs.items()},
+        "pipeline_share": {
+            key: share(legs["pipeline"].figures.per_second, legs[key].figures.per_second)
+            for key in BASELINES
+            if key in legs and "pipeline" in legs
+        },
     }
-    rows = [("", "per second", "seconds", "p50 ms", "p95 ms", "p99 ms")]
-    for name, figure in (("pipeline (orders)", piped), (f"raw Kafka, {PIPELINE_HOPS} hops", raw)):
-        rows.append(
-            (
-                name,
-                str(figure.per_second),
-                str(figure.seconds),
-                str(figure.p50_ms),
-                str(figure.p95_ms),
-                str(figure.p99_ms),
-            )
-        )
-    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    print(f"\n{args.orders} orders on {result['machine']}")
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
-    print(f"pipeline throughput = {result['pipeline_share_of_baseline']:.1%} of the raw baseline")
-    print("peak memory (MiB): " + ", ".join(f"{name} {mib}" for name, mib in memory.items()))
+    print()
+    print(report(result, legs))
     path = args.output / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
-    print(f"written to {path}")
+    print(f"\nwritten to {path}")
 
 
 if __name__ == "__main__":
