@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 ORDERS ?= 2000
+ARGS ?=
 
 .PHONY: install run test lint unit bench schemas stop clean
 
@@ -30,9 +31,11 @@ lint: install
 unit: install
 	$(VENV)/bin/pytest tests/unit
 
-## Push ORDERS orders through the pipeline and the raw Kafka baseline; prints a table and JSON.
+## Push ORDERS orders through the pipeline and two baselines (batched raw Kafka chain; the same
+## with inbox and outbox rows in PostgreSQL) on durable PostgreSQL; prints a table, writes JSON.
+## ARGS adds options, e.g. ARGS="--rate 50" or ARGS="--replicas 2". Not while tests run.
 bench: install
-	$(PY) -m tests.bench --orders $(ORDERS)
+	$(PY) -m tests.bench --orders $(ORDERS) $(ARGS)
 
 ## Rewrite the committed JSON Schemas from the contract models.
 schemas: install
