@@ -27,7 +27,6 @@ offered load). Results: a table on stdout and a JSON file in --output.
 
 import argparse
 import asyncio
-import inspect
 import json
 import os
 import platform
@@ -39,16 +38,14 @@ from pathlib import Path
 from typing import Any
 
 from shared.contracts import topics
-from tests.bench.chain import PIPELINE_HOPS, Measured, chain, machine_ticks
+from tests.bench.chain import PIPELINE_HOPS, Measured, chain, sweep_leftovers
 from tests.bench.durable import DURABLE, durable, other_sessions, server_version, settings_of
+from tests.bench.procs import Meter
 from tests.bench.stats import (
     Figures,
-    busy_share,
     figures,
     first_arrivals,
     paced,
-    per_order,
-    process_cpu_seconds,
     share,
     table,
 )
@@ -56,7 +53,7 @@ from tests.support import infra
 from tests.support.bank import Bank
 from tests.support.bus import Watcher, producer
 from tests.support.orders import bulk_submission, encode
-from tests.support.system import AUTOMATIC_REVIEW, SERVICES, ServiceProcess, System, launch
+from tests.support.system import AUTOMATIC_REVIEW, SERVICES, System, launch
 
 BASELINES = {
     "batched_raw": f"batched raw chain, {PIPELINE_HOPS} hops",
@@ -64,24 +61,12 @@ BASELINES = {
 }
 
 
-def processes(system: System) -> dict[str, list[ServiceProcess]]:
-    """Every process of each service: System.replicas where tests/support has it."""
-    replicas: dict[str, list[ServiceProcess]] | None = getattr(system, "replicas", None)
-    if replicas is not None:
-        return replicas
-    return {name: [service] for name, service in system.services.items()}
-
-
-def cpu_seconds(service: ServiceProcess) -> float:
-    """CPU seconds the service's process has used, from /proc/<pid>/stat."""
-    assert service.process is not None
-    return process_cpu_seconds(service.process.pid)
-
-
 def service_cpu(system: System) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by all processes of each service."""
+    system.sample_memory()  # also samples each process's CPU time
     return {
-        name: sum(cpu_seconds(replica) for replica in replicas)
-        for name, replicas in processes(system).items()
+        name: sum(process.cpu_seconds() for process in processes)
+        for name, processes in system.replicas.items()
     }
 
 
@@ -100,12 +85,9 @@ async def pipeline(
         | {f"{name.upper()}_LOG_LEVEL": "WARNING" for name in SERVICES}
         | {f"{name.upper()}_TOPIC_PARTITIONS": str(partitions) for name in SERVICES}
     )
-    extra: dict[str, Any] = {}
-    if replicas > 1:
-        if "replicas" not in inspect.signature(launch).parameters:
-            raise SystemExit("--replicas needs launch(..., replicas=N) in tests/support/system.py")
-        extra["replicas"] = replicas
-    async with launch(bootstrap, postgres, work, settings, label="bench", **extra) as system:
+    async with launch(
+        bootstrap, postgres, work, settings, label="bench", replicas=replicas
+    ) as system:
         placed, closed = system.topic(topics.ORDER_PLACED), system.topic(topics.ORDER_CLOSED)
         submitted = system.topic(topics.ORDER_SUBMITTED)
         references = [f"BENCH-{index:06d}" for index in range(count)]
@@ -115,8 +97,8 @@ async def pipeline(
             Watcher(bootstrap, [placed, closed]) as watcher,
             producer(bootstrap) as client,
         ):
-            cpu_before = service_cpu(system)
-            ticks_before = machine_ticks()
+            meter = Meter(lambda: service_cpu(system))
+            meter.start()
 
             async def send(reference: str) -> object:
                 return await client.send(submitted, values[reference], key=reference.encode())
@@ -126,12 +108,11 @@ async def pipeline(
             await watcher.wait_for(
                 lambda w: len({r.key for r in w.on(closed)}) >= count, timeout, f"{count} closed"
             )
-            busy = busy_share(ticks_before, machine_ticks())
-            cpu_after = service_cpu(system)
+            used = meter.stop()
         system.sample_memory()
         memory = {
             name: max(replica.peak_rss_kib for replica in group) // 1024
-            for name, group in processes(system).items()
+            for name, group in system.replicas.items()
         }
     reference_of = {
         event["order_id"]: event["payload"]["customer_reference"]
@@ -141,8 +122,7 @@ async def pipeline(
         (reference_of[record.json()["order_id"]], record.arrived_at)
         for record in watcher.on(closed)
     )
-    cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_after}
-    return Measured(figures(sent, arrived), per_order(cpu, count), busy, memory)
+    return Measured.of(figures(sent, arrived), used, memory)
 
 
 def machine() -> str:
@@ -163,6 +143,8 @@ def row(name: str, measured: Measured, share_text: str) -> list[str]:
         str(figure.p95_ms),
         str(figure.p99_ms),
         str(measured.cpu_ms_per_order.get("total", measured.cpu_ms_per_order.get("hops", ""))),
+        str(measured.infrastructure_cpu_ms_per_order.get("kafka", "")),
+        str(measured.infrastructure_cpu_ms_per_order.get("postgresql", "")),
         "" if busy is None else f"{busy:.0%}",
         share_text,
     ]
@@ -182,8 +164,9 @@ def report(result: dict[str, Any], legs: dict[str, Measured]) -> str:
         + " (SHOW, at start and end of the run)",
         "",
     ]
-    header = ["", "per second", "seconds", "p50 ms", "p95 ms", "p99 ms", "CPU ms/order", "CPU busy"]
-    rows = [[*header, "pipeline share"]]
+    header = ["", "per second", "seconds", "p50 ms", "p95 ms", "p99 ms"]
+    accounting = ["CPU ms/order", "Kafka ms/order", "PG ms/order", "CPU busy", "pipeline share"]
+    rows = [[*header, *accounting]]
     if "pipeline" in legs:
         rows.append(row("pipeline (orders, submitted → closed)", legs["pipeline"], ""))
     for key, name in BASELINES.items():
@@ -191,6 +174,10 @@ def report(result: dict[str, Any], legs: dict[str, Measured]) -> str:
             value = result["pipeline_share"].get(key)
             rows.append(row(name, legs[key], "" if value is None else f"{value:.1%}"))
     lines.append(table(rows))
+    lines.append(
+        "CPU ms/order: the services' (or the hops') processes; Kafka, PG: the broker and the "
+        "database server (anyone else's use included); CPU busy: the whole machine"
+    )
     if "pipeline" in legs:
         cpu = legs["pipeline"].cpu_ms_per_order
         memory = legs["pipeline"].peak_memory_mib
@@ -237,6 +224,8 @@ async def main() -> None:
             print(f"warning: {others} other PostgreSQL sessions are open", file=sys.stderr)
         load = os.getloadavg()
         async with durable(postgres) as in_force:
+            if swept := await sweep_leftovers(bootstrap, postgres):
+                print(f"bench: removed what an earlier run left: {swept}", file=sys.stderr)
             if args.only != "pipeline":
                 for key, database in (("batched_raw", None), ("inbox_outbox", postgres)):
                     print(f"bench: {BASELINES[key]} ...", file=sys.stderr, flush=True)
@@ -296,4 +285,8 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        print("bench: interrupted", file=sys.stderr)
+        sys.exit(130)

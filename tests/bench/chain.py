@@ -7,25 +7,16 @@ import itertools
 import sys
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from uuid import uuid4
 
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from tests.bench import hop
-from tests.bench.stats import (
-    Figures,
-    busy_share,
-    figures,
-    first_arrivals,
-    machine_cpu_ticks,
-    paced,
-    per_order,
-    process_cpu_seconds,
-)
+from tests.bench.procs import Meter, Used, process_cpu_seconds
+from tests.bench.stats import Figures, figures, first_arrivals, paced, per_order
 from tests.support.bus import Watcher, delete_topics_with_prefix, producer
-from tests.support.databases import create_database, drop_database
+from tests.support.databases import create_database, database_url, drop_database
 from tests.support.infra import REPO
 from tests.support.orders import bulk_submission, encode
 
@@ -39,13 +30,21 @@ class Measured:
     figures: Figures
     cpu_ms_per_order: dict[str, float]
     """CPU milliseconds (user + system) per order, per service (or for all hops together)."""
+    infrastructure_cpu_ms_per_order: dict[str, float]
+    """The same for the broker and PostgreSQL (whoever else used them meanwhile included)."""
     machine_cpu_busy: float | None
     """Share of the machine's CPU time that was busy while the leg ran (0 to 1)."""
     peak_memory_mib: dict[str, int] = field(default_factory=dict)
 
-
-def machine_ticks() -> tuple[int, int]:
-    return machine_cpu_ticks(Path("/proc/stat").read_text())
+    @classmethod
+    def of(cls, figures: Figures, used: Used, memory: dict[str, int] | None = None) -> "Measured":
+        return cls(
+            figures,
+            per_order(used.seconds, figures.messages),
+            per_order(used.infrastructure_seconds, figures.messages),
+            used.machine_busy,
+            memory or {},
+        )
 
 
 async def create_topics(bootstrap: str, names: Sequence[str], partitions: int) -> None:
@@ -141,8 +140,10 @@ async def chain(
                 return True
 
             async with Watcher(bootstrap, [names[-1]]) as watcher, producer(bootstrap) as client:
-                cpu_before = sum(process_cpu_seconds(process.pid) for process in hops)
-                ticks_before = machine_ticks()
+                meter = Meter(
+                    lambda: {"hops": sum(process_cpu_seconds(process.pid) for process in hops)}
+                )
+                meter.start()
 
                 async def send(key: str) -> object:
                     return await client.send(names[0], values[key], key=key.encode())
@@ -154,11 +155,37 @@ async def chain(
                     timeout,
                     f"{count} keys through {PIPELINE_HOPS} hops",
                 )
-                busy = busy_share(ticks_before, machine_ticks())
-                cpu = sum(process_cpu_seconds(process.pid) for process in hops) - cpu_before
+                used = meter.stop()
             arrived = first_arrivals(
                 ((record.key or b"").decode(), record.arrived_at) for record in watcher.records
             )
-            return Measured(figures(sent, arrived), per_order({"hops": cpu}, count), busy)
+            return Measured.of(figures(sent, arrived), used)
     finally:
         await delete_topics_with_prefix(bootstrap, run)
+
+
+async def sweep_leftovers(bootstrap: str, postgres: str) -> list[str]:
+    """Remove what a killed benchmark left behind: databases named bench_* and topics named
+    bench* (only the benchmark makes such names). Call it holding the benchmark lock, so no
+    other benchmark is running."""
+    connection = await asyncpg.connect(database_url(postgres, "postgres"))
+    try:
+        databases = [
+            row[0]
+            for row in await connection.fetch(
+                r"SELECT datname FROM pg_database WHERE datname LIKE 'bench\_%'"
+            )
+        ]
+        for name in databases:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        doomed = [name for name in await admin.list_topics() if name.startswith("bench")]
+        if doomed:
+            await admin.delete_topics(doomed)
+    finally:
+        await admin.close()
+    return databases + doomed

@@ -19,6 +19,8 @@ and in order through the chain.
 import argparse
 import asyncio
 import contextlib
+import ctypes
+import os
 import signal
 from collections.abc import Sequence
 
@@ -26,6 +28,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
 READY = "hop ready"
+PR_SET_PDEATHSIG = 1
 
 
 def schema(hop: int) -> list[str]:
@@ -134,6 +137,16 @@ async def relay(
             await connection.close()
 
 
+def die_with_parent() -> None:
+    """Have the kernel send SIGTERM when the benchmark that started this hop dies, even by
+    SIGKILL, so no hop outlives it (Linux's PR_SET_PDEATHSIG)."""
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before the request
+        raise SystemExit(0)
+
+
 async def run(args: argparse.Namespace) -> None:
     task = asyncio.current_task()
     assert task is not None
@@ -159,7 +172,9 @@ def main() -> None:
     parser.add_argument("--hop", type=int, required=True, help="which inbox_N and outbox_N")
     parser.add_argument("--max-records", type=int, default=500)
     parser.add_argument("--database", help="asyncpg URL: write inbox and outbox rows there")
-    asyncio.run(run(parser.parse_args()))
+    arguments = parser.parse_args()
+    die_with_parent()
+    asyncio.run(run(arguments))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ Nothing here touches the bus or a database, so tests/unit/bench can check it all
 """
 
 import asyncio
-import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -95,22 +94,57 @@ async def paced(
 
 # ------------------------------------------------------------------------------------- CPU ---
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-"""USER_HZ, the unit of /proc's CPU times (100 on Linux)."""
+
+@dataclass(frozen=True)
+class ProcStat:
+    """The fields of /proc/<pid>/stat the benchmark uses; times in clock ticks."""
+
+    pid: int
+    command: str
+    parent: int
+    user: int
+    system: int
+    children_user: int
+    """CPU time of children that ended and were waited for (a postmaster's backends)."""
+    children_system: int
+
+    @property
+    def own_ticks(self) -> int:
+        return self.user + self.system
+
+
+def parse_proc_stat(stat: str) -> ProcStat:
+    """The text of /proc/<pid>/stat. The command name (field 2) may hold spaces and
+    parentheses, so the later fields are counted from its last ')'."""
+    head, _, tail = stat.rpartition(")")
+    pid, _, command = head.partition(" (")
+    fields = tail.split()  # fields[0] is field 3 of proc(5), the state
+    return ProcStat(
+        pid=int(pid),
+        command=command,
+        parent=int(fields[1]),
+        user=int(fields[11]),
+        system=int(fields[12]),
+        children_user=int(fields[13]),
+        children_system=int(fields[14]),
+    )
 
 
 def process_cpu_ticks(stat: str) -> int:
-    """utime + stime from the text of /proc/<pid>/stat. The command name (field 2) may contain
-    spaces and parentheses, so the fields are counted from its last ')'."""
-    fields = stat[stat.rindex(")") + 2 :].split()
-    # fields[0] is field 3 (state); utime and stime are fields 14 and 15
-    return int(fields[11]) + int(fields[12])
+    """utime + stime from the text of /proc/<pid>/stat."""
+    return parse_proc_stat(stat).own_ticks
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """CPU seconds (user + system) that process `pid` has used so far."""
-    with open(f"/proc/{pid}/stat") as stat:
-        return process_cpu_ticks(stat.read()) / CLOCK_TICKS
+def postgres_ticks(processes: Iterable[ProcStat]) -> int:
+    """CPU ticks of every PostgreSQL cluster on the machine so far: each postmaster's own and
+    its ended children's, plus those of its live children (backends, walwriter, checkpointer)."""
+    postgres = {process.pid: process for process in processes if process.command == "postgres"}
+    total = 0
+    for process in postgres.values():
+        total += process.own_ticks
+        if process.parent not in postgres:  # a postmaster
+            total += process.children_user + process.children_system
+    return total
 
 
 def machine_cpu_ticks(stat: str) -> tuple[int, int]:

@@ -3,13 +3,16 @@
 import pytest
 
 from tests.bench.stats import (
+    ProcStat,
     busy_share,
     figures,
     first_arrivals,
     machine_cpu_ticks,
     paced,
+    parse_proc_stat,
     per_order,
     percentile,
+    postgres_ticks,
     process_cpu_ticks,
     send_offsets,
     share,
@@ -116,6 +119,22 @@ def test_process_cpu_ticks_adds_user_and_system_time() -> None:
     # a command name with spaces and parentheses must not shift the fields
     stat = "4242 (python (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 75 3 4 20 0 1 0"
     assert process_cpu_ticks(stat) == 325
+    assert parse_proc_stat(stat) == ProcStat(4242, "python (x) y", 1, 250, 75, 3, 4)
+
+
+def stat(pid: int, command: str, parent: int, own: int, children: int = 0) -> ProcStat:
+    return ProcStat(pid, command, parent, own, 0, children, 0)
+
+
+def test_postgres_ticks_count_the_postmaster_its_live_and_its_ended_children() -> None:
+    processes = [
+        stat(1, "systemd", 0, 999, 999),
+        stat(10, "postgres", 1, 5, children=100),  # postmaster: ended backends in children
+        stat(11, "postgres", 10, 7, children=50),  # a backend's own children do not count
+        stat(12, "postgres", 10, 3),
+        stat(20, "java", 1, 500),
+    ]
+    assert postgres_ticks(processes) == 5 + 100 + 7 + 3
 
 
 def test_busy_share_of_the_machine() -> None:
