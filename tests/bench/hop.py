@@ -45,21 +45,37 @@ def schema(hop: int) -> list[str]:
 
 
 class Store:
-    """The hop's inbox and outbox on its own connection."""
+    """The hop's inbox and outbox on its own connection, its statements prepared up front."""
 
-    def __init__(self, connection: asyncpg.Connection, hop: int, topic: str) -> None:
+    def __init__(
+        self,
+        connection: asyncpg.Connection,
+        topic: str,
+        take: asyncpg.prepared_stmt.PreparedStatement,
+        keep: asyncpg.prepared_stmt.PreparedStatement,
+        published: asyncpg.prepared_stmt.PreparedStatement,
+    ) -> None:
         self._connection = connection
         self._topic = topic
-        self._take = (
-            f"INSERT INTO inbox_{hop} (message_id) SELECT unnest($1::text[]) "
-            "ON CONFLICT DO NOTHING RETURNING message_id"
-        )
-        self._keep = (
-            f"INSERT INTO outbox_{hop} (topic, message_key, payload) "
-            "SELECT $1, k, p FROM unnest($2::bytea[], $3::bytea[]) AS m(k, p) RETURNING id"
-        )
-        self._published = (
-            f"UPDATE outbox_{hop} SET published_at = now() WHERE id = ANY($1::bigint[])"
+        self._take, self._keep, self._published = take, keep, published
+
+    @classmethod
+    async def open(cls, url: str, hop: int, topic: str) -> "Store":
+        connection = await asyncpg.connect(url)
+        return cls(
+            connection,
+            topic,
+            take=await connection.prepare(
+                f"INSERT INTO inbox_{hop} (message_id) SELECT unnest($1::text[]) "
+                "ON CONFLICT DO NOTHING RETURNING message_id"
+            ),
+            keep=await connection.prepare(
+                f"INSERT INTO outbox_{hop} (topic, message_key, payload) "
+                "SELECT $1, k, p FROM unnest($2::bytea[], $3::bytea[]) AS m(k, p) RETURNING id"
+            ),
+            published=await connection.prepare(
+                f"UPDATE outbox_{hop} SET published_at = now() WHERE id = ANY($1::bigint[])"
+            ),
         )
 
     async def take(self, records: Sequence[ConsumerRecord]) -> tuple[list[int], list[int]]:
@@ -67,10 +83,9 @@ class Store:
         of the messages not seen before, and their outbox rows."""
         identities = [message_id(record) for record in records]
         async with self._connection.transaction():
-            fresh = {row[0] for row in await self._connection.fetch(self._take, identities)}
+            fresh = {row[0] for row in await self._take.fetch(identities)}
             positions = [index for index, ident in enumerate(identities) if ident in fresh]
-            rows = await self._connection.fetch(
-                self._keep,
+            rows = await self._keep.fetch(
                 self._topic,
                 [records[index].key for index in positions],
                 [records[index].value for index in positions],
@@ -78,7 +93,10 @@ class Store:
         return positions, [row[0] for row in rows]
 
     async def published(self, outbox_ids: list[int]) -> None:
-        await self._connection.execute(self._published, outbox_ids)
+        await self._published.fetch(outbox_ids)
+
+    async def close(self) -> None:
+        await self._connection.close()
 
 
 def message_id(record: ConsumerRecord) -> str:
@@ -104,10 +122,10 @@ async def relay(
         max_poll_records=max_records,
     )
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    connection = await asyncpg.connect(database) if database else None
-    store = Store(connection, hop, target) if connection else None
+    store = await Store.open(database, hop, target) if database else None
     await consumer.start()
     await producer.start()
+    await producer.partitions_for(target)  # its metadata now, not at the first send
     ready = False
     try:
         while True:
@@ -133,8 +151,8 @@ async def relay(
     finally:
         await consumer.stop()
         await producer.stop()
-        if connection is not None:
-            await connection.close()
+        if store is not None:
+            await store.close()
 
 
 def die_with_parent() -> None:
