@@ -189,6 +189,11 @@ def report(result: dict[str, Any], legs: dict[str, Measured]) -> str:
             "pipeline peak memory MiB per process: "
             + ", ".join(f"{name} {mib}" for name, mib in memory.items())
         )
+    if rate:
+        lines.append(
+            f"at an offered {rate}/s every leg runs at about that rate: compare latencies; "
+            "the throughput each allows is measured without --rate"
+        )
     if result["other_postgres_sessions_at_start"]:
         lines.append(
             f"WARNING: {result['other_postgres_sessions_at_start']} other PostgreSQL sessions "
