@@ -17,6 +17,7 @@ from sqlalchemy import Table
 from shared.clock import Clock, clock_from_settings
 from shared.contracts.topics import ALL_TOPICS, COMPACTED_TOPICS
 from shared.db.engine import create_engine, ensure_database, hold_sqlite_file
+from shared.db.locks import one_at_a_time
 from shared.db.migrate import upgrade_to_head
 from shared.http.auth import Actor, Directory, authenticate
 from shared.http.errors import install_error_handlers
@@ -144,7 +145,10 @@ def build_service(
     async def prepare() -> None:
         held_files.append(hold_sqlite_file(database_url))  # SQLite: refuse a second process
         await ensure_database(database_url)
-        await upgrade_to_head(engine, definition.migrations)
+        async with one_at_a_time(engine):  # replicas starting together take turns
+            await upgrade_to_head(engine, definition.migrations)
+            for start in parts.on_start:
+                await start()
         await ensure_topics(
             settings.kafka_bootstrap_servers,
             ALL_TOPICS,
@@ -153,8 +157,6 @@ def build_service(
             namespace,
             compacted=COMPACTED_TOPICS,
         )
-        for start in parts.on_start:
-            await start()
 
     service: Service
 

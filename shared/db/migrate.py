@@ -8,7 +8,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-LOCK = 0x6F726465726D6967  # "ordermig": the advisory lock key serialising migrations
+from shared.db.locks import advisory_key
+
+LOCK = advisory_key("orderflow.migrations")
 
 
 def alembic_config(script_location: Path) -> Config:

@@ -15,7 +15,6 @@ consumer's inbox absorbs.
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -25,17 +24,13 @@ from sqlalchemy import Table, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.clock import Clock
+from shared.db.locks import advisory_key
 
 log = logging.getLogger(__name__)
 
 Publish = Callable[[str, bytes | None, bytes, dict[str, str]], Awaitable["asyncio.Future[Any]"]]
 """publish(topic, key, value, headers) -> future that resolves when the broker has the record.
 Raising (instead of returning a future) means the record was not handed over."""
-
-
-def advisory_key(name: str) -> int:
-    """A stable signed 64-bit PostgreSQL advisory lock key for a name."""
-    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), signed=True)
 
 
 RELAY_LOCK = advisory_key("orderflow.outbox.relay")
