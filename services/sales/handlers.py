@@ -1,7 +1,7 @@
 """Sales' handlers: turn a consumed message or a person's request into a domain call, inside
 the caller's unit of work, and return the events it causes."""
 
-import json
+import logging
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +19,7 @@ from services.sales.adapters.wire import (
     product_from_record,
     product_updated,
     rejection,
+    submission_identity,
     to_wire,
 )
 from services.sales.domain.intake import IntakeFacts
@@ -28,6 +29,8 @@ from shared.contracts import Event, GoodsShipped, OrderSubmission, PaymentReceiv
 from shared.contracts.master import CustomerRecord, ProductRecord
 from shared.decisions import NotFound
 from shared.messaging.routes import Incoming, MessageRejected, Source
+
+log = logging.getLogger(__name__)
 
 Outcome = tuple[Order, list[Event]]
 """The order as it is now and the events its change caused."""
@@ -122,26 +125,23 @@ def reject_invalid_submission(
     value: bytes, error: ValidationError, source: Source, now: datetime
 ) -> list[Event]:
     """A submission that fails validation is answered with every problem found, keyed by the
-    submitter's reference; one without a usable reference cannot be answered and is
-    dead-lettered instead."""
+    submitter's reference. The answer is built only from a submitter and a reference that pass
+    the contract's own bounds, and the problems are escaped and clipped; a submission without
+    such a pair (or one that cannot even be read) cannot be answered and is dead-lettered
+    instead. Nothing the submitter sent can make this raise."""
     try:
-        data = json.loads(value)
-    except ValueError:
+        identity = submission_identity(value)
+        if identity is None:
+            return []
+        submitter, reference = identity
+        return [
+            rejection(
+                submitter, reference, problems_from_validation(error), source.causation_id, now
+            )
+        ]
+    except Exception:  # RecursionError, MemoryError, anything: dead-letter rather than stall
+        log.warning("cannot answer the invalid submission at %s", source.position, exc_info=True)
         return []
-    if not isinstance(data, dict):
-        return []
-    submitter, reference = data.get("submitter"), data.get("customer_reference")
-    if not (isinstance(submitter, str) and submitter and isinstance(reference, str) and reference):
-        return []
-    return [
-        rejection(
-            submitter,
-            reference,
-            problems_from_validation(error),
-            source.causation_id,
-            now,
-        )
-    ]
 
 
 # -- people's decisions (HTTP) --------------------------------------------------------------
@@ -192,6 +192,11 @@ async def release_hold(connection: AsyncConnection, order_id: str, by: Decider) 
 
 
 # -- other departments' events --------------------------------------------------------------
+
+
+async def preload_orders(connection: AsyncConnection, events: Sequence[Event]) -> None:
+    """Before a batch of other departments' events: their orders, in one statement."""
+    await repository.preload(connection, (event.order_id for event in events))
 
 
 async def _known_order(connection: AsyncConnection, incoming: Incoming[Any]) -> Order:

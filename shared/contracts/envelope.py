@@ -3,8 +3,9 @@
 from typing import ClassVar
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
+from shared.contracts.bounds import ContractMoment, OrderId, ServiceName
 from shared.contracts.common import Contract
 
 
@@ -20,9 +21,9 @@ class Event(Contract):
     event_id: UUID = Field(description="Unique id of this event")
     event_type: str = Field(description="Kind of event; equals the topic it is published on")
     schema_version: int = Field(description="Version of this event type's schema")
-    order_id: str = Field(description="Order number the event concerns; also the Kafka key")
-    occurred_at: AwareDatetime = Field(description="When it happened (ISO 8601, with offset)")
-    producer: str = Field(description="Service that produced the event")
+    order_id: OrderId = Field(description="Order number the event concerns; also the Kafka key")
+    occurred_at: ContractMoment = Field(description="When it happened (ISO 8601, with offset)")
+    producer: ServiceName = Field(description="Service that produced the event")
     causation_id: UUID | None = Field(
         description="Id of the event or message that caused this one (null if none)"
     )

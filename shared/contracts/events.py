@@ -1,13 +1,30 @@
 """Events published by the Orderflow services, version 1. Field docs become the JSON Schemas."""
 
-from datetime import date
 from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from shared.contracts import topics
+from shared.contracts.bounds import (
+    MAX_LINES,
+    MAX_PROBLEMS,
+    ContractDate,
+    CustomerId,
+    DocumentNumber,
+    PayerReference,
+    PaymentId,
+    PaymentTerm,
+    ProductCode,
+    Quantity,
+    Reason,
+    Reference,
+    ShortText,
+    Submitter,
+    TrackingNumber,
+)
 from shared.contracts.common import (
     Address,
+    Channel,
     Contact,
     Contract,
     CurrencyCode,
@@ -21,17 +38,19 @@ from shared.contracts.envelope import Event
 class OrderPlacedPayload(Contract):
     """A registered order (P1.2)."""
 
-    submitter: str = Field(description="System or desk that submitted the order")
-    customer_reference: str = Field(description="The customer's own order reference")
-    customer_id: str = Field(description="Customer number")
-    channel: str = Field(description="Channel the order came by (P1.1)")
+    submitter: Submitter = Field(description="System or desk that submitted the order")
+    customer_reference: Reference = Field(description="The customer's own order reference")
+    customer_id: CustomerId = Field(description="Customer number")
+    channel: Channel = Field(description="Channel the order came by (P1.1)")
     currency: CurrencyCode
-    lines: list[OrderLine] = Field(min_length=1, description="Priced order lines, at least one")
+    lines: list[OrderLine] = Field(
+        min_length=1, max_length=MAX_LINES, description="Priced order lines, at least one"
+    )
     total_amount: Money = Field(description="Sum of the line amounts")
-    requested_delivery_date: date = Field(description="Date the customer asked for")
+    requested_delivery_date: ContractDate = Field(description="Date the customer asked for")
     delivery_address: Address
     contact: Contact
-    payment_terms: str | None = Field(
+    payment_terms: PaymentTerm | None = Field(
         default=None, description="Payment terms asked for; null: the customer's default"
     )
 
@@ -50,9 +69,11 @@ class OrderPlaced(Event):
 class SubmissionRejectedPayload(Contract):
     """Why a submission was not registered."""
 
-    submitter: str = Field(description="Submitting system, as given")
-    customer_reference: str = Field(description="The submitter's reference, as given")
-    problems: list[Problem] = Field(min_length=1, description="Every problem found")
+    submitter: Submitter = Field(description="Submitting system, as given")
+    customer_reference: Reference = Field(description="The submitter's reference, as given")
+    problems: list[Problem] = Field(
+        min_length=1, max_length=MAX_PROBLEMS, description="Every problem found"
+    )
 
 
 class SubmissionRejected(Event):
@@ -77,10 +98,10 @@ class ReviewCompletedPayload(Contract):
     """Outcome of contract and feasibility review (P2)."""
 
     outcome: Literal["approved", "declined"] = Field(description="The review's decision")
-    confirmed_delivery_date: date | None = Field(
+    confirmed_delivery_date: ContractDate | None = Field(
         description="Delivery date the company commits to (P2.5); null when declined"
     )
-    reason: str = Field(default="", description="Why, when declined")
+    reason: Reason = Field(default="", description="Why, when declined")
 
 
 class ReviewCompleted(Event):
@@ -97,16 +118,16 @@ class ReviewCompleted(Event):
 class ProducedLine(Contract):
     """Finished quantity of one product."""
 
-    product_code: str = Field(description="Product model code")
-    quantity: int = Field(gt=0, description="Finished and inspected units")
+    product_code: ProductCode = Field(description="Product model code")
+    quantity: Quantity = Field(description="Finished and inspected units")
 
 
 class GoodsProducedPayload(Contract):
     """Finished goods that passed final inspection (P4.8, P4.9)."""
 
-    production_order_id: str = Field(description="Production's own order number")
-    lines: list[ProducedLine] = Field(description="Finished quantities")
-    ready_on: date = Field(description="Day the goods entered the finished-goods store")
+    production_order_id: DocumentNumber = Field(description="Production's own order number")
+    lines: list[ProducedLine] = Field(max_length=MAX_LINES, description="Finished quantities")
+    ready_on: ContractDate = Field(description="Day the goods entered the finished-goods store")
 
 
 class GoodsProduced(Event):
@@ -123,10 +144,10 @@ class GoodsProduced(Event):
 class GoodsShippedPayload(Contract):
     """A dispatched shipment (P5.5)."""
 
-    shipment_id: str = Field(description="Logistics' shipment number")
-    carrier: str = Field(description="Carrier that took the goods")
-    tracking_number: str = Field(description="Carrier's tracking number")
-    lines: list[ProducedLine] = Field(description="Shipped quantities")
+    shipment_id: DocumentNumber = Field(description="Logistics' shipment number")
+    carrier: ShortText = Field(description="Carrier that took the goods")
+    tracking_number: TrackingNumber = Field(description="Carrier's tracking number")
+    lines: list[ProducedLine] = Field(max_length=MAX_LINES, description="Shipped quantities")
 
 
 class GoodsShipped(Event):
@@ -143,10 +164,10 @@ class GoodsShipped(Event):
 class InvoiceIssuedPayload(Contract):
     """An invoice for the order (P6.3)."""
 
-    invoice_number: str = Field(description="Finance's invoice number")
+    invoice_number: DocumentNumber = Field(description="Finance's invoice number")
     amount: Money = Field(description="Invoiced amount")
     currency: CurrencyCode
-    due_date: date = Field(description="Date the balance is due")
+    due_date: ContractDate = Field(description="Date the balance is due")
 
 
 class InvoiceIssued(Event):
@@ -163,9 +184,9 @@ class InvoiceIssued(Event):
 class PaymentReceivedPayload(Contract):
     """Money recorded against an order (P6.1, P6.2)."""
 
-    payment_id: str = Field(description="Finance's payment number")
+    payment_id: PaymentId = Field(description="Finance's payment number")
     kind: Literal["deposit", "balance"] = Field(description="What the payment was for")
-    bank_transaction_id: str = Field(description="Bank's transaction id")
+    bank_transaction_id: Reference = Field(description="Bank's transaction id")
     amount: Money = Field(description="Amount of this payment")
     currency: CurrencyCode
     paid_total: Money = Field(description="All payments recorded against the order so far")
@@ -187,11 +208,11 @@ class PaymentReceived(Event):
 class PaymentUnmatchedPayload(Contract):
     """A payment finance could not put against an order."""
 
-    bank_transaction_id: str = Field(description="Bank's transaction id")
-    order_reference: str = Field(description="Reference the payer gave")
+    bank_transaction_id: Reference = Field(description="Bank's transaction id")
+    order_reference: PayerReference = Field(description="Reference the payer gave")
     amount: Money = Field(description="Amount received")
     currency: CurrencyCode
-    reason: str = Field(description="Why it could not be matched")
+    reason: Reason = Field(description="Why it could not be matched")
 
 
 class PaymentUnmatched(Event):

@@ -1,21 +1,34 @@
 """Messages other systems publish onto the bus: not events of ours, so they carry no envelope."""
 
-from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
 
-from shared.contracts.common import Address, Contact, Contract, CurrencyCode, Money
+from shared.contracts.bounds import (
+    MAX_LINES,
+    ContractDate,
+    CustomerId,
+    LocalOrAwareMoment,
+    Payer,
+    PayerReference,
+    PaymentTerm,
+    ProductCode,
+    Quantity,
+    Reference,
+    Submitter,
+    UnitPrice,
+)
+from shared.contracts.common import Address, Channel, Contact, Contract, CurrencyCode, Money
 
 
 class SubmittedLine(Contract):
     """One line of a submitted order, as the submitter priced it."""
 
-    product_code: str = Field(min_length=1, description="Product model code")
-    quantity: int = Field(gt=0, description="Ordered quantity in units")
-    unit_price: Money = Field(ge=0, description="Price per unit the customer expects")
+    product_code: ProductCode = Field(description="Product model code")
+    quantity: Quantity = Field(description="Ordered quantity in units")
+    unit_price: UnitPrice = Field(description="Price per unit the customer expects")
     amount: Money | None = Field(
-        default=None, ge=0, description="Line amount as the submitter computed it, if given"
+        default=None, description="Line amount as the submitter computed it, if given"
     )
 
 
@@ -27,26 +40,28 @@ class OrderSubmission(Contract):
     """
 
     schema_version: Literal[1] = Field(description="Version of this message's schema")
-    submitter: str = Field(min_length=1, max_length=100, description="Submitting system's name")
-    customer_reference: str = Field(
-        min_length=1, max_length=100, description="The customer's own order reference"
-    )
-    customer_id: str = Field(min_length=1, description="Customer number in our master data")
-    channel: Literal["system", "web", "email", "fax", "desk", "phone", "visit"] = Field(
+    submitter: Submitter = Field(description="Submitting system's name")
+    customer_reference: Reference = Field(description="The customer's own order reference")
+    customer_id: CustomerId = Field(description="Customer number in our master data")
+    channel: Channel = Field(
         default="system",
         description="Channel the order came by; phone and visit are verbal orders, which wait "
         "for the customer's written confirmation (P1.1)",
     )
-    payment_terms: str | None = Field(
+    payment_terms: PaymentTerm | None = Field(
         default=None,
         description="Payment terms asked for (e.g. net30); null: the customer's default",
     )
     currency: CurrencyCode
-    lines: list[SubmittedLine] = Field(min_length=1, description="Ordered lines, at least one")
-    total_amount: Money | None = Field(
-        default=None, ge=0, description="Order total as the submitter computed it, if given"
+    lines: list[SubmittedLine] = Field(
+        min_length=1, max_length=MAX_LINES, description="Ordered lines, at least one"
     )
-    requested_delivery_date: date = Field(description="Date the customer wants the goods ready")
+    total_amount: Money | None = Field(
+        default=None, description="Order total as the submitter computed it, if given"
+    )
+    requested_delivery_date: ContractDate = Field(
+        description="Date the customer wants the goods ready"
+    )
     delivery_address: Address | None = Field(
         default=None, description="Where to deliver; missing holds the order (P1.3)"
     )
@@ -60,11 +75,11 @@ class PaymentNotification(Contract):
     """
 
     schema_version: Literal[1] = Field(description="Version of this message's schema")
-    bank_transaction_id: str = Field(min_length=1, description="The bank's unique transaction id")
-    order_reference: str = Field(
-        min_length=1, description="Payment reference given by the payer: our order number"
+    bank_transaction_id: Reference = Field(description="The bank's unique transaction id")
+    order_reference: PayerReference = Field(
+        description="Payment reference given by the payer: our order number"
     )
     amount: Money = Field(gt=0, description="Amount received")
     currency: CurrencyCode
-    received_at: datetime = Field(description="When the bank booked the money (ISO 8601)")
-    payer: str = Field(default="", description="Payer's name as the bank reports it")
+    received_at: LocalOrAwareMoment = Field(description="When the bank booked the money (ISO 8601)")
+    payer: Payer = Field(default="", description="Payer's name as the bank reports it")

@@ -4,28 +4,36 @@ Each kind has one owner: sales owns customers and products. A consumer keeps the
 per key in its own database.
 """
 
-from decimal import Decimal
-from typing import Annotated, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from shared.contracts import topics
+from shared.contracts.bounds import (
+    MAX_PAYMENT_TERMS,
+    CustomerId,
+    Name,
+    PaymentTerm,
+    Percent,
+    ProductCode,
+    UnitPrice,
+)
 from shared.contracts.common import Contract, CurrencyCode, Money
 from shared.contracts.envelope import Event
-
-Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 
 
 class CustomerRecord(Contract):
     """A customer as sales keeps it (P1.4, P6.4)."""
 
-    customer_id: str = Field(description="Customer number")
-    name: str = Field(description="Customer's name")
+    customer_id: CustomerId = Field(description="Customer number")
+    name: Name = Field(description="Customer's name")
     tier: Literal["A", "B", "C"] = Field(description="Customer tier; decides the payment gates")
     currency: CurrencyCode
-    credit_limit: Money = Field(ge=0, description="Most the customer may owe at once (P6.4)")
-    payment_terms: list[str] = Field(
-        min_length=1, description="Payment terms allowed for this customer, first is the default"
+    credit_limit: Money = Field(description="Most the customer may owe at once (P6.4)")
+    payment_terms: list[PaymentTerm] = Field(
+        min_length=1,
+        max_length=MAX_PAYMENT_TERMS,
+        description="Payment terms allowed for this customer, first is the default",
     )
     deposit_percent: Percent = Field(
         description="Deposit asked before production, as a percentage of the order (B/C, P3.3)"
@@ -50,10 +58,10 @@ class CustomerUpdated(Event):
 class ProductRecord(Contract):
     """A product model with its list price and engineering readiness (P1.3, P2.1, P2.4)."""
 
-    product_code: str = Field(description="Product model code")
-    name: str = Field(description="Product name")
+    product_code: ProductCode = Field(description="Product model code")
+    name: Name = Field(description="Product name")
     currency: CurrencyCode
-    list_price: Money = Field(ge=0, description="Price-list unit price")
+    list_price: UnitPrice = Field(description="Price-list unit price")
     max_discount_percent: Percent = Field(description="Largest discount allowed off list price")
     is_new: bool = Field(description="New product: engineering must confirm readiness (P2.4)")
     samples_confirmed: bool = Field(description="Customer confirmed the samples")
@@ -81,7 +89,7 @@ class ProductUpdated(Event):
 class BalanceRecord(Contract):
     """What a customer owes (P6.4)."""
 
-    customer_id: str = Field(description="Customer number")
+    customer_id: CustomerId = Field(description="Customer number")
     currency: CurrencyCode
     open_balance: Money = Field(
         description="Confirmed orders not yet paid: order totals minus payments received"

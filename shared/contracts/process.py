@@ -1,11 +1,23 @@
 """Events of intake, review, confirmation and release (P1-P3), version 1."""
 
-from datetime import date
 from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from shared.contracts import topics
+from shared.contracts.bounds import (
+    MAX_LINES,
+    MAX_PROBLEMS,
+    MAX_REASONS,
+    ContractDate,
+    CustomerId,
+    DaysLate,
+    DocumentPath,
+    IsoMomentText,
+    Reason,
+    Reference,
+    ShortText,
+)
 from shared.contracts.common import Contract, CurrencyCode, Money, Problem
 from shared.contracts.envelope import Event
 from shared.contracts.events import ProducedLine
@@ -16,8 +28,10 @@ Verdict = Literal["feasible", "later", "not_feasible"]
 class OrderHeldPayload(Contract):
     """Why a registered order cannot proceed yet (P1.1, P1.3)."""
 
-    customer_reference: str = Field(description="The customer's own order reference")
-    reasons: list[Problem] = Field(min_length=1, description="Every defect or missing step")
+    customer_reference: Reference = Field(description="The customer's own order reference")
+    reasons: list[Problem] = Field(
+        min_length=1, max_length=MAX_PROBLEMS, description="Every defect or missing step"
+    )
 
 
 class OrderHeld(Event):
@@ -35,9 +49,11 @@ class OrderHeld(Event):
 class FeasibilityRequestedPayload(Contract):
     """What production and purchasing are asked to assess (P2.4)."""
 
-    customer_id: str = Field(description="Customer number")
-    requested_delivery_date: date = Field(description="Date the goods should be ready")
-    lines: list[ProducedLine] = Field(min_length=1, description="Products and quantities")
+    customer_id: CustomerId = Field(description="Customer number")
+    requested_delivery_date: ContractDate = Field(description="Date the goods should be ready")
+    lines: list[ProducedLine] = Field(
+        min_length=1, max_length=MAX_LINES, description="Products and quantities"
+    )
     rush: bool = Field(default=False, description="Marked urgent (P4.6)")
 
 
@@ -56,10 +72,10 @@ class DepartmentAnswer(Contract):
     """One department's feasibility answer (P2.4)."""
 
     verdict: Verdict = Field(description="feasible, feasible from a later date, or not feasible")
-    available_from: date | None = Field(
+    available_from: ContractDate | None = Field(
         default=None, description="Earliest date the department can meet, when verdict is later"
     )
-    reason: str = Field(default="", description="Why, in words for the review meeting")
+    reason: Reason = Field(default="", description="Why, in words for the review meeting")
 
 
 class FeasibilityAssessedPayload(Contract):
@@ -83,11 +99,11 @@ class FeasibilityAssessed(Event):
 class NegotiationOpenedPayload(Contract):
     """The date the company can offer instead (P2.6)."""
 
-    requested_delivery_date: date = Field(description="Date the customer asked for")
-    proposed_delivery_date: date | None = Field(
+    requested_delivery_date: ContractDate = Field(description="Date the customer asked for")
+    proposed_delivery_date: ContractDate | None = Field(
         description="Earliest date all departments can meet; null when a department said no"
     )
-    reasons: list[str] = Field(description="Each department's reason")
+    reasons: list[Reason] = Field(max_length=MAX_REASONS, description="Each department's reason")
 
 
 class NegotiationOpened(Event):
@@ -104,9 +120,11 @@ class NegotiationOpened(Event):
 class ReviewEscalatedPayload(Contract):
     """An overdue review (P2.4, P8.2)."""
 
-    received_at: str = Field(description="When review received the order (ISO 8601)")
-    deadline: str = Field(description="When the review should have finished (ISO 8601)")
-    waiting_for: list[str] = Field(description="Steps still open: approvals, departments")
+    received_at: IsoMomentText = Field(description="When review received the order (ISO 8601)")
+    deadline: IsoMomentText = Field(description="When the review should have finished (ISO 8601)")
+    waiting_for: list[ShortText] = Field(
+        max_length=MAX_REASONS, description="Steps still open: approvals, departments"
+    )
 
 
 class ReviewEscalated(Event):
@@ -123,14 +141,16 @@ class ReviewEscalated(Event):
 class ConfirmationIssuedPayload(Contract):
     """The order confirmation sent to the customer (P3.1)."""
 
-    customer_id: str = Field(description="Customer number")
+    customer_id: CustomerId = Field(description="Customer number")
     tier: Literal["A", "B", "C"] = Field(description="Customer tier at confirmation")
-    confirmed_delivery_date: date = Field(description="Date the goods will be ready (P3.5)")
-    sent_on: date = Field(description="Day the confirmation went to the customer")
+    confirmed_delivery_date: ContractDate = Field(description="Date the goods will be ready (P3.5)")
+    sent_on: ContractDate = Field(description="Day the confirmation went to the customer")
     total_amount: Money = Field(description="Order total")
     currency: CurrencyCode
     deposit_amount: Money = Field(description="Deposit required before production (0: none)")
-    document_path: str = Field(description="Path of the readable document on the sales API")
+    document_path: DocumentPath = Field(
+        description="Path of the readable document on the sales API"
+    )
 
 
 class ConfirmationIssued(Event):
@@ -147,9 +167,9 @@ class ConfirmationIssued(Event):
 class ConfirmationSignedPayload(Contract):
     """The signed confirmation is back (P3.1, P3.4)."""
 
-    received_on: date = Field(description="Day the signed confirmation came back")
-    days_late: int = Field(ge=0, description="Days after the day it was sent")
-    expected_delivery_date: date = Field(description="Delivery date after the delay (P3.4)")
+    received_on: ContractDate = Field(description="Day the signed confirmation came back")
+    days_late: DaysLate = Field(description="Days after the day it was sent")
+    expected_delivery_date: ContractDate = Field(description="Delivery date after the delay (P3.4)")
 
 
 class ConfirmationSigned(Event):
@@ -166,7 +186,7 @@ class ConfirmationSigned(Event):
 class DepositRequestedPayload(Contract):
     """The deposit a B or C customer pays before production (P3.3, P6.1)."""
 
-    customer_id: str = Field(description="Customer number")
+    customer_id: CustomerId = Field(description="Customer number")
     amount: Money = Field(
         gt=0, description="Deposit still to pay: the deposit less money already received"
     )
@@ -187,8 +207,10 @@ class DepositRequested(Event):
 class OrderReleasedPayload(Contract):
     """What production is released to make (P3.2, P3.3)."""
 
-    delivery_date: date = Field(description="Date the finished goods must be ready (P3.5)")
-    lines: list[ProducedLine] = Field(min_length=1, description="Products and quantities")
+    delivery_date: ContractDate = Field(description="Date the finished goods must be ready (P3.5)")
+    lines: list[ProducedLine] = Field(
+        min_length=1, max_length=MAX_LINES, description="Products and quantities"
+    )
     gate: Literal["a_tier_before_signature", "signed_and_deposit", "signed"] = Field(
         description="Which gate released it: A-tier (P3.2) or signed confirmation and deposit "
         "where one is required (P3.3)"

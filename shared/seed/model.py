@@ -9,10 +9,23 @@
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from shared.contracts.bounds import (
+    MAX_LEAD_TIME_DAYS,
+    MAX_MATERIAL_QUANTITY,
+    MAX_QUANTITY_PER_UNIT,
+    MAX_WEEKLY_UNITS,
+    Company,
+    IsoWeek,
+    MaterialCode,
+    Name,
+    ProductCode,
+    Unit,
+    UserName,
+)
 from shared.contracts.common import Contract, Money
 from shared.contracts.master import CustomerRecord, ProductRecord
 
@@ -34,9 +47,14 @@ Role = Literal[
 class User(Contract):
     """Someone who may call the HTTP APIs, and in which role (P8.1)."""
 
-    name: str = Field(description="User name recorded with every decision")
+    name: UserName = Field(description="User name recorded with every decision")
     role: Role = Field(description="The role the user acts in")
-    token: str = Field(min_length=16, description="Bearer token (demo credentials only)")
+    token: str = Field(
+        min_length=16,
+        max_length=200,
+        pattern=r"^[!-~]+$",
+        description="Bearer token (demo credentials only)",
+    )
 
 
 class Authority(Contract):
@@ -49,29 +67,35 @@ class Authority(Contract):
 class Material(Contract):
     """A material with its stock and supplier lead time (P4.2, P4.3)."""
 
-    material_code: str = Field(description="Material code")
-    name: str = Field(description="Material name")
-    unit: str = Field(description="Unit of measure")
-    on_hand: Decimal = Field(ge=0, description="Quantity in stock")
-    lead_time_days: int | None = Field(
-        ge=0, description="Supplier lead time in days; null: no supplier can deliver"
+    material_code: MaterialCode = Field(description="Material code")
+    name: Name = Field(description="Material name")
+    unit: Unit = Field(description="Unit of measure")
+    on_hand: Decimal = Field(
+        ge=0, le=MAX_MATERIAL_QUANTITY, decimal_places=6, description="Quantity in stock"
     )
-    supplier: str = Field(description="Usual supplier")
+    lead_time_days: int | None = Field(
+        ge=0, le=MAX_LEAD_TIME_DAYS, description="Supplier lead time in days; null: no supplier"
+    )
+    supplier: Name = Field(description="Usual supplier")
 
 
 class BomLine(Contract):
     """How much of a material one unit of a product needs (P4.1)."""
 
-    product_code: str = Field(description="Product model code")
-    material_code: str = Field(description="Material code")
-    quantity_per_unit: Decimal = Field(gt=0, description="Material per finished unit")
+    product_code: ProductCode = Field(description="Product model code")
+    material_code: MaterialCode = Field(description="Material code")
+    quantity_per_unit: Decimal = Field(
+        gt=0, le=MAX_QUANTITY_PER_UNIT, decimal_places=6, description="Material per finished unit"
+    )
 
 
 class WeeklyCapacity(Contract):
     """Production capacity in finished units per ISO week (P2.4, P4.5)."""
 
-    default_units: int = Field(ge=0, description="Units per week unless overridden")
-    overrides: dict[str, int] = Field(
+    default_units: int = Field(
+        ge=0, le=MAX_WEEKLY_UNITS, description="Units per week unless overridden"
+    )
+    overrides: dict[IsoWeek, Annotated[int, Field(ge=0, le=MAX_WEEKLY_UNITS)]] = Field(
         default_factory=dict, description="Units for specific weeks, keyed '2027-W11'"
     )
 
@@ -79,7 +103,7 @@ class WeeklyCapacity(Contract):
 class Seed(Contract):
     """A demo company: who works there, whom it sells to, what it makes, from what."""
 
-    company: str = Field(description="Company name")
+    company: Company = Field(description="Company name")
     users: list[User] = Field(description="API users and their roles")
     customers: list[CustomerRecord] = Field(description="Customers (sales owns them)")
     products: list[ProductRecord] = Field(description="Products and price list (sales)")

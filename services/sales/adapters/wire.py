@@ -3,7 +3,8 @@
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import from_json
 
 from services.sales import SERVICE_NAME
 from services.sales.domain.intake import Defect
@@ -32,6 +33,13 @@ from shared.contracts import (
     OrderSubmission,
     ProductUpdated,
     SubmissionRejected,
+)
+from shared.contracts.bounds import (
+    FIELD_PATH_MAX,
+    REJECTION_PROBLEMS,
+    Reference,
+    Submitter,
+    safe_text,
 )
 from shared.contracts.common import OrderLine, Problem
 from shared.contracts.events import (
@@ -196,7 +204,40 @@ def problems_from_defects(defects: list[Defect]) -> list[Problem]:
 
 
 def problems_from_validation(error: ValidationError) -> list[Problem]:
-    return [Problem(field=where, message=message) for where, message in validation_problems(error)]
+    """Every problem pydantic found, as bounded, printable text: a field path or message that
+    echoes what the submitter sent (an unknown key, say) is escaped and clipped. A list longer
+    than a rejection may carry ends with how many more there were."""
+    found = validation_problems(error)
+    shown = found if len(found) <= REJECTION_PROBLEMS else found[: REJECTION_PROBLEMS - 1]
+    problems = [
+        Problem(field=safe_text(where, FIELD_PATH_MAX), message=safe_text(message))
+        for where, message in shown
+    ]
+    if len(shown) < len(found):
+        problems.append(Problem(field="", message=f"and {len(found) - len(shown)} more problems"))
+    return problems
+
+
+_IDENTITY = TypeAdapter(tuple[Submitter, Reference])
+
+
+def submission_identity(value: bytes) -> tuple[str, str] | None:
+    """The (submitter, customer_reference) of a raw submission when both pass the contract's
+    bounds, so an answer keyed by them can be published; None otherwise, also for what is not
+    JSON at all (pydantic's own parser: lone surrogates and deep nesting are errors)."""
+    try:
+        data = from_json(value)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        submitter, reference = _IDENTITY.validate_python(
+            (data.get("submitter"), data.get("customer_reference"))
+        )
+    except ValidationError:
+        return None
+    return submitter, reference
 
 
 # -- master data -------------------------------------------------------------------------------

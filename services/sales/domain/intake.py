@@ -9,6 +9,9 @@ from decimal import ROUND_CEILING, Decimal
 from services.sales.domain.commands import Line, PlaceOrder
 from services.sales.domain.master import CENT, Customer, Product
 
+DELIVERY_HORIZON_YEARS = 5
+"""How far ahead a delivery date may lie (P1.3): further than this is a defect to clarify."""
+
 
 @dataclass(frozen=True)
 class Defect:
@@ -70,9 +73,28 @@ def intake_defects(command: PlaceOrder, facts: IntakeFacts) -> list[Defect]:
                 f"(today {facts.today})",
             )
         )
+    latest = latest_delivery_date(facts.today)
+    if command.requested_delivery_date > latest:
+        defects.append(
+            Defect(
+                "requested_delivery_date",
+                f"delivery date {command.requested_delivery_date} is more than "
+                f"{DELIVERY_HORIZON_YEARS} years ahead (latest {latest})",
+            )
+        )
     if command.delivery_address is None:
         defects.append(Defect("delivery_address", "the delivery address is missing"))
     return defects
+
+
+def latest_delivery_date(today: date) -> date:
+    """The furthest delivery date intake accepts: the same day DELIVERY_HORIZON_YEARS ahead
+    (28 February for 29 February)."""
+    year = today.year + DELIVERY_HORIZON_YEARS
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return today.replace(year=year, day=28)
 
 
 def _line_defects(

@@ -5,7 +5,12 @@ from datetime import date
 from decimal import Decimal
 
 from services.sales.domain.commands import Line
-from services.sales.domain.intake import Defect, format_order_number, intake_defects
+from services.sales.domain.intake import (
+    Defect,
+    format_order_number,
+    intake_defects,
+    latest_delivery_date,
+)
 from tests.unit.sales.builders import TODAY, command, customer, facts
 
 
@@ -84,6 +89,21 @@ def test_a_delivery_date_in_the_past_by_the_clock_is_a_defect_p1_3() -> None:
 
 def test_a_delivery_date_of_today_is_not_in_the_past() -> None:
     assert intake_defects(command(requested_delivery_date=TODAY), facts()) == []
+
+
+def test_a_delivery_date_more_than_five_years_ahead_is_a_defect_p1_3() -> None:
+    defects = intake_defects(command(requested_delivery_date=date(2031, 11, 22)), facts())
+
+    assert fields(defects) == {"requested_delivery_date"}
+    assert "more than 5 years ahead (latest 2031-11-21)" in defects[0].message
+
+
+def test_a_delivery_date_exactly_five_years_ahead_is_no_defect() -> None:
+    assert intake_defects(command(requested_delivery_date=date(2031, 11, 21)), facts()) == []
+
+
+def test_five_years_after_a_leap_day_is_the_28th_of_february() -> None:
+    assert latest_delivery_date(date(2028, 2, 29)) == date(2033, 2, 28)
 
 
 def test_a_missing_delivery_address_is_a_defect_p1_3() -> None:
