@@ -1,0 +1,267 @@
+"""Issue #6: every service as two replicas sharing its PostgreSQL database and consumer group.
+
+300 orders are submitted by a plain producer while one replica of each service in turn is
+SIGKILLed and started again. Every order closes, nothing is numbered, shipped, invoiced or paid
+twice, and the events of one order are in order on every topic:
+
+- per topic and key, the first occurrence of each event id comes in the order the events were
+  created (occurred_at never goes back), and on a compacted topic the last record of a key is
+  its newest event (a redelivered older event after a newer one would win compaction);
+- per order, each event's cause (causation_id, when it is one of our events) is an event of the
+  same order that occurred no later, and the steps of the process occurred in process order.
+"""
+
+import asyncio
+import time
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.contracts import topics
+from tests.support.bank import Bank
+from tests.support.bus import Record, Watcher
+from tests.support.databases import fetch
+from tests.support.flow import (
+    kill_and_restart,
+    lag_by_group,
+    wait_until_caught_up,
+    wait_until_closed,
+)
+from tests.support.orders import submit
+from tests.support.system import AUTOMATIC_REVIEW, SERVICES, System, launch
+
+pytestmark = pytest.mark.e2e
+
+ORDERS = 300
+REPLICAS = 2
+SUBMIT_PAUSE = 0.03
+"""Seconds between two submissions: the orders trickle in over the kills."""
+
+PROCESS_ORDER = (
+    topics.ORDER_PLACED,
+    topics.FEASIBILITY_REQUESTED,
+    topics.FEASIBILITY_ASSESSED,
+    topics.REVIEW_COMPLETED,
+    topics.CONFIRMATION_ISSUED,
+    topics.ORDER_RELEASED,
+    topics.GOODS_PRODUCED,
+    topics.GOODS_SHIPPED,
+    topics.INVOICE_ISSUED,
+    topics.PAYMENT_RECEIVED,
+    topics.ORDER_CLOSED,
+)
+"""The steps every order of the automatic flow takes, in the order they must happen."""
+
+EVENT_TOPICS = [
+    topic
+    for topic in topics.ALL_TOPICS
+    if topic not in (topics.ORDER_SUBMITTED, topics.PAYMENT_NOTIFIED, topics.DEAD_LETTER)
+]
+"""Topics that carry our events (with event ids); the others are other systems' messages."""
+
+
+def moment(event: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(str(event["occurred_at"]))
+
+
+def out_of_order_on_topics(watcher: Watcher, system: System) -> list[str]:
+    """Per topic and key: first occurrences of event ids whose occurred_at goes back, and on
+    compacted topics a key whose last record is not its newest event."""
+    faults: list[str] = []
+    for topic in EVENT_TOPICS:
+        by_key: dict[bytes | None, list[Record]] = defaultdict(list)
+        for record in sorted(
+            watcher.on(system.topic(topic)), key=lambda r: (r.partition, r.offset)
+        ):
+            by_key[record.key].append(record)
+        for key, records in by_key.items():
+            seen: set[str] = set()
+            newest: dict[str, Any] | None = None
+            for record in records:
+                event = record.json()
+                if event["event_id"] in seen:
+                    continue
+                seen.add(event["event_id"])
+                if newest is not None and moment(event) < moment(newest):
+                    faults.append(
+                        f"{topic} key {key!r}: {event['event_id']} ({event['occurred_at']}) "
+                        f"first appears after the newer {newest['event_id']} "
+                        f"({newest['occurred_at']}), offset {record.offset}"
+                    )
+                if newest is None or moment(event) >= moment(newest):
+                    newest = event
+            if topic in topics.COMPACTED_TOPICS and newest is not None:
+                last = records[-1].json()
+                if last["event_id"] != newest["event_id"] and moment(last) < moment(newest):
+                    faults.append(
+                        f"{topic} key {key!r}: the last record is the older {last['event_id']}, "
+                        f"not the newest {newest['event_id']}: compaction keeps the stale one"
+                    )
+    return faults
+
+
+def out_of_order_per_order(watcher: Watcher, system: System, order_ids: set[str]) -> list[str]:
+    """Per order: causes that are not of the order or occurred later, steps out of process
+    order."""
+    faults: list[str] = []
+    events: dict[str, dict[str, Any]] = {}
+    first_by_step: dict[str, dict[str, datetime]] = defaultdict(dict)
+    for topic in EVENT_TOPICS:
+        for event in watcher.events(system.topic(topic)):
+            events.setdefault(event["event_id"], event)
+            if event["order_id"] in order_ids:
+                steps = first_by_step[event["order_id"]]
+                when = moment(event)
+                steps[topic] = min(steps.get(topic, when), when)
+    for event in events.values():
+        if event["order_id"] not in order_ids:
+            continue
+        cause = events.get(str(event["causation_id"]))
+        if cause is None:
+            continue  # caused by another system's message (a submission, a payment)
+        if cause["order_id"] not in (event["order_id"], ""):
+            faults.append(
+                f"{event['event_type']} {event['event_id']} of {event['order_id']} names as "
+                f"cause an event of {cause['order_id']}"
+            )
+        elif moment(cause) > moment(event):
+            faults.append(
+                f"{event['event_type']} of {event['order_id']} occurred before its cause "
+                f"{cause['event_type']}"
+            )
+    for order_id in sorted(order_ids):
+        steps = first_by_step[order_id]
+        missing = [step for step in PROCESS_ORDER if step not in steps]
+        if missing:
+            faults.append(f"{order_id}: no {missing}")
+            continue
+        times = [steps[step] for step in PROCESS_ORDER]
+        if times != sorted(times):
+            faults.append(
+                f"{order_id}: steps out of process order: "
+                f"{sorted(PROCESS_ORDER, key=lambda step: steps[step])}"
+            )
+    return faults
+
+
+def duplicated_numbers(watcher: Watcher, system: System, orders: dict[str, str]) -> list[str]:
+    """Order numbers given twice, and more than one shipment, invoice, payment or closing of
+    one order; numbers shared by two orders."""
+    faults: list[str] = []
+    references_of: dict[str, set[str]] = defaultdict(set)
+    numbers_of: dict[str, set[str]] = defaultdict(set)
+    for event in watcher.events(system.topic(topics.ORDER_PLACED)):
+        references_of[event["order_id"]].add(event["payload"]["customer_reference"])
+        numbers_of[event["payload"]["customer_reference"]].add(event["order_id"])
+    faults += [
+        f"order number {number} given to {sorted(refs)}"
+        for number, refs in references_of.items()
+        if len(refs) > 1
+    ]
+    faults += [
+        f"reference {ref} placed as {sorted(numbers)}"
+        for ref, numbers in numbers_of.items()
+        if len(numbers) > 1
+    ]
+    for topic, number_field in (
+        (topics.GOODS_SHIPPED, "shipment_id"),
+        (topics.INVOICE_ISSUED, "invoice_number"),
+        (topics.PAYMENT_RECEIVED, "payment_id"),
+        (topics.ORDER_CLOSED, None),
+    ):
+        event_ids: dict[str, set[str]] = defaultdict(set)
+        owners: dict[str, set[str]] = defaultdict(set)
+        for event in watcher.events(system.topic(topic)):
+            event_ids[event["order_id"]].add(event["event_id"])
+            if number_field:
+                owners[event["payload"][number_field]].add(event["order_id"])
+        twice = [order_id for order_id in orders if len(event_ids[order_id]) != 1]
+        if twice:
+            faults.append(f"{topic}: {len(twice)} orders with other than one event: {twice[:5]}")
+        shared = {number: ids for number, ids in owners.items() if len(ids) > 1}
+        if shared:
+            faults.append(f"{topic}: {number_field} shared by orders: {list(shared.items())[:5]}")
+    return faults
+
+
+async def duplicated_rows(system: System, orders: dict[str, str]) -> list[str]:
+    faults: list[str] = []
+    ids = list(orders)
+    for service, table in (
+        ("sales", "orders"),
+        ("logistics", "shipments"),
+        ("finance", "invoices"),
+        ("finance", "payments"),
+    ):
+        rows = await fetch(
+            system.database_urls[service],
+            f"SELECT order_id, count(*) AS n FROM {table} "
+            "WHERE order_id = ANY($1::text[]) GROUP BY order_id",
+            ids,
+        )
+        counts = {row["order_id"]: row["n"] for row in rows}
+        wrong = {order_id: counts.get(order_id, 0) for order_id in ids if counts.get(order_id) != 1}
+        if wrong:
+            faults.append(f"{service}.{table}: orders without exactly one row: {wrong}")
+    return faults
+
+
+async def test_two_replicas_of_every_service_close_300_orders_while_one_of_each_is_killed(
+    kafka_bootstrap: str, postgres_server: str, tmp_path: Path
+) -> None:
+    started = time.monotonic()
+    references = [f"REPLICA-{index:04d}" for index in range(ORDERS)]
+    killed: list[str] = []
+    async with (
+        launch(
+            kafka_bootstrap,
+            postgres_server,
+            tmp_path,
+            AUTOMATIC_REVIEW,
+            label="replicas",
+            replicas=REPLICAS,
+        ) as system,
+        Bank(system.bootstrap, system.namespace),
+        Watcher(system.bootstrap, [system.topic(topic) for topic in topics.ALL_TOPICS]) as watcher,
+    ):
+        ns = system.namespace
+        launched = time.monotonic()
+        sending = asyncio.create_task(submit(system.bootstrap, ns, references, pause=SUBMIT_PAUSE))
+        for index, service in enumerate(SERVICES):
+            await asyncio.sleep(1.5)
+            replica = index % REPLICAS
+            await kill_and_restart(system, service, replica)
+            killed.append(system.replicas[service][replica].label)
+        await sending
+        orders = await wait_until_closed(watcher, ns, set(references))
+        closed_at = time.monotonic()
+        await wait_until_caught_up(system)
+        await asyncio.sleep(1.0)  # let any stray duplicate reach the watcher
+        lags = await lag_by_group(system)
+        dead = [process.label for process in system.processes() if not process.alive()]
+        problems: list[str] = []
+        if sorted(orders.values()) != references:
+            problems.append(f"{len(orders)} orders for {len(references)} references")
+        problems += duplicated_numbers(watcher, system, orders)
+        problems += await duplicated_rows(system, orders)
+        problems += out_of_order_on_topics(watcher, system)
+        problems += out_of_order_per_order(watcher, system, set(orders))
+        dead_letters = watcher.on(system.topic(topics.DEAD_LETTER))
+        if dead_letters:
+            problems.append(
+                f"{len(dead_letters)} dead letters, e.g. "
+                f"{[r.headers.get('dlq.reason', '')[:200] for r in dead_letters[:3]]}"
+            )
+        if any(lags.values()):
+            problems.append(f"consumer lag left: {lags}")
+        if dead:
+            problems.append(f"processes not alive: {dead}")
+    print(
+        f"\nreplicas run: {REPLICAS} replicas x {len(SERVICES)} services, killed {killed}; "
+        f"start {launched - started:.1f}s, {ORDERS} orders closed after "
+        f"{closed_at - launched:.1f}s, total {time.monotonic() - started:.1f}s"
+    )
+    assert problems == [], "\n".join(problems[:40])
