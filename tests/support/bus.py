@@ -21,6 +21,8 @@ class Record:
     headers: dict[str, str]
     arrived_at: float
     """Wall-clock time (time.time()) at which the watcher read the record."""
+    created_at: float = 0.0
+    """The record's timestamp (CreateTime: when its producer sent it), as time.time()."""
 
     def json(self) -> Any:
         return json.loads(self.value)
@@ -69,6 +71,7 @@ class Watcher:
                             value=message.value or b"",
                             headers={k: v.decode(errors="replace") for k, v in message.headers},
                             arrived_at=now,
+                            created_at=message.timestamp / 1000,
                         )
                     )
             if batches:
