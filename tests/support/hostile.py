@@ -8,7 +8,8 @@ effect, so each must be one of:
 - invalid under the topic's contract as it is (`MESSAGES[topic]`), or
 - outside a bound the messaging core's issue (#6) requires every contract to set: people's
   text with control or bidi-override characters or of 100,000 characters and more, calendar
-  dates in the year 0001 or 9999, quantities or amounts of 10^13 and more, 2,000 lines and more.
+  dates in the year 0001 or 9999, quantities or amounts of 10^14 and more (past the 16 digits
+  with 2 decimals money always had), 2,000 lines and more.
 
 A mutation that happens to leave the message valid and within those bounds is mutated again.
 Mutated events name orders, customers and products nobody has (SO-1999-9xxxxx, CUST-9xxx,
@@ -42,6 +43,9 @@ name its origin and reason) would not fit, unless the dead letter truncates it."
 
 HUGE_TEXT = 100_000
 """Characters from which a string is beyond any bound a contract sets for it."""
+
+HUGE_NUMBER = 1e14
+"""From which a quantity or an amount is beyond any range a contract allows."""
 
 DEEP = 100_000
 """Nesting depth of the deeply nested documents."""
@@ -328,7 +332,7 @@ class Generator:
                 '"NaN"',
                 '"99999999999999999999.999"',
                 '"-1"',
-                "10000000000000",
+                "100000000000000",
             ]
         )
         return json.dumps(body).replace(f'"{marker}"', number).encode()
@@ -385,9 +389,13 @@ class Generator:
                     return True
                 if is_date(value) and value[:4] in ("0001", "9999"):
                     return True
-                if is_money(value) and abs(float(value)) >= 1e13:
+                if is_money(value) and abs(float(value)) >= HUGE_NUMBER:
                     return True
-            if isinstance(value, int | float) and not isinstance(value, bool) and value >= 1e13:
+            if (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and abs(value) >= HUGE_NUMBER
+            ):
                 return True
             if isinstance(value, list) and len(value) >= 2_000:
                 return True
