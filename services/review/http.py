@@ -34,6 +34,7 @@ from services.review.domain.model import (
 )
 from services.review.domain.rules import Assessment, Department, Verdict
 from shared.contracts import Event, process
+from shared.contracts.bounds import ContractDate, Reason
 from shared.http.auth import Actor
 from shared.runtime import ServiceContext
 
@@ -46,9 +47,7 @@ class ApprovalBody(Body):
     """A person's approval or rejection (P2.2, P2.3)."""
 
     decision: Literal["approve", "reject"] = Field(description="Approve or reject the order")
-    note: str = Field(
-        default="", max_length=1000, description="Remark; for a rejection, the recorded reason"
-    )
+    note: Reason = Field(default="", description="Remark; for a rejection, the recorded reason")
     contract_stamped: bool = Field(
         default=True,
         description="The contract carries the company stamp (P2.2); the sales manager's "
@@ -60,10 +59,10 @@ class FeasibilityBody(Body):
     """Engineering's or QA's own answer, instead of the one computed from product data."""
 
     verdict: process.Verdict = Field(description="feasible, feasible from a later date, or not")
-    available_from: date | None = Field(
+    available_from: ContractDate | None = Field(
         default=None, description="From when it is feasible; required for 'later'"
     )
-    reason: str = Field(default="", max_length=1000, description="Why, in words")
+    reason: Reason = Field(default="", description="Why, in words")
 
     @model_validator(mode="after")
     def later_needs_a_date(self) -> Self:
@@ -76,8 +75,10 @@ class NegotiationBody(Body):
     """What the general manager agreed with the customer (P2.6)."""
 
     outcome: Literal["accepted", "declined"] = Field(description="Agreed on a date, or not")
-    agreed_date: date | None = Field(default=None, description="The agreed date, if accepted")
-    reason: str = Field(default="", max_length=1000, description="Why, if declined")
+    agreed_date: ContractDate | None = Field(
+        default=None, description="The agreed date, if accepted"
+    )
+    reason: Reason = Field(default="", description="Why, if declined")
 
     @model_validator(mode="after")
     def complete(self) -> Self:

@@ -20,6 +20,7 @@ from services.sales.adapters.document import render_confirmation
 from services.sales.adapters.wire import place_order_command
 from services.sales.domain.model import Decider, Decision, Order, OrderStatus, PlaceOrder
 from shared.contracts import OrderSubmission
+from shared.contracts.bounds import ContractDate, RequiredReason
 from shared.decisions import NotFound
 from shared.http.auth import Actor
 from shared.runtime import ServiceContext
@@ -39,11 +40,11 @@ def desk_command(submission: OrderSubmission) -> PlaceOrder:
 
 
 class SignedConfirmationBody(Body):
-    received_on: date = Field(description="Day the signed confirmation came back (P3.4)")
+    received_on: ContractDate = Field(description="Day the signed confirmation came back (P3.4)")
 
 
 class HoldBody(Body):
-    reason: str = Field(min_length=1, max_length=1000, description="Why the release waits")
+    reason: RequiredReason = Field(description="Why the release waits")
 
 
 class ReasonView(BaseModel):

@@ -199,7 +199,7 @@ ShortText = Annotated[str, Field(min_length=1, max_length=100), PRINTABLE]
 Company = Annotated[str, Field(min_length=1, max_length=200), PRINTABLE]
 DocumentPath = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^/[!-~]*$")]
 IsoMomentText = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9T:.+Z-]+$")]
-IsoWeek = Annotated[str, Field(pattern=r"^[0-9]{4}-W[0-9]{2}$")]
+IsoWeek = Annotated[str, Field(max_length=10, pattern=r"^[0-9]{4}-W[0-9]{2}$")]
 
 MAX_PROBLEMS: Final = 1000
 """Problems listed in one rejection or hold: an order's lines can hold three defects each."""

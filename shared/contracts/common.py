@@ -35,7 +35,13 @@ Channel = Literal["system", "web", "email", "fax", "desk", "phone", "visit"]
 """How an order came in (P1.1); phone and visit are verbal."""
 
 CurrencyCode = Annotated[
-    str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code, e.g. EUR")
+    str,
+    Field(
+        min_length=3,
+        max_length=3,
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 currency code, e.g. EUR",
+    ),
 ]
 
 

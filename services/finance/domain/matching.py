@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from services.finance.domain.model import Account, ReceivePayment
+from shared.contracts.bounds import MAX_MONEY
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ def unmatched_reason(account: Account | None, command: ReceivePayment) -> str | 
     if command.currency != account.currency:
         return (
             f"payment in {command.currency} but order {account.order_id} is in {account.currency}"
+        )
+    if account.paid_total + command.amount > MAX_MONEY:
+        return (
+            f"payments against order {account.order_id} would exceed {MAX_MONEY} "
+            f"{account.currency}, the most an account can record"
         )
     return None
 

@@ -21,6 +21,7 @@ from shared.contracts import (
     GoodsProduced,
     OrderReleased,
 )
+from shared.contracts.bounds import clip
 from shared.contracts.events import GoodsProducedPayload, ProducedLine
 from shared.contracts.process import DepartmentAnswer, FeasibilityAssessedPayload
 from shared.messaging.events import new_event
@@ -52,7 +53,7 @@ def _department(answer: Answer) -> DepartmentAnswer:
     return DepartmentAnswer(
         verdict=answer.verdict.value,
         available_from=answer.available_from,
-        reason=answer.reason,
+        reason=clip(answer.reason),
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from services.production.domain.feasibility import Answer, Verdict
+from shared.contracts.bounds import DATE_MAX
 
 HORIZON_WEEKS = 52
 """How many weeks after the requested one the planner looks for room (P4.5)."""
@@ -25,8 +26,16 @@ def iso_week(day: date) -> str:
 
 
 def candidate_days(requested: date, horizon: int = HORIZON_WEEKS) -> list[date]:
-    """The requested day and the same weekday in each of the following `horizon` weeks."""
-    return [requested + timedelta(days=7 * k) for k in range(horizon + 1)]
+    """The requested day and the same weekday in each of the following `horizon` weeks, as far
+    as the calendar reaches (the contracts' last date): no week is planned beyond it."""
+    days = (
+        requested + timedelta(days=7 * k) for k in range(min(horizon, _weeks_left(requested)) + 1)
+    )
+    return [day for day in days if day <= DATE_MAX]
+
+
+def _weeks_left(requested: date) -> int:
+    return max((DATE_MAX - requested).days // 7, 0)
 
 
 def candidate_weeks(requested: date, horizon: int = HORIZON_WEEKS) -> list[str]:

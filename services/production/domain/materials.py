@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from services.production.domain.feasibility import Answer, Verdict
+from shared.contracts.bounds import DATE_MAX
 
 NOTHING = Decimal(0)
 
@@ -110,6 +111,12 @@ def check_materials(
             blockers.append(
                 f"{code} ({material.name}): {_amount(shortfall, material.unit)} short "
                 "and no supplier can deliver it"
+            )
+            continue
+        if (DATE_MAX - today).days < material.lead_time_days:
+            blockers.append(
+                f"{code} ({material.name}): {_amount(shortfall, material.unit)} short "
+                f"and its supplier cannot deliver before {DATE_MAX.isoformat()}"
             )
             continue
         ready = today + timedelta(days=material.lead_time_days)

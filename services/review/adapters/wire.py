@@ -22,6 +22,7 @@ from shared.contracts import (
     ReviewCompleted,
     ReviewEscalated,
 )
+from shared.contracts.bounds import MAX_REASONS, clip
 from shared.contracts.events import ProducedLine, ReviewCompletedPayload
 from shared.contracts.process import (
     DepartmentAnswer,
@@ -81,7 +82,7 @@ def to_wire(event: DomainEvent, causation_id: UUID | None, now: datetime) -> Eve
                 payload=NegotiationOpenedPayload(
                     requested_delivery_date=event.requested_delivery_date,
                     proposed_delivery_date=event.proposed_delivery_date,
-                    reasons=list(event.reasons),
+                    reasons=[clip(reason) for reason in event.reasons[:MAX_REASONS]],
                 ),
             )
         case ReviewWasCompleted(decision=decision):
@@ -94,7 +95,7 @@ def to_wire(event: DomainEvent, causation_id: UUID | None, now: datetime) -> Eve
                 payload=ReviewCompletedPayload(
                     outcome="approved" if decision.approved else "declined",
                     confirmed_delivery_date=decision.confirmed_delivery_date,
-                    reason=decision.reason,
+                    reason=clip(decision.reason),
                 ),
             )
         case ReviewWasEscalated():

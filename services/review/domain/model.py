@@ -31,6 +31,7 @@ from services.review.domain.rules import (
     qa_assessment,
     terms_findings,
 )
+from shared.contracts.bounds import clip
 from shared.decisions import BeyondAuthority, NotAllowedNow
 
 REVIEW_PERIOD = timedelta(days=2)
@@ -171,7 +172,7 @@ class Decision:
     def decline(cls, reason: str) -> "Decision":
         if not reason:
             raise ValueError("a declined order needs a recorded reason (P2.6)")
-        return cls(approved=False, confirmed_delivery_date=None, reason=reason)
+        return cls(approved=False, confirmed_delivery_date=None, reason=clip(reason))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from services.sales.domain.commands import VERBAL_CHANNELS, Decider, Line, PlaceOrder
 from services.sales.domain.intake import Defect, IntakeFacts, intake_defects
 from services.sales.domain.master import CENT, HUNDRED, Customer, Tier
+from shared.contracts.bounds import DATE_MAX
 from shared.decisions import BeyondAuthority, NotAllowedNow, NotFound
 
 __all__ = [
@@ -357,6 +358,11 @@ class Order:
         days_late = max(0, (received_on - confirmation.sent_on).days)
         expected = confirmation.expected_delivery_date
         if confirmation.tier != "A" and not self.released:
+            if (DATE_MAX - confirmation.confirmed_delivery_date).days < days_late:
+                raise NotAllowedNow(
+                    f"a signed confirmation received on {received_on} would move the delivery "
+                    f"date of order {self.order_id} beyond {DATE_MAX}"
+                )
             expected = confirmation.confirmed_delivery_date + timedelta(days=days_late)
         self.signed_received_on = received_on
         self.days_late = days_late
