@@ -1,0 +1,203 @@
+"""Every bounded contract string fits each String(n) column it is stored in, and none can hold
+NUL: what PostgreSQL refuses (a value longer than its column, a NUL in text) can never come
+from a message that passed its contract. Checked statically, column by column, and for the
+numbers the services compute (an order's total, its units, the longest derived numbers)."""
+
+import typing
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import String, Table
+
+from services.finance.adapters import tables as finance
+from services.finance.domain.model import format_payment_number, invoice_number
+from services.logistics.adapters import tables as logistics
+from services.logistics.domain.model import (
+    AUTOMATIC_RELEASE,
+    DEFAULT_CARRIER,
+    shipment_number,
+    tracking_number_for,
+)
+from services.production.adapters import tables as production
+from services.production.domain.capacity import iso_week
+from services.production.domain.model import production_order_number
+from services.review.adapters import tables as review
+from services.sales.adapters import tables as sales
+from services.sales.domain.intake import format_order_number
+from shared.contracts import bounds
+from shared.contracts.common import Channel, CurrencyCode
+
+LONGEST_ORDER_ID = "S" * 40
+
+STORED: list[tuple[Table, str, Any]] = [
+    (sales.orders, "order_id", bounds.OrderId),
+    (sales.orders, "submitter", bounds.Submitter),
+    (sales.orders, "customer_reference", bounds.Reference),
+    (sales.orders, "customer_id", bounds.CustomerId),
+    (sales.orders, "channel", Channel),
+    (sales.orders, "currency", CurrencyCode),
+    (sales.orders, "payment_terms", bounds.PaymentTerm),
+    (sales.orders, "manual_hold", bounds.RequiredReason),
+    (sales.orders, "decline_reason", bounds.Reason),
+    (sales.order_decisions, "order_id", bounds.OrderId),
+    (sales.order_decisions, "user_name", bounds.UserName),
+    (sales.order_decisions, "detail", bounds.RequiredReason),
+    (sales.customers, "customer_id", bounds.CustomerId),
+    (sales.customers, "name", bounds.Name),
+    (sales.customers, "currency", CurrencyCode),
+    (sales.products, "product_code", bounds.ProductCode),
+    (sales.products, "name", bounds.Name),
+    (review.reviews, "order_id", bounds.OrderId),
+    (review.reviews, "customer_id", bounds.CustomerId),
+    (review.reviews, "currency", CurrencyCode),
+    (review.reviews, "decline_reason", bounds.Reason),
+    (review.reviews, "payment_terms", bounds.PaymentTerm),
+    (review.parked_assessments, "order_id", bounds.OrderId),
+    (review.customers, "customer_id", bounds.CustomerId),
+    (review.customers, "name", bounds.Name),
+    (review.products, "product_code", bounds.ProductCode),
+    (review.products, "name", bounds.Name),
+    (review.balances, "customer_id", bounds.CustomerId),
+    (production.production_orders, "order_id", bounds.OrderId),
+    (production.production_orders, "customer_id", bounds.CustomerId),
+    (production.production_orders, "release", bounds.ServiceName),
+    (production.materials, "material_code", bounds.MaterialCode),
+    (production.materials, "name", bounds.Name),
+    (production.materials, "unit", bounds.Unit),
+    (production.materials, "supplier", bounds.Name),
+    (production.bill_of_materials, "product_code", bounds.ProductCode),
+    (production.bill_of_materials, "material_code", bounds.MaterialCode),
+    (production.weekly_capacity, "week", bounds.IsoWeek),
+    (production.material_reservations, "order_id", bounds.OrderId),
+    (production.material_reservations, "material_code", bounds.MaterialCode),
+    (logistics.shipments, "order_id", bounds.OrderId),
+    (logistics.shipments, "production_order_id", bounds.DocumentNumber),
+    (logistics.shipments, "tracking_number", bounds.TrackingNumber),
+    (finance.accounts, "order_id", bounds.OrderId),
+    (finance.accounts, "customer_id", bounds.CustomerId),
+    (finance.invoices, "order_id", bounds.OrderId),
+    (finance.payments, "order_id", bounds.OrderId),
+    (finance.payments, "bank_transaction_id", bounds.Reference),
+    (finance.payments, "payer", bounds.Payer),
+    (finance.unmatched_payments, "bank_transaction_id", bounds.Reference),
+    (finance.unmatched_payments, "order_reference", bounds.PayerReference),
+    (finance.unmatched_payments, "payer", bounds.Payer),
+    (finance.unmatched_payments, "reason", bounds.Reason),
+    (finance.customers, "customer_id", bounds.CustomerId),
+    (finance.customers, "name", bounds.Name),
+    (finance.customer_balances, "customer_id", bounds.CustomerId),
+    (sales.products, "currency", CurrencyCode),
+    (review.customers, "currency", CurrencyCode),
+    (finance.customers, "currency", CurrencyCode),
+    (review.balances, "currency", CurrencyCode),
+    (finance.accounts, "currency", CurrencyCode),
+    (finance.customer_balances, "currency", CurrencyCode),
+    (finance.invoices, "currency", CurrencyCode),
+    (finance.payments, "currency", CurrencyCode),
+    (finance.unmatched_payments, "currency", CurrencyCode),
+]
+"""(table, column, the bounded contract type whose values it stores)."""
+
+DERIVED: list[tuple[Table, str, str]] = [
+    (sales.orders, "order_id", format_order_number(2100, 999_999)),
+    (
+        production.production_orders,
+        "production_order_id",
+        production_order_number(LONGEST_ORDER_ID),
+    ),
+    (production.production_orders, "booked_week", iso_week(bounds.DATE_MAX)),
+    (logistics.shipments, "shipment_id", shipment_number(LONGEST_ORDER_ID)),
+    (logistics.shipments, "tracking_number", tracking_number_for(LONGEST_ORDER_ID)),
+    (logistics.shipments, "carrier", DEFAULT_CARRIER),
+    (logistics.shipments, "released_by", AUTOMATIC_RELEASE),
+    (finance.invoices, "invoice_number", invoice_number(LONGEST_ORDER_ID)),
+    (finance.payments, "payment_id", format_payment_number(2100, 999_999)),
+]
+"""(table, column, the longest value a service derives for it)."""
+
+
+def width(table: Table, column: str) -> int:
+    type_ = table.c[column].type
+    assert isinstance(type_, String) and type_.length is not None, f"{table.name}.{column}"
+    return type_.length
+
+
+def longest(bounded: Any) -> int:
+    """The longest value a bounded string type accepts."""
+    if typing.get_origin(bounded) is typing.Literal:
+        return max(len(value) for value in typing.get_args(bounded))
+    lengths: list[int] = [
+        item.max_length
+        for item in getattr(bounded, "__metadata__", ())
+        for item in getattr(item, "metadata", [item])
+        if getattr(item, "max_length", None) is not None
+    ]
+    assert lengths, f"{bounded} has no max_length"
+    return min(lengths)
+
+
+SERVICES = {
+    id(module.metadata): module.__name__.split(".")[1]
+    for module in (sales, review, production, logistics, finance)
+}
+
+
+def name(case: tuple[Table, str, Any]) -> str:
+    return f"{SERVICES[id(case[0].metadata)]}:{case[0].name}.{case[1]}"
+
+
+@pytest.mark.parametrize("case", STORED, ids=name)
+def test_the_longest_contract_value_fits_its_column(case: tuple[Table, str, Any]) -> None:
+    table, column, bounded = case
+    adapter: TypeAdapter[str] = TypeAdapter(bounded)
+
+    assert longest(bounded) <= width(table, column)
+    with pytest.raises(ValidationError):
+        adapter.validate_python("A" * (width(table, column) + 1))
+
+
+@pytest.mark.parametrize("case", STORED, ids=name)
+def test_no_contract_value_stored_in_a_text_column_can_hold_nul(
+    case: tuple[Table, str, Any],
+) -> None:
+    _table, _column, bounded = case
+    adapter: TypeAdapter[str] = TypeAdapter(bounded)
+
+    for hostile in ("A\x00B", "\x00", "A\ud800", "A\u202eB"):
+        with pytest.raises(ValidationError):
+            adapter.validate_python(hostile)
+
+
+@pytest.mark.parametrize("case", DERIVED, ids=name)
+def test_the_longest_derived_number_fits_its_column(case: tuple[Table, str, str]) -> None:
+    table, column, value = case
+
+    assert len(value) <= width(table, column)
+
+
+def test_every_text_column_a_contract_value_lands_in_is_listed() -> None:
+    """A new String column must be added here, with the bound that protects it."""
+    listed = {name(case) for case in STORED} | {name(case) for case in DERIVED}
+    internal = {"status", "outcome", "kind", "role", "tier", "release_gate"}
+    every = {
+        name((table, column.name, None))
+        for module in (sales, review, production, logistics, finance)
+        for table in module.metadata.sorted_tables
+        if table.name not in ("inbox", "outbox")
+        for column in table.columns
+        if type(column.type) is String and column.name not in internal
+    }
+    assert every - listed == set()
+
+
+def test_the_largest_order_total_fits_the_money_column() -> None:
+    assert (
+        bounds.MAX_ORDER_TOTAL
+        <= bounds.MAX_MONEY
+        < 10 ** (bounds.MONEY_PRECISION - bounds.MONEY_SCALE)
+    )
+
+
+def test_the_most_units_of_an_order_fit_an_integer_column() -> None:
+    assert bounds.MAX_UNITS_PER_ORDER < 2**31

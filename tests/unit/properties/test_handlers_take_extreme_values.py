@@ -1,0 +1,650 @@
+"""What passed a contract never crashes a service: each service's handlers, driven on an
+embedded database with every contract's extreme valid values (longest texts of any printable
+character, longest identifiers, the most lines, the largest and smallest quantities and amounts,
+dates at the window's edges), raise nothing but the domain's deliberate refusals, emit only
+events their contracts accept, and store only what PostgreSQL would accept too.
+
+Seeded and repeatable (derandomize): the same examples every run.
+"""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.finance import handlers as finance
+from services.finance.adapters.tables import metadata as finance_tables
+from services.logistics import handlers as logistics
+from services.logistics.adapters.tables import metadata as logistics_tables
+from services.production import handlers as production
+from services.production.adapters import planning
+from services.production.adapters.tables import metadata as production_tables
+from services.review import handlers as review
+from services.review.adapters.tables import metadata as review_tables
+from services.review.domain.master import ApprovalAuthority, AutoApprovalPolicy, ReviewPolicy
+from services.review.domain.model import ApprovalDecision, Person, SignApproval
+from services.sales import handlers as sales
+from services.sales.adapters.tables import metadata as sales_tables
+from services.sales.domain.model import Decider
+from shared.contracts import (
+    BalanceUpdated,
+    ConfirmationIssued,
+    CustomerUpdated,
+    Event,
+    FeasibilityAssessed,
+    FeasibilityRequested,
+    GoodsProduced,
+    GoodsShipped,
+    OrderClosed,
+    OrderPlaced,
+    OrderReleased,
+    OrderSubmission,
+    PaymentNotification,
+    PaymentReceived,
+    ProductUpdated,
+    ReviewCompleted,
+    topics,
+)
+from shared.contracts.bounds import (
+    DATE_MAX,
+    DATE_MIN,
+    MAX_LEAD_TIME_DAYS,
+    MAX_MATERIAL_QUANTITY,
+    MAX_ORDER_TOTAL,
+    MAX_PAYMENT_TERMS,
+    MAX_QUANTITY_PER_UNIT,
+    MAX_WEEKLY_UNITS,
+)
+from shared.contracts.master import CustomerRecord, ProductRecord
+from shared.decisions import Refused
+from shared.messaging.events import new_event
+from shared.messaging.routes import MessageRejected
+from shared.seed import load_seed
+from shared.seed.model import BomLine, Material, Seed, WeeklyCapacity
+from tests.unit.properties import strategies as s
+from tests.unit.properties.harness import NOW, incoming, refusing_nothing_but, run
+
+REFUSALS = (MessageRejected, Refused)
+"""The domain's deliberate refusals: an unknown order (dead-lettered), a decision not allowed."""
+
+PROPERTY = settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
+
+
+# -- shared building blocks ------------------------------------------------------------------------
+
+
+@st.composite
+def product_codes(draw: st.DrawFn) -> list[str]:
+    """As many distinct product codes as an order may have lines, each as long as allowed."""
+    count = draw(s.line_count())
+    stem = draw(s.code(47))
+    return [f"{stem}{index:03d}" for index in range(count)]
+
+
+@st.composite
+def priced_lines(draw: st.DrawFn, codes: list[str]) -> list[dict[str, Any]]:
+    lines = []
+    for line_no, product_code in enumerate(codes, start=1):
+        quantity = draw(s.quantity())
+        unit_price = draw(s.unit_price())
+        lines.append(
+            {
+                "line_no": line_no,
+                "product_code": product_code,
+                "quantity": quantity,
+                "unit_price": unit_price,
+                "amount": unit_price * quantity,
+            }
+        )
+    return lines
+
+
+def total(lines: list[dict[str, Any]]) -> Decimal:
+    return sum((line["amount"] for line in lines), Decimal("0.00"))
+
+
+def customer_record(draw: st.DrawFn, customer_id: str) -> CustomerRecord:
+    return CustomerRecord(
+        customer_id=customer_id,
+        name=draw(s.text(200)),
+        tier=draw(st.sampled_from(["A", "B", "C"])),
+        currency="EUR",
+        credit_limit=draw(s.money()),
+        payment_terms=draw(st.lists(s.code(40), min_size=1, max_size=MAX_PAYMENT_TERMS)),
+        deposit_percent=draw(s.edges(Decimal(0), Decimal(100), st.decimals(0, 100, places=2))),
+    )
+
+
+def product_record(draw: st.DrawFn, product_code: str) -> ProductRecord:
+    return ProductRecord(
+        product_code=product_code,
+        name=draw(s.text(200)),
+        currency="EUR",
+        list_price=draw(s.unit_price()),
+        max_discount_percent=draw(s.edges(Decimal(0), Decimal(100), st.just(Decimal("12.50")))),
+        is_new=draw(st.booleans()),
+        samples_confirmed=draw(st.booleans()),
+        bom_ready=draw(st.booleans()),
+        drawings_ready=draw(st.booleans()),
+        specification_ready=draw(st.booleans()),
+        qa_level=draw(st.integers(1, 5)),
+    )
+
+
+def event(kind: type[Event], order_id: str | None, payload: Any, producer: str) -> Any:
+    return new_event(
+        kind,
+        order_id=order_id,
+        producer=producer,
+        causation_id=None,
+        occurred_at=NOW,
+        payload=payload,
+    )
+
+
+def placed(draw: st.DrawFn, order_id: str, customer_id: str, codes: list[str]) -> OrderPlaced:
+    lines = draw(priced_lines(codes))
+    payload = {
+        "submitter": draw(s.code(100)),
+        "customer_reference": draw(s.reference()),
+        "customer_id": customer_id,
+        "channel": draw(st.sampled_from(["system", "web", "email", "fax", "desk"])),
+        "currency": "EUR",
+        "lines": lines,
+        "total_amount": total(lines),
+        "requested_delivery_date": draw(s.dates()),
+        "delivery_address": draw(s.address()),
+        "contact": draw(s.contact()),
+        "payment_terms": draw(st.one_of(st.none(), s.code(40))),
+    }
+    return event(OrderPlaced, order_id, payload, "sales")  # type: ignore[no-any-return]
+
+
+def closed(draw: st.DrawFn, order_id: str) -> OrderClosed:
+    outcome = draw(st.sampled_from(["fulfilled", "declined"]))
+    return event(OrderClosed, order_id, {"outcome": outcome}, "sales")  # type: ignore[no-any-return]
+
+
+def produced_lines(draw: st.DrawFn, codes: list[str]) -> list[dict[str, Any]]:
+    return [{"product_code": code, "quantity": draw(s.quantity())} for code in codes]
+
+
+# -- sales -----------------------------------------------------------------------------------------
+
+
+@st.composite
+def sales_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    codes = draw(product_codes())
+    customer = customer_record(draw, draw(s.code(40)))
+    products = [product_record(draw, code) for code in codes]
+    lines: list[dict[str, Any]] = [
+        {
+            "product_code": product.product_code,
+            "quantity": draw(s.quantity()),
+            "unit_price": product.list_price,
+        }
+        for product in products
+    ]
+    placeable = draw(st.booleans())  # one intake places, or one it may hold
+    exact_total = sum((line["unit_price"] * line["quantity"] for line in lines), Decimal("0.00"))
+    submission = OrderSubmission.model_validate(
+        {
+            "schema_version": 1,
+            "submitter": draw(s.code(100)),
+            "customer_reference": draw(s.reference()),
+            "customer_id": customer.customer_id,
+            "channel": "system"
+            if placeable
+            else draw(st.sampled_from(["system", "web", "email", "fax", "desk", "phone"])),
+            "payment_terms": draw(st.one_of(st.none(), st.just(customer.payment_terms[0]))),
+            "currency": "EUR",
+            "lines": lines,
+            "total_amount": exact_total if placeable else draw(st.one_of(st.none(), s.money())),
+            "requested_delivery_date": draw(
+                s.within_five_years(NOW.date()) if placeable else s.dates()
+            ),
+            "delivery_address": draw(s.address() if placeable else st.none() | s.address()),
+            "contact": draw(s.contact()),
+        }
+    )
+    return {
+        "customer": customer,
+        "products": products,
+        "submission": submission,
+        "approved": draw(st.sampled_from([True, True, False])),
+        "confirmed": draw(s.dates()),
+        "reason": draw(s.text(1000, min_size=0)),
+        "paid_total": draw(s.money()),
+        "settled": draw(st.booleans()),
+        "received_on": draw(s.dates()),
+        "hold_reason": draw(s.text(1000)),
+    }
+
+
+@settings(PROPERTY, max_examples=30)
+@given(sales_scenarios())
+def test_sales_handlers_take_every_extreme_valid_value(scenario: dict[str, Any]) -> None:
+    async def drive(connection: AsyncConnection) -> None:
+        await refusing_nothing_but(
+            REFUSALS,
+            sales.load_master_data(connection, [scenario["customer"]], scenario["products"], NOW),
+        )
+        submission = scenario["submission"]
+        events = await refusing_nothing_but(
+            REFUSALS, sales.take_submission(connection, incoming(submission, "order.submitted"))
+        )
+        order_id = events[0].order_id
+        review_completed = event(
+            ReviewCompleted,
+            order_id,
+            {
+                "outcome": "approved" if scenario["approved"] else "declined",
+                "confirmed_delivery_date": scenario["confirmed"] if scenario["approved"] else None,
+                "reason": scenario["reason"],
+            },
+            "review",
+        )
+        await refusing_nothing_but(
+            REFUSALS, sales.record_review(connection, incoming(review_completed, "x"))
+        )
+        by = Decider("jonas.weber", "sales_manager", NOW)
+        await refusing_nothing_but(
+            REFUSALS,
+            _outcome_events(
+                sales.record_signed_confirmation(connection, order_id, scenario["received_on"], by)
+            ),
+        )
+        payment = event(
+            PaymentReceived,
+            order_id,
+            {
+                "payment_id": "PAY-2026-000001",
+                "kind": "balance",
+                "bank_transaction_id": "~" * 100,
+                "amount": scenario["paid_total"],
+                "currency": "EUR",
+                "paid_total": scenario["paid_total"],
+                "balance_due": Decimal("0.00"),
+                "settled": scenario["settled"],
+            },
+            "finance",
+        )
+        await refusing_nothing_but(
+            REFUSALS, sales.record_payment(connection, incoming(payment, "x"))
+        )
+        await refusing_nothing_but(
+            REFUSALS,
+            _outcome_events(sales.hold(connection, order_id, scenario["hold_reason"], by)),
+        )
+        shipped = event(
+            GoodsShipped,
+            order_id,
+            {
+                "shipment_id": "S" * 50,
+                "carrier": "c" * 100,
+                "tracking_number": "~" * 100,
+                "lines": [{"product_code": "P", "quantity": 1}],
+            },
+            "logistics",
+        )
+        await refusing_nothing_but(
+            REFUSALS, sales.record_shipment(connection, incoming(shipped, "x"))
+        )
+
+    run(sales_tables, drive)
+
+
+async def _outcome_events(call: Any) -> list[Event]:
+    _order, events = await call
+    return list(events)
+
+
+# -- review ----------------------------------------------------------------------------------------
+
+POLICY = ReviewPolicy(
+    authority=ApprovalAuthority(
+        {item.role: item.max_amount for item in load_seed().approval_authority}
+    ),
+    qa_capability_level=load_seed().qa_capability_level,
+    auto_approval=AutoApprovalPolicy(max_amount=MAX_ORDER_TOTAL, tiers=frozenset("ABC")),
+)
+
+
+@st.composite
+def answers(draw: st.DrawFn) -> dict[str, Any]:
+    verdict = draw(st.sampled_from(["feasible", "later", "not_feasible"]))
+    return {
+        "verdict": verdict,
+        "available_from": draw(s.dates()) if verdict == "later" else None,
+        "reason": draw(s.text(1000, min_size=0)),
+    }
+
+
+@st.composite
+def review_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    order_id = draw(s.order_id())
+    codes = draw(product_codes())
+    customer = customer_record(draw, draw(s.code(40)))
+    return {
+        "customer": customer,
+        "products": [product_record(draw, code) for code in codes],
+        "balance": draw(s.money()),
+        "placed": placed(draw, order_id, customer.customer_id, codes),
+        "assessed": event(
+            FeasibilityAssessed,
+            order_id,
+            {"production": draw(answers()), "purchasing": draw(answers())},
+            "production",
+        ),
+        "assessment_first": draw(st.booleans()),
+        "note": draw(s.text(1000, min_size=0)),
+        "decision": draw(st.sampled_from(list(ApprovalDecision))),
+        "closed": closed(draw, order_id),
+    }
+
+
+@PROPERTY
+@given(review_scenarios())
+def test_review_handlers_take_every_extreme_valid_value(scenario: dict[str, Any]) -> None:
+    async def drive(connection: AsyncConnection) -> None:
+        customer = scenario["customer"]
+        await refusing_nothing_but(
+            REFUSALS,
+            review.store_customer(
+                connection,
+                incoming(event(CustomerUpdated, None, customer, "sales"), "x"),
+                POLICY,
+            ),
+        )
+        for product in scenario["products"]:
+            await refusing_nothing_but(
+                REFUSALS,
+                review.store_product(
+                    connection, incoming(event(ProductUpdated, None, product, "sales"), "x"), POLICY
+                ),
+            )
+        balance = event(
+            BalanceUpdated,
+            scenario["placed"].order_id,
+            {
+                "customer_id": customer.customer_id,
+                "currency": "EUR",
+                "open_balance": scenario["balance"],
+            },
+            "finance",
+        )
+        await refusing_nothing_but(
+            REFUSALS, review.store_balance(connection, incoming(balance, "x"))
+        )
+        steps = [
+            review.open_review(connection, incoming(scenario["placed"], "x"), POLICY),
+            review.record_assessment(connection, incoming(scenario["assessed"], "x")),
+        ]
+        if scenario["assessment_first"]:
+            steps.reverse()
+        for step in steps:
+            await refusing_nothing_but(REFUSALS, step)
+        order_id = scenario["placed"].order_id
+        for role, user in (("sales_manager", "jonas.weber"), ("general_manager", "li.wang")):
+            command = SignApproval(Person(user, role), scenario["decision"], note=scenario["note"])
+            await refusing_nothing_but(
+                REFUSALS,
+                _outcome_events(
+                    review.sign_approval(connection, order_id, command, POLICY.authority, NOW)
+                ),
+            )
+        await refusing_nothing_but(
+            REFUSALS,
+            review.escalate_overdue(connection, NOW + timedelta(days=3), limit=10),
+        )
+        await refusing_nothing_but(
+            REFUSALS, review.close_review(connection, incoming(scenario["closed"], "x"))
+        )
+
+    run(review_tables, drive)
+
+
+# -- production ------------------------------------------------------------------------------------
+
+
+@st.composite
+def production_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    order_id = draw(s.order_id())
+    codes = draw(product_codes())
+    material_codes = [f"{draw(s.code(47))}{index:03d}" for index in range(draw(st.integers(1, 3)))]
+    seed: Seed = load_seed().model_copy(
+        update={
+            "materials": [
+                Material(
+                    material_code=code,
+                    name=draw(s.text(200)),
+                    unit=draw(st.sampled_from(["pc", "k" * 20])),
+                    on_hand=draw(
+                        s.edges(Decimal(0), MAX_MATERIAL_QUANTITY, st.just(Decimal("0.000001")))
+                    ),
+                    lead_time_days=draw(
+                        st.one_of(st.none(), s.edges(0, MAX_LEAD_TIME_DAYS, st.integers(0, 60)))
+                    ),
+                    supplier=draw(s.text(200)),
+                )
+                for code in material_codes
+            ],
+            "bill_of_materials": [
+                BomLine(
+                    product_code=product_code,
+                    material_code=material_code,
+                    quantity_per_unit=draw(
+                        s.edges(Decimal("0.000001"), MAX_QUANTITY_PER_UNIT, st.just(Decimal(2)))
+                    ),
+                )
+                for product_code in codes
+                if draw(st.booleans())
+                for material_code in material_codes
+            ],
+            "weekly_capacity": WeeklyCapacity(
+                default_units=draw(s.edges(0, MAX_WEEKLY_UNITS, st.integers(0, 1000))),
+                overrides={"2100-W52": 0},  # the window's last week is full: look later
+            ),
+        }
+    )
+    lines = produced_lines(draw, codes)
+    return {
+        "seed": seed,
+        "requested": event(
+            FeasibilityRequested,
+            order_id,
+            {
+                "customer_id": draw(s.code(40)),
+                "requested_delivery_date": draw(s.dates()),
+                "lines": lines,
+                "rush": draw(st.booleans()),
+            },
+            "review",
+        ),
+        "released": event(
+            OrderReleased,
+            order_id,
+            {
+                "delivery_date": draw(s.dates()),
+                "lines": lines,
+                "gate": draw(
+                    st.sampled_from(["a_tier_before_signature", "signed", "signed_and_deposit"])
+                ),
+            },
+            "sales",
+        ),
+        "closed": closed(draw, order_id),
+        "today": draw(s.dates(NOW.date(), DATE_MAX)),
+    }
+
+
+@PROPERTY
+@given(production_scenarios())
+def test_production_handlers_take_every_extreme_valid_value(scenario: dict[str, Any]) -> None:
+    now = datetime.combine(scenario["today"], NOW.timetz())
+
+    async def drive(connection: AsyncConnection) -> None:
+        await planning.load_master_data(connection, scenario["seed"])
+        for handler, message in (
+            (production.assess_feasibility, scenario["requested"]),
+            (production.release_order, scenario["released"]),
+            (production.close_order, scenario["closed"]),
+        ):
+            await refusing_nothing_but(REFUSALS, handler(connection, incoming(message, "x", now)))
+
+    run(production_tables, drive)
+
+
+# -- logistics -------------------------------------------------------------------------------------
+
+
+@st.composite
+def logistics_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    order_id = draw(s.order_id())
+    return {
+        "produced": event(
+            GoodsProduced,
+            order_id,
+            {
+                "production_order_id": draw(s.code(50)),
+                "lines": produced_lines(draw, draw(product_codes())),
+                "ready_on": draw(s.dates()),
+            },
+            "production",
+        ),
+        "closed": closed(draw, order_id),
+        "today": draw(s.dates(NOW.date(), DATE_MAX)),
+    }
+
+
+@PROPERTY
+@given(logistics_scenarios())
+def test_logistics_handlers_take_every_extreme_valid_value(scenario: dict[str, Any]) -> None:
+    now = datetime.combine(scenario["today"], NOW.timetz())
+
+    async def drive(connection: AsyncConnection) -> None:
+        await refusing_nothing_but(
+            REFUSALS, logistics.ship_goods(connection, incoming(scenario["produced"], "x", now))
+        )
+        await refusing_nothing_but(
+            REFUSALS, logistics.close_shipment(connection, incoming(scenario["closed"], "x", now))
+        )
+
+    run(logistics_tables, drive)
+
+
+# -- finance ---------------------------------------------------------------------------------------
+
+
+@st.composite
+def finance_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    order_id = draw(s.order_id())
+    codes = draw(product_codes())
+    customer = customer_record(draw, draw(s.code(40)))
+    order = placed(draw, order_id, customer.customer_id, codes)
+    order_total = order.payload.total_amount
+    payments = [
+        PaymentNotification.model_validate(
+            {
+                "schema_version": 1,
+                "bank_transaction_id": f"{index}" + draw(s.reference(99)),
+                "order_reference": draw(
+                    st.sampled_from([order_id, f"  {order_id.lower()} ", draw(s.text(200))])
+                ),
+                "amount": draw(s.money(low=Decimal("0.01"))),
+                "currency": "EUR",
+                "received_at": draw(
+                    st.sampled_from(
+                        [
+                            datetime(2000, 1, 1, tzinfo=UTC),
+                            datetime(2100, 12, 31, 23, 59, 59),
+                            datetime.combine(DATE_MAX, datetime.max.time(), UTC),
+                            datetime.combine(DATE_MIN, datetime.min.time()),
+                        ]
+                    )
+                ),
+                "payer": draw(s.text(200, min_size=0)),
+            }
+        )
+        for index in range(3)
+    ]
+    deposit = draw(s.money(high=order_total))
+    return {
+        "customer": customer,
+        "placed": order,
+        "confirmed": event(
+            ConfirmationIssued,
+            order_id,
+            {
+                "customer_id": customer.customer_id,
+                "tier": customer.tier,
+                "confirmed_delivery_date": draw(s.dates()),
+                "sent_on": draw(s.dates()),
+                "total_amount": order_total,
+                "currency": "EUR",
+                "deposit_amount": deposit,
+                "document_path": "/" + "~" * 199,
+            },
+            "sales",
+        ),
+        "shipped": event(
+            GoodsShipped,
+            order_id,
+            {
+                "shipment_id": draw(s.code(50)),
+                "carrier": draw(s.text(100)),
+                "tracking_number": draw(s.reference()),
+                "lines": produced_lines(draw, codes),
+            },
+            "logistics",
+        ),
+        "payments": payments,
+        "closed": closed(draw, order_id),
+        "order": draw(st.permutations(["placed", "confirmed", "shipped", "payments", "closed"])),
+        "today": draw(s.dates(NOW.date(), DATE_MAX - timedelta(days=30))),
+    }
+
+
+@PROPERTY
+@given(finance_scenarios())
+def test_finance_handlers_take_every_extreme_valid_value(scenario: dict[str, Any]) -> None:
+    now = datetime.combine(scenario["today"], NOW.timetz())
+
+    async def drive(connection: AsyncConnection) -> None:
+        customer_updated = event(CustomerUpdated, None, scenario["customer"], "sales")
+        await refusing_nothing_but(
+            REFUSALS, finance.record_customer(connection, incoming(customer_updated, "x", now))
+        )
+        for step in scenario["order"]:
+            if step == "payments":
+                for payment in scenario["payments"]:
+                    await refusing_nothing_but(
+                        REFUSALS,
+                        finance.receive_payment(
+                            connection, incoming(payment, topics.PAYMENT_NOTIFIED, now)
+                        ),
+                    )
+                continue
+            handler: Any = {
+                "placed": finance.open_account,
+                "confirmed": finance.confirm_order,
+                "shipped": finance.invoice_order,
+                "closed": finance.close_account,
+            }[step]
+            await refusing_nothing_but(
+                REFUSALS, handler(connection, incoming(scenario[step], "x", now))
+            )
+
+    run(finance_tables, drive)
