@@ -236,3 +236,13 @@ def test_an_order_closed_before_it_reached_finance_stays_closed_when_it_arrives_
     assert account.outcome is Outcome.DECLINED
     assert account.total_amount == Decimal("1460.00")
     assert account.events == []
+
+
+def test_a_payment_that_would_take_the_account_past_the_largest_amount_is_unmatched() -> None:
+    account = opened()
+    account.receive_payment("PAY-1", payment("99999999999999.00"))
+
+    reason = unmatched_reason(account, payment("1.00", transaction="BANK-2"))
+
+    assert reason is not None
+    assert "would exceed 99999999999999.99 EUR" in reason

@@ -89,3 +89,21 @@ def test_no_room_within_the_horizon_is_not_feasible() -> None:
 
     assert result.answer.verdict is Verdict.NOT_FEASIBLE
     assert result.week is None
+
+
+def test_the_planner_looks_no_further_than_the_calendars_last_day() -> None:
+    last_week = date(2100, 12, 27)
+
+    assert candidate_weeks(last_week) == ["2100-W52"]
+    assert candidate_weeks(date(2100, 12, 1))[-1] == "2100-W52"
+
+
+def test_a_full_last_week_of_the_calendar_is_not_feasible_rather_than_later_beyond_it_p2_4() -> (
+    None
+):
+    full_at_the_end = CapacityCalendar(default_units=1000, overrides={"2100-W52": 0})
+
+    result = plan_capacity(full_at_the_end, {}, date(2100, 12, 31), 10)
+
+    assert result.answer.verdict is Verdict.NOT_FEASIBLE
+    assert result.week is None

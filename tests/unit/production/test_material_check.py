@@ -166,3 +166,13 @@ def test_stock_overbooked_by_others_counts_as_nothing_free() -> None:
     _, material = stock("STEEL-CAST", "100", reserved="150")
 
     assert material.free == Decimal(0)
+
+
+def test_a_supplier_who_could_deliver_only_after_the_calendars_last_day_cannot_deliver() -> None:
+    today = date(2100, 12, 1)
+    short = {**PLENTY, **dict([stock("STEEL-CAST", "0", lead_time=31)])}
+
+    answer = check_materials(needs(("VALVE-DN50", 1)), short, today, date(2100, 12, 31))
+
+    assert answer.verdict is Verdict.NOT_FEASIBLE
+    assert "cannot deliver before 2100-12-31" in answer.reason

@@ -319,3 +319,13 @@ def test_a_released_order_cannot_be_held_and_a_free_one_cannot_be_lifted() -> No
         released.hold("too late", by("sales_manager"))
     with pytest.raises(NotAllowedNow):
         approved(B).release_hold(by("sales_manager"))
+
+
+def test_a_signature_so_late_it_would_move_the_date_past_the_calendar_is_refused_p3_4() -> None:
+    order = Order.register("SO-1", command(), facts(B))
+    order.record_review(True, date(2100, 12, 1), "", B, TODAY)
+
+    with pytest.raises(NotAllowedNow, match="beyond 2100-12-31"):
+        sign(order, received_on=date(2100, 12, 31))
+
+    assert order.signed_received_on is None
