@@ -74,6 +74,7 @@ PROPERTY = settings(
     max_examples=12,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[
         HealthCheck.too_slow,
         HealthCheck.data_too_large,

@@ -43,7 +43,7 @@ JSON = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(st.binary(max_size=300))
 def test_no_bytes_make_the_rejection_path_raise(value: bytes) -> None:
     try:
@@ -52,7 +52,7 @@ def test_no_bytes_make_the_rejection_path_raise(value: bytes) -> None:
         answer(value)
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
 @given(st.dictionaries(st.text(), JSON), st.sampled_from(["webshop", "\x00", "\ud800", "w" * 101]))
 def test_no_json_document_makes_the_rejection_path_raise(
     document: dict[str, Any], submitter: str
