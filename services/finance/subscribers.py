@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from services.finance import handlers
+from services.finance.adapters.tables import accounts
 from shared.contracts import (
     ConfirmationIssued,
     CustomerUpdated,
@@ -13,18 +14,31 @@ from shared.contracts import (
     PaymentNotification,
     topics,
 )
-from shared.messaging.routes import Route
+from shared.messaging.routes import Route, preload_orders
 from shared.runtime import ServiceContext, ServiceParts
+
+ACCOUNTS = preload_orders(accounts)
+"""The accounts of a batch's events, read in one statement."""
 
 
 def routes() -> Sequence[Route[Any]]:
     return [
-        Route(topics.ORDER_PLACED, OrderPlaced, handlers.open_account),
-        Route(topics.CONFIRMATION_ISSUED, ConfirmationIssued, handlers.confirm_order),
-        Route(topics.GOODS_SHIPPED, GoodsShipped, handlers.invoice_order),
+        Route(topics.ORDER_PLACED, OrderPlaced, handlers.open_account, preload=ACCOUNTS),
+        Route(
+            topics.CONFIRMATION_ISSUED,
+            ConfirmationIssued,
+            handlers.confirm_order,
+            preload=ACCOUNTS,
+        ),
+        Route(topics.GOODS_SHIPPED, GoodsShipped, handlers.invoice_order, preload=ACCOUNTS),
         Route(topics.PAYMENT_NOTIFIED, PaymentNotification, handlers.receive_payment),
-        Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_account),
-        Route(topics.CUSTOMER_UPDATED, CustomerUpdated, handlers.record_customer),
+        Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_account, preload=ACCOUNTS),
+        Route(
+            topics.CUSTOMER_UPDATED,
+            CustomerUpdated,
+            handlers.record_customer,
+            latest_per_key=True,
+        ),
     ]
 
 

@@ -7,18 +7,32 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.production import handlers
 from services.production.adapters import planning
+from services.production.adapters.tables import production_orders
 from shared.contracts import Event, FeasibilityRequested, OrderClosed, OrderReleased, topics
-from shared.messaging.routes import Route
+from shared.messaging.routes import Route, preload_orders
 from shared.runtime import ServiceContext, ServiceParts
+
+PRODUCTION_ORDERS = preload_orders(production_orders)
+"""The production orders of a batch's events, read in one statement."""
 
 
 def routes() -> Sequence[Route[Any]]:
     """Production starts only on `order.released` (P3.2, P3.3): neither the placed order nor
     review's verdict is consumed any more."""
     return [
-        Route(topics.FEASIBILITY_REQUESTED, FeasibilityRequested, handlers.assess_feasibility),
-        Route(topics.ORDER_RELEASED, OrderReleased, handlers.release_order),
-        Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_order),
+        Route(
+            topics.FEASIBILITY_REQUESTED,
+            FeasibilityRequested,
+            handlers.assess_feasibility,
+            preload=PRODUCTION_ORDERS,
+        ),
+        Route(
+            topics.ORDER_RELEASED,
+            OrderReleased,
+            handlers.release_order,
+            preload=PRODUCTION_ORDERS,
+        ),
+        Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_order, preload=PRODUCTION_ORDERS),
     ]
 
 

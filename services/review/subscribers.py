@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.review import handlers
+from services.review.adapters.tables import parked_assessments, reviews
 from services.review.domain.master import ApprovalAuthority, ReviewPolicy
 from services.review.http import router
 from services.review.settings import ReviewSettings
@@ -23,7 +24,8 @@ from shared.contracts import (
     ProductUpdated,
     topics,
 )
-from shared.messaging.routes import Route
+from shared.db import rows
+from shared.messaging.routes import Route, preload_orders
 from shared.runtime import ServiceContext, ServiceParts
 
 log = logging.getLogger(__name__)
@@ -32,26 +34,50 @@ ESCALATION_BATCH = 200
 """Overdue reviews escalated per unit of work."""
 
 
+REVIEWS = preload_orders(reviews)
+"""The reviews of a batch's events, read in one statement."""
+
+
+async def preload_new_reviews(connection: AsyncConnection, placed: Sequence[OrderPlaced]) -> None:
+    """Placed orders: whether each has a review already, and answers parked for it."""
+    order_ids = [event.order_id for event in placed]
+    await rows.preload(connection, reviews, order_ids)
+    await rows.preload(connection, parked_assessments, order_ids)
+
+
 def routes(policy: ReviewPolicy) -> Sequence[Route[Any]]:
     return [
         Route(
             topics.ORDER_PLACED,
             OrderPlaced,
             partial(handlers.open_review, policy=policy),
+            preload=preload_new_reviews,
         ),
         Route(
             topics.CUSTOMER_UPDATED,
             CustomerUpdated,
             partial(handlers.store_customer, policy=policy),
+            latest_per_key=True,
         ),
         Route(
             topics.PRODUCT_UPDATED,
             ProductUpdated,
             partial(handlers.store_product, policy=policy),
+            latest_per_key=True,
         ),
-        Route(topics.BALANCE_UPDATED, BalanceUpdated, handlers.store_balance),
-        Route(topics.FEASIBILITY_ASSESSED, FeasibilityAssessed, handlers.record_assessment),
-        Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_review),
+        Route(
+            topics.BALANCE_UPDATED,
+            BalanceUpdated,
+            handlers.store_balance,
+            latest_per_key=True,
+        ),
+        Route(
+            topics.FEASIBILITY_ASSESSED,
+            FeasibilityAssessed,
+            handlers.record_assessment,
+            preload=REVIEWS,
+        ),
+        Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_review, preload=REVIEWS),
     ]
 
 

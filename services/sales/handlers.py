@@ -194,11 +194,6 @@ async def release_hold(connection: AsyncConnection, order_id: str, by: Decider) 
 # -- other departments' events --------------------------------------------------------------
 
 
-async def preload_orders(connection: AsyncConnection, events: Sequence[Event]) -> None:
-    """Before a batch of other departments' events: their orders, in one statement."""
-    await repository.preload(connection, (event.order_id for event in events))
-
-
 async def _known_order(connection: AsyncConnection, incoming: Incoming[Any]) -> Order:
     """The order another department's event is about; an unknown one is rejected."""
     order = await repository.load(connection, incoming.body.order_id)

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.sales import handlers
+from services.sales.adapters.tables import orders
 from services.sales.http import router
 from shared.contracts import (
     Event,
@@ -15,8 +16,11 @@ from shared.contracts import (
     ReviewCompleted,
     topics,
 )
-from shared.messaging.routes import Route
+from shared.messaging.routes import Route, preload_orders
 from shared.runtime import ServiceContext, ServiceParts
+
+ORDERS = preload_orders(orders)
+"""Other departments' events of a batch: their orders are read in one statement."""
 
 
 def routes() -> Sequence[Route[Any]]:
@@ -27,9 +31,24 @@ def routes() -> Sequence[Route[Any]]:
             handlers.take_submission,
             on_invalid=handlers.reject_invalid_submission,
         ),
-        Route(topics.REVIEW_COMPLETED, ReviewCompleted, handlers.record_review),
-        Route(topics.GOODS_SHIPPED, GoodsShipped, handlers.record_shipment),
-        Route(topics.PAYMENT_RECEIVED, PaymentReceived, handlers.record_payment),
+        Route(
+            topics.REVIEW_COMPLETED,
+            ReviewCompleted,
+            handlers.record_review,
+            preload=ORDERS,
+        ),
+        Route(
+            topics.GOODS_SHIPPED,
+            GoodsShipped,
+            handlers.record_shipment,
+            preload=ORDERS,
+        ),
+        Route(
+            topics.PAYMENT_RECEIVED,
+            PaymentReceived,
+            handlers.record_payment,
+            preload=ORDERS,
+        ),
     ]
 
 

@@ -22,10 +22,11 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.messaging.outbox import DEFAULT_MAX_RECORD_BYTES, Origin, Outgoing, dead_letter_record
 from shared.messaging.routes import Incoming, MessageRejected, Route, Source
-from shared.messaging.unit_of_work import Step, UnitOfWork, Work
+from shared.messaging.unit_of_work import Prepare, Step, UnitOfWork, Work
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +91,34 @@ class Prepared:
     delivery: Delivery
     message_id: str
     work: Work
+    route: Route[Any] | None = None
+    body: Any = None
+    """The decoded message, for the route's preload; None unless it is to take effect."""
 
 
 Sleep = Callable[[float], Awaitable[None]]
+
+
+async def _superseded(_connection: AsyncConnection) -> Sequence[Outgoing]:
+    return ()
+
+
+def _skip_superseded(prepared: list[Prepared]) -> list[Prepared]:
+    """On routes that want only the latest record per key, a record followed in the same batch
+    by one with its key has no effect of its own (it is still claimed in the inbox)."""
+    last: dict[tuple[str, bytes | None], int] = {}
+    for index, item in enumerate(prepared):
+        if item.route is not None and item.route.latest_per_key:
+            last[(item.route.topic, item.delivery.source.key)] = index
+    if not last:
+        return prepared
+    kept = set(last.values())
+    return [
+        Prepared(item.delivery, item.message_id, _superseded)
+        if item.route is not None and item.route.latest_per_key and index not in kept
+        else item
+        for index, item in enumerate(prepared)
+    ]
 
 
 class Pipeline:
@@ -125,7 +151,7 @@ class Pipeline:
 
     async def consume_batch(self, deliveries: Sequence[Delivery]) -> None:
         """Handle a batch in order; returns when every record's outcome is durable."""
-        prepared = [self._prepare(delivery) for delivery in deliveries]
+        prepared = _skip_superseded([self._prepare(delivery) for delivery in deliveries])
         if not prepared:
             return
         if await self._in_one_transaction(prepared):
@@ -156,7 +182,7 @@ class Pipeline:
         async def handle(connection: Any) -> Sequence[Outgoing]:
             return await route.handler(connection, incoming)
 
-        return Prepared(delivery, message_id, handle)
+        return Prepared(delivery, message_id, handle, route, body)
 
     def _invalid(self, route: Route[Any], delivery: Delivery, error: ValidationError) -> Prepared:
         """A record that breaks its contract: answered with the route's rejection events if it
@@ -207,13 +233,35 @@ class Pipeline:
     def _step(self, item: Prepared) -> Step:
         return Step(item.message_id, item.delivery.source.topic, item.work)
 
+    @staticmethod
+    def _preloads(prepared: Sequence[Prepared]) -> Prepare | None:
+        """One preload per route for all of the batch's messages of that route."""
+        bodies: dict[int, tuple[Route[Any], list[Any]]] = {}
+        for item in prepared:
+            if item.route is not None and item.route.preload is not None:
+                bodies.setdefault(id(item.route), (item.route, []))[1].append(item.body)
+        if not bodies:
+            return None
+
+        async def preload(connection: AsyncConnection) -> None:
+            for route, of_route in bodies.values():
+                assert route.preload is not None
+                await route.preload(connection, of_route)
+
+        return preload
+
+    async def _run(self, prepared: Sequence[Prepared]) -> None:
+        await self._uow.run_steps(
+            [self._step(item) for item in prepared], prepare=self._preloads(prepared)
+        )
+
     async def _in_one_transaction(self, prepared: Sequence[Prepared]) -> bool:
         """Apply the whole batch in one transaction; False if it failed for a reason that
         trying again unchanged would not cure (then nothing of it was committed)."""
         backoff = 0.1
         while True:
             try:
-                await self._uow.run_steps([self._step(item) for item in prepared])
+                await self._run(prepared)
                 return True
             except asyncio.CancelledError:
                 raise
@@ -232,7 +280,7 @@ class Pipeline:
         position = item.delivery.source.position
         while True:
             try:
-                await self._uow.run_steps([self._step(item)])
+                await self._run([item])
                 return
             except asyncio.CancelledError:
                 raise

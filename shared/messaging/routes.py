@@ -7,9 +7,11 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID, uuid5
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.envelope import Event
+from shared.db import rows
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -48,6 +50,20 @@ class Incoming(Generic[M]):
 Handler = Callable[[AsyncConnection, Incoming[Any]], Awaitable[Sequence[Event]]]
 """Does the work of one message inside the unit of work; returns the events it causes."""
 
+Preload = Callable[[AsyncConnection, Sequence[Any]], Awaitable[None]]
+"""Reads, in one statement, what the handler will need for all of a batch's messages (their
+decoded bodies) of this route; see `shared.db.rows.preload`."""
+
+
+def preload_orders(table: Table) -> Preload:
+    """A preload that reads (and locks) the rows of `table` keyed by the messages' order ids."""
+
+    async def preload(connection: AsyncConnection, bodies: Sequence[Any]) -> None:
+        await rows.preload(connection, table, (body.order_id for body in bodies))
+
+    return preload
+
+
 InvalidHandler = Callable[[bytes, ValidationError, Source, datetime], Sequence[Event]]
 """Turns an invalid message into rejection events; an empty answer dead-letters it instead."""
 
@@ -68,6 +84,10 @@ class Route(Generic[M]):
     contract: type[M]
     handler: Handler
     on_invalid: InvalidHandler | None = None
+    preload: Preload | None = None
+    latest_per_key: bool = False
+    """For compacted topics, where the latest record of a key is all that counts: of a batch's
+    records with the same key, only the last takes effect (the others are marked handled)."""
 
     def decode(self, value: bytes) -> M:
         return self.contract.model_validate_json(value)

@@ -12,6 +12,7 @@ from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.clock import Clock
+from shared.db import rows
 from shared.messaging import inbox, outbox
 from shared.messaging.outbox import DEFAULT_MAX_RECORD_BYTES, Outgoing
 
@@ -19,6 +20,8 @@ T = TypeVar("T")
 
 Work = Callable[[AsyncConnection], Awaitable[Sequence[Outgoing]]]
 """Changes state through the connection and returns the events (or records) the change causes."""
+
+Prepare = Callable[[AsyncConnection], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,12 @@ class UnitOfWork:
         async with self._turns, self.engine.begin() as connection:
             yield connection
 
-    async def run_steps(self, steps: Sequence[Step]) -> int:
+    async def run_steps(self, steps: Sequence[Step], prepare: Prepare | None = None) -> int:
         """Run every step whose message is new, in order, in one transaction, claiming the
-        messages in the inbox in one statement; returns how many steps ran. Any exception
-        rolls the whole transaction back."""
+        messages in the inbox in one statement; returns how many steps ran. `prepare` runs
+        first (e.g. reading, in one statement, the rows the steps will need). Rows the steps
+        changed are written back at the end (`shared.db.rows`). Any exception rolls the whole
+        transaction back."""
         async with self._transaction() as connection:
             now = self.clock.now()
             fresh = await inbox.claim_many(
@@ -79,11 +84,14 @@ class UnitOfWork:
             )
             staged: list[Outgoing] = []
             ran = 0
-            for step in steps:
-                if step.message_id in fresh:
-                    fresh.discard(step.message_id)  # the same message twice runs once
-                    staged.extend(await step.work(connection))
-                    ran += 1
+            async with rows.in_scope(connection):
+                if prepare is not None and fresh:
+                    await prepare(connection)
+                for step in steps:
+                    if step.message_id in fresh:
+                        fresh.discard(step.message_id)  # the same message twice runs once
+                        staged.extend(await step.work(connection))
+                        ran += 1
             written = await outbox.append(
                 connection, self._outbox, staged, now, self._max_record_bytes
             )
@@ -97,7 +105,8 @@ class UnitOfWork:
         if message_id is not None:
             return await self.run_steps([Step(message_id, topic, work)]) == 1
         async with self._transaction() as connection:
-            staged = await work(connection)
+            async with rows.in_scope(connection):
+                staged = await work(connection)
             written = await outbox.append(
                 connection, self._outbox, staged, self.clock.now(), self._max_record_bytes
             )

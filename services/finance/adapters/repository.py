@@ -1,5 +1,6 @@
 """Loads and stores accounts and payments in the service's own database."""
 
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import exists, insert, select, union_all, update
@@ -26,6 +27,7 @@ from services.finance.domain.model import (
     Payment,
     format_payment_number,
 )
+from shared.db import rows
 from shared.db.sequences import next_in_year
 
 
@@ -37,16 +39,16 @@ async def next_payment_number(connection: AsyncConnection, year: int) -> str:
 
 
 async def load(connection: AsyncConnection, order_id: str) -> Account | None:
-    row = (
-        await connection.execute(
-            select(accounts).where(accounts.c.order_id == order_id).with_for_update()
-        )
-    ).one_or_none()
-    if row is None:
+    """The account as it is in this transaction (read once per unit of work)."""
+    found = await rows.load(connection, accounts, order_id)
+    if found is None:
         return None
-    invoice_row = (
-        await connection.execute(select(invoices).where(invoices.c.order_id == order_id))
-    ).one_or_none()
+    row = SimpleNamespace(**found)
+    invoice_row = None
+    if row.shipped_on is not None:  # nothing is invoiced before it is shipped (P6.3)
+        invoice_row = (
+            await connection.execute(select(invoices).where(invoices.c.order_id == order_id))
+        ).one_or_none()
     invoice = None
     if invoice_row is not None:
         invoice = Invoice(
@@ -108,14 +110,12 @@ async def _add_invoice_if_issued(connection: AsyncConnection, account: Account) 
 
 
 async def add(connection: AsyncConnection, account: Account) -> None:
-    await connection.execute(insert(accounts).values(**_row(account)))
+    await rows.add(connection, accounts, _row(account))
     await _add_invoice_if_issued(connection, account)
 
 
 async def save(connection: AsyncConnection, account: Account) -> None:
-    await connection.execute(
-        update(accounts).where(accounts.c.order_id == account.order_id).values(**_row(account))
-    )
+    await rows.save(connection, accounts, _row(account))
     await _add_invoice_if_issued(connection, account)
 
 
@@ -169,6 +169,7 @@ async def store_customer(connection: AsyncConnection, customer: Customer) -> Non
         "currency": customer.currency,
         "deposit_percent": customer.deposit_percent,
     }
+    rows.forget(customers, customer.customer_id)
     updated = await connection.execute(
         update(customers).where(customers.c.customer_id == customer.customer_id).values(**values)
     )
@@ -179,40 +180,32 @@ async def store_customer(connection: AsyncConnection, customer: Customer) -> Non
 
 
 async def customer_currency(connection: AsyncConnection, customer_id: str) -> str | None:
-    currency: str | None = await connection.scalar(
-        select(customers.c.currency).where(customers.c.customer_id == customer_id)
-    )
-    return currency
+    row = await rows.load(connection, customers, customer_id, for_update=False)
+    return None if row is None else str(row["currency"])
 
 
 async def load_balance(connection: AsyncConnection, customer_id: str) -> CustomerBalance | None:
-    row = (
-        await connection.execute(
-            select(customer_balances)
-            .where(customer_balances.c.customer_id == customer_id)
-            .with_for_update()
-        )
-    ).one_or_none()
+    """The customer's open balance as it is in this transaction: many messages of one batch
+    move the same customer's balance, which is read and written once."""
+    row = await rows.load(connection, customer_balances, customer_id)
     if row is None:
         return None
     return CustomerBalance(
-        customer_id=row.customer_id, currency=row.currency, open_balance=row.open_balance
+        customer_id=row["customer_id"], currency=row["currency"], open_balance=row["open_balance"]
     )
+
+
+def _balance_row(balance: CustomerBalance) -> dict[str, Any]:
+    return {
+        "customer_id": balance.customer_id,
+        "currency": balance.currency,
+        "open_balance": balance.open_balance,
+    }
 
 
 async def add_balance(connection: AsyncConnection, balance: CustomerBalance) -> None:
-    await connection.execute(
-        insert(customer_balances).values(
-            customer_id=balance.customer_id,
-            currency=balance.currency,
-            open_balance=balance.open_balance,
-        )
-    )
+    await rows.add(connection, customer_balances, _balance_row(balance))
 
 
 async def save_balance(connection: AsyncConnection, balance: CustomerBalance) -> None:
-    await connection.execute(
-        update(customer_balances)
-        .where(customer_balances.c.customer_id == balance.customer_id)
-        .values(open_balance=balance.open_balance)
-    )
+    await rows.save(connection, customer_balances, _balance_row(balance))

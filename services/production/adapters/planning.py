@@ -16,6 +16,7 @@ from services.production.adapters.tables import (
 )
 from services.production.domain.capacity import DEFAULT_WEEK, CapacityCalendar
 from services.production.domain.materials import BomLine, Reservation, Stock
+from shared.db import rows
 from shared.db.upsert import upsert
 from shared.seed.model import Seed
 
@@ -66,43 +67,53 @@ async def load_master_data(connection: AsyncConnection, seed: Seed) -> None:
 async def load_calendar(connection: AsyncConnection) -> CapacityCalendar:
     """The capacity calendar, locked for the rest of the transaction: planners (feasibility,
     release) take turns, so two orders never book the same free units."""
-    rows = (
-        await connection.execute(
-            select(weekly_capacity).order_by(weekly_capacity.c.week).with_for_update()
-        )
-    ).all()
-    units = {row.week: row.units for row in rows}
-    default = units.pop(DEFAULT_WEEK, 0)
-    return CapacityCalendar(default_units=default, overrides=units)
+
+    async def locked() -> CapacityCalendar:
+        found = (
+            await connection.execute(
+                select(weekly_capacity).order_by(weekly_capacity.c.week).with_for_update()
+            )
+        ).all()
+        units = {row.week: row.units for row in found}
+        default = units.pop(DEFAULT_WEEK, 0)
+        return CapacityCalendar(default_units=default, overrides=units)
+
+    return await rows.once("production.calendar", locked)
 
 
 async def booked_units(
     connection: AsyncConnection, weeks: Collection[str], excluding: str
 ) -> dict[str, int]:
     """Units other orders booked in each of the given weeks."""
-    rows = await connection.execute(
+    await rows.flush_table(connection, production_orders)  # this batch's bookings count too
+    booked = await connection.execute(
         select(production_orders.c.booked_week, func.sum(production_orders.c.booked_units))
         .where(production_orders.c.booked_week.in_(sorted(set(weeks))))
         .where(production_orders.c.order_id != excluding)
         .group_by(production_orders.c.booked_week)
     )
-    return {week: int(total or 0) for week, total in rows}
+    return {week: int(total or 0) for week, total in booked}
 
 
 async def bom_for(
     connection: AsyncConnection, product_codes: Collection[str]
 ) -> dict[str, tuple[BomLine, ...]]:
-    rows = await connection.execute(
-        select(bill_of_materials)
-        .where(bill_of_materials.c.product_code.in_(sorted(set(product_codes))))
-        .order_by(bill_of_materials.c.product_code, bill_of_materials.c.material_code)
-    )
-    bom: dict[str, list[BomLine]] = {}
-    for row in rows:
-        bom.setdefault(row.product_code, []).append(
-            BomLine(row.product_code, row.material_code, row.quantity_per_unit)
+    codes = tuple(sorted(set(product_codes)))
+
+    async def read() -> dict[str, tuple[BomLine, ...]]:
+        found = await connection.execute(
+            select(bill_of_materials)
+            .where(bill_of_materials.c.product_code.in_(codes))
+            .order_by(bill_of_materials.c.product_code, bill_of_materials.c.material_code)
         )
-    return {product: tuple(lines) for product, lines in bom.items()}
+        bom: dict[str, list[BomLine]] = {}
+        for row in found:
+            bom.setdefault(row.product_code, []).append(
+                BomLine(row.product_code, row.material_code, row.quantity_per_unit)
+            )
+        return {product: tuple(lines) for product, lines in bom.items()}
+
+    return await rows.once(("production.bom", codes), read)
 
 
 def materials_of(bom: dict[str, tuple[BomLine, ...]]) -> set[str]:
@@ -115,21 +126,16 @@ async def stock_for(
     """Each material's stock as one order sees it: what every other order reserved is taken
     (the materials are locked until the transaction ends)."""
     mine = {item.material_code: item.reserved for item in own}
-    rows = await connection.execute(
-        select(materials)
-        .where(materials.c.material_code.in_(sorted(set(codes))))
-        .order_by(materials.c.material_code)
-        .with_for_update()
-    )
+    found = await rows.load_many(connection, materials, codes, for_update=True)
     return {
-        row.material_code: Stock(
-            material_code=row.material_code,
-            name=row.name,
-            unit=row.unit,
-            on_hand=row.on_hand,
-            reserved_by_others=row.reserved - mine.get(row.material_code, Decimal(0)),
-            lead_time_days=row.lead_time_days,
-            supplier=row.supplier,
+        row["material_code"]: Stock(
+            material_code=row["material_code"],
+            name=row["name"],
+            unit=row["unit"],
+            on_hand=row["on_hand"],
+            reserved_by_others=row["reserved"] - mine.get(row["material_code"], Decimal(0)),
+            lead_time_days=row["lead_time_days"],
+            supplier=row["supplier"],
         )
-        for row in rows
+        for row in found
     }

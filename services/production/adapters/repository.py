@@ -2,10 +2,11 @@
 order's lines and feasibility answers are JSON columns, converted by pydantic TypeAdapters."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.production.adapters.tables import (
@@ -22,6 +23,7 @@ from services.production.domain.model import (
     ProductionOrder,
     ProductionStatus,
 )
+from shared.db import rows
 
 _LINES: TypeAdapter[tuple[Line, ...] | None] = TypeAdapter(tuple[Line, ...] | None)
 """production_orders.lines"""
@@ -39,15 +41,11 @@ async def _reservations(connection: AsyncConnection, order_id: str) -> tuple[Res
 
 
 async def load(connection: AsyncConnection, order_id: str) -> ProductionOrder | None:
-    row = (
-        await connection.execute(
-            select(production_orders)
-            .where(production_orders.c.order_id == order_id)
-            .with_for_update()
-        )
-    ).one_or_none()
-    if row is None:
+    """The production order as it is in this transaction (read once per unit of work)."""
+    found = await rows.load(connection, production_orders, order_id)
+    if found is None:
         return None
+    row = SimpleNamespace(**found)
     return ProductionOrder(
         order_id=row.order_id,
         production_order_id=row.production_order_id,
@@ -86,7 +84,7 @@ def _row(order: ProductionOrder) -> dict[str, Any]:
 
 
 async def add(connection: AsyncConnection, order: ProductionOrder) -> None:
-    await connection.execute(insert(production_orders).values(**_row(order)))
+    await rows.add(connection, production_orders, _row(order))
     await _store_reservations(connection, order, previous=())
 
 
@@ -95,11 +93,7 @@ async def save(
     order: ProductionOrder,
     previous_reservations: tuple[Reservation, ...],
 ) -> None:
-    await connection.execute(
-        update(production_orders)
-        .where(production_orders.c.order_id == order.order_id)
-        .values(**_row(order))
-    )
+    await rows.save(connection, production_orders, _row(order))
     await _store_reservations(connection, order, previous=previous_reservations)
 
 
@@ -134,13 +128,8 @@ async def _store_reservations(
     for code, delta in sorted(change.items()):
         if delta == 0:
             continue
-        reserved = await connection.scalar(
-            select(materials.c.reserved).where(materials.c.material_code == code).with_for_update()
-        )
-        if reserved is None:
+        material = await rows.load(connection, materials, code)
+        if material is None:
             continue
-        await connection.execute(
-            update(materials)
-            .where(materials.c.material_code == code)
-            .values(reserved=max(reserved + delta, Decimal(0)))
-        )
+        material["reserved"] = max(material["reserved"] + delta, Decimal(0))
+        await rows.save(connection, materials, material)

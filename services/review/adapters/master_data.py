@@ -5,16 +5,17 @@ not stored: they come from the seed file, with the ReviewPolicy built at start."
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.review.adapters.tables import balances, customers, products
 from services.review.domain.master import Customer, Product, ReviewBasis, ReviewPolicy
 from shared.contracts.master import BalanceRecord, CustomerRecord, ProductRecord
+from shared.db import rows
 from shared.db.upsert import upsert
 
 
 async def store_customer(connection: AsyncConnection, record: CustomerRecord) -> None:
+    rows.forget(customers, record.customer_id)
     await upsert(
         connection,
         customers,
@@ -32,6 +33,7 @@ async def store_customer(connection: AsyncConnection, record: CustomerRecord) ->
 
 
 async def store_product(connection: AsyncConnection, record: ProductRecord) -> None:
+    rows.forget(products, record.product_code)
     await upsert(
         connection,
         products,
@@ -51,6 +53,7 @@ async def store_product(connection: AsyncConnection, record: ProductRecord) -> N
 
 
 async def store_balance(connection: AsyncConnection, record: BalanceRecord) -> None:
+    rows.forget(balances, record.customer_id)
     await upsert(
         connection,
         balances,
@@ -72,34 +75,28 @@ async def basis_for(
 ) -> ReviewBasis:
     """The master data a review is evaluated against, as far as it has arrived, with review's
     own rules."""
-    customer_row = (
-        await connection.execute(select(customers).where(customers.c.customer_id == customer_id))
-    ).one_or_none()
-    codes = list(dict.fromkeys(product_codes))
-    product_rows = await connection.execute(
-        select(products).where(products.c.product_code.in_(codes))
-    )
-    open_balance = await connection.scalar(
-        select(balances.c.open_balance).where(balances.c.customer_id == customer_id)
-    )
+    customer_row = await rows.load(connection, customers, customer_id, for_update=False)
+    product_rows = await rows.load_many(connection, products, product_codes)
+    balance_row = await rows.load(connection, balances, customer_id, for_update=False)
+    open_balance = None if balance_row is None else balance_row["open_balance"]
     return ReviewBasis(
         customer=None
         if customer_row is None
         else Customer(
-            customer_id=customer_row.customer_id,
-            tier=customer_row.tier,
-            credit_limit=customer_row.credit_limit,
-            payment_terms=tuple(customer_row.payment_terms),
+            customer_id=customer_row["customer_id"],
+            tier=customer_row["tier"],
+            credit_limit=customer_row["credit_limit"],
+            payment_terms=tuple(customer_row["payment_terms"]),
         ),
         products={
-            row.product_code: Product(
-                product_code=row.product_code,
-                is_new=row.is_new,
-                samples_confirmed=row.samples_confirmed,
-                bom_ready=row.bom_ready,
-                drawings_ready=row.drawings_ready,
-                specification_ready=row.specification_ready,
-                qa_level=row.qa_level,
+            row["product_code"]: Product(
+                product_code=row["product_code"],
+                is_new=row["is_new"],
+                samples_confirmed=row["samples_confirmed"],
+                bom_ready=row["bom_ready"],
+                drawings_ready=row["drawings_ready"],
+                specification_ready=row["specification_ready"],
+                qa_level=row["qa_level"],
             )
             for row in product_rows
         },

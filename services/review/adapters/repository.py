@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.review.adapters.tables import parked_assessments, reviews
@@ -22,6 +22,7 @@ from services.review.domain.model import (
     ReviewStatus,
 )
 from services.review.domain.rules import Assessment, Department
+from shared.db import rows
 from shared.db.upsert import upsert
 
 _LINES: TypeAdapter[tuple[Line, ...]] = TypeAdapter(tuple[Line, ...])
@@ -37,36 +38,36 @@ _ASSESSMENT: TypeAdapter[Assessment] = TypeAdapter(Assessment)
 
 
 async def exists(connection: AsyncConnection, order_id: str) -> bool:
-    found = await connection.scalar(
-        select(reviews.c.order_id).where(reviews.c.order_id == order_id)
-    )
-    return found is not None
+    return await rows.load(connection, reviews, order_id) is not None
 
 
 async def load(
     connection: AsyncConnection, order_id: str, for_update: bool = True
 ) -> Review | None:
-    statement = select(reviews).where(reviews.c.order_id == order_id)
-    if for_update:
-        statement = statement.with_for_update()
-    row = (await connection.execute(statement)).one_or_none()
-    return None if row is None else _review(row._mapping)
+    """The review as it is in this transaction (read once per unit of work)."""
+    row = await rows.load(connection, reviews, order_id, for_update=for_update)
+    return None if row is None else _review(row)
 
 
 async def load_awaiting_master_data(connection: AsyncConnection) -> list[Review]:
     """Reviews waiting for customer or product data (normally none or a few)."""
-    rows = await connection.execute(
+    await rows.flush_table(connection, reviews)  # the query must see this batch's changes
+    found = await connection.execute(
         select(reviews)
         .where(reviews.c.status == ReviewStatus.AWAITING_MASTER_DATA.value)
         .order_by(reviews.c.received_at)
         .with_for_update()
     )
-    return [_review(row._mapping) for row in rows]
+    loaded = [_review(row._mapping) for row in found]
+    for review in loaded:  # later loads in this transaction see what the query found
+        rows.forget(reviews, review.order_id)
+    return loaded
 
 
 async def overdue(connection: AsyncConnection, now: datetime, limit: int) -> list[str]:
     """Open reviews past their deadline that were not escalated yet (P8.2)."""
-    rows = await connection.execute(
+    await rows.flush_table(connection, reviews)
+    found = await connection.execute(
         select(reviews.c.order_id)
         .where(
             reviews.c.status.in_([status.value for status in OPEN_STATUSES]),
@@ -76,17 +77,15 @@ async def overdue(connection: AsyncConnection, now: datetime, limit: int) -> lis
         .order_by(reviews.c.deadline)
         .limit(limit)
     )
-    return [row.order_id for row in rows]
+    return [row.order_id for row in found]
 
 
 async def add(connection: AsyncConnection, review: Review) -> None:
-    await connection.execute(insert(reviews).values(**_row(review)))
+    await rows.add(connection, reviews, _row(review))
 
 
 async def save(connection: AsyncConnection, review: Review) -> None:
-    await connection.execute(
-        update(reviews).where(reviews.c.order_id == review.order_id).values(**_row(review))
-    )
+    await rows.save(connection, reviews, _row(review))
 
 
 async def park_assessment(
@@ -97,6 +96,7 @@ async def park_assessment(
     now: datetime,
 ) -> None:
     """Keep answers for an order review has not seen yet; the latest answer counts."""
+    rows.forget(parked_assessments, order_id)
     await upsert(
         connection,
         parked_assessments,
@@ -114,17 +114,17 @@ async def park_assessment(
 async def take_parked_assessment(
     connection: AsyncConnection, order_id: str
 ) -> tuple[Assessment, Assessment] | None:
-    row = (
-        await connection.execute(
-            select(parked_assessments).where(parked_assessments.c.order_id == order_id)
-        )
-    ).one_or_none()
+    row = await rows.load(connection, parked_assessments, order_id)
     if row is None:
         return None
     await connection.execute(
         delete(parked_assessments).where(parked_assessments.c.order_id == order_id)
     )
-    return _ASSESSMENT.validate_python(row.production), _ASSESSMENT.validate_python(row.purchasing)
+    rows.forget(parked_assessments, order_id)
+    return (
+        _ASSESSMENT.validate_python(row["production"]),
+        _ASSESSMENT.validate_python(row["purchasing"]),
+    )
 
 
 # -- mapping ------------------------------------------------------------------------------------

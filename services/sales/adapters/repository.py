@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.sales.adapters.tables import (
@@ -17,6 +18,7 @@ from services.sales.adapters.tables import (
 from services.sales.domain.intake import Defect, format_order_number
 from services.sales.domain.master import Customer, Product
 from services.sales.domain.model import Decision, Line, Order, OrderStatus, Outcome
+from shared.db import rows
 from shared.db.sequences import next_in_year
 
 
@@ -36,11 +38,9 @@ async def find_by_submission(
 
 
 async def load(connection: AsyncConnection, order_id: str, for_update: bool = True) -> Order | None:
-    query = select(orders).where(orders.c.order_id == order_id)
-    if for_update:
-        query = query.with_for_update()
-    row = (await connection.execute(query)).one_or_none()
-    return None if row is None else _order(row)
+    """The order as it is in this transaction (read once per unit of work, see shared.db.rows)."""
+    row = await rows.load(connection, orders, order_id, for_update=for_update)
+    return None if row is None else _order(SimpleNamespace(**row))
 
 
 async def list_orders(
@@ -65,7 +65,7 @@ async def decisions(connection: AsyncConnection, order_id: str) -> list[Decision
     return [Decision(row.kind, row.user_name, row.role, row.decided_at, row.detail) for row in rows]
 
 
-def _order(row: Row[Any]) -> Order:
+def _order(row: Any) -> Order:
     return Order(
         order_id=row.order_id,
         submitter=row.submitter,
@@ -158,14 +158,12 @@ def _row(order: Order) -> dict[str, Any]:
 
 
 async def add(connection: AsyncConnection, order: Order) -> None:
-    await connection.execute(insert(orders).values(**_row(order)))
+    await rows.add(connection, orders, _row(order))
     await _record_decisions(connection, order)
 
 
 async def save(connection: AsyncConnection, order: Order) -> None:
-    await connection.execute(
-        update(orders).where(orders.c.order_id == order.order_id).values(**_row(order))
-    )
+    await rows.save(connection, orders, _row(order))
     await _record_decisions(connection, order)
 
 
@@ -193,10 +191,8 @@ async def _record_decisions(connection: AsyncConnection, order: Order) -> None:
 
 
 async def customer(connection: AsyncConnection, customer_id: str) -> Customer | None:
-    row = (
-        await connection.execute(select(customers).where(customers.c.customer_id == customer_id))
-    ).one_or_none()
-    return None if row is None else _customer(row)
+    row = await rows.load(connection, customers, customer_id, for_update=False)
+    return None if row is None else _customer(SimpleNamespace(**row))
 
 
 async def all_customers(connection: AsyncConnection) -> dict[str, Customer]:
@@ -207,13 +203,8 @@ async def all_customers(connection: AsyncConnection) -> dict[str, Customer]:
 async def products_named(
     connection: AsyncConnection, product_codes: Iterable[str]
 ) -> dict[str, Product]:
-    codes = sorted(set(product_codes))
-    if not codes:
-        return {}
-    rows = (
-        await connection.execute(select(products).where(products.c.product_code.in_(codes)))
-    ).all()
-    return {row.product_code: _product(row) for row in rows}
+    found = await rows.load_many(connection, products, product_codes)
+    return {row["product_code"]: _product(SimpleNamespace(**row)) for row in found}
 
 
 async def all_products(connection: AsyncConnection) -> dict[str, Product]:
@@ -261,7 +252,7 @@ async def put_product(connection: AsyncConnection, record: Product, exists: bool
         )
 
 
-def _customer(row: Row[Any]) -> Customer:
+def _customer(row: Any) -> Customer:
     return Customer(
         customer_id=row.customer_id,
         name=row.name,
@@ -273,7 +264,7 @@ def _customer(row: Row[Any]) -> Customer:
     )
 
 
-def _product(row: Row[Any]) -> Product:
+def _product(row: Any) -> Product:
     return Product(
         product_code=row.product_code,
         name=row.name,

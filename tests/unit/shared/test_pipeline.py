@@ -363,3 +363,23 @@ async def test_messages_from_other_systems_are_deduplicated_by_their_log_positio
     await pipeline.consume(Source("bank.topic", 2, 8, None), value)
 
     assert await harness.count(effects) == 2
+
+
+async def test_on_a_latest_per_key_route_only_the_last_record_of_a_key_in_a_batch_takes_effect(
+    harness: Harness,
+) -> None:
+    route = Route("balance.topic", ForeignMessage, harness.handler, latest_per_key=True)
+    pipeline = Pipeline(UnitOfWork(harness.engine, inbox, outbox, CLOCK), [route], service="t")
+    batch = [
+        Delivery(
+            Source("balance.topic", 0, offset, key),
+            ForeignMessage(order_id=value).model_dump_json().encode(),
+        )
+        for offset, (key, value) in enumerate(
+            [(b"C-1", "SO-1"), (b"C-2", "SO-2"), (b"C-1", "SO-3")]
+        )
+    ]
+    await pipeline.consume_batch(batch)
+
+    assert await harness.effects() == ["SO-2", "SO-3"]
+    assert await harness.count(inbox) == 3  # the superseded record counts as handled

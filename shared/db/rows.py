@@ -1,0 +1,200 @@
+"""Rows loaded once and written once per unit of work.
+
+A consumed batch is one transaction; many of its messages touch the same few rows (an order's
+account, a customer's balance, the master data of the one customer that orders all day). Within
+a unit of work, repositories read and write rows by primary key through these functions: a row
+is read from the database once (or for many keys in one statement, `preload`), kept for the
+rest of the transaction, changed in memory, and every changed row is written back in one
+statement per table just before the transaction commits (`flush`), or earlier where a
+repository is about to query the table by anything but its key (`flush_table`).
+
+The state lives in a context variable set by the unit of work (`in_scope`), so it is private
+to one transaction and needs no lock. Outside a scope (a read-only view, a test calling a
+repository directly) every call goes straight to the database.
+"""
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextvars import ContextVar
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+Row = dict[str, Any]
+T = TypeVar("T")
+Key = tuple[str, Any]
+
+
+class Scope:
+    """The rows one transaction has read or changed, by (table, primary key)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[Key, Row | None] = {}
+        """Rows read FOR UPDATE (locked until the transaction ends) or written here."""
+        self.read: dict[Key, Row | None] = {}
+        """Rows read without a lock (reference data such as customers and products)."""
+        self.dirty: dict[Key, tuple[Table, Row]] = {}
+        self.memo: dict[Any, Any] = {}
+        """Values computed once per transaction (`once`), e.g. a locked capacity calendar."""
+
+
+_scope: ContextVar[Scope | None] = ContextVar("orderflow_row_scope", default=None)
+
+
+@contextlib.asynccontextmanager
+async def in_scope(connection: AsyncConnection) -> AsyncIterator[Scope]:
+    """Run a unit of work with its own row scope; changed rows are written before leaving."""
+    scope = Scope()
+    token = _scope.set(scope)
+    try:
+        yield scope
+        await flush(connection)
+    finally:
+        _scope.reset(token)
+
+
+def _key_column(table: Table) -> str:
+    (column,) = table.primary_key.columns  # these helpers serve single-column keys
+    return column.name
+
+
+async def load(
+    connection: AsyncConnection, table: Table, key: Any, *, for_update: bool = True
+) -> Row | None:
+    """The row with primary key `key` as it is in this transaction, or None."""
+    scope = _scope.get()
+    if scope is not None:
+        cached = scope.rows if for_update else scope.read | scope.rows
+        if (table.name, key) in cached:
+            row = cached[(table.name, key)]
+            return None if row is None else dict(row)
+    column = table.c[_key_column(table)]
+    statement = select(table).where(column == key)
+    if for_update:
+        statement = statement.with_for_update()
+    found = (await connection.execute(statement)).mappings().one_or_none()
+    row = None if found is None else dict(found)
+    if scope is not None:
+        (scope.rows if for_update else scope.read)[(table.name, key)] = row
+    return None if row is None else dict(row)
+
+
+async def load_many(
+    connection: AsyncConnection, table: Table, keys: Iterable[Any], *, for_update: bool = False
+) -> list[Row]:
+    """The rows of these keys in key order, as they are in this transaction; what it read
+    before is not read again. Without `for_update` (reference data) they are not locked."""
+    scope = _scope.get()
+    wanted = sorted(set(keys))
+    known: dict[Key, Row | None] = {}
+    if scope is not None:
+        known = scope.rows if for_update else scope.read | scope.rows
+    missing = [key for key in wanted if (table.name, key) not in known]
+    found: dict[Any, Row | None] = {
+        key: known[(table.name, key)] for key in wanted if key not in missing
+    }
+    if missing:
+        column = table.c[_key_column(table)]
+        statement = select(table).where(column.in_(missing)).order_by(column)
+        if for_update:
+            statement = statement.with_for_update()
+        fetched = {
+            row[column.name]: dict(row) for row in (await connection.execute(statement)).mappings()
+        }
+        for key in missing:
+            found[key] = fetched.get(key)
+            if scope is not None:
+                (scope.rows if for_update else scope.read)[(table.name, key)] = fetched.get(key)
+    return [dict(row) for key in wanted if (row := found[key]) is not None]
+
+
+async def once(key: Any, compute: Callable[[], Awaitable[T]]) -> T:
+    """`compute()` the first time in this transaction, the same value after that (outside a
+    unit of work: every time). For what handlers read whole and never change, such as a
+    locked capacity calendar or the bills of materials."""
+    scope = _scope.get()
+    if scope is None:
+        return await compute()
+    if key not in scope.memo:
+        scope.memo[key] = await compute()
+    return cast(T, scope.memo[key])
+
+
+async def preload(connection: AsyncConnection, table: Table, keys: Iterable[Any]) -> None:
+    """Read (and lock, in key order) the rows of many keys in one statement, so the loads that
+    follow in this transaction need no round trip; a key without a row is remembered too."""
+    scope = _scope.get()
+    if scope is None:
+        return
+    wanted = sorted({key for key in keys if (table.name, key) not in scope.rows})
+    if not wanted:
+        return
+    column = table.c[_key_column(table)]
+    found = (
+        await connection.execute(
+            select(table).where(column.in_(wanted)).order_by(column).with_for_update()
+        )
+    ).mappings()
+    for row in found:
+        scope.rows[(table.name, row[column.name])] = dict(row)
+    for key in wanted:
+        scope.rows.setdefault((table.name, key), None)
+
+
+async def add(connection: AsyncConnection, table: Table, row: Mapping[str, Any]) -> None:
+    """Insert a new row at once (queries by other columns must find it) and remember it."""
+    await connection.execute(insert(table).values(**row))
+    scope = _scope.get()
+    if scope is not None:
+        scope.rows[(table.name, row[_key_column(table)])] = dict(row)
+
+
+async def save(connection: AsyncConnection, table: Table, row: Mapping[str, Any]) -> None:
+    """Store a changed row: in a scope, written at `flush`; otherwise at once."""
+    name = _key_column(table)
+    scope = _scope.get()
+    if scope is None:
+        values = {column: value for column, value in row.items() if column != name}
+        await connection.execute(update(table).where(table.c[name] == row[name]).values(values))
+        return
+    key = (table.name, row[name])
+    scope.rows[key] = dict(row)
+    scope.dirty[key] = (table, dict(row))
+
+
+def forget(table: Table, key: Any) -> None:
+    """Drop what this transaction remembers of a row written another way (an upsert)."""
+    scope = _scope.get()
+    if scope is not None:
+        scope.read.pop((table.name, key), None)
+        scope.rows.pop((table.name, key), None)
+
+
+async def flush_table(connection: AsyncConnection, table: Table) -> None:
+    """Write this transaction's changed rows of one table now, before a query that selects
+    them by other columns."""
+    await _write(connection, lambda candidate: candidate.name == table.name)
+
+
+async def flush(connection: AsyncConnection) -> None:
+    """Write every changed row of this transaction, one statement per table and set of
+    columns."""
+    await _write(connection, lambda _table: True)
+
+
+async def _write(connection: AsyncConnection, chosen: Callable[[Table], bool]) -> None:
+    scope = _scope.get()
+    if scope is None or not scope.dirty:
+        return
+    groups: dict[tuple[str, tuple[str, ...]], tuple[Table, list[Row]]] = {}
+    for key in [key for key, (table, _row) in scope.dirty.items() if chosen(table)]:
+        table, row = scope.dirty.pop(key)
+        groups.setdefault((table.name, tuple(sorted(row))), (table, []))[1].append(row)
+    for table, rows in groups.values():
+        name = _key_column(table)
+        # the SET clause comes from the parameters' names; `_key` feeds the WHERE clause
+        await connection.execute(
+            update(table).where(table.c[name] == bindparam("_key")),
+            [{"_key": row[name]} | {c: v for c, v in row.items() if c != name} for row in rows],
+        )
