@@ -35,6 +35,9 @@ class Scope:
         self.read: dict[Key, Row | None] = {}
         """Rows read without a lock (reference data such as customers and products)."""
         self.dirty: dict[Key, tuple[Table, Row]] = {}
+        """Changed rows to update at the next flush."""
+        self.new: dict[Key, tuple[Table, Row]] = {}
+        """Added rows to insert at the next flush (before any update)."""
         self.memo: dict[Any, Any] = {}
         """Values computed once per transaction (`once`), e.g. a locked capacity calendar."""
 
@@ -143,11 +146,15 @@ async def preload(connection: AsyncConnection, table: Table, keys: Iterable[Any]
 
 
 async def add(connection: AsyncConnection, table: Table, row: Mapping[str, Any]) -> None:
-    """Insert a new row at once (queries by other columns must find it) and remember it."""
-    await connection.execute(insert(table).values(**row))
+    """Store a new row: in a scope, inserted at `flush` (with the batch's other new rows of the
+    table, in one statement); otherwise at once. A key taken already fails at the flush."""
     scope = _scope.get()
-    if scope is not None:
-        scope.rows[(table.name, row[_key_column(table)])] = dict(row)
+    if scope is None:
+        await connection.execute(insert(table).values(**row))
+        return
+    key = (table.name, row[_key_column(table)])
+    scope.rows[key] = dict(row)
+    scope.new[key] = (table, dict(row))
 
 
 async def save(connection: AsyncConnection, table: Table, row: Mapping[str, Any]) -> None:
@@ -160,7 +167,22 @@ async def save(connection: AsyncConnection, table: Table, row: Mapping[str, Any]
         return
     key = (table.name, row[name])
     scope.rows[key] = dict(row)
-    scope.dirty[key] = (table, dict(row))
+    if key in scope.new:  # not inserted yet: insert it as it is now
+        scope.new[key] = (table, dict(row))
+    else:
+        scope.dirty[key] = (table, dict(row))
+
+
+def find_added(table: Table, **values: Any) -> Row | None:
+    """A row added in this transaction and not written yet whose columns have these values;
+    a query by those columns finds the rest (or flush the table first)."""
+    scope = _scope.get()
+    if scope is None:
+        return None
+    for added_to, row in scope.new.values():
+        if added_to.name == table.name and all(row[k] == v for k, v in values.items()):
+            return dict(row)
+    return None
 
 
 def forget(table: Table, key: Any) -> None:
@@ -172,26 +194,35 @@ def forget(table: Table, key: Any) -> None:
 
 
 async def flush_table(connection: AsyncConnection, table: Table) -> None:
-    """Write this transaction's changed rows of one table now, before a query that selects
-    them by other columns."""
+    """Write this transaction's new and changed rows of one table now, before a query that
+    selects them by other columns."""
     await _write(connection, lambda candidate: candidate.name == table.name)
 
 
 async def flush(connection: AsyncConnection) -> None:
-    """Write every changed row of this transaction, one statement per table and set of
-    columns."""
+    """Write every new and changed row of this transaction: one statement per table and set of
+    columns, inserts first."""
     await _write(connection, lambda _table: True)
+
+
+def _take(
+    pending: dict[Key, tuple[Table, Row]], chosen: Callable[[Table], bool]
+) -> list[tuple[Table, list[Row]]]:
+    """Remove the chosen tables' rows from `pending`, grouped by table and set of columns."""
+    groups: dict[tuple[str, tuple[str, ...]], tuple[Table, list[Row]]] = {}
+    for key in [key for key, (table, _row) in pending.items() if chosen(table)]:
+        table, row = pending.pop(key)
+        groups.setdefault((table.name, tuple(sorted(row))), (table, []))[1].append(row)
+    return list(groups.values())
 
 
 async def _write(connection: AsyncConnection, chosen: Callable[[Table], bool]) -> None:
     scope = _scope.get()
-    if scope is None or not scope.dirty:
+    if scope is None or not (scope.dirty or scope.new):
         return
-    groups: dict[tuple[str, tuple[str, ...]], tuple[Table, list[Row]]] = {}
-    for key in [key for key, (table, _row) in scope.dirty.items() if chosen(table)]:
-        table, row = scope.dirty.pop(key)
-        groups.setdefault((table.name, tuple(sorted(row))), (table, []))[1].append(row)
-    for table, rows in groups.values():
+    for table, added in _take(scope.new, chosen):
+        await connection.execute(insert(table), added)
+    for table, rows in _take(scope.dirty, chosen):
         name = _key_column(table)
         # the SET clause comes from the parameters' names; `_key` feeds the WHERE clause
         await connection.execute(

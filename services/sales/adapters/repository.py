@@ -30,6 +30,9 @@ async def next_order_number(connection: AsyncConnection, year: int) -> str:
 async def find_by_submission(
     connection: AsyncConnection, submitter: str, customer_reference: str
 ) -> str | None:
+    added = rows.find_added(orders, submitter=submitter, customer_reference=customer_reference)
+    if added is not None:  # registered earlier in this batch
+        return str(added["order_id"])
     return await connection.scalar(
         select(orders.c.order_id).where(
             orders.c.submitter == submitter, orders.c.customer_reference == customer_reference

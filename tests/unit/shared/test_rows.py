@@ -113,13 +113,16 @@ async def test_a_query_by_other_columns_sees_the_changes_once_the_table_is_flush
         assert await paid(connection) == ["SO-2"]
 
 
-async def test_a_new_row_is_inserted_at_once_and_known_to_later_loads(db: Counted) -> None:
+async def test_a_new_row_is_known_to_later_loads_and_to_queries_after_a_flush(
+    db: Counted,
+) -> None:
     async with db.engine.begin() as connection, rows.in_scope(connection):
         assert await rows.load(connection, accounts, "SO-7") is None
         await rows.add(connection, accounts, {"order_id": "SO-7", "status": "open", "paid": 1})
         db.reset()
         assert await rows.load(connection, accounts, "SO-7") is not None
         assert db.statements == []
+        await rows.flush_table(connection, accounts)
         found = await connection.scalar(
             select(accounts.c.paid).where(accounts.c.order_id == "SO-7")
         )
@@ -177,3 +180,28 @@ async def test_a_value_computed_once_per_unit_of_work_is_computed_again_in_the_n
         assert await rows.once("calendar", compute) == 1
     async with db.engine.begin() as connection, rows.in_scope(connection):
         assert await rows.once("calendar", compute) == 2
+
+
+async def test_new_rows_are_inserted_together_at_the_end_and_found_before_that(
+    db: Counted,
+) -> None:
+    async with db.engine.begin() as connection:
+        async with rows.in_scope(connection):
+            db.reset()
+            for n in (7, 8):
+                await rows.add(
+                    connection, accounts, {"order_id": f"SO-{n}", "status": "new", "paid": n}
+                )
+            await rows.save(connection, accounts, {"order_id": "SO-8", "status": "open", "paid": 8})
+            assert rows.find_added(accounts, status="new") == {
+                "order_id": "SO-7",
+                "status": "new",
+                "paid": 7,
+            }
+            assert db.statements == []
+        assert db.statements == ["INSERT"]
+
+    assert {k: v for k, v in (await stored(db.engine)).items() if k in ("SO-7", "SO-8")} == {
+        "SO-7": ("new", 7),
+        "SO-8": ("open", 8),
+    }
