@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from services.finance import handlers
-from services.finance.adapters.tables import accounts
+from services.finance.adapters import repository
 from shared.contracts import (
     ConfirmationIssued,
     CustomerUpdated,
@@ -14,11 +14,10 @@ from shared.contracts import (
     PaymentNotification,
     topics,
 )
-from shared.messaging.routes import Route, preload_orders
+from shared.messaging.routes import Route
 from shared.runtime import ServiceContext, ServiceParts
 
-ACCOUNTS = preload_orders(accounts)
-"""The accounts of a batch's events, read in one statement."""
+ACCOUNTS = repository.preload_accounts
 
 
 def routes() -> Sequence[Route[Any]]:
@@ -31,7 +30,12 @@ def routes() -> Sequence[Route[Any]]:
             preload=ACCOUNTS,
         ),
         Route(topics.GOODS_SHIPPED, GoodsShipped, handlers.invoice_order, preload=ACCOUNTS),
-        Route(topics.PAYMENT_NOTIFIED, PaymentNotification, handlers.receive_payment),
+        Route(
+            topics.PAYMENT_NOTIFIED,
+            PaymentNotification,
+            handlers.receive_payment,
+            preload=repository.preload_transactions,
+        ),
         Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_account, preload=ACCOUNTS),
         Route(
             topics.CUSTOMER_UPDATED,

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from services.logistics import handlers
+from services.logistics.adapters import repository
 from shared.contracts import GoodsProduced, OrderClosed, topics
 from shared.messaging.routes import Route
 from shared.runtime import ServiceContext, ServiceParts
@@ -11,8 +12,15 @@ from shared.runtime import ServiceContext, ServiceParts
 
 def routes() -> Sequence[Route[Any]]:
     return [
-        Route(topics.GOODS_PRODUCED, GoodsProduced, handlers.ship_goods),
-        Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_shipment),
+        Route(
+            topics.GOODS_PRODUCED,
+            GoodsProduced,
+            handlers.ship_goods,
+            preload=repository.preload,
+        ),
+        Route(
+            topics.ORDER_CLOSED, OrderClosed, handlers.close_shipment, preload=repository.preload
+        ),
     ]
 
 

@@ -6,14 +6,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.production import handlers
-from services.production.adapters import planning
-from services.production.adapters.tables import production_orders
+from services.production.adapters import planning, repository
 from shared.contracts import Event, FeasibilityRequested, OrderClosed, OrderReleased, topics
-from shared.messaging.routes import Route, preload_orders
+from shared.messaging.routes import Route
 from shared.runtime import ServiceContext, ServiceParts
 
-PRODUCTION_ORDERS = preload_orders(production_orders)
-"""The production orders of a batch's events, read in one statement."""
+PRODUCTION_ORDERS = repository.preload
 
 
 def routes() -> Sequence[Route[Any]]:

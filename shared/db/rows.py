@@ -155,6 +155,9 @@ async def add(connection: AsyncConnection, table: Table, row: Mapping[str, Any])
     key = (table.name, row[_key_column(table)])
     scope.rows[key] = dict(row)
     scope.new[key] = (table, dict(row))
+    for column, value in row.items():  # a load by another column must find it now
+        if isinstance(value, str | int) and ("by", table.name, column, value) in scope.memo:
+            scope.memo[("by", table.name, column, value)] = key[1]
 
 
 async def save(connection: AsyncConnection, table: Table, row: Mapping[str, Any]) -> None:
@@ -171,6 +174,69 @@ async def save(connection: AsyncConnection, table: Table, row: Mapping[str, Any]
         scope.new[key] = (table, dict(row))
     else:
         scope.dirty[key] = (table, dict(row))
+
+
+async def preload_by(
+    connection: AsyncConnection,
+    table: Table,
+    column: str,
+    values: Iterable[Any],
+    *,
+    for_update: bool = True,
+) -> None:
+    """`preload` for rows found by a unique column other than the key (a shipment by its
+    order): one statement for many values; a value without a row is remembered too."""
+    scope = _scope.get()
+    if scope is None:
+        return
+    wanted = sorted({v for v in values if ("by", table.name, column, v) not in scope.memo})
+    if not wanted:
+        return
+    statement = select(table).where(table.c[column].in_(wanted)).order_by(table.c[column])
+    if for_update:
+        statement = statement.with_for_update()
+    name = _key_column(table)
+    cache = scope.rows if for_update else scope.read
+    for found in (await connection.execute(statement)).mappings():
+        row = dict(found)
+        cache.setdefault((table.name, row[name]), row)
+        scope.memo[("by", table.name, column, row[column])] = row[name]
+    for value in wanted:
+        scope.memo.setdefault(("by", table.name, column, value), None)
+
+
+async def load_by(
+    connection: AsyncConnection, table: Table, column: str, value: Any, *, for_update: bool = True
+) -> Row | None:
+    """The row whose unique `column` has `value`, as it is in this transaction, or None."""
+    scope = _scope.get()
+    if scope is not None and ("by", table.name, column, value) in scope.memo:
+        key = scope.memo[("by", table.name, column, value)]
+        return None if key is None else await load(connection, table, key, for_update=for_update)
+    statement = select(table).where(table.c[column] == value)
+    if for_update:
+        statement = statement.with_for_update()
+    found = (await connection.execute(statement)).mappings().first()
+    row = None if found is None else dict(found)
+    if scope is not None:
+        name = _key_column(table)
+        scope.memo[("by", table.name, column, value)] = None if row is None else row[name]
+        if row is not None:
+            (scope.rows if for_update else scope.read).setdefault((table.name, row[name]), row)
+    return None if row is None else dict(row)
+
+
+def recall(key: Any) -> Any:
+    """What this transaction remembered under `key` (see `remember`), or None."""
+    scope = _scope.get()
+    return None if scope is None else scope.memo.get(key)
+
+
+def remember(key: Any, value: Any) -> None:
+    """Keep a value for the rest of this transaction (nothing outside a unit of work)."""
+    scope = _scope.get()
+    if scope is not None:
+        scope.memo[key] = value
 
 
 def find_added(table: Table, **values: Any) -> Row | None:

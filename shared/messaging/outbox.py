@@ -10,7 +10,7 @@ carries the original's size and SHA-256.
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import NAMESPACE_URL, uuid5
@@ -141,6 +141,21 @@ def dead_letter_record(
     }
     room = max_bytes - OutgoingRecord(record.record_id, DEAD_LETTER, key, b"", headers).size
     return OutgoingRecord(record.record_id, DEAD_LETTER, key, value[: max(room, 0)], headers)
+
+
+def latest_per_key(records: Sequence[Outgoing], compacted: Collection[str]) -> list[Outgoing]:
+    """Of the events on compacted topics (state, not history: the latest record per key is
+    what counts), keep only the last per key; everything else stays as it is, in order."""
+    last: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(records):
+        if isinstance(item, Event) and item.event_type in compacted:
+            last[(item.event_type, item.kafka_key())] = index
+    return [
+        item
+        for index, item in enumerate(records)
+        if not (isinstance(item, Event) and item.event_type in compacted)
+        or last[(item.event_type, item.kafka_key())] == index
+    ]
 
 
 async def append(

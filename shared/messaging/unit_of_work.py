@@ -12,6 +12,7 @@ from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.clock import Clock
+from shared.contracts.topics import COMPACTED_TOPICS
 from shared.db import rows
 from shared.messaging import inbox, outbox
 from shared.messaging.outbox import DEFAULT_MAX_RECORD_BYTES, Outgoing
@@ -93,7 +94,11 @@ class UnitOfWork:
                         staged.extend(await step.work(connection))
                         ran += 1
             written = await outbox.append(
-                connection, self._outbox, staged, now, self._max_record_bytes
+                connection,
+                self._outbox,
+                outbox.latest_per_key(staged, COMPACTED_TOPICS),
+                now,
+                self._max_record_bytes,
             )
         if written:
             self._on_commit()

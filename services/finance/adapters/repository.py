@@ -1,9 +1,10 @@
 """Loads and stores accounts and payments in the service's own database."""
 
+from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import exists, insert, select, union_all, update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.finance.adapters.tables import (
@@ -27,6 +28,7 @@ from services.finance.domain.model import (
     Payment,
     format_payment_number,
 )
+from shared.contracts import PaymentNotification
 from shared.db import rows
 from shared.db.sequences import next_in_year
 
@@ -46,9 +48,10 @@ async def load(connection: AsyncConnection, order_id: str) -> Account | None:
     row = SimpleNamespace(**found)
     invoice_row = None
     if row.shipped_on is not None:  # nothing is invoiced before it is shipped (P6.3)
-        invoice_row = (
-            await connection.execute(select(invoices).where(invoices.c.order_id == order_id))
-        ).one_or_none()
+        found_invoice = await rows.load_by(
+            connection, invoices, "order_id", order_id, for_update=False
+        )
+        invoice_row = None if found_invoice is None else SimpleNamespace(**found_invoice)
     invoice = None
     if invoice_row is not None:
         invoice = Invoice(
@@ -97,15 +100,17 @@ async def _add_invoice_if_issued(connection: AsyncConnection, account: Account) 
     invoice = account.invoice
     if invoice is None or not any(isinstance(e, InvoiceWasIssued) for e in account.events):
         return
-    await connection.execute(
-        insert(invoices).values(
-            invoice_number=invoice.invoice_number,
-            order_id=account.order_id,
-            amount=invoice.amount,
-            currency=invoice.currency,
-            issued_on=invoice.issued_on,
-            due_date=invoice.due_date,
-        )
+    await rows.add(
+        connection,
+        invoices,
+        {
+            "invoice_number": invoice.invoice_number,
+            "order_id": account.order_id,
+            "amount": invoice.amount,
+            "currency": invoice.currency,
+            "issued_on": invoice.issued_on,
+            "due_date": invoice.due_date,
+        },
     )
 
 
@@ -119,45 +124,63 @@ async def save(connection: AsyncConnection, account: Account) -> None:
     await _add_invoice_if_issued(connection, account)
 
 
+async def preload_accounts(connection: AsyncConnection, bodies: Sequence[Any]) -> None:
+    """Before a batch of events: their orders' accounts (locked) and invoices, two statements."""
+    order_ids = [body.order_id for body in bodies]
+    await rows.preload(connection, accounts, order_ids)
+    await rows.preload_by(connection, invoices, "order_id", order_ids, for_update=False)
+
+
+async def preload_transactions(
+    connection: AsyncConnection, notifications: Sequence[PaymentNotification]
+) -> None:
+    """Before a batch of bank notifications: which of their transactions are recorded."""
+    ids = [notification.bank_transaction_id for notification in notifications]
+    await rows.preload_by(connection, payments, "bank_transaction_id", ids, for_update=False)
+    await rows.load_many(connection, unmatched_payments, ids)
+
+
 async def transaction_known(connection: AsyncConnection, bank_transaction_id: str) -> bool:
     """Whether the bank transaction was already recorded, matched or not."""
-    known = union_all(
-        *(
-            select(table.c.bank_transaction_id).where(
-                table.c.bank_transaction_id == bank_transaction_id
-            )
-            for table in (payments, unmatched_payments)
-        )
+    matched = await rows.load_by(
+        connection, payments, "bank_transaction_id", bank_transaction_id, for_update=False
     )
-    return await connection.scalar(select(exists(known.subquery()))) or False
+    if matched is not None:
+        return True
+    kept = await rows.load(connection, unmatched_payments, bank_transaction_id, for_update=False)
+    return kept is not None
 
 
 async def add_payment(connection: AsyncConnection, payment: Payment) -> None:
-    await connection.execute(
-        insert(payments).values(
-            payment_id=payment.payment_id,
-            order_id=payment.order_id,
-            bank_transaction_id=payment.bank_transaction_id,
-            kind=payment.kind.value,
-            amount=payment.amount,
-            currency=payment.currency,
-            booked_at=payment.booked_at,
-            payer=payment.payer,
-        )
+    await rows.add(
+        connection,
+        payments,
+        {
+            "payment_id": payment.payment_id,
+            "order_id": payment.order_id,
+            "bank_transaction_id": payment.bank_transaction_id,
+            "kind": payment.kind.value,
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "booked_at": payment.booked_at,
+            "payer": payment.payer,
+        },
     )
 
 
 async def add_unmatched(connection: AsyncConnection, payment: UnmatchedPayment) -> None:
-    await connection.execute(
-        insert(unmatched_payments).values(
-            bank_transaction_id=payment.bank_transaction_id,
-            order_reference=payment.order_reference,
-            amount=payment.amount,
-            currency=payment.currency,
-            booked_at=payment.booked_at,
-            payer=payment.payer,
-            reason=payment.reason,
-        )
+    await rows.add(
+        connection,
+        unmatched_payments,
+        {
+            "bank_transaction_id": payment.bank_transaction_id,
+            "order_reference": payment.order_reference,
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "booked_at": payment.booked_at,
+            "payer": payment.payer,
+            "reason": payment.reason,
+        },
     )
 
 

@@ -1,29 +1,31 @@
 """Loads and stores shipments in the service's own database."""
 
+from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.logistics.adapters.tables import shipments
 from services.logistics.domain.model import Line, Outcome, Shipment, ShipmentStatus
+from shared.db import rows
+
+
+async def preload(connection: AsyncConnection, bodies: Sequence[Any]) -> None:
+    """Read and lock the shipments of a batch's orders, in one statement."""
+    await rows.preload_by(connection, shipments, "order_id", (body.order_id for body in bodies))
 
 
 async def exists(connection: AsyncConnection, order_id: str) -> bool:
-    found = await connection.scalar(
-        select(shipments.c.shipment_id).where(shipments.c.order_id == order_id)
-    )
-    return found is not None
+    return await rows.load_by(connection, shipments, "order_id", order_id) is not None
 
 
 async def load(connection: AsyncConnection, order_id: str) -> Shipment | None:
-    row = (
-        await connection.execute(
-            select(shipments).where(shipments.c.order_id == order_id).with_for_update()
-        )
-    ).one_or_none()
-    if row is None:
+    """The order's shipment as it is in this transaction (read once per unit of work)."""
+    found = await rows.load_by(connection, shipments, "order_id", order_id)
+    if found is None:
         return None
+    row = SimpleNamespace(**found)
     return Shipment(
         shipment_id=row.shipment_id,
         order_id=row.order_id,
@@ -61,12 +63,8 @@ def _row(shipment: Shipment) -> dict[str, Any]:
 
 
 async def add(connection: AsyncConnection, shipment: Shipment) -> None:
-    await connection.execute(insert(shipments).values(**_row(shipment)))
+    await rows.add(connection, shipments, _row(shipment))
 
 
 async def save(connection: AsyncConnection, shipment: Shipment) -> None:
-    await connection.execute(
-        update(shipments)
-        .where(shipments.c.shipment_id == shipment.shipment_id)
-        .values(**_row(shipment))
-    )
+    await rows.save(connection, shipments, _row(shipment))

@@ -383,3 +383,32 @@ async def test_on_a_latest_per_key_route_only_the_last_record_of_a_key_in_a_batc
 
     assert await harness.effects() == ["SO-2", "SO-3"]
     assert await harness.count(inbox) == 3  # the superseded record counts as handled
+
+
+def test_of_a_batchs_events_on_a_compacted_topic_only_the_last_per_key_is_staged() -> None:
+    from shared.contracts import BalanceUpdated
+    from shared.contracts.master import BalanceRecord
+    from shared.messaging.outbox import latest_per_key
+
+    def balance(customer_id: str, amount: str) -> BalanceUpdated:
+        return new_event(
+            BalanceUpdated,
+            order_id=customer_id,
+            producer="finance",
+            causation_id=None,
+            occurred_at=CLOCK.now(),
+            payload=BalanceRecord(customer_id=customer_id, currency="EUR", open_balance=amount),
+        )
+
+    first, other, last = (
+        balance("CUST-1", "10.00"),
+        balance("CUST-2", "5.00"),
+        balance("CUST-1", "0.00"),
+    )
+    closed = closed_event()
+
+    assert latest_per_key([first, closed, other, last], ["balance.updated"]) == [
+        closed,
+        other,
+        last,
+    ]
