@@ -228,5 +228,6 @@ def run(service: Service) -> None:
         port=service.settings.http_port,
         log_level=service.settings.log_level.lower(),
         access_log=False,
+        loop="uvloop",  # a faster event loop: most of a service's time is spent in I/O
     )
     uvicorn.Server(config).run()

@@ -27,15 +27,18 @@ async def claim_many(
         rows.setdefault(message_id, topic)
     if not rows:
         return set()
+    # executemany form: one cached statement whatever the batch's size (SQLAlchemy sends it as
+    # multi-row INSERTs, "insertmanyvalues"); only rows actually inserted are returned
     statement = (
         dialect_insert(connection, inbox)
-        .values(
-            [
-                {"message_id": message_id, "topic": topic, "received_at": now}
-                for message_id, topic in rows.items()
-            ]
-        )
         .on_conflict_do_nothing(index_elements=[inbox.c.message_id])
         .returning(inbox.c.message_id)
     )
-    return set((await connection.execute(statement)).scalars())
+    result = await connection.execute(
+        statement,
+        [
+            {"message_id": message_id, "topic": topic, "received_at": now}
+            for message_id, topic in rows.items()
+        ],
+    )
+    return set(result.scalars())
