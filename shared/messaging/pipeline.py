@@ -99,28 +99,6 @@ class Prepared:
 Sleep = Callable[[float], Awaitable[None]]
 
 
-async def _superseded(_connection: AsyncConnection) -> Sequence[Outgoing]:
-    return ()
-
-
-def _skip_superseded(prepared: list[Prepared]) -> list[Prepared]:
-    """On routes that want only the latest record per key, a record followed in the same batch
-    by one with its key has no effect of its own (it is still claimed in the inbox)."""
-    last: dict[tuple[str, bytes | None], int] = {}
-    for index, item in enumerate(prepared):
-        if item.route is not None and item.route.latest_per_key:
-            last[(item.route.topic, item.delivery.source.key)] = index
-    if not last:
-        return prepared
-    kept = set(last.values())
-    return [
-        Prepared(item.delivery, item.message_id, _superseded)
-        if item.route is not None and item.route.latest_per_key and index not in kept
-        else item
-        for index, item in enumerate(prepared)
-    ]
-
-
 class Pipeline:
     """Runs every consumed batch of one service through its routes."""
 
@@ -151,7 +129,7 @@ class Pipeline:
 
     async def consume_batch(self, deliveries: Sequence[Delivery]) -> None:
         """Handle a batch in order; returns when every record's outcome is durable."""
-        prepared = _skip_superseded([self._prepare(delivery) for delivery in deliveries])
+        prepared = [self._prepare(delivery) for delivery in deliveries]
         if not prepared:
             return
         if await self._in_one_transaction(prepared):
@@ -231,7 +209,11 @@ class Pipeline:
     # -- applying ---------------------------------------------------------------------------
 
     def _step(self, item: Prepared) -> Step:
-        return Step(item.message_id, item.delivery.source.topic, item.work)
+        """On routes that want only the latest record per key, a record followed in the same
+        transaction by a new one with its key has no effect of its own (see `Step`)."""
+        route, source = item.route, item.delivery.source
+        latest_key = (source.topic, source.key) if route and route.latest_per_key else None
+        return Step(item.message_id, source.topic, item.work, latest_key)
 
     @staticmethod
     def _preloads(prepared: Sequence[Prepared]) -> Prepare | None:

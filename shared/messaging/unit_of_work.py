@@ -4,7 +4,7 @@ transaction. Used by the consume pipeline (a whole fetched batch at a time) and 
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -32,6 +32,29 @@ class Step:
     message_id: str
     topic: str
     work: Work
+    latest_key: Hashable | None = None
+    """On a compacted topic (only the latest record of a key counts): of the batch's new
+    messages with the same `latest_key`, only the last one runs; the others are claimed as
+    handled without effect. A repeat of a message, or one handled before, supersedes
+    nothing: a republished older event must not hide a newer one."""
+
+
+def _runnable(steps: Sequence[Step], fresh: set[str]) -> set[int]:
+    """The steps that take effect, by `id`: the first occurrence of every new message, less
+    those superseded by a later new message with the same `latest_key`."""
+    first: dict[str, Step] = {}
+    for step in steps:
+        if step.message_id in fresh:
+            first.setdefault(step.message_id, step)
+    last: dict[Hashable, str] = {}
+    for message_id, step in first.items():
+        if step.latest_key is not None:
+            last[step.latest_key] = message_id
+    return {
+        id(step)
+        for message_id, step in first.items()
+        if step.latest_key is None or last[step.latest_key] == message_id
+    }
 
 
 class UnitOfWork:
@@ -84,15 +107,16 @@ class UnitOfWork:
                 connection, self._inbox, [(step.message_id, step.topic) for step in steps], now
             )
             staged: list[Outgoing] = []
-            ran = 0
+            runnable = _runnable(steps, fresh)
+            ran = len(fresh)
             async with rows.in_scope(connection):
                 if prepare is not None and fresh:
                     await prepare(connection)
                 for step in steps:
                     if step.message_id in fresh:
                         fresh.discard(step.message_id)  # the same message twice runs once
-                        staged.extend(await step.work(connection))
-                        ran += 1
+                        if id(step) in runnable:
+                            staged.extend(await step.work(connection))
             written = await outbox.append(
                 connection,
                 self._outbox,
