@@ -56,7 +56,7 @@ def subscribe(
         group_id=namespace + group_id,
         batch=True,
         max_records=max_records,
-        batch_timeout_ms=200,
+        batch_timeout_ms=50,  # an empty fetch is followed by a pause this long
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         session_timeout_ms=session_timeout_ms,
