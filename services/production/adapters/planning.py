@@ -24,7 +24,8 @@ from shared.seed.model import Seed
 async def load_master_data(connection: AsyncConnection, seed: Seed) -> None:
     """Production owns materials, bills of materials and weekly capacity: take the seed's
     version of each at start. Materials are upserted (their reservations stay as they are);
-    the bill of materials and the capacity calendar are replaced as a whole."""
+    the bill of materials is replaced as a whole; the capacity calendar's weeks are upserted
+    and those the seed no longer names deleted."""
     await upsert(
         connection,
         materials,
@@ -55,13 +56,17 @@ async def load_master_data(connection: AsyncConnection, seed: Seed) -> None:
                 for line in seed.bill_of_materials
             ],
         )
-    await connection.execute(delete(weekly_capacity))
+    # The calendar is changed in place, not deleted and inserted again: a planner of another
+    # replica waiting on its rows (FOR UPDATE) then reads the new rows, where after a DELETE it
+    # would skip them all and plan with no capacity at all.
     capacity = seed.weekly_capacity
+    weeks = [{"week": DEFAULT_WEEK, "units": capacity.default_units}] + [
+        {"week": week, "units": units} for week, units in sorted(capacity.overrides.items())
+    ]
     await connection.execute(
-        insert(weekly_capacity),
-        [{"week": DEFAULT_WEEK, "units": capacity.default_units}]
-        + [{"week": week, "units": units} for week, units in sorted(capacity.overrides.items())],
+        delete(weekly_capacity).where(weekly_capacity.c.week.not_in([w["week"] for w in weeks]))
     )
+    await upsert(connection, weekly_capacity, weeks)
 
 
 async def load_calendar(connection: AsyncConnection) -> CapacityCalendar:
