@@ -16,8 +16,8 @@ from shared.messaging.routes import Incoming, MessageRejected
 
 
 async def ship_goods(connection: AsyncConnection, incoming: Incoming[GoodsProduced]) -> list[Event]:
-    """P5.1-P5.5: prepare, release and dispatch the order's one shipment. Goods reported
-    produced again (a new event for the same order) are not shipped a second time."""
+    """P5.1, P5.3, P5.4, P5.5: prepare, release and dispatch the order's one shipment. Goods
+    reported produced again (a new event for the same order) are not shipped a second time."""
     if await repository.exists(connection, incoming.body.order_id):
         return []
     shipment = Shipment.prepare(prepare_shipment_command(incoming.body))

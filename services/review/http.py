@@ -1,5 +1,5 @@
 """Review's HTTP API: approvals by authority, engineering's and QA's own feasibility answers,
-the outcome of a negotiation, and the state of a review (P2.2-P2.6, P8.1).
+the outcome of a negotiation, and the state of a review (P2.2, P2.3, P2.4, P2.5, P2.6, P8.1).
 
 Every request is authenticated; whether the actor may decide is the domain's call. A refused
 decision changes nothing and is answered 403 (beyond authority) or 409 (not now), and logged.

@@ -69,7 +69,7 @@ async def load_master_data(
     return events
 
 
-# -- intake (P1.1-P1.6) ---------------------------------------------------------------------
+# -- intake (P1.1, P1.2, P1.3, P1.4, P1.6) --------------------------------------------------
 
 
 async def _facts(connection: AsyncConnection, command: PlaceOrder, today: date) -> IntakeFacts:
@@ -218,7 +218,8 @@ async def _apply(
 async def record_review(
     connection: AsyncConnection, incoming: Incoming[ReviewCompleted]
 ) -> list[Event]:
-    """P2.6, P3.1-P3.3: confirm and (A tier) release an approved order; close a declined one."""
+    """P2.6, P3.1, P3.2, P3.3: confirm and (A tier) release an approved order;
+    close a declined one."""
     review = incoming.body.payload
     order = await _known_order(connection, incoming)
     order.record_review(

@@ -176,7 +176,7 @@ def router(context: ServiceContext) -> APIRouter:
     @api.post("/orders", status_code=http_status.HTTP_201_CREATED)
     async def enter_order(body: OrderSubmission, actor: Actor = current_actor) -> OrderView:
         """Enter an order at the sales desk, or correct a held one (same submitter and
-        reference): it is registered and checked at once (P1.1-P1.3, P1.6)."""
+        reference): it is registered and checked at once (P1.1, P1.2, P1.3, P1.6)."""
         by = decider(actor)
         order = await context.unit_of_work.decide(
             lambda connection: handlers.submit(connection, desk_command(body), by.at, by=by)

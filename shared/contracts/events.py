@@ -105,7 +105,8 @@ class ReviewCompletedPayload(Contract):
 
 
 class ReviewCompleted(Event):
-    """Review finished: the order is approved with a delivery date, or declined (P2.3-P2.6)."""
+    """Review finished: the order is approved with a delivery date, or declined
+    (P2.3, P2.4, P2.5, P2.6)."""
 
     TOPIC: ClassVar[str] = topics.REVIEW_COMPLETED
     event_type: Literal["review.completed"] = Field(

@@ -1,7 +1,7 @@
 """Intake, review, approval by authority, feasibility, confirmation and release, end to end.
 
 Five service processes on PostgreSQL and the real broker, people's decisions through the HTTP
-APIs, no automatic policy. Each test is named after the rules it shows (PROCESS.md). The
+APIs, no automatic policy. Each test is named after the rules it shows (docs/process.md). The
 escalation test moves the shared clock two days forward, so it runs last.
 """
 

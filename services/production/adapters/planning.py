@@ -1,5 +1,6 @@
 """Production's planning data in its own database: master data loaded from the seed at start,
-the capacity calendar, what other orders booked, bills of materials and stock (P2.4, P4.1-P4.5).
+the capacity calendar, what other orders booked, bills of materials and stock (P2.4, P4.1, P4.2,
+P4.3, P4.5).
 """
 
 from collections.abc import Collection, Iterable

@@ -1,5 +1,5 @@
-"""The material check (P2.4, P4.1-P4.3): what an order needs, whether stock covers it, when a
-supplier can make up the shortfall, and what the warehouse reserves on release.
+"""The material check (P2.4, P4.1, P4.2, P4.3): what an order needs, whether stock covers it,
+when a supplier can make up the shortfall, and what the warehouse reserves on release.
 
 Stock is the quantity on hand minus what other orders reserved. A material short in stock can
 be bought if it has a supplier (a lead time): it is ready `lead_time_days` after today. A

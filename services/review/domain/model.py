@@ -1,5 +1,5 @@
 """The review of one placed order: contract review, approval by authority and feasibility review,
-ending in exactly one verdict (P2.1-P2.7, P6.4, P8.1, P8.2).
+ending in exactly one verdict (P2.1, P2.2, P2.3, P2.4, P2.5, P2.6, P2.7, P6.4, P8.1, P8.2).
 
 A review opens when the order is placed and asks production and purchasing at once whether the
 order can be made by its date. Once the customer's and the products' master data are there it is

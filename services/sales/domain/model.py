@@ -184,7 +184,7 @@ class Order:
         the whole order does too: the deposit is part of it); a partial deposit keeps it shut."""
         return self.deposit_amount is not None and self.paid_total >= self.deposit_amount > 0
 
-    # -- intake (P1.1-P1.6) ------------------------------------------------------------------
+    # -- intake (P1.1, P1.2, P1.3, P1.4, P1.6) -----------------------------------------------
 
     @classmethod
     def register(
@@ -292,7 +292,7 @@ class Order:
             self.reasons = ()
             self.events.append(OrderWasPlaced(self.order_id))
 
-    # -- review, confirmation and release (P2.6, P3.1-P3.5) -----------------------------------
+    # -- review, confirmation and release (P2.6, P3.1, P3.2, P3.3, P3.4, P3.5) ----------------
 
     def record_review(
         self,

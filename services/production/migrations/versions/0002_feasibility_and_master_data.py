@@ -1,6 +1,6 @@
 """Feasibility and release (issue #3): production's master data (materials, bill of
 materials, weekly capacity), capacity bookings and material reservations per order, the
-feasibility answer and the release gate (P2.4, P3.2, P3.3, P4.1-P4.5).
+feasibility answer and the release gate (P2.4, P3.2, P3.3, P4.1, P4.2, P4.3, P4.5).
 
 Production orders of the old flow are carried over: one whose lines waited for review's verdict
 now waits for its release; one review declined is closed as declined.

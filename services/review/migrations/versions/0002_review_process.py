@@ -1,5 +1,6 @@
 """Review's process: receipt and deadline, approvals by authority, department answers,
-negotiation, escalation, and the master data review decides with (P2.1-P2.6, P6.4, P8.1, P8.2).
+negotiation, escalation, and the master data review decides with (P2.1, P2.2, P2.3, P2.4, P2.5,
+P2.6, P6.4, P8.1, P8.2).
 
 Reviews filed before this revision were decided automatically; they get their receipt time set
 to the migration's time (they are no longer open, so no deadline applies to them).

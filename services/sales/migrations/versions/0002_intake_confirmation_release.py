@@ -1,5 +1,6 @@
-"""Intake check, confirmation and release (P1.1-P1.6, P3.1-P3.5): sales' customers and
-products, the order's reasons, confirmation, deposit, signature and release, and who decided.
+"""Intake check, confirmation and release (P1.1, P1.2, P1.3, P1.4, P1.6, P3.1, P3.2, P3.3,
+P3.4, P3.5): sales' customers and products, the order's reasons, confirmation, deposit,
+signature and release, and who decided.
 
 Revision ID: 0002
 Revises: 0001
