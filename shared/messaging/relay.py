@@ -39,15 +39,26 @@ RELAY_LOCK = advisory_key("orderflow.outbox.relay")
 class RelayLease:
     """Who may publish: on PostgreSQL the holder of the relay's advisory lock."""
 
-    def __init__(self, engine: AsyncEngine, check_seconds: float = 2.0) -> None:
+    KEEPALIVE = (
+        "SET tcp_keepalives_idle = 5",
+        "SET tcp_keepalives_interval = 2",
+        "SET tcp_keepalives_count = 3",
+    )
+    """On the lock's session: if this process's host or network dies without closing the
+    connection, the server notices within about 11 seconds and releases the lock (the
+    system's default keepalive would take two hours, and no replica would publish)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._check_seconds = check_seconds
         self.exclusive = engine.dialect.name == "postgresql"
 
     @contextlib.asynccontextmanager
     async def held(self, poll_seconds: float = 1.0) -> AsyncIterator[Callable[[], Awaitable[bool]]]:
-        """Wait until this process holds the lease; yields `still_held()`, which checks (at most
-        every few seconds) that the lock's connection is alive. Leaving releases the lease."""
+        """Wait until this process holds the lease; yields `still_held()`, which asks the lock's
+        session every time (one round trip per relay round): a lease lost since the last round
+        (the session terminated, the server restarted) is seen before the next round is
+        published, not seconds later while another replica already publishes. Leaving
+        releases the lease."""
         if not self.exclusive:
 
             async def always() -> bool:
@@ -56,18 +67,20 @@ class RelayLease:
             yield always
             return
         async with self._engine.connect() as connection:
+            # no transaction around the checks: one round trip each, never idle in a transaction
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            for setting in self.KEEPALIVE:
+                await connection.execute(text(setting))
             while not await self._try_lock(connection):  # noqa: ASYNC110 - polling the database
                 await asyncio.sleep(poll_seconds)
             log.info("this process now relays the outbox")
-            loop = asyncio.get_running_loop()
-            checked = loop.time()
 
             async def still_held() -> bool:
-                nonlocal checked
-                if loop.time() - checked < self._check_seconds:
-                    return True
-                await connection.execute(text("SELECT 1"))  # raises if the session is gone
-                checked = loop.time()
+                try:
+                    await connection.execute(text("SELECT 1"))
+                except Exception:
+                    log.warning("the relay's lock session is gone; no longer relaying")
+                    return False
                 return True
 
             try:
