@@ -213,16 +213,23 @@ async def load_by(
     if scope is not None and ("by", table.name, column, value) in scope.memo:
         key = scope.memo[("by", table.name, column, value)]
         return None if key is None else await load(connection, table, key, for_update=for_update)
+    name = _key_column(table)
+    if scope is not None:  # added here and not written yet: the database does not know it
+        for added_to, added in scope.new.values():
+            if added_to.name == table.name and added[column] == value:
+                scope.memo[("by", table.name, column, value)] = added[name]
+                return dict(added)
     statement = select(table).where(table.c[column] == value)
     if for_update:
         statement = statement.with_for_update()
     found = (await connection.execute(statement)).mappings().first()
     row = None if found is None else dict(found)
     if scope is not None:
-        name = _key_column(table)
         scope.memo[("by", table.name, column, value)] = None if row is None else row[name]
         if row is not None:
-            (scope.rows if for_update else scope.read).setdefault((table.name, row[name]), row)
+            cache = scope.rows if for_update else scope.read
+            cache.setdefault((table.name, row[name]), row)
+            row = (scope.read | scope.rows)[(table.name, row[name])]  # as changed here
     return None if row is None else dict(row)
 
 
