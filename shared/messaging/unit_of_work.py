@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import Table
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.clock import Clock
@@ -23,6 +24,9 @@ Work = Callable[[AsyncConnection], Awaitable[Sequence[Outgoing]]]
 """Changes state through the connection and returns the events (or records) the change causes."""
 
 Prepare = Callable[[AsyncConnection], Awaitable[None]]
+
+DECISION_ATTEMPTS = 3
+"""A person's decision that loses a unique-key race is decided again this often."""
 
 
 @dataclass(frozen=True)
@@ -151,11 +155,20 @@ class UnitOfWork:
         decided: list[T] = []
 
         async def unit(connection: AsyncConnection) -> Sequence[Outgoing]:
+            decided.clear()
             result, events = await work(connection)
             decided.append(result)
             return events
 
-        await self.run(unit)
+        for attempt in range(1, DECISION_ATTEMPTS + 1):
+            try:
+                await self.run(unit)
+                break
+            except IntegrityError:
+                # another replica or request inserted the same row first: decide again on
+                # what is stored now (the domain then sees the row and answers accordingly)
+                if attempt == DECISION_ATTEMPTS:
+                    raise
         return decided[0]
 
     @contextlib.asynccontextmanager

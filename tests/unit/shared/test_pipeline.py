@@ -412,3 +412,21 @@ def test_of_a_batchs_events_on_a_compacted_topic_only_the_last_per_key_is_staged
         other,
         last,
     ]
+
+
+async def test_a_decision_that_loses_a_unique_key_race_is_decided_again(harness: Harness) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    attempts: list[int] = []
+
+    async def enter(connection: AsyncConnection) -> tuple[str, Sequence[Event]]:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+        await connection.execute(insert(effects).values(order_id="SO-5"))
+        return "entered", [closed_event("SO-5")]
+
+    uow = UnitOfWork(harness.engine, inbox, outbox, CLOCK)
+    assert await uow.decide(enter) == "entered"
+    assert len(attempts) == 2
+    assert await harness.effects() == ["SO-5"]
