@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.sales import handlers
+from services.sales.adapters import repository
 from services.sales.adapters.tables import orders
 from services.sales.http import router
 from shared.contracts import (
@@ -30,6 +31,7 @@ def routes() -> Sequence[Route[Any]]:
             OrderSubmission,
             handlers.take_submission,
             on_invalid=handlers.reject_invalid_submission,
+            preload=repository.preload_submissions,
         ),
         Route(
             topics.REVIEW_COMPLETED,

@@ -233,6 +233,11 @@ async def load_by(
     return None if row is None else dict(row)
 
 
+def active() -> bool:
+    """Whether a unit of work's row scope is in force."""
+    return _scope.get() is not None
+
+
 def recall(key: Any) -> Any:
     """What this transaction remembered under `key` (see `remember`), or None."""
     scope = _scope.get()

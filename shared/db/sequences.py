@@ -3,20 +3,32 @@
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.db import rows
 from shared.db.upsert import dialect_insert
 
 
 async def next_in_year(connection: AsyncConnection, counters: Table, year: int) -> int:
     """The next number of `year` in a counter table with columns (year, last_number), allocated
-    in one atomic statement inside the caller's transaction: replicas sharing the database
-    never hand out a number twice (the row stays locked until the transaction ends, so the
-    numbers of committed transactions have no gaps either)."""
-    insert = dialect_insert(connection, counters).values(year=year, last_number=1)
-    number = await connection.scalar(
-        insert.on_conflict_do_update(
-            index_elements=[counters.c.year],
-            set_={"last_number": counters.c.last_number + 1},
-        ).returning(counters.c.last_number)
-    )
-    assert number is not None  # RETURNING of an upsert always yields the row
-    return int(number)
+    inside the caller's transaction. The first number a transaction draws comes from one atomic
+    statement (`INSERT … ON CONFLICT DO UPDATE SET last_number = last_number + 1 RETURNING`),
+    which also locks the counter's row until the transaction ends: replicas sharing the database
+    never hand out a number twice, and a rolled-back transaction leaves no gap. In a unit of
+    work the numbers after the first are counted on in memory and the last one is written with
+    the batch's other rows."""
+    key = ("sequence", counters.name, year)
+    drawn: int | None = rows.recall(key)
+    if drawn is None:
+        insert = dialect_insert(connection, counters).values(year=year, last_number=1)
+        number = await connection.scalar(
+            insert.on_conflict_do_update(
+                index_elements=[counters.c.year],
+                set_={"last_number": counters.c.last_number + 1},
+            ).returning(counters.c.last_number)
+        )
+        assert number is not None  # RETURNING of an upsert always yields the row
+        rows.remember(key, int(number))
+        return int(number)
+    number = drawn + 1
+    rows.remember(key, number)
+    await rows.save(connection, counters, {"year": year, "last_number": number})
+    return number

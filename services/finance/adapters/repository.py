@@ -18,7 +18,7 @@ from services.finance.adapters.tables import (
 )
 from services.finance.domain.balance import CustomerBalance
 from services.finance.domain.customers import Customer
-from services.finance.domain.matching import UnmatchedPayment
+from services.finance.domain.matching import UnmatchedPayment, order_id_from_reference
 from services.finance.domain.model import (
     Account,
     AccountStatus,
@@ -134,10 +134,14 @@ async def preload_accounts(connection: AsyncConnection, bodies: Sequence[Any]) -
 async def preload_transactions(
     connection: AsyncConnection, notifications: Sequence[PaymentNotification]
 ) -> None:
-    """Before a batch of bank notifications: which of their transactions are recorded."""
+    """Before a batch of bank notifications: which of their transactions are recorded, and the
+    accounts (locked) and invoices of the orders they name."""
     ids = [notification.bank_transaction_id for notification in notifications]
     await rows.preload_by(connection, payments, "bank_transaction_id", ids, for_update=False)
     await rows.load_many(connection, unmatched_payments, ids)
+    order_ids = [order_id_from_reference(n.order_reference) for n in notifications]
+    await rows.preload(connection, accounts, order_ids)
+    await rows.preload_by(connection, invoices, "order_id", order_ids, for_update=False)
 
 
 async def transaction_known(connection: AsyncConnection, bank_transaction_id: str) -> bool:

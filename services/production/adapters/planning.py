@@ -3,8 +3,9 @@ the capacity calendar, what other orders booked, bills of materials and stock (P
 P4.3, P4.5).
 """
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -87,18 +88,62 @@ async def load_calendar(connection: AsyncConnection) -> CapacityCalendar:
     return await rows.once("production.calendar", locked)
 
 
+BOOKED = "production.booked"
+"""The row scope's memo of booked units per week: (units, orders) of every order, kept up to
+date by the repository as bookings change within the transaction."""
+
+Booked = tuple[dict[str, int], dict[str, int]]
+
+
 async def booked_units(
     connection: AsyncConnection, weeks: Collection[str], excluding: str
 ) -> dict[str, int]:
-    """Units other orders booked in each of the given weeks."""
-    await rows.flush_table(connection, production_orders)  # this batch's bookings count too
-    booked = await connection.execute(
-        select(production_orders.c.booked_week, func.sum(production_orders.c.booked_units))
-        .where(production_orders.c.booked_week.in_(sorted(set(weeks))))
-        .where(production_orders.c.order_id != excluding)
-        .group_by(production_orders.c.booked_week)
-    )
-    return {week: int(total or 0) for week, total in booked}
+    """Units other orders booked in each of the given weeks (a week no other order booked is
+    left out). Read once per transaction, after the calendar's lock is held (`load_calendar`),
+    so no other planner's booking can come in between."""
+
+    async def read_all() -> Booked:
+        await rows.flush_table(connection, production_orders)  # this batch's bookings count
+        found = await connection.execute(
+            select(
+                production_orders.c.booked_week,
+                func.sum(production_orders.c.booked_units),
+                func.count(),
+            )
+            .where(production_orders.c.booked_week.is_not(None))
+            .group_by(production_orders.c.booked_week)
+        )
+        units: dict[str, int] = {}
+        orders: dict[str, int] = {}
+        for week, total, count in found:
+            units[week], orders[week] = int(total or 0), int(count)
+        return units, orders
+
+    units, orders = await rows.once(BOOKED, read_all)
+    own = await rows.load(connection, production_orders, excluding)
+    own_week = None if own is None else own["booked_week"]
+    own_units = 0 if own is None else int(own["booked_units"] or 0)
+    booked: dict[str, int] = {}
+    for week in set(weeks):
+        mine = week == own_week
+        if orders.get(week, 0) - (1 if mine else 0) > 0:
+            booked[week] = units.get(week, 0) - (own_units if mine else 0)
+    return booked
+
+
+def rebook(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> None:
+    """Keep this transaction's booked units per week in step with an order's changed booking
+    (`before` and `after` are its stored rows)."""
+    known: Booked | None = rows.recall(BOOKED)
+    if known is None:
+        return
+    units, orders = known
+    for row, sign in ((before, -1), (after, 1)):
+        if row is None or row["booked_week"] is None:
+            continue
+        week = row["booked_week"]
+        units[week] = units.get(week, 0) + sign * int(row["booked_units"] or 0)
+        orders[week] = orders.get(week, 0) + sign
 
 
 async def bom_for(

@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.production.adapters import planning
 from services.production.adapters.tables import (
     material_reservations,
     materials,
@@ -105,7 +106,9 @@ def _row(order: ProductionOrder) -> dict[str, Any]:
 
 
 async def add(connection: AsyncConnection, order: ProductionOrder) -> None:
-    await rows.add(connection, production_orders, _row(order))
+    row = _row(order)
+    await rows.add(connection, production_orders, row)
+    planning.rebook(None, row)
     await _store_reservations(connection, order, previous=())
 
 
@@ -114,7 +117,10 @@ async def save(
     order: ProductionOrder,
     previous_reservations: tuple[Reservation, ...],
 ) -> None:
-    await rows.save(connection, production_orders, _row(order))
+    row = _row(order)
+    before = await rows.load(connection, production_orders, order.order_id)
+    await rows.save(connection, production_orders, row)
+    planning.rebook(before, row)
     await _store_reservations(connection, order, previous=previous_reservations)
 
 

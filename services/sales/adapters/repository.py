@@ -1,6 +1,6 @@
 """Loads and stores sales orders and sales' master data in the service's own database."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -18,6 +18,7 @@ from services.sales.adapters.tables import (
 from services.sales.domain.intake import Defect, format_order_number
 from services.sales.domain.master import Customer, Product
 from services.sales.domain.model import Decision, Line, Order, OrderStatus, Outcome
+from shared.contracts import OrderSubmission
 from shared.db import rows
 from shared.db.sequences import next_in_year
 
@@ -33,11 +34,32 @@ async def find_by_submission(
     added = rows.find_added(orders, submitter=submitter, customer_reference=customer_reference)
     if added is not None:  # registered earlier in this batch
         return str(added["order_id"])
+    known: str | None = rows.recall(("submission", submitter, customer_reference))
+    if known is not None:  # looked up for the whole batch; "" means none
+        return known or None
     return await connection.scalar(
         select(orders.c.order_id).where(
             orders.c.submitter == submitter, orders.c.customer_reference == customer_reference
         )
     )
+
+
+async def preload_submissions(
+    connection: AsyncConnection, submissions: Sequence[OrderSubmission]
+) -> None:
+    """Before a batch of submissions: which of them are registered already, in one statement
+    (the domain then corrects a held order or ignores a repeat, P1.6)."""
+    wanted = {(item.submitter, item.customer_reference) for item in submissions}
+    found = await connection.execute(
+        select(orders.c.order_id, orders.c.submitter, orders.c.customer_reference).where(
+            orders.c.customer_reference.in_(sorted({reference for _, reference in wanted}))
+        )
+    )
+    registered = {(row.submitter, row.customer_reference): row.order_id for row in found}
+    for submitter, reference in wanted:
+        rows.remember(
+            ("submission", submitter, reference), registered.get((submitter, reference), "")
+        )
 
 
 async def load(connection: AsyncConnection, order_id: str, for_update: bool = True) -> Order | None:
