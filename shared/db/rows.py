@@ -38,6 +38,8 @@ class Scope:
         """Changed rows to update at the next flush."""
         self.new: dict[Key, tuple[Table, Row]] = {}
         """Added rows to insert at the next flush (before any update)."""
+        self.writers: dict[Any, Callable[[AsyncConnection], Awaitable[None]]] = {}
+        """Writes a repository collected for the end of the transaction (`write_at_flush`)."""
         self.memo: dict[Any, Any] = {}
         """Values computed once per transaction (`once`), e.g. a locked capacity calendar."""
 
@@ -233,6 +235,19 @@ async def load_by(
     return None if row is None else dict(row)
 
 
+async def write_at_flush(
+    connection: AsyncConnection, key: Any, write: Callable[[AsyncConnection], Awaitable[None]]
+) -> None:
+    """Run `write` when this transaction's rows are flushed (once per `key`: a repository
+    gathers its pending writes in the memo and registers one writer); at once outside a unit of
+    work."""
+    scope = _scope.get()
+    if scope is None:
+        await write(connection)
+        return
+    scope.writers.setdefault(key, write)
+
+
 def active() -> bool:
     """Whether a unit of work's row scope is in force."""
     return _scope.get() is not None
@@ -279,8 +294,12 @@ async def flush_table(connection: AsyncConnection, table: Table) -> None:
 
 async def flush(connection: AsyncConnection) -> None:
     """Write every new and changed row of this transaction: one statement per table and set of
-    columns, inserts first."""
+    columns, inserts first; then what repositories gathered (`write_at_flush`)."""
     await _write(connection, lambda _table: True)
+    scope = _scope.get()
+    while scope is not None and scope.writers:
+        _key, write = scope.writers.popitem()
+        await write(connection)
 
 
 def _take(

@@ -124,6 +124,34 @@ async def save(
     await _store_reservations(connection, order, previous=previous_reservations)
 
 
+PENDING_RESERVATIONS = "production.reservations.pending"
+"""Orders whose reservations this transaction replaced: written together at its end."""
+
+
+async def _replace_reservations(
+    connection: AsyncConnection, pending: dict[str, tuple[Reservation, ...]]
+) -> None:
+    """Replace the reservations of every order in `pending`: one DELETE and one INSERT."""
+    if not pending:
+        return
+    await connection.execute(
+        delete(material_reservations).where(material_reservations.c.order_id.in_(sorted(pending)))
+    )
+    added = [
+        {
+            "order_id": order_id,
+            "material_code": item.material_code,
+            "reserved": item.reserved,
+            "to_purchase": item.to_purchase,
+        }
+        for order_id, reservations in pending.items()
+        for item in reservations
+    ]
+    if added:
+        await connection.execute(insert(material_reservations), added)
+    pending.clear()
+
+
 async def _store_reservations(
     connection: AsyncConnection, order: ProductionOrder, previous: tuple[Reservation, ...]
 ) -> None:
@@ -132,22 +160,14 @@ async def _store_reservations(
     if order.reservations == previous:
         return
     rows.remember(("reservations", order.order_id), order.reservations)
-    await connection.execute(
-        delete(material_reservations).where(material_reservations.c.order_id == order.order_id)
+    pending: dict[str, tuple[Reservation, ...]] | None = rows.recall(PENDING_RESERVATIONS)
+    if pending is None:
+        pending = {}
+        rows.remember(PENDING_RESERVATIONS, pending)
+    pending[order.order_id] = order.reservations
+    await rows.write_at_flush(
+        connection, PENDING_RESERVATIONS, lambda conn: _replace_reservations(conn, pending)
     )
-    if order.reservations:
-        await connection.execute(
-            insert(material_reservations),
-            [
-                {
-                    "order_id": order.order_id,
-                    "material_code": item.material_code,
-                    "reserved": item.reserved,
-                    "to_purchase": item.to_purchase,
-                }
-                for item in order.reservations
-            ],
-        )
     change: dict[str, Decimal] = {}
     for item in previous:
         change[item.material_code] = change.get(item.material_code, Decimal(0)) - item.reserved

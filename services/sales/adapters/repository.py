@@ -31,11 +31,8 @@ async def next_order_number(connection: AsyncConnection, year: int) -> str:
 async def find_by_submission(
     connection: AsyncConnection, submitter: str, customer_reference: str
 ) -> str | None:
-    added = rows.find_added(orders, submitter=submitter, customer_reference=customer_reference)
-    if added is not None:  # registered earlier in this batch
-        return str(added["order_id"])
     known: str | None = rows.recall(("submission", submitter, customer_reference))
-    if known is not None:  # looked up for the whole batch; "" means none
+    if known is not None:  # registered or looked up in this batch; "" means none
         return known or None
     return await connection.scalar(
         select(orders.c.order_id).where(
@@ -184,6 +181,7 @@ def _row(order: Order) -> dict[str, Any]:
 
 async def add(connection: AsyncConnection, order: Order) -> None:
     await rows.add(connection, orders, _row(order))
+    rows.remember(("submission", order.submitter, order.customer_reference), order.order_id)
     await _record_decisions(connection, order)
 
 
