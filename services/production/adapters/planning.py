@@ -71,6 +71,10 @@ async def load_master_data(connection: AsyncConnection, seed: Seed) -> None:
     await upsert(connection, weekly_capacity, weeks)
 
 
+CALENDAR = "production.calendar"
+"""The row scope's memo of the capacity calendar, read (and locked) once per transaction."""
+
+
 async def load_calendar(connection: AsyncConnection) -> CapacityCalendar:
     """The capacity calendar, locked for the rest of the transaction: planners (feasibility,
     release) take turns, so two orders never book the same free units."""
@@ -85,7 +89,7 @@ async def load_calendar(connection: AsyncConnection) -> CapacityCalendar:
         default = units.pop(DEFAULT_WEEK, 0)
         return CapacityCalendar(default_units=default, overrides=units)
 
-    return await rows.once("production.calendar", locked)
+    return await rows.once(CALENDAR, locked)
 
 
 BOOKED = "production.booked"
@@ -103,6 +107,10 @@ async def booked_units(
     so no other planner's booking can come in between."""
 
     async def read_all() -> Booked:
+        # Kept for the whole transaction, so read under the calendar's lock even if the caller
+        # has not taken it yet: read before it, another planner's booking committed between
+        # the read and the lock would be missed until the transaction ends.
+        await load_calendar(connection)
         await rows.flush_table(connection, production_orders)  # this batch's bookings count
         found = await connection.execute(
             select(
