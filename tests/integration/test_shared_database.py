@@ -11,6 +11,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.clock import FrozenClock
+from shared.db import rows
 from shared.db.engine import create_engine
 from shared.db.locks import one_at_a_time
 from shared.db.messaging_tables import add_messaging_tables
@@ -55,6 +56,41 @@ async def test_two_replicas_drawing_numbers_at_once_never_get_the_same_one(
     first, second = await asyncio.gather(draw(engines[0], 60), draw(engines[1], 60))
 
     assert sorted(first + second) == list(range(1, 121))
+
+
+async def test_two_replicas_counting_numbers_on_in_their_units_of_work_never_share_one(
+    engines: list[AsyncEngine],
+) -> None:
+    """In a unit of work only the first number comes from the database; the rest are counted
+    on in memory, per counter table and year, and the last is written at the end."""
+    others = Table(
+        "others",
+        MetaData(),
+        Column("year", Integer, primary_key=True),
+        Column("last_number", Integer, nullable=False),
+    )
+    async with engines[0].begin() as connection:
+        await connection.run_sync(others.metadata.create_all)
+
+    # every unit of work takes the counters' rows in the same order, as a batch does (its
+    # records' years only go up), so the replicas queue behind each other and never deadlock
+    plan = [(counters, 2026), (counters, 2026), (counters, 2027), (others, 2026), (others, 2026)]
+
+    async def draw(engine: AsyncEngine, units: int) -> list[tuple[str, int, int]]:
+        numbers = []
+        for _ in range(units):
+            async with engine.begin() as connection, rows.in_scope(connection):
+                for table, year in plan:
+                    numbers.append((table.name, year, await next_in_year(connection, table, year)))
+                    await asyncio.sleep(0)  # let the other replica run
+        return numbers
+
+    first, second = await asyncio.gather(draw(engines[0], 30), draw(engines[1], 30))
+    drawn = first + second
+
+    for name, year, per_unit in (("counters", 2026, 2), ("counters", 2027, 1), ("others", 2026, 2)):
+        numbers = sorted(n for table, y, n in drawn if (table, y) == (name, year))
+        assert numbers == list(range(1, 60 * per_unit + 1))
 
 
 class Broker:
