@@ -124,17 +124,7 @@ def genuine_events(
     watcher: Watcher, topic: str, hostile: dict[Origin, Hostile]
 ) -> list[dict[str, Any]]:
     """The events on a (namespaced) topic, without the hostile records sent to it."""
-    found = []
-    for record in watcher.on(topic):
-        if (record.topic, record.partition, record.offset) in hostile:
-            continue
-        try:
-            event = record.json()
-        except ValueError:
-            continue
-        if isinstance(event, dict) and "event_id" in event and "order_id" in event:
-            found.append(event)
-    return found
+    return watcher.events(topic, excluding=hostile)
 
 
 def placed_orders(

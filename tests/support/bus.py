@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,10 +80,15 @@ class Watcher:
     def on(self, topic: str) -> list[Record]:
         return [record for record in self.records if record.topic == topic]
 
-    def events(self, topic: str) -> list[dict[str, Any]]:
-        """The records on a topic that are events; poison published by tests is passed over."""
+    def events(
+        self, topic: str, excluding: Container[tuple[str, int, int]] = ()
+    ) -> list[dict[str, Any]]:
+        """The records on a topic that are events; poison published by tests is passed over, and
+        so are the records at the positions (topic, partition, offset) in `excluding`."""
         found = []
         for record in self.on(topic):
+            if (record.topic, record.partition, record.offset) in excluding:
+                continue
             try:
                 event = record.json()
             except ValueError:
