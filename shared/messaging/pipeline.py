@@ -48,10 +48,17 @@ def _sqlstate(error: BaseException) -> str | None:
     return None
 
 
+SQLITE_TRANSIENT = ("locked", "busy", "disk i/o", "unable to open")
+"""SQLite raises OperationalError for a busy file and for a bad statement alike; only these
+messages mean that trying again can help."""
+
+
 def is_transient(error: BaseException) -> bool:
     """Whether trying again later can succeed without anything changing in the message."""
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
+    if isinstance(error, OperationalError) and type(error.orig).__module__.startswith("sqlite3"):
+        return any(word in str(error.orig).lower() for word in SQLITE_TRANSIENT)
     if isinstance(error, TRANSIENT_ERRORS) or _sqlstate(error) in TRANSIENT_SQLSTATES:
         return True
     cause = error.__cause__ or error.__context__

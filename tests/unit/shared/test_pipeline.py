@@ -430,3 +430,30 @@ async def test_a_decision_that_loses_a_unique_key_race_is_decided_again(harness:
     assert await uow.decide(enter) == "entered"
     assert len(attempts) == 2
     assert await harness.effects() == ["SO-5"]
+
+
+def test_a_busy_sqlite_file_is_transient_but_a_bad_statement_is_not() -> None:
+    import sqlite3
+
+    from shared.messaging.pipeline import is_transient
+
+    locked = OperationalError("UPDATE", {}, sqlite3.OperationalError("database is locked"))
+    missing = OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: orders"))
+
+    assert is_transient(locked)
+    assert not is_transient(missing)  # retried for ever, it would stall the partition
+    assert is_transient(OperationalError("SELECT", {}, ConnectionRefusedError("db down")))
+
+
+async def test_a_statement_sqlite_cannot_run_dead_letters_the_record_instead_of_stalling(
+    harness: Harness,
+) -> None:
+    import sqlite3
+
+    harness.failures = [
+        OperationalError("SELECT", {}, sqlite3.OperationalError("no such column"))
+    ] * 2
+    await harness.deliver(harness.pipeline(), encoded())
+
+    assert len(await harness.reasons()) == 1
+    assert "no such column" in (await harness.reasons())[0]
