@@ -279,9 +279,13 @@ def find_added(table: Table, **values: Any) -> Row | None:
 
 
 def forget(table: Table, key: Any) -> None:
-    """Drop what this transaction remembers of a row written another way (an upsert)."""
+    """Drop what this transaction remembers of a row written another way (an upsert). A row
+    with a write still pending here cannot be forgotten: that write would overwrite the other
+    one at the flush (flush the table first)."""
     scope = _scope.get()
     if scope is not None:
+        if (table.name, key) in scope.new or (table.name, key) in scope.dirty:
+            raise RuntimeError(f"{table.name} {key!r} has a write pending in this transaction")
         scope.read.pop((table.name, key), None)
         scope.rows.pop((table.name, key), None)
 

@@ -205,3 +205,14 @@ async def test_new_rows_are_inserted_together_at_the_end_and_found_before_that(
         "SO-7": ("new", 7),
         "SO-8": ("open", 8),
     }
+
+
+async def test_a_row_with_a_pending_write_cannot_be_forgotten(db: Counted) -> None:
+    async with db.engine.begin() as connection, rows.in_scope(connection):
+        row = await rows.load(connection, accounts, "SO-1")
+        assert row is not None
+        await rows.save(connection, accounts, row | {"paid": 4})
+        with pytest.raises(RuntimeError, match="pending"):
+            rows.forget(accounts, "SO-1")
+        await rows.flush_table(connection, accounts)
+        rows.forget(accounts, "SO-1")  # written: nothing pending any more
