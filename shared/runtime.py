@@ -103,7 +103,9 @@ def build_service(
         settings.kafka_bootstrap_servers, client_id=f"orderflow-{definition.name}"
     )
     namespace = settings.topic_namespace
-    publisher = KafkaPublisher(broker, namespace)
+    publisher = KafkaPublisher(
+        settings.kafka_bootstrap_servers, f"orderflow-{definition.name}-relay", namespace
+    )
     relay = OutboxRelay(
         engine, definition.outbox, publisher.publish, clock, batch_size=settings.outbox_batch_size
     )
@@ -161,6 +163,7 @@ def build_service(
     service: Service
 
     async def start_loops() -> None:
+        await publisher.start()
         for loop in (relay.run, *parts.background):
             service.tasks.append(asyncio.create_task(_forever(loop), name=loop.__qualname__))
 
@@ -172,6 +175,7 @@ def build_service(
         service.tasks.clear()
 
     async def dispose() -> None:
+        await publisher.stop()
         await engine.dispose()
 
     app = FastStream(

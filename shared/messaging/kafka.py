@@ -5,7 +5,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from faststream import AckPolicy
@@ -119,19 +119,44 @@ async def commit_handled(consumer: Any, records: Iterable[ConsumerRecord[Any, An
 
 
 class KafkaPublisher:
-    """Publishes raw records through the broker's idempotent producer."""
+    """Publishes the outbox's records through an idempotent producer of its own (`acks=all`):
+    records go straight to aiokafka, without FastStream's publishing layer, which the relay
+    does not need. Started and stopped with the service."""
 
-    def __init__(self, broker: KafkaBroker, namespace: str = "") -> None:
-        self._broker = broker
+    def __init__(self, bootstrap_servers: str, client_id: str, namespace: str = "") -> None:
+        self._bootstrap_servers = bootstrap_servers
+        self._client_id = client_id
         self._namespace = namespace
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=self._bootstrap_servers,
+            client_id=self._client_id,
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=5,
+        )
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
 
     async def publish(
         self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]
     ) -> "asyncio.Future[Any]":
         """Hand a record to the producer; the returned future resolves when the broker has it."""
-        return await self._broker.publish(
-            value, self._namespace + topic, key=key, headers=headers, no_confirm=True
+        if self._producer is None:
+            raise RuntimeError("the publisher is not started")
+        future: asyncio.Future[Any] = await self._producer.send(
+            self._namespace + topic,
+            value,
+            key=key,
+            headers=[(name, text.encode()) for name, text in headers.items()],
         )
+        return future
 
 
 async def ensure_topics(
