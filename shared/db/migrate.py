@@ -4,13 +4,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
-
-from shared.db.locks import advisory_key
-
-LOCK = advisory_key("orderflow.migrations")
 
 
 def alembic_config(script_location: Path) -> Config:
@@ -29,10 +24,6 @@ async def upgrade_to_head(engine: AsyncEngine, script_location: Path) -> None:
         command.upgrade(config, "head")
 
     async with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Replicas starting together migrate one after the other; the lock ends with the
-            # transaction, and whoever comes second finds the schema at head.
-            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK})
         await connection.run_sync(_upgrade)
 
 

@@ -216,11 +216,10 @@ async def load_by(
         key = scope.memo[("by", table.name, column, value)]
         return None if key is None else await load(connection, table, key, for_update=for_update)
     name = _key_column(table)
-    if scope is not None:  # added here and not written yet: the database does not know it
-        for added_to, added in scope.new.values():
-            if added_to.name == table.name and added[column] == value:
-                scope.memo[("by", table.name, column, value)] = added[name]
-                return dict(added)
+    added = find_added(table, **{column: value})
+    if scope is not None and added is not None:  # not written yet: the database lacks it
+        scope.memo[("by", table.name, column, value)] = added[name]
+        return added
     statement = select(table).where(table.c[column] == value)
     if for_update:
         statement = statement.with_for_update()
@@ -246,11 +245,6 @@ async def write_at_flush(
         await write(connection)
         return
     scope.writers.setdefault(key, write)
-
-
-def active() -> bool:
-    """Whether a unit of work's row scope is in force."""
-    return _scope.get() is not None
 
 
 def recall(key: Any) -> Any:

@@ -28,15 +28,9 @@ records costs one transaction instead of several (at 50 orders/s this cut p99 fr
 
 
 def create_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
-    """A broker whose producer is idempotent and waits for all in-sync replicas."""
-    return KafkaBroker(
-        bootstrap_servers,
-        client_id=client_id,
-        enable_idempotence=True,
-        acks="all",
-        linger_ms=5,
-        log_level=logging.DEBUG,
-    )
+    """The broker the service consumes through; it publishes nothing (the outbox relay has a
+    producer of its own, `KafkaPublisher`)."""
+    return KafkaBroker(bootstrap_servers, client_id=client_id, log_level=logging.DEBUG)
 
 
 async def _leave_undecoded(_message: Any) -> None:

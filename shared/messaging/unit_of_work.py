@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Table
@@ -121,13 +122,7 @@ class UnitOfWork:
                         fresh.discard(step.message_id)  # the same message twice runs once
                         if id(step) in runnable:
                             staged.extend(await step.work(connection))
-            written = await outbox.append(
-                connection,
-                self._outbox,
-                outbox.latest_per_key(staged, COMPACTED_TOPICS),
-                now,
-                self._max_record_bytes,
-            )
+            written = await self._stage(connection, staged, now)
         if written:
             self._on_commit()
         return ran
@@ -140,12 +135,23 @@ class UnitOfWork:
         async with self._transaction() as connection:
             async with rows.in_scope(connection):
                 staged = await work(connection)
-            written = await outbox.append(
-                connection, self._outbox, staged, self.clock.now(), self._max_record_bytes
-            )
+            written = await self._stage(connection, staged, self.clock.now())
         if written:
             self._on_commit()
         return True
+
+    async def _stage(
+        self, connection: AsyncConnection, staged: Sequence[Outgoing], now: datetime
+    ) -> int:
+        """The unit of work's outgoing records into the outbox, in one statement; on compacted
+        topics only the last per key."""
+        return await outbox.append(
+            connection,
+            self._outbox,
+            outbox.latest_per_key(staged, COMPACTED_TOPICS),
+            now,
+            self._max_record_bytes,
+        )
 
     async def decide(
         self, work: Callable[[AsyncConnection], Awaitable[tuple[T, Sequence[Outgoing]]]]
