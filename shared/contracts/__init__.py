@@ -17,6 +17,7 @@ from shared.contracts.master import BalanceUpdated, CustomerUpdated, ProductUpda
 from shared.contracts.process import (
     ConfirmationIssued,
     ConfirmationSigned,
+    DeliveryRevised,
     DepositRequested,
     FeasibilityAssessed,
     FeasibilityRequested,
@@ -25,6 +26,7 @@ from shared.contracts.process import (
     OrderReleased,
     ReviewEscalated,
 )
+from shared.contracts.production import MaterialsListed, OrderDelayed, ScheduleChanged
 from shared.contracts.registry import EVENT_TYPES
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "ConfirmationIssued",
     "ConfirmationSigned",
     "CustomerUpdated",
+    "DeliveryRevised",
     "DepositRequested",
     "Event",
     "FeasibilityAssessed",
@@ -40,8 +43,10 @@ __all__ = [
     "GoodsProduced",
     "GoodsShipped",
     "InvoiceIssued",
+    "MaterialsListed",
     "NegotiationOpened",
     "OrderClosed",
+    "OrderDelayed",
     "OrderHeld",
     "OrderPlaced",
     "OrderReleased",
@@ -52,5 +57,6 @@ __all__ = [
     "ProductUpdated",
     "ReviewCompleted",
     "ReviewEscalated",
+    "ScheduleChanged",
     "SubmissionRejected",
 ]

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.bounds import (
     City,
+    ContractMoment,
     Email,
     FieldPath,
     LineNumber,
@@ -18,6 +19,7 @@ from shared.contracts.bounds import (
     Reason,
     Street,
     UnitPrice,
+    UserName,
 )
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "Money",
     "OrderLine",
     "Problem",
+    "Signed",
 ]
 
 Channel = Literal["system", "web", "email", "fax", "desk", "phone", "visit"]
@@ -86,3 +89,11 @@ class Problem(Contract):
         description="Dotted path of the field at fault ('' for the whole message)"
     )
     message: Reason = Field(description="What is wrong, in words a person can act on")
+
+
+class Signed(Contract):
+    """Who made a person's decision, in which role, and when (P8.1)."""
+
+    user: UserName = Field(description="The person, or the automatic policy")
+    role: UserName = Field(description="The role they acted in")
+    at: ContractMoment = Field(description="When")

@@ -8,6 +8,7 @@ from shared.contracts import topics
 from shared.contracts.bounds import (
     MAX_LINES,
     MAX_PROBLEMS,
+    MAX_QUANTITY,
     ContractDate,
     CustomerId,
     DocumentNumber,
@@ -123,12 +124,27 @@ class ProducedLine(Contract):
     quantity: Quantity = Field(description="Finished and inspected units")
 
 
+class InspectedLine(Contract):
+    """Final inspection of one product, over all its inspection requests (P4.8)."""
+
+    product_code: ProductCode
+    inspected: int = Field(ge=0, le=10 * MAX_QUANTITY * MAX_LINES, description="Units inspected")
+    passed: int = Field(ge=0, le=10 * MAX_QUANTITY * MAX_LINES)
+    failed: int = Field(ge=0, le=10 * MAX_QUANTITY * MAX_LINES)
+    scrapped: int = Field(ge=0, le=10 * MAX_QUANTITY * MAX_LINES)
+
+
 class GoodsProducedPayload(Contract):
     """Finished goods that passed final inspection (P4.8, P4.9)."""
 
     production_order_id: DocumentNumber = Field(description="Production's own order number")
     lines: list[ProducedLine] = Field(max_length=MAX_LINES, description="Finished quantities")
     ready_on: ContractDate = Field(description="Day the goods entered the finished-goods store")
+    inspected: list[InspectedLine] = Field(
+        default_factory=list,
+        max_length=MAX_LINES,
+        description="What final inspection saw per product (P4.8)",
+    )
 
 
 class GoodsProduced(Event):

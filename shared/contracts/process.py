@@ -18,7 +18,7 @@ from shared.contracts.bounds import (
     Reference,
     ShortText,
 )
-from shared.contracts.common import Contract, CurrencyCode, Money, Problem
+from shared.contracts.common import Contract, CurrencyCode, Money, Problem, Signed
 from shared.contracts.envelope import Event
 from shared.contracts.events import ProducedLine
 
@@ -226,3 +226,23 @@ class OrderReleased(Event):
     )
     schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
     payload: OrderReleasedPayload
+
+
+class DeliveryRevisedPayload(Contract):
+    """A new delivery date agreed with the customer after a delay (P4.10)."""
+
+    delivery_date: ContractDate = Field(description="The agreed date; every service uses it")
+    previous_delivery_date: ContractDate
+    reason: Reason = Field(description="What was agreed, in words")
+    agreed: Signed = Field(description="Who recorded the agreement")
+
+
+class DeliveryRevised(Event):
+    """Sales agreed a new delivery date with the customer (P4.10)."""
+
+    TOPIC: ClassVar[str] = topics.DELIVERY_REVISED
+    event_type: Literal["delivery.revised"] = Field(
+        default=topics.DELIVERY_REVISED, description="Kind of event; equals the topic"
+    )
+    schema_version: Literal[1] = Field(default=1, description="Version of this event's schema")
+    payload: DeliveryRevisedPayload

@@ -1,6 +1,6 @@
 """Every event type, for schema generation and tooling."""
 
-from shared.contracts import events, master, process
+from shared.contracts import events, master, process, production
 from shared.contracts.envelope import Event
 
 EVENT_TYPES: tuple[type[Event], ...] = (
@@ -22,6 +22,10 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     process.ConfirmationSigned,
     process.DepositRequested,
     process.OrderReleased,
+    process.DeliveryRevised,
+    production.MaterialsListed,
+    production.ScheduleChanged,
+    production.OrderDelayed,
     master.CustomerUpdated,
     master.ProductUpdated,
     master.BalanceUpdated,

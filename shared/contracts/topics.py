@@ -25,6 +25,10 @@ ORDER_RELEASED: Final = "order.released"
 CUSTOMER_UPDATED: Final = "customer.updated"
 PRODUCT_UPDATED: Final = "product.updated"
 BALANCE_UPDATED: Final = "balance.updated"
+MATERIALS_LISTED: Final = "materials.listed"
+SCHEDULE_CHANGED: Final = "schedule.changed"
+ORDER_DELAYED: Final = "order.delayed"
+DELIVERY_REVISED: Final = "delivery.revised"
 DEAD_LETTER: Final = "message.deadlettered"
 
 COMPACTED_TOPICS: Final = (CUSTOMER_UPDATED, PRODUCT_UPDATED, BALANCE_UPDATED)
@@ -54,5 +58,9 @@ ALL_TOPICS: Final = (
     CUSTOMER_UPDATED,
     PRODUCT_UPDATED,
     BALANCE_UPDATED,
+    MATERIALS_LISTED,
+    SCHEDULE_CHANGED,
+    ORDER_DELAYED,
+    DELIVERY_REVISED,
     DEAD_LETTER,
 )

@@ -2,7 +2,7 @@
 
 - sales: customers, products (published on customer.updated and product.updated)
 - review: approval_authority, qa_capability_level
-- production: materials, bill_of_materials, weekly_capacity
+- production: materials, bill_of_materials, weekly_capacity, routings
 - every service with an HTTP API: users (demo credentials)
 """
 
@@ -23,11 +23,15 @@ from shared.contracts.bounds import (
     MaterialCode,
     Name,
     ProductCode,
+    ShortText,
     Unit,
     UserName,
 )
 from shared.contracts.common import Contract, Money
 from shared.contracts.master import CustomerRecord, ProductRecord
+
+MAX_OPERATIONS = 50
+"""Operations of one product's routing."""
 
 DEFAULT_SEED_FILE = Path(__file__).parent / "demo_company.json"
 
@@ -41,6 +45,11 @@ Role = Literal[
     "purchasing",
     "finance_clerk",
     "customer_service",
+    "deputy_general_manager",
+    "buyer",
+    "qa_inspector",
+    "warehouse_clerk",
+    "production_manager",
 ]
 
 
@@ -98,6 +107,21 @@ class WeeklyCapacity(Contract):
     overrides: dict[IsoWeek, Annotated[int, Field(ge=0, le=MAX_WEEKLY_UNITS)]] = Field(
         default_factory=dict, description="Units for specific weeks, keyed '2027-W11'"
     )
+    lead_days: int = Field(
+        default=5,
+        ge=0,
+        le=MAX_LEAD_TIME_DAYS,
+        description="Days from the start of production to goods ready for inspection (P4.5)",
+    )
+
+
+class Routing(Contract):
+    """The operations a product goes through, in order; QA patrols each (P4.8)."""
+
+    product_code: ProductCode = Field(description="Product model code")
+    operations: list[ShortText] = Field(
+        min_length=1, max_length=MAX_OPERATIONS, description="Operation names, in order"
+    )
 
 
 class Seed(Contract):
@@ -114,6 +138,12 @@ class Seed(Contract):
     materials: list[Material] = Field(description="Materials and stock (production)")
     bill_of_materials: list[BomLine] = Field(description="Materials per product (production)")
     weekly_capacity: WeeklyCapacity = Field(description="Production capacity (production)")
+    routings: list[Routing] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="Routing per product (production); a product without one is assembled in "
+        "one operation",
+    )
 
 
 @cache
