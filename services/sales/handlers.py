@@ -14,6 +14,7 @@ from services.sales.adapters import repository
 from services.sales.adapters.wire import (
     customer_from_record,
     customer_updated,
+    delay_from_event,
     place_order_command,
     problems_from_validation,
     product_from_record,
@@ -25,7 +26,14 @@ from services.sales.adapters.wire import (
 from services.sales.domain.intake import IntakeFacts
 from services.sales.domain.master import is_new_or_changed
 from services.sales.domain.model import Decider, Order, PlaceOrder
-from shared.contracts import Event, GoodsShipped, OrderSubmission, PaymentReceived, ReviewCompleted
+from shared.contracts import (
+    Event,
+    GoodsShipped,
+    OrderDelayed,
+    OrderSubmission,
+    PaymentReceived,
+    ReviewCompleted,
+)
 from shared.contracts.master import CustomerRecord, ProductRecord
 from shared.decisions import NotFound
 from shared.messaging.routes import Incoming, MessageRejected, Source
@@ -191,6 +199,19 @@ async def release_hold(connection: AsyncConnection, order_id: str, by: Decider) 
     return await _decide(connection, order_id, by.at, lambda order: order.release_hold(by))
 
 
+async def revise_delivery_date(
+    connection: AsyncConnection, order_id: str, delivery_date: date, reason: str, by: Decider
+) -> Outcome:
+    """P4.10: the sales manager records the new date agreed with the customer; it is published
+    as delivery.revised and is the order's date from now on."""
+    return await _decide(
+        connection,
+        order_id,
+        by.at,
+        lambda order: order.revise_delivery_date(delivery_date, reason, by),
+    )
+
+
 # -- other departments' events --------------------------------------------------------------
 
 
@@ -236,6 +257,16 @@ async def record_shipment(
     connection: AsyncConnection, incoming: Incoming[GoodsShipped]
 ) -> list[Event]:
     return await _apply(connection, incoming, lambda order: order.record_shipment())
+
+
+async def record_delay(
+    connection: AsyncConnection, incoming: Incoming[OrderDelayed]
+) -> list[Event]:
+    """P4.10: production reports the order will miss its confirmed date; sales records it and
+    the order waits for a new date agreed with the customer."""
+    return await _apply(
+        connection, incoming, lambda order: order.record_delay(delay_from_event(incoming.body))
+    )
 
 
 async def record_payment(

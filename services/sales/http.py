@@ -1,5 +1,6 @@
 """Sales' HTTP API: the sales desk enters orders, clarifies held ones, records written and
-signed confirmations, holds releases, and reads orders and their confirmation (P1, P3).
+signed confirmations, holds releases, records a new delivery date agreed after a delay, and
+reads orders and their confirmation (P1, P3, P4.10).
 
 Every request is authenticated; whether the actor may decide is the domain's call.
 """
@@ -18,7 +19,14 @@ from services.sales import handlers
 from services.sales.adapters import repository
 from services.sales.adapters.document import render_confirmation
 from services.sales.adapters.wire import place_order_command
-from services.sales.domain.model import Decider, Decision, Order, OrderStatus, PlaceOrder
+from services.sales.domain.model import (
+    Decider,
+    Decision,
+    Delay,
+    Order,
+    OrderStatus,
+    PlaceOrder,
+)
 from shared.contracts import OrderSubmission
 from shared.contracts.bounds import ContractDate, RequiredReason
 from shared.decisions import NotFound
@@ -45,6 +53,13 @@ class SignedConfirmationBody(Body):
 
 class HoldBody(Body):
     reason: RequiredReason = Field(description="Why the release waits")
+
+
+class DeliveryDateBody(Body):
+    delivery_date: ContractDate = Field(
+        description="The new delivery date agreed with the customer; after today (P4.10)"
+    )
+    reason: RequiredReason = Field(description="What was agreed with the customer, and why")
 
 
 class ReasonView(BaseModel):
@@ -90,6 +105,9 @@ class OrderView(BaseModel):
     released: bool
     release_gate: str | None
     manual_hold: str | None
+    awaiting_new_delivery_date: bool = Field(
+        description="Production reported a delay; a new date is to be agreed (P4.10)"
+    )
     outcome: str | None
     decline_reason: str
 
@@ -133,6 +151,7 @@ class OrderView(BaseModel):
             released=order.released,
             release_gate=order.release_gate,
             manual_hold=order.manual_hold,
+            awaiting_new_delivery_date=order.awaiting_new_delivery_date,
             outcome=order.outcome.value if order.outcome else None,
             decline_reason=order.decline_reason,
         )
@@ -156,8 +175,31 @@ class DecisionView(BaseModel):
         )
 
 
+class DelayView(BaseModel):
+    production_order_id: str
+    cause: str = Field(description="late_purchase, failed_inspection, rush, capacity or production")
+    confirmed_delivery_date: date = Field(description="The date production found it would miss")
+    expected_delivery_date: date = Field(description="The earliest date it can be delivered")
+    reason: str
+    reported_at: datetime = Field(description="When production reported it")
+    event_id: str = Field(description="The order.delayed event that brought it")
+
+    @classmethod
+    def of(cls, delay: Delay) -> "DelayView":
+        return cls(
+            production_order_id=delay.production_order_id,
+            cause=delay.cause,
+            confirmed_delivery_date=delay.confirmed_delivery_date,
+            expected_delivery_date=delay.expected_delivery_date,
+            reason=delay.reason,
+            reported_at=delay.reported_at,
+            event_id=delay.event_id,
+        )
+
+
 class OrderDetail(OrderView):
     history: list[DecisionView] = Field(description="Who decided what, and when (P7.6)")
+    delays: list[DelayView] = Field(description="Production's delay reports, oldest first (P4.10)")
 
 
 def router(context: ServiceContext) -> APIRouter:
@@ -202,9 +244,11 @@ def router(context: ServiceContext) -> APIRouter:
         async with context.unit_of_work.read() as connection:
             order = await existing(connection, order_id)
             history = await repository.decisions(connection, order_id)
+            delays = await repository.delays(connection, order_id)
         return OrderDetail(
             **OrderView.of(order).model_dump(),
             history=[DecisionView.of(decision) for decision in history],
+            delays=[DelayView.of(delay) for delay in delays],
         )
 
     @api.get("/orders/{order_id}/confirmation", response_class=HTMLResponse)
@@ -259,6 +303,21 @@ def router(context: ServiceContext) -> APIRouter:
         by = decider(actor)
         order = await context.unit_of_work.decide(
             lambda connection: handlers.release_hold(connection, order_id, by)
+        )
+        return OrderView.of(order)
+
+    @api.post("/orders/{order_id}/delivery-date")
+    async def revise_delivery_date(
+        order_id: str, body: DeliveryDateBody, actor: Actor = current_actor
+    ) -> OrderView:
+        """Record the new delivery date agreed with the customer after a delay; it is the
+        order's date from now on and is published as delivery.revised (P4.10). Sales manager
+        or general manager."""
+        by = decider(actor)
+        order = await context.unit_of_work.decide(
+            lambda connection: handlers.revise_delivery_date(
+                connection, order_id, body.delivery_date, body.reason, by
+            )
         )
         return OrderView.of(order)
 

@@ -12,6 +12,7 @@ from services.sales.http import router
 from shared.contracts import (
     Event,
     GoodsShipped,
+    OrderDelayed,
     OrderSubmission,
     PaymentReceived,
     ReviewCompleted,
@@ -43,6 +44,12 @@ def routes() -> Sequence[Route[Any]]:
             topics.GOODS_SHIPPED,
             GoodsShipped,
             handlers.record_shipment,
+            preload=ORDERS,
+        ),
+        Route(
+            topics.ORDER_DELAYED,
+            OrderDelayed,
+            handlers.record_delay,
             preload=ORDERS,
         ),
         Route(

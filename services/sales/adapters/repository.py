@@ -11,13 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.sales.adapters.tables import (
     customers,
     order_decisions,
+    order_delays,
     order_number_counters,
     orders,
     products,
 )
 from services.sales.domain.intake import Defect, format_order_number
 from services.sales.domain.master import Customer, Product
-from services.sales.domain.model import Decision, Line, Order, OrderStatus, Outcome
+from services.sales.domain.model import Decision, Delay, Line, Order, OrderStatus, Outcome
 from shared.contracts import OrderSubmission
 from shared.db import rows
 from shared.db.sequences import next_in_year
@@ -87,6 +88,29 @@ async def decisions(connection: AsyncConnection, order_id: str) -> list[Decision
     return [Decision(row.kind, row.user_name, row.role, row.decided_at, row.detail) for row in rows]
 
 
+async def delays(connection: AsyncConnection, order_id: str) -> list[Delay]:
+    """Production's delay reports on the order, in the order they came (P4.10)."""
+    rows = (
+        await connection.execute(
+            select(order_delays)
+            .where(order_delays.c.order_id == order_id)
+            .order_by(order_delays.c.id)
+        )
+    ).all()
+    return [
+        Delay(
+            production_order_id=row.production_order_id,
+            cause=row.cause,
+            confirmed_delivery_date=row.confirmed_delivery_date,
+            expected_delivery_date=row.expected_delivery_date,
+            reason=row.reason,
+            reported_at=row.reported_at,
+            event_id=row.event_id,
+        )
+        for row in rows
+    ]
+
+
 def _order(row: Any) -> Order:
     return Order(
         order_id=row.order_id,
@@ -131,6 +155,7 @@ def _order(row: Any) -> Order:
         settled=row.settled,
         outcome=Outcome(row.outcome) if row.outcome else None,
         decline_reason=row.decline_reason,
+        awaiting_new_delivery_date=row.awaiting_new_delivery_date,
     )
 
 
@@ -176,6 +201,7 @@ def _row(order: Order) -> dict[str, Any]:
         "settled": order.settled,
         "outcome": order.outcome.value if order.outcome else None,
         "decline_reason": order.decline_reason,
+        "awaiting_new_delivery_date": order.awaiting_new_delivery_date,
     }
 
 
@@ -183,11 +209,13 @@ async def add(connection: AsyncConnection, order: Order) -> None:
     await rows.add(connection, orders, _row(order))
     rows.remember(("submission", order.submitter, order.customer_reference), order.order_id)
     await _record_decisions(connection, order)
+    await _record_delays(connection, order)
 
 
 async def save(connection: AsyncConnection, order: Order) -> None:
     await rows.save(connection, orders, _row(order))
     await _record_decisions(connection, order)
+    await _record_delays(connection, order)
 
 
 async def _record_decisions(connection: AsyncConnection, order: Order) -> None:
@@ -208,6 +236,28 @@ async def _record_decisions(connection: AsyncConnection, order: Order) -> None:
         ],
     )
     order.decisions.clear()
+
+
+async def _record_delays(connection: AsyncConnection, order: Order) -> None:
+    if not order.delays:
+        return
+    await connection.execute(
+        insert(order_delays),
+        [
+            {
+                "order_id": order.order_id,
+                "event_id": delay.event_id,
+                "production_order_id": delay.production_order_id,
+                "cause": delay.cause,
+                "confirmed_delivery_date": delay.confirmed_delivery_date,
+                "expected_delivery_date": delay.expected_delivery_date,
+                "reason": delay.reason,
+                "reported_at": delay.reported_at,
+            }
+            for delay in order.delays
+        ],
+    )
+    order.delays.clear()
 
 
 # -- master data -------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ orders = Table(
     Column("settled", Boolean, nullable=False),
     Column("outcome", String(20), nullable=True),
     Column("decline_reason", String(1000), nullable=False),
+    Column("awaiting_new_delivery_date", Boolean, nullable=False),
     UniqueConstraint("submitter", "customer_reference", name="uq_orders_submission"),
     Index("ix_orders_status", "status", "order_id"),
 )
@@ -75,6 +76,23 @@ order_decisions = Table(
     Index("ix_order_decisions_order", "order_id", "id"),
 )
 """Who decided what on an order, and when (P7.6, P8.1)."""
+
+order_delays = Table(
+    "order_delays",
+    metadata,
+    Column("id", BigIntId, primary_key=True, autoincrement=True),
+    Column("order_id", String(40), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("production_order_id", String(50), nullable=False),
+    Column("cause", String(40), nullable=False),
+    Column("confirmed_delivery_date", Date, nullable=False),
+    Column("expected_delivery_date", Date, nullable=False),
+    Column("reason", String(1000), nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("event_id", name="uq_order_delays_event"),
+    Index("ix_order_delays_order", "order_id", "id"),
+)
+"""Production's delay reports on an order, one row per order.delayed event (P4.10)."""
 
 customers = Table(
     "customers",

@@ -12,6 +12,8 @@ from services.sales.domain.master import Customer, Product
 from services.sales.domain.model import (
     ConfirmationWasIssued,
     ConfirmationWasSigned,
+    Delay,
+    DeliveryWasRevised,
     DomainEvent,
     Line,
     Order,
@@ -25,8 +27,10 @@ from shared.contracts import (
     ConfirmationIssued,
     ConfirmationSigned,
     CustomerUpdated,
+    DeliveryRevised,
     Event,
     OrderClosed,
+    OrderDelayed,
     OrderHeld,
     OrderPlaced,
     OrderReleased,
@@ -41,7 +45,7 @@ from shared.contracts.bounds import (
     Submitter,
     safe_text,
 )
-from shared.contracts.common import OrderLine, Problem
+from shared.contracts.common import OrderLine, Problem, Signed
 from shared.contracts.events import (
     OrderClosedPayload,
     OrderPlacedPayload,
@@ -52,6 +56,7 @@ from shared.contracts.master import CustomerRecord, ProductRecord
 from shared.contracts.process import (
     ConfirmationIssuedPayload,
     ConfirmationSignedPayload,
+    DeliveryRevisedPayload,
     OrderHeldPayload,
     OrderReleasedPayload,
 )
@@ -85,6 +90,21 @@ def place_order_command(submission: OrderSubmission) -> PlaceOrder:
         ),
         contact=submission.contact.model_dump(mode="json"),
         payment_terms=submission.payment_terms,
+    )
+
+
+def delay_from_event(event: OrderDelayed) -> Delay:
+    """Production's delay report as sales keeps it, stamped with when production reported it
+    and the event's id (P4.10)."""
+    report = event.payload
+    return Delay(
+        production_order_id=report.production_order_id,
+        cause=report.cause,
+        confirmed_delivery_date=report.confirmed_delivery_date,
+        expected_delivery_date=report.expected_delivery_date,
+        reason=report.reason,
+        reported_at=event.occurred_at,
+        event_id=str(event.event_id),
     )
 
 
@@ -148,6 +168,16 @@ def to_wire(event: DomainEvent, order: Order, causation_id: UUID | None, now: da
                         for line in order.lines
                     ],
                     gate=event.gate,
+                ),
+            )
+        case DeliveryWasRevised(agreed=agreed):
+            return envelope(
+                DeliveryRevised,
+                DeliveryRevisedPayload(
+                    delivery_date=event.delivery_date,
+                    previous_delivery_date=event.previous_delivery_date,
+                    reason=event.reason,
+                    agreed=Signed(user=agreed.user, role=agreed.role, at=agreed.at),
                 ),
             )
         case OrderWasClosed(outcome=outcome):

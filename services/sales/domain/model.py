@@ -1,5 +1,6 @@
 """The sales order and its life: registered (held, awaiting written confirmation or placed),
-reviewed, confirmed, released for production, shipped, paid, closed (P1, P2.6, P3)."""
+reviewed, confirmed, released for production, delayed and given a new date, shipped, paid,
+closed (P1, P2.6, P3, P4.10)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -26,6 +27,8 @@ CONFIRMATION_ROLES = frozenset({"sales_rep", "sales_manager", "customer_service"
 """Who may record the customer's written or signed confirmation (P1.1, P3.1, P8.1)."""
 HOLD_ROLES = frozenset({"sales_manager"})
 """Who may stop an order's release for production and lift that hold (P8.1)."""
+DELIVERY_DATE_ROLES = frozenset({"sales_manager", "general_manager"})
+"""Who may record a new delivery date agreed with the customer after a delay (P4.10, P8.1)."""
 
 Gate = Literal["a_tier_before_signature", "signed_and_deposit", "signed"]
 
@@ -53,6 +56,21 @@ class Decision:
     role: str
     at: datetime
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class Delay:
+    """Production's report that the order will miss its confirmed date (P4.10), as sales
+    recorded it: what makes it late, the date production measured against, the earliest date
+    it can now be delivered, in words, when it came and the event that brought it."""
+
+    production_order_id: str
+    cause: str
+    confirmed_delivery_date: date
+    expected_delivery_date: date
+    reason: str
+    reported_at: datetime
+    event_id: str
 
 
 @dataclass(frozen=True)
@@ -91,6 +109,15 @@ class OrderWasReleased:
 
 
 @dataclass(frozen=True)
+class DeliveryWasRevised:
+    order_id: str
+    delivery_date: date
+    previous_delivery_date: date
+    reason: str
+    agreed: Decider
+
+
+@dataclass(frozen=True)
 class OrderWasClosed:
     order_id: str
     outcome: Outcome
@@ -102,6 +129,7 @@ DomainEvent = (
     | ConfirmationWasIssued
     | ConfirmationWasSigned
     | OrderWasReleased
+    | DeliveryWasRevised
     | OrderWasClosed
 )
 
@@ -167,8 +195,12 @@ class Order:
     settled: bool = False
     outcome: Outcome | None = None
     decline_reason: str = ""
+    awaiting_new_delivery_date: bool = False
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
     decisions: list[Decision] = field(default_factory=list, compare=False, repr=False)
+    """Decisions made since the order was loaded; the stored history is read on its own."""
+    delays: list[Delay] = field(default_factory=list, compare=False, repr=False)
+    """Delays recorded since the order was loaded; the stored ones are read on their own."""
 
     @property
     def total_amount(self) -> Decimal:
@@ -420,10 +452,56 @@ class Order:
         self.status = OrderStatus.RELEASED
         self.events.append(OrderWasReleased(self.order_id, gate, delivery_date))
 
+    # -- delays and a new delivery date (P4.10) -----------------------------------------------
+
+    def record_delay(self, delay: Delay) -> None:
+        """Production reports the order will miss its confirmed date (P4.10). Every report is
+        kept. The order then waits for a new date agreed with the customer, unless the report
+        is already overtaken: the order is closed or shipped, or the date agreed since (a
+        report that crossed a revision on its way) is no earlier than the one now expected."""
+        self.delays.append(delay)
+        if (
+            self.status is not OrderStatus.CLOSED
+            and not self.shipped
+            and self.confirmed_delivery_date is not None
+            and delay.expected_delivery_date > self.confirmed_delivery_date
+        ):
+            self.awaiting_new_delivery_date = True
+
+    def revise_delivery_date(self, delivery_date: date, reason: str, by: Decider) -> None:
+        """The sales manager (or the general manager) records the new date agreed with the
+        customer (P4.10): it becomes the order's confirmed and expected date, what sales and,
+        once published, every department work to from now on. Only an open order with a
+        confirmed date whose goods have not left takes one, and only a date after today that
+        differs from it."""
+        _require(by, DELIVERY_DATE_ROLES, "agree a new delivery date")
+        if self.status is OrderStatus.CLOSED:
+            raise NotAllowedNow(f"order {self.order_id} is closed")
+        if self.shipped:
+            raise NotAllowedNow(f"order {self.order_id} is already shipped")
+        previous = self.confirmed_delivery_date
+        if previous is None:
+            raise NotAllowedNow(f"order {self.order_id} has no confirmed delivery date yet")
+        if delivery_date == previous:
+            raise NotAllowedNow(
+                f"{delivery_date} is already the confirmed delivery date of order {self.order_id}"
+            )
+        today = by.at.date()
+        if delivery_date <= today:
+            raise NotAllowedNow(
+                f"a new delivery date must be after today ({today}), not {delivery_date}"
+            )
+        self.confirmed_delivery_date = delivery_date
+        self.expected_delivery_date = delivery_date
+        self.awaiting_new_delivery_date = False
+        self._decide("delivery_date", by, f"{previous} -> {delivery_date}: {reason}")
+        self.events.append(DeliveryWasRevised(self.order_id, delivery_date, previous, reason, by))
+
     # -- shipment, money, closing (P6.2, P7.6) -------------------------------------------------
 
     def record_shipment(self) -> None:
         self.shipped = True
+        self.awaiting_new_delivery_date = False  # the goods are out: no date left to agree
         self._close_if_fulfilled()
 
     def record_payment(self, paid_total: Decimal, settled: bool) -> None:
@@ -446,6 +524,7 @@ class Order:
     def _close(self, outcome: Outcome) -> None:
         self.status = OrderStatus.CLOSED
         self.outcome = outcome
+        self.awaiting_new_delivery_date = False
         self.events.append(OrderWasClosed(self.order_id, outcome))
 
     def _decide(self, kind: str, by: Decider, detail: str = "") -> None:
