@@ -32,6 +32,9 @@ trap stop_all INT TERM EXIT
 # The walk-through lets the automatic policy approve A-tier orders up to 50,000 (issue #3, point 6);
 # ORDERFLOW_REVIEW_AUTO_APPROVE_MAX_AMOUNT=0 leaves every approval to people.
 export ORDERFLOW_REVIEW_AUTO_APPROVE_MAX_AMOUNT="${ORDERFLOW_REVIEW_AUTO_APPROVE_MAX_AMOUNT-50000}"
+# Production's automatic policy approves requisitions, orders them, starts, inspects and receives
+# orders in the walk-through (docs/production.md); false leaves all of it to people.
+export ORDERFLOW_PRODUCTION_AUTOMATIC_POLICY="${ORDERFLOW_PRODUCTION_AUTOMATIC_POLICY-true}"
 
 for service in sales review production logistics finance; do
   upper="$(echo "$service" | tr '[:lower:]' '[:upper:]')"

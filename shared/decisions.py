@@ -1,5 +1,10 @@
 """Refusals the domain raises when a person's decision is not allowed. No I/O, no HTTP: the
-HTTP layer turns them into clear errors, and the refused request changes nothing."""
+HTTP layer turns them into clear errors, and the refused request changes nothing; and who
+made a decision.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
 
 
 class Refused(Exception):
@@ -29,3 +34,24 @@ class NotAllowedNow(Refused):
 class NotFound(Refused):
     status_code = 404
     error = "not_found"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who acts, in which role (P8.1)."""
+
+    user: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Who made a decision, in which role, and when (P8.1)."""
+
+    user: str
+    role: str
+    at: datetime
+
+    @classmethod
+    def of(cls, person: Person, at: datetime) -> "Signature":
+        return cls(person.user, person.role, at)

@@ -14,3 +14,8 @@ class ProductionSettings(ServiceSettings):
     )
 
     http_port: int = Field(default=8003, ge=0, description="Port of the HTTP API")
+    automatic_policy: bool = Field(
+        default=False,
+        description="Let one stand-in approve requisitions, place purchase orders, start, "
+        "inspect and receive orders instead of people (demo and benchmark only)",
+    )

@@ -1,41 +1,62 @@
-"""What production consumes, and the master data it loads at start."""
+"""What production consumes, its HTTP API, the master data it loads at start and the automatic
+policy's rounds."""
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.production import handlers
 from services.production.adapters import planning, repository
-from shared.contracts import Event, FeasibilityRequested, OrderClosed, OrderReleased, topics
+from services.production.http import router
+from services.production.settings import ProductionSettings
+from shared.contracts import (
+    DeliveryRevised,
+    Event,
+    FeasibilityRequested,
+    OrderClosed,
+    OrderReleased,
+    topics,
+)
 from shared.messaging.routes import Route
 from shared.runtime import ServiceContext, ServiceParts
 
 PRODUCTION_ORDERS = repository.preload
 
 
-def routes() -> Sequence[Route[Any]]:
-    """Production starts only on `order.released` (P3.2, P3.3): neither the placed order nor
-    review's verdict is consumed any more."""
+def routes(policy: bool = False) -> Sequence[Route[Any]]:
+    """Production starts only on `order.released` (P3.2, P3.3)."""
     return [
         Route(
             topics.FEASIBILITY_REQUESTED,
             FeasibilityRequested,
-            handlers.assess_feasibility,
+            partial(handlers.assess_feasibility, policy=policy),
             preload=PRODUCTION_ORDERS,
         ),
         Route(
             topics.ORDER_RELEASED,
             OrderReleased,
-            handlers.release_order,
+            partial(handlers.release_order, policy=policy),
             preload=PRODUCTION_ORDERS,
         ),
-        Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_order, preload=PRODUCTION_ORDERS),
+        Route(
+            topics.DELIVERY_REVISED,
+            DeliveryRevised,
+            partial(handlers.revise_delivery, policy=policy),
+            preload=PRODUCTION_ORDERS,
+        ),
+        Route(
+            topics.ORDER_CLOSED,
+            OrderClosed,
+            partial(handlers.close_order, policy=policy),
+            preload=PRODUCTION_ORDERS,
+        ),
     ]
 
 
 def load_master_data(context: ServiceContext) -> Callable[[], Awaitable[None]]:
-    """Production owns materials, bills of materials and weekly capacity: load the seed's."""
+    """Production owns materials, bills of materials, routings and weekly capacity."""
 
     async def load() -> None:
         async def work(connection: AsyncConnection) -> Sequence[Event]:
@@ -48,4 +69,10 @@ def load_master_data(context: ServiceContext) -> Callable[[], Awaitable[None]]:
 
 
 def parts(context: ServiceContext) -> ServiceParts:
-    return ServiceParts(routes=routes(), on_start=[load_master_data(context)])
+    settings = context.settings
+    policy = isinstance(settings, ProductionSettings) and settings.automatic_policy
+    return ServiceParts(
+        routes=routes(policy),
+        router=router(context, policy),
+        on_start=[load_master_data(context)],
+    )

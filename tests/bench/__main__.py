@@ -53,7 +53,7 @@ from tests.support import infra
 from tests.support.bank import Bank
 from tests.support.bus import Watcher, producer
 from tests.support.orders import bulk_submission, encode
-from tests.support.system import AUTOMATIC_REVIEW, SERVICES, System, launch
+from tests.support.system import AUTOMATIC_POLICIES, SERVICES, System, launch
 
 BASELINES = {
     "batched_raw": f"batched raw chain, {PIPELINE_HOPS} hops",
@@ -81,7 +81,7 @@ async def pipeline(
     work: Path,
 ) -> Measured:
     settings = (
-        AUTOMATIC_REVIEW
+        AUTOMATIC_POLICIES
         | {f"{name.upper()}_LOG_LEVEL": "WARNING" for name in SERVICES}
         | {f"{name.upper()}_TOPIC_PARTITIONS": str(partitions) for name in SERVICES}
     )

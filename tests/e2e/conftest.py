@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.support.bank import Bank
-from tests.support.system import AUTOMATIC_REVIEW, System, launch
+from tests.support.system import AUTOMATIC_POLICIES, System, launch
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +15,7 @@ async def running_system(
 ) -> AsyncIterator[System]:
     async with (
         launch(
-            kafka_bootstrap, postgres_server, tmp_path_factory.mktemp("system"), AUTOMATIC_REVIEW
+            kafka_bootstrap, postgres_server, tmp_path_factory.mktemp("system"), AUTOMATIC_POLICIES
         ) as system,
         Bank(system.bootstrap, system.namespace),
     ):

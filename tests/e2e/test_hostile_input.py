@@ -36,7 +36,7 @@ from tests.support.bus import Record, Watcher, producer
 from tests.support.flow import consumers_by_topic, lag_by_group, wait_until_caught_up
 from tests.support.hostile import Hostile, hostile_records
 from tests.support.orders import bulk_submission, encode
-from tests.support.system import AUTOMATIC_REVIEW, System, launch
+from tests.support.system import AUTOMATIC_POLICIES, System, launch
 
 pytestmark = pytest.mark.e2e
 
@@ -198,7 +198,7 @@ async def test_hostile_records_on_every_consumed_topic_are_all_answered_and_vali
     )
     problems: list[str] = []
     async with (
-        launch(kafka_bootstrap, postgres_server, tmp_path, AUTOMATIC_REVIEW, "fuzz") as system,
+        launch(kafka_bootstrap, postgres_server, tmp_path, AUTOMATIC_POLICIES, "fuzz") as system,
         Bank(system.bootstrap, system.namespace),
         Watcher(system.bootstrap, [system.topic(topic) for topic in topics.ALL_TOPICS]) as watcher,
     ):

@@ -37,7 +37,7 @@ from tests.support.flow import (
     wait_until_closed,
 )
 from tests.support.orders import submit
-from tests.support.system import AUTOMATIC_REVIEW, SERVICES, System, launch
+from tests.support.system import AUTOMATIC_POLICIES, SERVICES, System, launch
 
 pytestmark = pytest.mark.e2e
 
@@ -298,7 +298,7 @@ async def test_two_replicas_of_every_service_close_300_orders_while_one_of_each_
             kafka_bootstrap,
             postgres_server,
             tmp_path,
-            AUTOMATIC_REVIEW,
+            AUTOMATIC_POLICIES,
             label="replicas",
             replicas=REPLICAS,
         ) as system,

@@ -123,7 +123,7 @@ async def company(
             kafka_bootstrap,
             postgres_server,
             tmp_path_factory.mktemp("company"),
-            {"REVIEW_DEADLINE_CHECK_SECONDS": "0.5"},
+            {"REVIEW_DEADLINE_CHECK_SECONDS": "0.5", "PRODUCTION_AUTOMATIC_POLICY": "true"},
         ) as running,
         Watcher(kafka_bootstrap, [running.topic(topic) for topic in topics.ALL_TOPICS]) as watcher,
     ):

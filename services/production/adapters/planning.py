@@ -14,10 +14,12 @@ from services.production.adapters.tables import (
     bill_of_materials,
     materials,
     production_orders,
+    routings,
     weekly_capacity,
 )
-from services.production.domain.capacity import DEFAULT_WEEK, CapacityCalendar
-from services.production.domain.materials import BomLine, Reservation, Stock
+from services.production.domain.materials import BomLine, Stock
+from services.production.domain.planner import DEFAULT_WEEK, CapacityCalendar
+from services.production.domain.stock import MaterialLine
 from shared.db import rows
 from shared.db.upsert import upsert
 from shared.seed.model import Seed
@@ -25,9 +27,11 @@ from shared.seed.model import Seed
 
 async def load_master_data(connection: AsyncConnection, seed: Seed) -> None:
     """Production owns materials, bills of materials and weekly capacity: take the seed's
-    version of each at start. Materials are upserted (their reservations stay as they are);
-    the bill of materials is replaced as a whole; the capacity calendar's weeks are upserted
-    and those the seed no longer names deleted."""
+        version of each at start. Materials are upserted, but stock is production's own ledger: a
+    material's on-hand quantity comes from the seed only when the material is new, and its
+    reservations stay as they are;
+        the bill of materials is replaced as a whole; the capacity calendar's weeks are upserted
+        and those the seed no longer names deleted."""
     await upsert(
         connection,
         materials,
@@ -43,7 +47,7 @@ async def load_master_data(connection: AsyncConnection, seed: Seed) -> None:
             }
             for material in seed.materials
         ],
-        insert_only={"reserved"},
+        insert_only={"reserved", "on_hand"},
     )
     await connection.execute(delete(bill_of_materials))
     if seed.bill_of_materials:
@@ -61,15 +65,28 @@ async def load_master_data(connection: AsyncConnection, seed: Seed) -> None:
     # The calendar is changed in place, not deleted and inserted again: a planner of another
     # replica waiting on its rows (FOR UPDATE) then reads the new rows, where after a DELETE it
     # would skip them all and plan with no capacity at all.
+    await connection.execute(delete(routings))
+    if seed.routings:
+        await connection.execute(
+            insert(routings),
+            [
+                {"product_code": routing.product_code, "operations": list(routing.operations)}
+                for routing in seed.routings
+            ],
+        )
     capacity = seed.weekly_capacity
-    weeks = [{"week": DEFAULT_WEEK, "units": capacity.default_units}] + [
-        {"week": week, "units": units} for week, units in sorted(capacity.overrides.items())
-    ]
+    weeks = [
+        {"week": DEFAULT_WEEK, "units": capacity.default_units},
+        {"week": LEAD_DAYS, "units": capacity.lead_days},
+    ] + [{"week": week, "units": units} for week, units in sorted(capacity.overrides.items())]
     await connection.execute(
         delete(weekly_capacity).where(weekly_capacity.c.week.not_in([w["week"] for w in weeks]))
     )
     await upsert(connection, weekly_capacity, weeks)
 
+
+LEAD_DAYS = "lead_days"
+"""The calendar's row that holds the production lead time in days, not a week's units."""
 
 CALENDAR = "production.calendar"
 """The row scope's memo of the capacity calendar, read (and locked) once per transaction."""
@@ -87,7 +104,8 @@ async def load_calendar(connection: AsyncConnection) -> CapacityCalendar:
         ).all()
         units = {row.week: row.units for row in found}
         default = units.pop(DEFAULT_WEEK, 0)
-        return CapacityCalendar(default_units=default, overrides=units)
+        lead_days = units.pop(LEAD_DAYS, 5)
+        return CapacityCalendar(default_units=default, overrides=units, lead_days=lead_days)
 
     return await rows.once(CALENDAR, locked)
 
@@ -180,11 +198,11 @@ def materials_of(bom: dict[str, tuple[BomLine, ...]]) -> set[str]:
 
 
 async def stock_for(
-    connection: AsyncConnection, codes: Iterable[str], own: tuple[Reservation, ...]
+    connection: AsyncConnection, codes: Iterable[str], own: Iterable[MaterialLine] = ()
 ) -> dict[str, Stock]:
     """Each material's stock as one order sees it: what every other order reserved is taken
     (the materials are locked until the transaction ends)."""
-    mine = {item.material_code: item.reserved for item in own}
+    mine = {item.material_code: item.reserved for item in own if not item.consumed}
     found = await rows.load_many(connection, materials, codes, for_update=True)
     return {
         row["material_code"]: Stock(
@@ -198,3 +216,25 @@ async def stock_for(
         )
         for row in found
     }
+
+
+async def routings_for(
+    connection: AsyncConnection, product_codes: Collection[str]
+) -> dict[str, list[str]]:
+    """Each product's operations, in order, for those that have a routing (P4.8)."""
+    found = await connection.execute(
+        select(routings).where(routings.c.product_code.in_(sorted(set(product_codes))))
+    )
+    return {row.product_code: list(row.operations) for row in found}
+
+
+async def booked_orders(connection: AsyncConnection, weeks: Collection[str]) -> list[str]:
+    """The orders booked in any of `weeks`, after this transaction's own bookings."""
+    await load_calendar(connection)
+    await rows.flush_table(connection, production_orders)
+    found = await connection.execute(
+        select(production_orders.c.order_id)
+        .where(production_orders.c.booked_week.in_(sorted(set(weeks))))
+        .order_by(production_orders.c.order_id)
+    )
+    return [row.order_id for row in found]

@@ -1,9 +1,9 @@
-"""Loads and stores production orders, their capacity bookings and material reservations. The
-order's lines and feasibility answers are JSON columns, converted by pydantic TypeAdapters."""
+"""Loads and stores production orders, and keeps the stock ledger's tables in step with their
+material lists (P4.2): `material_reservations` ranks every order's claim on a material,
+`materials.reserved` sums them, and starting production takes what it consumed off hand."""
 
 from collections.abc import Sequence
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -16,50 +16,63 @@ from services.production.adapters.tables import (
     materials,
     production_orders,
 )
-from services.production.domain.materials import Reservation
+from services.production.domain.commands import Line
+from services.production.domain.events import Assessment
 from services.production.domain.model import (
-    Assessment,
-    Booking,
-    Line,
     Outcome,
     ProductionOrder,
     ProductionStatus,
+    Urgency,
 )
+from services.production.domain.planner import Slot
+from services.production.domain.quality import InspectionRequest, Operation, Receipt
+from services.production.domain.stock import Claim, MaterialLine
 from shared.db import rows
+from shared.decisions import Signature
 
 _LINES: TypeAdapter[tuple[Line, ...] | None] = TypeAdapter(tuple[Line, ...] | None)
-"""production_orders.lines"""
 _ASSESSMENT: TypeAdapter[Assessment | None] = TypeAdapter(Assessment | None)
-"""production_orders.assessment: production's and purchasing's answers"""
+_URGENCY: TypeAdapter[Urgency | None] = TypeAdapter(Urgency | None)
+_MATERIALS: TypeAdapter[tuple[MaterialLine, ...]] = TypeAdapter(tuple[MaterialLine, ...])
+_SIGNATURE: TypeAdapter[Signature | None] = TypeAdapter(Signature | None)
+_OPERATIONS: TypeAdapter[tuple[Operation, ...]] = TypeAdapter(tuple[Operation, ...])
+_INSPECTIONS: TypeAdapter[tuple[InspectionRequest, ...]] = TypeAdapter(
+    tuple[InspectionRequest, ...]
+)
+_RECEIPTS: TypeAdapter[tuple[Receipt, ...]] = TypeAdapter(tuple[Receipt, ...])
 
 
 async def preload(connection: AsyncConnection, bodies: Sequence[Any]) -> None:
-    """Before a batch of events: their production orders (locked) and the orders'
-    reservations, in two statements."""
-    order_ids = sorted({body.order_id for body in bodies})
-    await rows.preload(connection, production_orders, order_ids)
-    found = await connection.execute(
-        select(material_reservations)
-        .where(material_reservations.c.order_id.in_(order_ids))
-        .order_by(material_reservations.c.order_id, material_reservations.c.material_code)
-    )
-    held: dict[str, list[Reservation]] = {order_id: [] for order_id in order_ids}
-    for row in found:
-        held[row.order_id].append(Reservation(row.material_code, row.reserved, row.to_purchase))
-    for order_id, reservations in held.items():
-        rows.remember(("reservations", order_id), tuple(reservations))
+    """Before a batch of events: their production orders, locked, in one statement."""
+    await rows.preload(connection, production_orders, sorted({body.order_id for body in bodies}))
 
 
-async def _reservations(connection: AsyncConnection, order_id: str) -> tuple[Reservation, ...]:
-    known: tuple[Reservation, ...] | None = rows.recall(("reservations", order_id))
-    if known is not None:
-        return known
-    found = await connection.execute(
-        select(material_reservations)
-        .where(material_reservations.c.order_id == order_id)
-        .order_by(material_reservations.c.material_code)
+def _order(row: dict[str, Any]) -> ProductionOrder:
+    booking = None
+    if row["booked_week"] is not None and row["booked_start"] is not None:
+        booking = Slot(row["booked_week"], row["booked_start"], row["booked_ready"])
+    return ProductionOrder(
+        order_id=row["order_id"],
+        production_order_id=row["production_order_id"],
+        customer_id=row["customer_id"],
+        safety_stock=bool(row["safety_stock"]),
+        lines=_LINES.validate_python(row["lines"]),
+        requested_delivery_date=row["requested_delivery_date"],
+        assessment=_ASSESSMENT.validate_python(row["assessment"]),
+        booking=booking,
+        release_gate=row["release"],
+        confirmed_delivery_date=row["confirmed_delivery_date"],
+        urgency=_URGENCY.validate_python(row["urgency"]),
+        materials=_MATERIALS.validate_python(row["materials"] or ()),
+        status=ProductionStatus(row["status"]),
+        started=_SIGNATURE.validate_python(row["started"]),
+        operations=_OPERATIONS.validate_python(row["operations"] or ()),
+        inspections=_INSPECTIONS.validate_python(row["inspections"] or ()),
+        receipts=_RECEIPTS.validate_python(row["receipts"] or ()),
+        reported_delivery=row["reported_delivery"],
+        ready_on=row["ready_on"],
+        outcome=Outcome(row["outcome"]) if row["outcome"] else None,
     )
-    return tuple(Reservation(row.material_code, row.reserved, row.to_purchase) for row in found)
 
 
 async def load(connection: AsyncConnection, order_id: str) -> ProductionOrder | None:
@@ -67,117 +80,156 @@ async def load(connection: AsyncConnection, order_id: str) -> ProductionOrder | 
     found = await rows.load(connection, production_orders, order_id)
     if found is None:
         return None
-    row = SimpleNamespace(**found)
-    return ProductionOrder(
-        order_id=row.order_id,
-        production_order_id=row.production_order_id,
-        customer_id=row.customer_id,
-        lines=_LINES.validate_python(row.lines),
-        requested_delivery_date=row.requested_delivery_date,
-        assessment=_ASSESSMENT.validate_python(row.assessment),
-        booking=None
-        if row.booked_week is None
-        else Booking(week=row.booked_week, units=row.booked_units),
-        release_gate=row.release,
-        confirmed_delivery_date=row.confirmed_delivery_date,
-        reservations=await _reservations(connection, order_id),
-        status=ProductionStatus(row.status),
-        ready_on=row.ready_on,
-        outcome=Outcome(row.outcome) if row.outcome else None,
-    )
+    order = _order(found)
+    rows.remember(("materials", order_id), order.materials)
+    rows.remember(("claims", order_id), _claims(order))
+    return order
+
+
+async def load_many(connection: AsyncConnection, order_ids: Sequence[str]) -> list[ProductionOrder]:
+    """Several production orders (locked), in order of `order_ids`; unknown ids left out."""
+    await rows.preload(connection, production_orders, sorted(set(order_ids)))
+    found = [await load(connection, order_id) for order_id in order_ids]
+    return [order for order in found if order is not None]
 
 
 def _row(order: ProductionOrder) -> dict[str, Any]:
+    booking = order.booking
     return {
         "order_id": order.order_id,
         "production_order_id": order.production_order_id,
         "customer_id": order.customer_id,
+        "safety_stock": order.safety_stock,
         "lines": _LINES.dump_python(order.lines, mode="json"),
         "requested_delivery_date": order.requested_delivery_date,
         "assessment": _ASSESSMENT.dump_python(order.assessment, mode="json"),
-        "booked_week": order.booking.week if order.booking else None,
-        "booked_units": order.booking.units if order.booking else None,
+        "booked_week": booking.week if booking else None,
+        "booked_units": order.units if booking else None,
+        "booked_start": booking.start if booking else None,
+        "booked_ready": booking.ready if booking else None,
         "release": order.release_gate,
         "confirmed_delivery_date": order.confirmed_delivery_date,
+        "urgency": _URGENCY.dump_python(order.urgency, mode="json"),
+        "materials": _MATERIALS.dump_python(order.materials, mode="json"),
         "status": order.status.value,
+        "started": _SIGNATURE.dump_python(order.started, mode="json"),
+        "operations": _OPERATIONS.dump_python(order.operations, mode="json"),
+        "inspections": _INSPECTIONS.dump_python(order.inspections, mode="json"),
+        "receipts": _RECEIPTS.dump_python(order.receipts, mode="json"),
+        "reported_delivery": order.reported_delivery,
         "ready_on": order.ready_on,
         "outcome": order.outcome.value if order.outcome else None,
     }
 
 
-async def add(connection: AsyncConnection, order: ProductionOrder) -> None:
-    row = _row(order)
-    await rows.add(connection, production_orders, row)
-    planning.rebook(None, row)
-    await _store_reservations(connection, order, previous=())
-
-
-async def save(
-    connection: AsyncConnection,
-    order: ProductionOrder,
-    previous_reservations: tuple[Reservation, ...],
-) -> None:
+async def store(connection: AsyncConnection, order: ProductionOrder) -> None:
+    """Add or save the order, rebook its week and keep the stock ledger in step."""
     row = _row(order)
     before = await rows.load(connection, production_orders, order.order_id)
-    await rows.save(connection, production_orders, row)
-    planning.rebook(before, row)
-    await _store_reservations(connection, order, previous=previous_reservations)
+    if before is None and rows.find_added(production_orders, order_id=order.order_id) is None:
+        await rows.add(connection, production_orders, row)
+        planning.rebook(None, row)
+        previous: tuple[MaterialLine, ...] = ()
+    else:
+        await rows.save(connection, production_orders, row)
+        planning.rebook(before, row)
+        previous = rows.recall(("materials", order.order_id)) or ()
+    rows.remember(("materials", order.order_id), order.materials)
+    await _store_ledger(connection, order, previous)
 
 
-PENDING_RESERVATIONS = "production.reservations.pending"
-"""Orders whose reservations this transaction replaced: written together at its end."""
+PENDING_CLAIMS = "production.claims.pending"
+"""Orders whose claims this transaction changed: written together at its end."""
 
 
-async def _replace_reservations(
-    connection: AsyncConnection, pending: dict[str, tuple[Reservation, ...]]
+async def _replace_claims(
+    connection: AsyncConnection, pending: dict[str, list[dict[str, Any]]]
 ) -> None:
-    """Replace the reservations of every order in `pending`: one DELETE and one INSERT."""
     if not pending:
         return
     await connection.execute(
         delete(material_reservations).where(material_reservations.c.order_id.in_(sorted(pending)))
     )
-    added = [
-        {
-            "order_id": order_id,
-            "material_code": item.material_code,
-            "reserved": item.reserved,
-            "to_purchase": item.to_purchase,
-        }
-        for order_id, reservations in pending.items()
-        for item in reservations
-    ]
+    added = [claim for claims in pending.values() for claim in claims]
     if added:
         await connection.execute(insert(material_reservations), added)
     pending.clear()
 
 
-async def _store_reservations(
-    connection: AsyncConnection, order: ProductionOrder, previous: tuple[Reservation, ...]
+def _held(line: MaterialLine) -> Decimal:
+    return Decimal(0) if line.consumed else line.reserved
+
+
+def _claims(order: ProductionOrder) -> list[dict[str, Any]]:
+    """The order's rows in `material_reservations`: what it holds or lacks of each material."""
+    needed_by = order.booking.start if order.booking else order.due
+    return [
+        {
+            "order_id": order.order_id,
+            "material_code": line.material_code,
+            "reserved": _held(line),
+            "to_purchase": line.shortfall,
+            "urgent": order.urgent,
+            "needed_by": needed_by,
+            "started": line.consumed,
+        }
+        for line in order.materials
+        if _held(line) or line.shortfall
+    ]
+
+
+async def _store_ledger(
+    connection: AsyncConnection, order: ProductionOrder, previous: tuple[MaterialLine, ...]
 ) -> None:
-    """Write the order's reservations if they changed, and keep each material's `reserved`
-    total (the sum over every order) in step with them."""
-    if order.reservations == previous:
+    """Write the order's claims if its material list changed; move each material's reserved
+    total by what the order holds more or less; take what it consumed off hand."""
+    claims = _claims(order)
+    if order.materials == previous and rows.recall(("claims", order.order_id)) == claims:
         return
-    rows.remember(("reservations", order.order_id), order.reservations)
-    pending: dict[str, tuple[Reservation, ...]] | None = rows.recall(PENDING_RESERVATIONS)
+    rows.remember(("claims", order.order_id), claims)
+    pending: dict[str, list[dict[str, Any]]] | None = rows.recall(PENDING_CLAIMS)
     if pending is None:
         pending = {}
-        rows.remember(PENDING_RESERVATIONS, pending)
-    pending[order.order_id] = order.reservations
+        rows.remember(PENDING_CLAIMS, pending)
+    pending[order.order_id] = claims
     await rows.write_at_flush(
-        connection, PENDING_RESERVATIONS, lambda conn: _replace_reservations(conn, pending)
+        connection, PENDING_CLAIMS, lambda conn: _replace_claims(conn, pending)
     )
-    change: dict[str, Decimal] = {}
-    for item in previous:
-        change[item.material_code] = change.get(item.material_code, Decimal(0)) - item.reserved
-    for item in order.reservations:
-        change[item.material_code] = change.get(item.material_code, Decimal(0)) + item.reserved
-    for code, delta in sorted(change.items()):
-        if delta == 0:
+    held: dict[str, Decimal] = {}
+    used: dict[str, Decimal] = {}
+    before = {line.material_code: line for line in previous}
+    for line in previous:
+        held[line.material_code] = held.get(line.material_code, Decimal(0)) - _held(line)
+    for line in order.materials:
+        held[line.material_code] = held.get(line.material_code, Decimal(0)) + _held(line)
+        old = before.get(line.material_code)
+        if line.consumed and not (old is not None and old.consumed):
+            used[line.material_code] = line.reserved
+    for code in sorted(set(held) | set(used)):
+        if not held.get(code) and not used.get(code):
             continue
         material = await rows.load(connection, materials, code)
         if material is None:
             continue
-        material["reserved"] = max(material["reserved"] + delta, Decimal(0))
+        material["reserved"] = max(material["reserved"] + held.get(code, Decimal(0)), Decimal(0))
+        material["on_hand"] = max(material["on_hand"] - used.get(code, Decimal(0)), Decimal(0))
         await rows.save(connection, materials, material)
+
+
+async def claims_on(connection: AsyncConnection, material_code: str) -> list[Claim]:
+    """Every order's claim on a material (reserved or short), after this transaction's own."""
+    await rows.flush(connection)
+    found = await connection.execute(
+        select(material_reservations).where(material_reservations.c.material_code == material_code)
+    )
+    return [
+        Claim(
+            order_id=row.order_id,
+            reserved=row.reserved,
+            shortfall=row.to_purchase,
+            urgent=row.urgent,
+            needed_by=row.needed_by,
+            started=row.started,
+        )
+        for row in found
+    ]

@@ -1,5 +1,5 @@
-"""The material check (P2.4, P4.1, P4.2, P4.3): what an order needs, whether stock covers it,
-when a supplier can make up the shortfall, and what the warehouse reserves on release.
+"""The material check (P2.4, P4.1, P4.3): what an order needs, whether stock covers it, and
+when a supplier can make up the shortfall.
 
 Stock is the quantity on hand minus what other orders reserved. A material short in stock can
 be bought if it has a supplier (a lead time): it is ready `lead_time_days` after today. A
@@ -54,15 +54,6 @@ class Requirements:
     products_without_bom: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Reservation:
-    """What the warehouse set aside for an order (P4.2) and what purchasing must buy (P4.3)."""
-
-    material_code: str
-    reserved: Decimal
-    to_purchase: Decimal
-
-
 def requirements(
     lines: Iterable[tuple[str, int]], bom: Mapping[str, Iterable[BomLine]]
 ) -> Requirements:
@@ -88,12 +79,17 @@ def _amount(quantity: Decimal, unit: str) -> str:
 
 
 def check_materials(
-    required: Requirements, stock: Mapping[str, Stock], today: date, requested: date
+    required: Requirements,
+    stock: Mapping[str, Stock],
+    today: date,
+    requested: date,
+    lead_days: int,
 ) -> Answer:
     """Purchasing's answer (P2.4, P4.2, P4.3). Every material must be covered by free stock,
-    or be obtainable from its supplier by the requested date (feasible, to be purchased). If a
-    supplier needs longer, the order is feasible from the latest day all shortfalls can be
-    ready (later). A product without a bill of materials, an unknown material, or a shortfall
+    or be obtainable from its supplier early enough that production, `lead_days` long, still
+    ends before the requested date (feasible, to be purchased). If a supplier needs longer, the
+    order is feasible from the day after production could end on the last material (later).
+    A product without a bill of materials, an unknown material, or a shortfall
     no supplier can deliver makes it not feasible, naming what is missing."""
     blockers = [f"no bill of materials for {product}" for product in required.products_without_bom]
     to_buy: list[str] = []
@@ -113,7 +109,7 @@ def check_materials(
                 "and no supplier can deliver it"
             )
             continue
-        if (DATE_MAX - today).days < material.lead_time_days:
+        if (DATE_MAX - today).days < material.lead_time_days + lead_days + 1:
             blockers.append(
                 f"{code} ({material.name}): {_amount(shortfall, material.unit)} short "
                 f"and its supplier cannot deliver before {DATE_MAX.isoformat()}"
@@ -124,11 +120,12 @@ def check_materials(
             f"{code}: buy {_amount(shortfall, material.unit)} from {material.supplier}, "
             f"ready {ready.isoformat()}"
         )
-        if ready <= requested:
+        delivery = ready + timedelta(days=lead_days + 1)
+        if delivery <= requested:
             to_buy.append(note)
         else:
             late.append(note)
-            ready_from = ready if ready_from is None else max(ready_from, ready)
+            ready_from = delivery if ready_from is None else max(ready_from, delivery)
     if blockers:
         return Answer(Verdict.NOT_FEASIBLE, reason="; ".join(blockers))
     if ready_from is not None:
@@ -136,14 +133,3 @@ def check_materials(
     if to_buy:
         return Answer(Verdict.FEASIBLE, reason="to be purchased in time: " + "; ".join(to_buy))
     return Answer(Verdict.FEASIBLE, reason="all materials in stock")
-
-
-def reserve(required: Requirements, stock: Mapping[str, Stock]) -> tuple[Reservation, ...]:
-    """On release the warehouse reserves what it has of each material (P4.2); the rest is to be
-    purchased (P4.3). An unknown material is all to be purchased."""
-    reservations = []
-    for code, need in sorted(required.needs.items()):
-        material = stock.get(code)
-        reserved = min(need, material.free) if material is not None else NOTHING
-        reservations.append(Reservation(code, reserved, need - reserved))
-    return tuple(reservations)

@@ -1,110 +1,69 @@
-"""The production order of one customer order: assessed for feasibility, booked into a week,
-released, supplied with material, produced and inspected, closed (P2.4, P3.2, P3.3, P4).
+"""The production order of one customer order, or of safety stock: assessed, booked, released,
+supplied, started, patrolled, inspected, received, closed (P2.4, P3.2, P4.1 to P4.10).
 
-Production hears about an order on several topics, and Kafka keeps no order between them:
-review asks whether it can be made (`feasibility.requested`), sales releases it
-(`order.released`) and closes it (`order.closed`). Any of them can start the production order.
-It is assessed once, released once, produced exactly once, and only after its release.
+Production hears about an order on several topics, and Kafka keeps no order between them: any
+of them can start the production order. It is assessed once, released once, reported complete
+once, and only after its release.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
-from services.production.domain.capacity import CapacityCalendar, iso_week, plan_capacity
-from services.production.domain.feasibility import Answer
-from services.production.domain.materials import (
-    BomLine,
-    Reservation,
-    Stock,
-    check_materials,
-    requirements,
-    reserve,
+from services.production.domain import quality
+from services.production.domain.commands import AssessFeasibility, Line, ReleaseOrder
+from services.production.domain.events import (
+    Assessment,
+    DomainEvent,
+    FeasibilityWasAssessed,
+    GoodsWereProduced,
+    MaterialsWereListed,
+    OrderWasDelayed,
+    ScheduleWasChanged,
 )
+from services.production.domain.feasibility import Answer, Verdict
+from services.production.domain.planner import CapacityCalendar, Slot, earliest_slot
+from services.production.domain.stock import MaterialLine, earliest_start, give_up, receive
+from shared.contracts.bounds import DATE_MIN
+from shared.decisions import NotAllowedNow, Signature
 
 
 class ProductionStatus(StrEnum):
     AWAITING_RELEASE = "awaiting_release"
-    """Known to production (assessed, or not yet), waiting for sales to release it."""
+    RELEASED = "released"
+    """Released: waiting for its materials and its planned start."""
+    IN_PRODUCTION = "in_production"
     PRODUCED = "produced"
     CLOSED = "closed"
 
 
 class Outcome(StrEnum):
-    """The order's final outcome, as sales closed it."""
-
     FULFILLED = "fulfilled"
     DECLINED = "declined"
 
 
 @dataclass(frozen=True)
-class Line:
-    product_code: str
-    quantity: int
-
-
-@dataclass(frozen=True)
-class AssessFeasibility:
-    """Command: answer review whether the order can be made by its date (P2.4)."""
-
-    order_id: str
-    customer_id: str
-    requested_delivery_date: date
-    lines: tuple[Line, ...]
-
-
-@dataclass(frozen=True)
-class ReleaseOrder:
-    """Command: make the order; sales released it through one of its gates (P3.2, P3.3)."""
-
-    order_id: str
-    delivery_date: date
-    lines: tuple[Line, ...]
-    gate: str
-
-
-@dataclass(frozen=True)
-class Booking:
-    """Units of the order booked into one ISO week's capacity (P4.5)."""
-
-    week: str
-    units: int
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """Production's and purchasing's answers to review (P2.4)."""
-
-    production: Answer
-    purchasing: Answer
-
-
-@dataclass(frozen=True)
-class FeasibilityWasAssessed:
-    order_id: str
-    assessment: Assessment
-
-
-@dataclass(frozen=True)
-class GoodsWereProduced:
-    order_id: str
-    production_order_id: str
-    lines: tuple[Line, ...]
-    ready_on: date
-
-
-DomainEvent = FeasibilityWasAssessed | GoodsWereProduced
+class Urgency:
+    reason: str
+    signed: Signature
 
 
 def production_order_number(order_id: str) -> str:
-    """Production's own number for the order: MO-<order id> (a manufacturing order, so it is
-    never mistaken for a customer's purchase order)."""
+    """Production's own number for the order: MO-<order id>."""
     return f"MO-{order_id}"
 
 
-def total_units(lines: tuple[Line, ...]) -> int:
+def total_units(lines: Sequence[Line]) -> int:
     return sum(line.quantity for line in lines)
+
+
+def ordered(lines: Sequence[Line]) -> dict[str, int]:
+    units: dict[str, int] = {}
+    for line in lines:
+        units[line.product_code] = units.get(line.product_code, 0) + line.quantity
+    return units
 
 
 @dataclass
@@ -112,14 +71,22 @@ class ProductionOrder:
     order_id: str
     production_order_id: str
     customer_id: str | None = None
+    safety_stock: bool = False
     lines: tuple[Line, ...] | None = None
     requested_delivery_date: date | None = None
     assessment: Assessment | None = None
-    booking: Booking | None = None
+    booking: Slot | None = None
     release_gate: str | None = None
     confirmed_delivery_date: date | None = None
-    reservations: tuple[Reservation, ...] = ()
+    urgency: Urgency | None = None
+    materials: tuple[MaterialLine, ...] = ()
     status: ProductionStatus = ProductionStatus.AWAITING_RELEASE
+    started: Signature | None = None
+    operations: tuple[quality.Operation, ...] = ()
+    inspections: tuple[quality.InspectionRequest, ...] = ()
+    receipts: tuple[quality.Receipt, ...] = ()
+    reported_delivery: date | None = None
+    """The expected delivery date last reported on `order.delayed` (P4.10)."""
     ready_on: date | None = None
     outcome: Outcome | None = None
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
@@ -129,93 +96,280 @@ class ProductionOrder:
         """An empty production order, before anything about the order is known."""
         return cls(order_id=order_id, production_order_id=production_order_number(order_id))
 
+    # -- what it is ---------------------------------------------------------------------------
+
+    @property
+    def urgent(self) -> bool:
+        return self.urgency is not None
+
+    @property
+    def units(self) -> int:
+        return total_units(self.lines or ())
+
+    @property
+    def due(self) -> date | None:
+        """The date it must be delivered by: the confirmed one, else the requested one."""
+        return self.confirmed_delivery_date or self.requested_delivery_date
+
+    @property
+    def released(self) -> bool:
+        return self.release_gate is not None
+
     @property
     def awaits_assessment(self) -> bool:
-        """Whether a feasibility request still needs an answer: one answer per order, and none
-        for an order already closed."""
         return self.assessment is None and self.status is not ProductionStatus.CLOSED
 
     @property
     def awaits_release(self) -> bool:
         return self.status is ProductionStatus.AWAITING_RELEASE and self.release_gate is None
 
+    @property
+    def plannable(self) -> bool:
+        """Its booking may still move: released or tentative, not started, not closed."""
+        return self.status in (ProductionStatus.AWAITING_RELEASE, ProductionStatus.RELEASED)
+
+    def needed_by(self, lead_days: int) -> date:
+        """The last day material may arrive for the order to be ready before its due date."""
+        due = self.due or DATE_MIN
+        return max(due - timedelta(days=lead_days + 1), DATE_MIN)
+
+    def earliest_start(self, today: date) -> date | None:
+        return earliest_start(self.materials, today)
+
+    # -- review and release -------------------------------------------------------------------
+
     def assess(
         self,
         command: AssessFeasibility,
         calendar: CapacityCalendar,
         booked: Mapping[str, int],
-        bom: Mapping[str, tuple[BomLine, ...]],
-        stock: Mapping[str, Stock],
+        purchasing: Answer,
+        materials_from: date | None,
         today: date,
     ) -> None:
-        """Answer review once for production and purchasing (P2.4, P4.5, P4.2, P4.3): the
-        order's units in the requested ISO week (or the first later week with room), its
-        materials from free stock or from suppliers in time. The capacity is booked,
-        tentatively, in the week found, so later requests see it taken. `booked` holds the
-        units other orders booked per week; `stock` the materials with other orders'
-        reservations. A repeated request changes nothing and is not answered again."""
+        """Answer review once for production and purchasing (P2.4, P4.5): the order is booked,
+        tentatively, in the first week with room from the day its materials can be there, and
+        production says whether it is then ready before the requested date. A repeated request
+        changes nothing and is not answered again."""
         if not self.awaits_assessment:
             return
         self.customer_id = command.customer_id
         self.requested_delivery_date = command.requested_delivery_date
         if self.lines is None:
             self.lines = command.lines
-        plan = plan_capacity(
-            calendar, booked, command.requested_delivery_date, total_units(command.lines)
+        units = total_units(command.lines)
+        slot = None
+        if materials_from is not None:
+            slot = earliest_slot(calendar, booked, units, max(materials_from, today))
+        self.assessment = Assessment(
+            production=_answer(slot, units, command), purchasing=purchasing
         )
-        purchasing = check_materials(
-            requirements(_pairs(command.lines), bom),
-            stock,
-            today,
-            command.requested_delivery_date,
-        )
-        self.assessment = Assessment(production=plan.answer, purchasing=purchasing)
-        if self.booking is None and self.release_gate is None and plan.week is not None:
-            self.booking = Booking(plan.week, total_units(command.lines))
+        if self.booking is None and not self.released and slot is not None:
+            self.book(slot, "capacity")
         self.events.append(FeasibilityWasAssessed(self.order_id, self.assessment))
 
     def release(
         self,
         command: ReleaseOrder,
-        bom: Mapping[str, tuple[BomLine, ...]],
-        stock: Mapping[str, Stock],
-        today: date,
+        materials: tuple[MaterialLine, ...],
+        operations: tuple[quality.Operation, ...],
+        lead_days: int,
     ) -> None:
-        """Start production on sales' release, and on nothing else (P3.2, P3.3): the booking
-        moves to the ISO week of the released delivery date, the warehouse reserves the
-        materials it has (P4.2, the rest is to be purchased, P4.3), and the order is made.
-        The first release counts; a closed order is never made."""
+        """Sales' release is the only start of production (P3.2, P3.3, P4.1, P4.2): the order
+        takes its confirmed date, its material requirement list (reserved as far as stock goes)
+        and its routing. The planner books it next. The first release counts."""
         if not self.awaits_release:
             return
         self.release_gate = command.gate
         self.confirmed_delivery_date = command.delivery_date
         self.lines = command.lines
-        self.booking = Booking(iso_week(command.delivery_date), total_units(command.lines))
-        self.reservations = reserve(requirements(_pairs(command.lines), bom), stock)
-        self._produce(today)
-
-    def close(self, outcome: Outcome) -> None:
-        """File the production order with the order's final outcome (P7.6). A declined order
-        that was never made gives its capacity booking and its material back."""
-        if self.status is ProductionStatus.CLOSED:
-            return
-        if outcome is Outcome.DECLINED and self.status is not ProductionStatus.PRODUCED:
-            self.booking = None
-            self.reservations = ()
-        self.status = ProductionStatus.CLOSED
-        self.outcome = outcome
-
-    def _produce(self, today: date) -> None:
-        """Production and final inspection, all at once for now: with the material reserved
-        or on order, the goods pass QA and enter the finished-goods store today, and the order
-        is reported complete (P4.8, P4.9)."""
-        assert self.lines is not None
-        self.status = ProductionStatus.PRODUCED
-        self.ready_on = today
+        self.materials = materials
+        self.operations = operations
+        self.status = ProductionStatus.RELEASED
         self.events.append(
-            GoodsWereProduced(self.order_id, self.production_order_id, self.lines, today)
+            MaterialsWereListed(self.order_id, materials, self.needed_by(lead_days), self.urgent)
         )
 
+    def mark_urgent(self, reason: str, signed: Signature) -> None:
+        """The sales manager marks the order urgent before release (P4.6)."""
+        if self.released or self.status is ProductionStatus.CLOSED:
+            raise NotAllowedNow("an order can be marked urgent only before its release")
+        if self.urgency is not None:
+            raise NotAllowedNow("the order is already urgent")
+        self.urgency = Urgency(reason, signed)
 
-def _pairs(lines: tuple[Line, ...]) -> list[tuple[str, int]]:
-    return [(line.product_code, line.quantity) for line in lines]
+    def revise_delivery(self, delivery_date: date) -> None:
+        """Sales agreed a new date (P4.10): it is the due date from now on, and a delay is
+        reported again if the plan misses it."""
+        if not self.released or self.status is ProductionStatus.CLOSED:
+            return
+        self.confirmed_delivery_date = delivery_date
+        self.reported_delivery = None
+        if self.booking is not None and self.plannable:
+            self.book(self.booking, "capacity")
+
+    # -- the schedule and delays --------------------------------------------------------------
+
+    def book(self, slot: Slot, cause: str) -> None:
+        """Book the order into `slot` (P4.5). A released order that is then not ready before
+        its due date is reported delayed (P4.10), once per later expected date."""
+        if slot != self.booking:
+            self.booking = slot
+            if not self.safety_stock:
+                self.events.append(ScheduleWasChanged(self.order_id))
+        due = self.due
+        if not self.released or due is None or slot.on_time_for(due):
+            return
+        expected = slot.earliest_delivery
+        if self.reported_delivery is not None and expected <= self.reported_delivery:
+            return
+        self.reported_delivery = expected
+        if self.safety_stock:
+            return
+        self.events.append(
+            OrderWasDelayed(
+                self.order_id,
+                cause,
+                due,
+                expected,
+                f"planned in {slot.week}, start {slot.start.isoformat()}, ready "
+                f"{slot.ready.isoformat()}: not before {due.isoformat()}",
+            )
+        )
+
+    def unbook(self) -> None:
+        if self.booking is not None:
+            self.booking = None
+            if not self.safety_stock:
+                self.events.append(ScheduleWasChanged(self.order_id))
+
+    # -- materials ----------------------------------------------------------------------------
+
+    def _line(self, material_code: str) -> int:
+        for index, line in enumerate(self.materials):
+            if line.material_code == material_code:
+                return index
+        raise KeyError(material_code)
+
+    def _replace_line(self, index: int, line: MaterialLine) -> None:
+        self.materials = (*self.materials[:index], line, *self.materials[index + 1 :])
+
+    def material_received(self, material_code: str, amount: Decimal) -> None:
+        index = self._line(material_code)
+        self._replace_line(index, receive(self.materials[index], amount))
+
+    def material_taken(self, material_code: str, amount: Decimal, expected: date | None) -> None:
+        index = self._line(material_code)
+        self._replace_line(index, give_up(self.materials[index], amount, expected))
+
+    def material_expected(self, material_code: str, on: date | None) -> None:
+        index = self._line(material_code)
+        line = self.materials[index]
+        if not line.complete:
+            self._replace_line(index, replace(line, expected_on=on))
+
+    # -- the line -----------------------------------------------------------------------------
+
+    def begin(self, today: date, signed: Signature) -> dict[str, Decimal]:
+        """Start production (P4.8): released, every material reserved, planned start come.
+        Returns what it consumes from stock."""
+        if self.status is not ProductionStatus.RELEASED:
+            raise NotAllowedNow(f"the order is {self.status.value}, not released and waiting")
+        short = [line.material_code for line in self.materials if not line.complete]
+        if short:
+            raise NotAllowedNow("materials not all reserved: " + ", ".join(short))
+        if self.booking is None or self.booking.start > today:
+            planned = self.booking.start.isoformat() if self.booking else "not planned"
+            raise NotAllowedNow(f"the planned start has not come ({planned})")
+        self.status = ProductionStatus.IN_PRODUCTION
+        self.started = signed
+        self.materials = tuple(replace(line, consumed=True) for line in self.materials)
+        return {line.material_code: line.reserved for line in self.materials}
+
+    def _in_production(self) -> None:
+        if self.status is not ProductionStatus.IN_PRODUCTION:
+            raise NotAllowedNow(f"the order is {self.status.value}, not in production")
+
+    def patrol(self, number: int, passed: bool, note: str, signed: Signature) -> None:
+        self._in_production()
+        self.operations = quality.patrol(self.operations, number, passed, note, signed)
+
+    def request_inspection(self, product_code: str, quantity: int, signed: Signature) -> None:
+        self._in_production()
+        if not quality.all_passed(self.operations):
+            raise NotAllowedNow("every operation must pass patrol before final inspection")
+        self.inspections = quality.request_inspection(
+            self.inspections,
+            self.receipts,
+            ordered(self.lines or ()),
+            product_code,
+            quantity,
+            signed,
+        )
+
+    def sign_inspection(
+        self, number: int, passed: int, failed: int, note: str, signed: Signature
+    ) -> None:
+        self._in_production()
+        self.inspections = quality.sign_inspection(
+            self.inspections, number, passed, failed, note, signed
+        )
+
+    def dispose(self, number: int, disposition: quality.Disposition, signed: Signature) -> None:
+        self._in_production()
+        self.inspections = quality.dispose(self.inspections, number, disposition, signed)
+
+    def receive(self, product_code: str, quantity: int, on: date, signed: Signature) -> None:
+        """The warehouse receives passed units (P4.8); when every product's received quantity
+        reaches the ordered one, the order is complete, once (P4.9)."""
+        self._in_production()
+        self.receipts = quality.receive(
+            self.inspections, self.receipts, product_code, quantity, on, signed
+        )
+        units = ordered(self.lines or ())
+        tallies = tuple(
+            (code, quality.tally(code, self.inspections, self.receipts)) for code in units
+        )
+        if all(t.received >= units[code] for code, t in tallies):
+            self.status = ProductionStatus.PRODUCED
+            self.ready_on = on
+            self.events.append(
+                GoodsWereProduced(
+                    self.order_id,
+                    self.production_order_id,
+                    tuple(Line(code, count) for code, count in units.items()),
+                    on,
+                    tallies,
+                )
+            )
+
+    # -- the end ------------------------------------------------------------------------------
+
+    def close(self, outcome: Outcome) -> tuple[MaterialLine, ...]:
+        """File the order with its final outcome (P7.6). One declined before it started gives
+        back its booking and its reservations (returned, for the stock ledger)."""
+        if self.status is ProductionStatus.CLOSED:
+            return ()
+        given_back: tuple[MaterialLine, ...] = ()
+        if self.plannable:
+            given_back = tuple(
+                line for line in self.materials if line.reserved and not line.consumed
+            )
+            self.materials = tuple(
+                replace(line, reserved=Decimal(0), shortfall=Decimal(0), expected_on=None)
+                for line in self.materials
+            )
+            self.unbook()
+        self.status = ProductionStatus.CLOSED
+        self.outcome = outcome
+        return given_back
+
+
+def _answer(slot: Slot | None, units: int, command: AssessFeasibility) -> Answer:
+    requested = command.requested_delivery_date
+    if slot is None:
+        return Answer(Verdict.NOT_FEASIBLE, reason=f"no week has room for {units} units in time")
+    where = f"{units} units in {slot.week}, start {slot.start.isoformat()}, ready {slot.ready}"
+    if slot.on_time_for(requested):
+        return Answer(Verdict.FEASIBLE, reason=where)
+    return Answer(Verdict.LATER, available_from=slot.earliest_delivery, reason=where)
