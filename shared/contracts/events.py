@@ -127,11 +127,13 @@ class ProducedLine(Contract):
 class InspectedLine(Contract):
     """Final inspection of one product, over all its inspection requests (P4.8)."""
 
-    product_code: ProductCode
+    product_code: ProductCode = Field(description="Product model code")
     inspected: int = Field(ge=0, le=10 * MAX_QUANTITY * MAX_LINES, description="Units inspected")
-    passed: int = Field(ge=0, le=10 * MAX_QUANTITY * MAX_LINES)
-    failed: int = Field(ge=0, le=10 * MAX_QUANTITY * MAX_LINES)
-    scrapped: int = Field(ge=0, le=10 * MAX_QUANTITY * MAX_LINES)
+    passed: int = Field(ge=0, le=10 * MAX_QUANTITY * MAX_LINES, description="Units that passed")
+    failed: int = Field(ge=0, le=10 * MAX_QUANTITY * MAX_LINES, description="Units that failed")
+    scrapped: int = Field(
+        ge=0, le=10 * MAX_QUANTITY * MAX_LINES, description="Failed units that were scrapped"
+    )
 
 
 class GoodsProducedPayload(Contract):

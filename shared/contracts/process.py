@@ -232,7 +232,7 @@ class DeliveryRevisedPayload(Contract):
     """A new delivery date agreed with the customer after a delay (P4.10)."""
 
     delivery_date: ContractDate = Field(description="The agreed date; every service uses it")
-    previous_delivery_date: ContractDate
+    previous_delivery_date: ContractDate = Field(description="The date it replaces")
     reason: Reason = Field(description="What was agreed, in words")
     agreed: Signed = Field(description="Who recorded the agreement")
 

@@ -29,8 +29,8 @@ MaterialQuantity = Annotated[
 class ListedMaterial(Contract):
     """One material of an order's requirement list (P4.1, P4.2, P4.3)."""
 
-    material_code: MaterialCode
-    unit: Unit
+    material_code: MaterialCode = Field(description="Material code")
+    unit: Unit = Field(description="Unit of measure")
     need: MaterialQuantity = Field(description="Needed for the order")
     reserved: MaterialQuantity = Field(description="Reserved from stock")
     shortfall: MaterialQuantity = Field(description="To be purchased")
@@ -40,7 +40,9 @@ class ListedMaterial(Contract):
 
 
 class MaterialsListedPayload(Contract):
-    production_order_id: DocumentNumber
+    """The material requirement list: what the order needs, has and lacks."""
+
+    production_order_id: DocumentNumber = Field(description="Production's own order number")
     urgent: bool = Field(description="A rush order (P4.6)")
     materials: list[ListedMaterial] = Field(max_length=MAX_MATERIALS)
 
@@ -59,12 +61,12 @@ class MaterialsListed(Event):
 class ScheduleChangedPayload(Contract):
     """An order's place in the weekly schedule (P4.5); `week` null: not booked any more."""
 
-    production_order_id: DocumentNumber
+    production_order_id: DocumentNumber = Field(description="Production's own order number")
     week: IsoWeek | None = Field(description="ISO week whose capacity it is booked in")
     units: int = Field(ge=0, le=2**31 - 1, description="Units booked")
-    planned_start: ContractDate | None
+    planned_start: ContractDate | None = Field(description="Day production is planned to start")
     ready_on: ContractDate | None = Field(description="Day the goods are expected ready")
-    urgent: bool
+    urgent: bool = Field(description="A rush order (P4.6)")
     released: bool = Field(description="False: a tentative booking made for review")
 
 
@@ -83,9 +85,11 @@ DelayCause = Literal["late_purchase", "failed_inspection", "rush", "capacity", "
 
 
 class OrderDelayedPayload(Contract):
-    production_order_id: DocumentNumber
+    """Why a released order will be late, and when it can be delivered instead."""
+
+    production_order_id: DocumentNumber = Field(description="Production's own order number")
     cause: DelayCause = Field(description="What makes it late (P4.10)")
-    confirmed_delivery_date: ContractDate
+    confirmed_delivery_date: ContractDate = Field(description="The date it will miss")
     expected_delivery_date: ContractDate = Field(
         description="The earliest date it can be delivered"
     )

@@ -41,6 +41,8 @@ from shared.contracts.process import (
     OrderReleased,
     ReviewEscalated,
 )
+from shared.contracts.process import DeliveryRevised
+from shared.contracts.production import MaterialsListed, OrderDelayed, ScheduleChanged
 from shared.contracts.registry import EVENT_TYPES
 from shared.contracts.schemas import MESSAGES, SCHEMA_DIR, render, schema_path
 from shared.messaging.events import new_event
@@ -58,6 +60,58 @@ ADDRESS = {
 
 # One valid payload per event type; order_id None means the event is about no order.
 EVENT_SAMPLES: dict[type[Event], tuple[str | None, dict[str, Any]]] = {
+    DeliveryRevised: (
+        "SO-000001",
+        {
+            "delivery_date": "2026-12-29",
+            "previous_delivery_date": "2026-12-15",
+            "reason": "customer agreed by phone",
+            "agreed": {
+                "user": "jonas.weber",
+                "role": "sales_manager",
+                "at": "2026-12-02T09:15:00Z",
+            },
+        },
+    ),
+    MaterialsListed: (
+        "SO-000001",
+        {
+            "production_order_id": "MO-SO-2026-000001",
+            "urgent": False,
+            "materials": [
+                {
+                    "material_code": "STEEL-CAST",
+                    "unit": "kg",
+                    "need": "130.000000",
+                    "reserved": "78.000000",
+                    "shortfall": "52.000000",
+                    "needed_by": "2026-12-08",
+                }
+            ],
+        },
+    ),
+    ScheduleChanged: (
+        "SO-000001",
+        {
+            "production_order_id": "MO-SO-2026-000001",
+            "week": "2026-W49",
+            "units": 20,
+            "planned_start": "2026-12-01",
+            "ready_on": "2026-12-06",
+            "urgent": False,
+            "released": True,
+        },
+    ),
+    OrderDelayed: (
+        "SO-000001",
+        {
+            "production_order_id": "MO-SO-2026-000001",
+            "cause": "failed_inspection",
+            "confirmed_delivery_date": "2026-12-15",
+            "expected_delivery_date": "2026-12-28",
+            "reason": "planned in 2026-W52, start 2026-12-22, ready 2026-12-27: not before 2026-12-15",
+        },
+    ),
     OrderPlaced: (
         "SO-000001",
         {
