@@ -1,223 +1,686 @@
-"""Production rules: an order is assessed once, booked tentatively, released only by sales'
-release, produced exactly once, and gives its capacity and material back when declined
-(P2.4, P3.2, P3.3, P4.2, P4.5, P4.8, P4.9, P7.6)."""
+"""The production order: assessed once for review, released once with its material list,
+booked and re-booked with a delay reported once per later expected date, started only when its
+materials are reserved and its planned start has come, inspected and received until it is
+complete exactly once, and closed giving back what it never used (P4.1, P4.2, P4.5, P4.6, P4.7,
+P4.8, P4.9, P4.10)."""
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal
 
-from services.production.domain.capacity import CapacityCalendar
-from services.production.domain.feasibility import Verdict
-from services.production.domain.materials import BomLine, Reservation, Stock
-from services.production.domain.model import (
-    AssessFeasibility,
-    Booking,
+import pytest
+
+from services.production.domain import quality
+from services.production.domain.commands import AssessFeasibility, Line, ReleaseOrder
+from services.production.domain.events import (
+    DomainEvent,
     FeasibilityWasAssessed,
     GoodsWereProduced,
-    Line,
+    MaterialsWereListed,
+    OrderWasDelayed,
+    ScheduleWasChanged,
+)
+from services.production.domain.feasibility import Answer, Verdict
+from services.production.domain.model import (
     Outcome,
     ProductionOrder,
     ProductionStatus,
-    ReleaseOrder,
     production_order_number,
 )
+from services.production.domain.planner import Slot, iso_week
+from services.production.domain.quality import Disposition, Tally
+from services.production.domain.safety_stock import (
+    SafetyStockRequest,
+    SafetyStockStatus,
+    decide_safety_stock,
+)
+from services.production.domain.stock import MaterialLine
+from shared.decisions import NotAllowedNow, Refused
+from tests.unit.production.builders import (
+    CALENDAR,
+    CLERK,
+    GENERAL_MANAGER,
+    INSPECTOR,
+    LEAD_DAYS,
+    MANAGER,
+    PLANNER,
+    SALES_MANAGER,
+    TODAY,
+    line,
+    signed,
+)
 
-ORDER = "SO-2026-000001"
-TODAY = date(2026, 11, 22)
-REQUESTED = date(2027, 3, 17)  # 2027-W11
-LINES = (Line("VALVE-DN50", 20), Line("FLANGE-DN50", 40))
-REQUEST = AssessFeasibility(ORDER, "CUST-0001", REQUESTED, LINES)
-RELEASE = ReleaseOrder(ORDER, REQUESTED, LINES, "a_tier_before_signature")
-CALENDAR = CapacityCalendar(default_units=100, overrides={"2027-W11": 80})
-BOM = {
-    "VALVE-DN50": (BomLine("VALVE-DN50", "STEEL-CAST", Decimal("6.5")),),
-    "FLANGE-DN50": (BomLine("FLANGE-DN50", "STEEL-BAR", Decimal("2.1")),),
-}
+ORDER = "SO-2031-000001"
+VALVE, FLANGE = "VALVE-DN50", "FLANGE-DN50"
+LINES = (Line(VALVE, 20),)
+CONFIRMED = date(2031, 9, 17)
+REQUEST = AssessFeasibility(ORDER, "CUST-0001", CONFIRMED, LINES)
+PURCHASING = Answer(Verdict.FEASIBLE, reason="all materials in stock")
+MATERIALS = (line("GASKET-PTFE", "1", unit="pc"), line("STEEL-CAST", "130"))
+ROUTING = {VALVE: ["casting machining", "assembly"]}
 
 
-def stock(code: str, on_hand: str, lead_time: int | None = 14) -> Stock:
-    return Stock(code, code, "kg", Decimal(on_hand), Decimal(0), lead_time, "Supplier AG")
+def release_command(lines: tuple[Line, ...] = LINES, confirmed: date = CONFIRMED) -> ReleaseOrder:
+    return ReleaseOrder(ORDER, confirmed, lines, "signed")
 
 
-STOCK = {"STEEL-CAST": stock("STEEL-CAST", "1000"), "STEEL-BAR": stock("STEEL-BAR", "1000")}
+def slot(start: date) -> Slot:
+    return Slot(iso_week(start), start, start + timedelta(days=LEAD_DAYS))
 
 
-def assessed(booked: dict[str, int] | None = None) -> ProductionOrder:
+def ready_on(day: date) -> Slot:
+    """A booking whose goods are ready on `day`."""
+    return slot(day - timedelta(days=LEAD_DAYS))
+
+
+def assessed(requested: date = CONFIRMED) -> ProductionOrder:
     order = ProductionOrder.start(ORDER)
-    order.assess(REQUEST, CALENDAR, booked or {}, BOM, STOCK, TODAY)
+    order.assess(
+        replace(REQUEST, requested_delivery_date=requested), CALENDAR, {}, PURCHASING, TODAY, TODAY
+    )
     return order
 
 
-def produced(order: ProductionOrder) -> list[GoodsWereProduced]:
-    return [event for event in order.events if isinstance(event, GoodsWereProduced)]
+def released(
+    materials: tuple[MaterialLine, ...] = MATERIALS,
+    lines: tuple[Line, ...] = LINES,
+    order: ProductionOrder | None = None,
+) -> ProductionOrder:
+    order = order or ProductionOrder.start(ORDER)
+    operations = quality.routing_operations([item.product_code for item in lines], ROUTING)
+    order.release(release_command(lines), materials, operations, LEAD_DAYS)
+    return order
 
 
-def answers(order: ProductionOrder) -> list[FeasibilityWasAssessed]:
-    return [event for event in order.events if isinstance(event, FeasibilityWasAssessed)]
+def booked(start: date = TODAY, materials: tuple[MaterialLine, ...] = MATERIALS) -> ProductionOrder:
+    order = released(materials)
+    order.book(slot(start), "capacity")
+    order.events.clear()
+    return order
+
+
+def started(lines: tuple[Line, ...] = LINES) -> ProductionOrder:
+    order = released(lines=lines)
+    order.book(slot(TODAY), "capacity")
+    order.begin(TODAY, signed(MANAGER))
+    for operation in order.operations:
+        order.patrol(operation.number, True, "", signed(INSPECTOR))
+    order.events.clear()
+    return order
+
+
+def of(kind: type[DomainEvent], order: ProductionOrder) -> list[DomainEvent]:
+    return [event for event in order.events if isinstance(event, kind)]
+
+
+def inspect(order: ProductionOrder, product: str, passed: int, failed: int) -> int:
+    """Ask for inspection of passed + failed units and sign the result; the request's number."""
+    order.request_inspection(product, passed + failed, signed(MANAGER))
+    return sign(order, passed, failed)
+
+
+def sign(order: ProductionOrder, passed: int, failed: int) -> int:
+    number = len(order.inspections)
+    note = "leaks at the seat" if failed else ""
+    order.sign_inspection(number, passed, failed, note, signed(INSPECTOR))
+    return number
+
+
+# -- the order ---------------------------------------------------------------------------------
 
 
 def test_the_production_order_is_numbered_mo_and_the_customer_order_number() -> None:
-    assert production_order_number(ORDER) == "MO-SO-2026-000001"
-    assert ProductionOrder.start(ORDER).production_order_id == "MO-SO-2026-000001"
+    """P4.1"""
+    assert production_order_number(ORDER) == "MO-SO-2031-000001"
+    assert ProductionOrder.start(ORDER).production_order_id == "MO-SO-2031-000001"
 
 
-def test_a_feasible_order_is_answered_and_booked_tentatively_in_its_week_p2_4_p4_5() -> None:
+def test_material_is_needed_a_lead_time_and_a_day_before_the_due_date() -> None:
+    """P4.1, P4.5"""
+    assert released().needed_by(LEAD_DAYS) == CONFIRMED - timedelta(days=LEAD_DAYS + 1)
+
+
+# -- assessment (review's question, answered by the planner) -----------------------------------
+
+
+def test_an_order_ready_before_the_requested_date_is_feasible_and_booked_tentatively() -> None:
+    """P4.5"""
     order = assessed()
 
     assert order.assessment is not None
     assert order.assessment.production.verdict is Verdict.FEASIBLE
-    assert order.assessment.purchasing.verdict is Verdict.FEASIBLE
-    assert order.booking == Booking("2027-W11", 60)
+    assert "2031-W32" in order.assessment.production.reason
+    assert order.assessment.purchasing == PURCHASING
+    assert order.booking == slot(TODAY)
     assert order.status is ProductionStatus.AWAITING_RELEASE
-    assert answers(order) == [FeasibilityWasAssessed(ORDER, order.assessment)]
-    assert produced(order) == []
+    assert [type(event) for event in order.events] == [ScheduleWasChanged, FeasibilityWasAssessed]
 
 
-def test_an_order_that_fits_a_later_week_is_answered_later_and_booked_there_p2_4() -> None:
-    order = assessed({"2027-W11": 30})
+def test_an_order_ready_only_on_the_requested_date_is_feasible_later_from_the_day_after() -> None:
+    """P4.5"""
+    ready = slot(TODAY).ready
+
+    order = assessed(requested=ready)
 
     assert order.assessment is not None
     assert order.assessment.production.verdict is Verdict.LATER
-    assert order.assessment.production.available_from == date(2027, 3, 24)
-    assert order.booking == Booking("2027-W12", 60)
+    assert order.assessment.production.available_from == ready + timedelta(days=1)
+    assert of(OrderWasDelayed, order) == []  # a tentative booking is never a delay
 
 
-def test_an_order_that_fits_no_week_is_not_feasible_and_books_nothing() -> None:
+def test_an_order_whose_materials_nobody_delivers_is_not_feasible_and_not_booked() -> None:
+    """P4.3, P4.5"""
     order = ProductionOrder.start(ORDER)
-    big = AssessFeasibility(ORDER, "CUST-0001", REQUESTED, (Line("VALVE-DN50", 101),))
 
-    order.assess(big, CALENDAR, {}, BOM, STOCK, TODAY)
+    order.assess(REQUEST, CALENDAR, {}, PURCHASING, None, TODAY)
 
     assert order.assessment is not None
     assert order.assessment.production.verdict is Verdict.NOT_FEASIBLE
     assert order.booking is None
+    assert [type(event) for event in order.events] == [FeasibilityWasAssessed]
 
 
-def test_purchasing_answers_from_the_materials_p4_3() -> None:
+def test_an_order_no_week_has_room_for_is_not_feasible() -> None:
+    """P4.5"""
     order = ProductionOrder.start(ORDER)
-    short = {**STOCK, "STEEL-CAST": stock("STEEL-CAST", "0", lead_time=200)}
+    request = replace(REQUEST, lines=(Line(VALVE, 101),))
 
-    order.assess(REQUEST, CALENDAR, {}, BOM, short, TODAY)
+    order.assess(request, CALENDAR, {}, PURCHASING, TODAY, TODAY)
 
     assert order.assessment is not None
-    assert order.assessment.purchasing.verdict is Verdict.LATER
-    assert order.assessment.purchasing.available_from == date(2027, 6, 10)
+    assert order.assessment.production.verdict is Verdict.NOT_FEASIBLE
+    assert "101 units" in order.assessment.production.reason
 
 
-def test_a_repeated_request_is_neither_booked_again_nor_answered_again() -> None:
+def test_an_order_is_assessed_only_once() -> None:
+    """P4.5"""
     order = assessed()
     first = order.assessment
+    order.events.clear()
 
-    order.assess(REQUEST, CALENDAR, {"2027-W11": 80}, BOM, {}, TODAY)
+    order.assess(REQUEST, CALENDAR, {"2031-W32": 100}, PURCHASING, None, TODAY)
 
     assert order.assessment == first
-    assert order.booking == Booking("2027-W11", 60)
-    assert len(answers(order)) == 1
-
-
-def test_an_assessed_order_is_not_produced_before_its_release_p3_2_p3_3() -> None:
-    order = assessed()
-
-    assert order.status is ProductionStatus.AWAITING_RELEASE
-    assert produced(order) == []
-
-
-def test_the_release_reserves_materials_and_produces_at_once_p3_2_p4_2_p4_8_p4_9() -> None:
-    order = assessed()
-
-    order.release(RELEASE, BOM, STOCK, TODAY)
-
-    assert order.status is ProductionStatus.PRODUCED
-    assert order.release_gate == "a_tier_before_signature"
-    assert order.ready_on == TODAY
-    assert order.reservations == (
-        Reservation("STEEL-BAR", Decimal("84.0"), Decimal("0.0")),
-        Reservation("STEEL-CAST", Decimal("130.0"), Decimal("0.0")),
-    )
-    assert produced(order) == [GoodsWereProduced(ORDER, "MO-SO-2026-000001", LINES, TODAY)]
-
-
-def test_the_release_moves_the_booking_to_the_week_of_the_released_date_p3_4() -> None:
-    order = assessed()
-    moved = ReleaseOrder(ORDER, date(2027, 3, 26), LINES, "signed_and_deposit")
-
-    order.release(moved, BOM, STOCK, TODAY)
-
-    assert order.booking == Booking("2027-W12", 60)
-    assert order.confirmed_delivery_date == date(2027, 3, 26)
-
-
-def test_a_release_without_an_earlier_assessment_books_and_produces() -> None:
-    order = ProductionOrder.start(ORDER)
-
-    order.release(RELEASE, BOM, STOCK, TODAY)
-
-    assert order.booking == Booking("2027-W11", 60)
-    assert len(produced(order)) == 1
-
-
-def test_a_shortfall_on_release_is_reserved_as_far_as_stock_goes_and_produced_p4_3() -> None:
-    order = assessed()
-    short = {**STOCK, "STEEL-CAST": stock("STEEL-CAST", "100")}
-
-    order.release(RELEASE, BOM, short, TODAY)
-
-    assert Reservation("STEEL-CAST", Decimal("100"), Decimal("30.0")) in order.reservations
-    assert len(produced(order)) == 1
-
-
-def test_a_repeated_release_produces_exactly_once() -> None:
-    order = assessed()
-
-    order.release(RELEASE, BOM, STOCK, TODAY)
-    order.release(RELEASE, BOM, STOCK, TODAY)
-
-    assert len(produced(order)) == 1
-
-
-def test_a_request_after_the_release_is_answered_but_keeps_the_releases_booking() -> None:
-    order = ProductionOrder.start(ORDER)
-    order.release(ReleaseOrder(ORDER, date(2027, 4, 2), LINES, "signed"), BOM, STOCK, TODAY)
-
-    order.assess(REQUEST, CALENDAR, {}, BOM, STOCK, TODAY)
-
-    assert order.booking == Booking("2027-W13", 60)
-    assert len(answers(order)) == 1
-    assert len(produced(order)) == 1
-
-
-def test_a_declined_order_gives_back_its_booking_and_reservations_p7_6() -> None:
-    order = assessed()
-
-    order.close(Outcome.DECLINED)
-
-    assert order.status is ProductionStatus.CLOSED
-    assert order.outcome is Outcome.DECLINED
-    assert order.booking is None
-    assert order.reservations == ()
-
-
-def test_a_closed_order_is_neither_assessed_nor_produced() -> None:
-    order = ProductionOrder.start(ORDER)
-    order.close(Outcome.DECLINED)
-
-    order.assess(REQUEST, CALENDAR, {}, BOM, STOCK, TODAY)
-    order.release(RELEASE, BOM, STOCK, TODAY)
-
-    assert order.status is ProductionStatus.CLOSED
-    assert order.booking is None
+    assert order.booking == slot(TODAY)
     assert order.events == []
 
 
-def test_closing_a_produced_order_files_it_and_keeps_what_it_used_p7_6() -> None:
-    order = assessed()
-    order.release(RELEASE, BOM, STOCK, TODAY)
+def test_an_assessment_after_the_release_is_answered_but_keeps_the_releases_booking() -> None:
+    """P4.5"""
+    order = released()
+    order.book(slot(TODAY + timedelta(days=7)), "capacity")
     order.events.clear()
 
-    order.close(Outcome.FULFILLED)
+    order.assess(REQUEST, CALENDAR, {}, PURCHASING, TODAY, TODAY)
+
+    assert order.booking == slot(TODAY + timedelta(days=7))
+    assert [type(event) for event in order.events] == [FeasibilityWasAssessed]
+
+
+# -- release (P4.1) ----------------------------------------------------------------------------
+
+
+def test_the_release_lists_the_materials_with_the_day_they_are_needed_by() -> None:
+    """P4.1, P4.2"""
+    order = released()
+
+    assert order.status is ProductionStatus.RELEASED
+    assert order.confirmed_delivery_date == CONFIRMED
+    assert order.release_gate == "signed"
+    assert order.materials == MATERIALS
+    assert [op.name for op in order.operations] == ["casting machining", "assembly"]
+    assert order.events == [
+        MaterialsWereListed(ORDER, MATERIALS, CONFIRMED - timedelta(days=LEAD_DAYS + 1), False)
+    ]
+
+
+def test_the_materials_are_listed_once_however_often_the_order_is_released() -> None:
+    """P4.1"""
+    order = released()
+    order.events.clear()
+
+    order.release(release_command(confirmed=date(2031, 12, 1)), (), (), LEAD_DAYS)
+
+    assert order.materials == MATERIALS
+    assert order.confirmed_delivery_date == CONFIRMED
+    assert order.events == []
+
+
+def test_a_release_after_the_assessment_takes_the_released_lines_and_date() -> None:
+    """P4.1"""
+    order = released(lines=(Line(VALVE, 12),), order=assessed())
+
+    assert order.lines == (Line(VALVE, 12),)
+    assert order.due == CONFIRMED
+    assert order.units == 12
+
+
+def test_a_closed_order_is_neither_assessed_nor_released() -> None:
+    """P4.1, P4.5"""
+    order = ProductionOrder.start(ORDER)
     order.close(Outcome.DECLINED)
 
+    order.assess(REQUEST, CALENDAR, {}, PURCHASING, TODAY, TODAY)
+    released(order=order)
+
+    assert order.assessment is None
     assert order.status is ProductionStatus.CLOSED
+    assert order.events == []
+
+
+# -- booking and delays (P4.5, P4.10) ----------------------------------------------------------
+
+
+def test_a_booking_that_changes_is_reported_on_the_schedule() -> None:
+    """P4.5"""
+    order = booked()
+
+    order.book(slot(TODAY + timedelta(days=7)), "capacity")
+    order.book(slot(TODAY + timedelta(days=7)), "capacity")
+
+    assert order.events == [ScheduleWasChanged(ORDER)]
+
+
+def test_a_released_order_ready_before_its_due_date_is_not_delayed() -> None:
+    """P4.5, P4.10"""
+    order = booked()
+
+    order.book(ready_on(CONFIRMED - timedelta(days=1)), "capacity")
+
+    assert of(OrderWasDelayed, order) == []
+
+
+def test_a_released_order_ready_on_its_due_date_is_reported_delayed_at_once() -> None:
+    """P4.10"""
+    order = booked()
+
+    order.book(ready_on(CONFIRMED), "late_purchase")
+
+    [delay] = of(OrderWasDelayed, order)
+    assert isinstance(delay, OrderWasDelayed)
+    assert delay.cause == "late_purchase"
+    assert delay.confirmed == CONFIRMED
+    assert delay.expected == CONFIRMED + timedelta(days=1)
+    assert CONFIRMED.isoformat() in delay.reason
+    assert order.reported_delivery == CONFIRMED + timedelta(days=1)
+
+
+def test_a_delay_is_reported_again_only_when_the_expected_date_moves_later() -> None:
+    """P4.10"""
+    order = booked()
+    order.book(ready_on(CONFIRMED + timedelta(days=3)), "capacity")
+    order.book(ready_on(CONFIRMED + timedelta(days=1)), "capacity")  # earlier: not again
+    order.book(ready_on(CONFIRMED + timedelta(days=2)), "capacity")  # not past the reported one
+    order.book(ready_on(CONFIRMED + timedelta(days=10)), "rush")  # later: again
+
+    delays = of(OrderWasDelayed, order)
+    assert [(d.expected, d.cause) for d in delays if isinstance(d, OrderWasDelayed)] == [
+        (CONFIRMED + timedelta(days=4), "capacity"),
+        (CONFIRMED + timedelta(days=11), "rush"),
+    ]
+    assert len(of(ScheduleWasChanged, order)) == 4
+
+
+def test_a_tentative_booking_is_never_reported_delayed() -> None:
+    """P4.10"""
+    order = ProductionOrder.start(ORDER)
+    order.requested_delivery_date = CONFIRMED
+
+    order.book(ready_on(CONFIRMED + timedelta(days=30)), "capacity")
+
+    assert [type(event) for event in order.events] == [ScheduleWasChanged]
+
+
+def test_a_revised_date_the_plan_meets_reports_nothing() -> None:
+    """P4.10"""
+    order = booked()
+    order.book(ready_on(CONFIRMED), "capacity")
+    order.events.clear()
+
+    order.revise_delivery(CONFIRMED + timedelta(days=1))
+
+    assert order.confirmed_delivery_date == CONFIRMED + timedelta(days=1)
+    assert order.reported_delivery is None
+    assert order.events == []
+
+
+def test_a_revised_date_the_plan_still_misses_is_reported_again() -> None:
+    """P4.10"""
+    order = booked()
+    order.book(ready_on(CONFIRMED + timedelta(days=5)), "capacity")
+    order.events.clear()
+
+    order.revise_delivery(CONFIRMED + timedelta(days=2))
+
+    [delay] = of(OrderWasDelayed, order)
+    assert isinstance(delay, OrderWasDelayed)
+    assert delay.confirmed == CONFIRMED + timedelta(days=2)
+    assert delay.expected == CONFIRMED + timedelta(days=6)
+
+
+def test_a_revised_date_before_the_release_changes_nothing() -> None:
+    """P4.10"""
+    order = assessed()
+
+    order.revise_delivery(CONFIRMED + timedelta(days=30))
+
+    assert order.confirmed_delivery_date is None
+
+
+def test_unbooking_an_order_is_reported_on_the_schedule() -> None:
+    """P4.5"""
+    order = booked()
+
+    order.unbook()
+    order.unbook()
+
+    assert order.booking is None
+    assert order.events == [ScheduleWasChanged(ORDER)]
+
+
+# -- materials (P4.2) --------------------------------------------------------------------------
+
+
+def test_received_material_fills_a_shortfall_and_taken_material_opens_one() -> None:
+    """P4.2, P4.4, P4.6"""
+    order = released((line("STEEL-CAST", "130", reserved="100", expected_on=date(2031, 9, 1)),))
+
+    order.material_received("STEEL-CAST", Decimal(30))
+    assert order.materials[0].complete
+    assert order.earliest_start(TODAY) == TODAY
+
+    order.material_taken("STEEL-CAST", Decimal(40), date(2031, 8, 20))
+    assert (order.materials[0].reserved, order.materials[0].shortfall) == (
+        Decimal(90),
+        Decimal(40),
+    )
+    assert order.earliest_start(TODAY) == date(2031, 8, 20)
+
+
+def test_a_new_expected_day_changes_only_a_line_still_short() -> None:
+    """P4.3"""
+    order = released((line("GASKET-PTFE", "1"), line("STEEL-CAST", "130", reserved="0")))
+
+    order.material_expected("STEEL-CAST", date(2031, 8, 25))
+    order.material_expected("GASKET-PTFE", date(2031, 8, 25))
+
+    assert [item.expected_on for item in order.materials] == [None, date(2031, 8, 25)]
+
+
+# -- the start (P4.8) --------------------------------------------------------------------------
+
+
+def test_production_starts_consuming_the_orders_reservations() -> None:
+    """P4.8, P4.2"""
+    order = booked()
+
+    consumed = order.begin(TODAY, signed(MANAGER))
+
+    assert consumed == {"GASKET-PTFE": Decimal(1), "STEEL-CAST": Decimal(130)}
+    assert order.status is ProductionStatus.IN_PRODUCTION
+    assert order.started == signed(MANAGER)
+    assert all(item.consumed for item in order.materials)
+
+
+def test_production_does_not_start_while_a_material_is_short() -> None:
+    """P4.8"""
+    order = booked(materials=(line("GASKET-PTFE", "1"), line("STEEL-CAST", "130", "129")))
+
+    with pytest.raises(NotAllowedNow, match="not all reserved: STEEL-CAST"):
+        order.begin(TODAY, signed(MANAGER))
+    assert order.status is ProductionStatus.RELEASED
+
+
+def test_production_does_not_start_before_its_planned_start() -> None:
+    """P4.8"""
+    order = booked(start=TODAY + timedelta(days=5))
+
+    with pytest.raises(NotAllowedNow, match="planned start has not come"):
+        order.begin(TODAY + timedelta(days=4), signed(MANAGER))
+    order.begin(TODAY + timedelta(days=5), signed(MANAGER))
+
+
+def test_production_does_not_start_for_an_order_not_planned() -> None:
+    """P4.8"""
+    order = released()
+
+    with pytest.raises(NotAllowedNow, match="not planned"):
+        order.begin(TODAY, signed(MANAGER))
+
+
+def test_production_starts_only_for_a_released_order_and_only_once() -> None:
+    """P4.8"""
+    with pytest.raises(NotAllowedNow, match="awaiting_release"):
+        assessed().begin(TODAY, signed(MANAGER))
+    order = booked()
+    order.begin(TODAY, signed(MANAGER))
+    with pytest.raises(NotAllowedNow, match="in_production"):
+        order.begin(TODAY, signed(MANAGER))
+
+
+# -- the line (P4.8) ---------------------------------------------------------------------------
+
+
+def test_no_operation_is_inspected_before_production_started() -> None:
+    """P4.8"""
+    with pytest.raises(NotAllowedNow, match="not in production"):
+        booked().patrol(1, True, "", signed(INSPECTOR))
+
+
+def test_finished_units_are_inspected_only_once_every_operation_passed() -> None:
+    """P4.8"""
+    order = booked()
+    order.begin(TODAY, signed(MANAGER))
+    order.patrol(1, True, "", signed(INSPECTOR))
+
+    with pytest.raises(NotAllowedNow, match="every operation must pass"):
+        order.request_inspection(VALVE, 20, signed(MANAGER))
+
+    order.patrol(2, True, "", signed(INSPECTOR))
+    order.request_inspection(VALVE, 20, signed(MANAGER))
+    assert len(order.inspections) == 1
+
+
+def test_a_failed_patrol_holds_the_next_operation() -> None:
+    """P4.8"""
+    order = booked()
+    order.begin(TODAY, signed(MANAGER))
+    order.patrol(1, False, "bore out of tolerance", signed(INSPECTOR))
+
+    with pytest.raises(NotAllowedNow, match="rework it first"):
+        order.patrol(2, True, "", signed(INSPECTOR))
+
+
+def test_the_order_asks_for_no_more_units_than_it_still_needs() -> None:
+    """P4.8"""
+    order = started()
+
+    with pytest.raises(NotAllowedNow, match="only 20 units"):
+        order.request_inspection(VALVE, 21, signed(MANAGER))
+
+
+# -- complete (P4.9) ---------------------------------------------------------------------------
+
+
+def test_eighteen_of_twenty_received_is_not_complete() -> None:
+    """P4.8, P4.9"""
+    order = started()
+    inspect(order, VALVE, 18, 2)
+
+    order.receive(VALVE, 18, TODAY, signed(CLERK))
+
+    assert of(GoodsWereProduced, order) == []
+    assert order.status is ProductionStatus.IN_PRODUCTION
+
+
+def test_goods_are_produced_exactly_once_when_reworked_units_pass_and_all_are_received() -> None:
+    """P4.8, P4.9"""
+    order = started()
+    first = inspect(order, VALVE, 18, 2)
+    order.receive(VALVE, 18, TODAY, signed(CLERK))
+    order.dispose(first, Disposition.REWORK, signed(MANAGER))
+    sign(order, 2, 0)
+    done = TODAY + timedelta(days=1)
+
+    order.receive(VALVE, 2, done, signed(CLERK))
+
+    assert order.events == [
+        GoodsWereProduced(
+            ORDER,
+            "MO-SO-2031-000001",
+            (Line(VALVE, 20),),
+            done,
+            ((VALVE, Tally(inspected=22, passed=20, failed=2, received=20)),),
+        )
+    ]
+    assert order.status is ProductionStatus.PRODUCED
+    assert order.ready_on == done
+    with pytest.raises(NotAllowedNow):
+        order.receive(VALVE, 1, done, signed(CLERK))
+    assert len(of(GoodsWereProduced, order)) == 1
+
+
+def test_scrapped_units_are_replaced_by_new_ones_and_reported_with_the_goods() -> None:
+    """P4.8, P4.9"""
+    order = started()
+    first = inspect(order, VALVE, 18, 2)
+    order.dispose(first, Disposition.SCRAP, signed(MANAGER))
+    inspect(order, VALVE, 2, 0)
+
+    order.receive(VALVE, 20, TODAY, signed(CLERK))
+
+    [produced] = of(GoodsWereProduced, order)
+    assert isinstance(produced, GoodsWereProduced)
+    assert produced.tallies == (
+        (VALVE, Tally(inspected=22, passed=20, failed=2, scrapped=2, received=20)),
+    )
+
+
+def test_goods_are_produced_only_when_every_product_is_received() -> None:
+    """P4.9"""
+    order = started(lines=(Line(VALVE, 20), Line(FLANGE, 5), Line(VALVE, 4)))
+    inspect(order, VALVE, 24, 0)
+    inspect(order, FLANGE, 5, 0)
+
+    order.receive(VALVE, 24, TODAY, signed(CLERK))
+    assert of(GoodsWereProduced, order) == []
+
+    order.receive(FLANGE, 5, TODAY, signed(CLERK))
+    [produced] = of(GoodsWereProduced, order)
+    assert isinstance(produced, GoodsWereProduced)
+    assert produced.lines == (Line(VALVE, 24), Line(FLANGE, 5))
+
+
+# -- closing (P4.2) ----------------------------------------------------------------------------
+
+
+def test_an_order_closed_before_it_started_gives_back_its_reservations_and_booking() -> None:
+    """P4.2, P4.5"""
+    short = line("STEEL-CAST", "130", reserved="100", expected_on=date(2031, 9, 1))
+    order = booked(materials=(line("GASKET-PTFE", "1"), short, line("INVAR", "7", "0")))
+
+    given_back = order.close(Outcome.DECLINED)
+
+    assert given_back == (line("GASKET-PTFE", "1"), short)
+    assert all(item.reserved == 0 and item.shortfall == 0 for item in order.materials)
+    assert all(item.expected_on is None for item in order.materials)
+    assert order.booking is None
+    assert order.events == [ScheduleWasChanged(ORDER)]
+    assert order.status is ProductionStatus.CLOSED
+    assert order.outcome is Outcome.DECLINED
+
+
+def test_an_order_closed_after_it_started_keeps_what_it_used() -> None:
+    """P4.2"""
+    order = started()
+    inspect(order, VALVE, 20, 0)
+    order.receive(VALVE, 20, TODAY, signed(CLERK))
+    order.events.clear()
+
+    assert order.close(Outcome.FULFILLED) == ()
+    assert all(item.consumed and item.reserved for item in order.materials)
+    assert order.booking == slot(TODAY)
     assert order.outcome is Outcome.FULFILLED
-    assert order.booking == Booking("2027-W11", 60)
-    assert len(order.reservations) == 2
+    assert order.events == []
+
+
+def test_an_order_is_closed_only_once() -> None:
+    """P4.2"""
+    order = booked()
+    order.close(Outcome.DECLINED)
+    order.events.clear()
+
+    assert order.close(Outcome.FULFILLED) == ()
+    assert order.outcome is Outcome.DECLINED
+    assert order.events == []
+
+
+# -- rush orders (P4.6) ------------------------------------------------------------------------
+
+
+def test_an_order_marked_urgent_before_release_is_listed_as_urgent() -> None:
+    """P4.6, P4.1"""
+    order = assessed()
+    order.mark_urgent("customer's line is down", signed(SALES_MANAGER))
+
+    released(order=order)
+
+    assert order.urgent
+    assert order.urgency is not None and order.urgency.signed == signed(SALES_MANAGER)
+    [listed] = of(MaterialsWereListed, order)
+    assert isinstance(listed, MaterialsWereListed) and listed.urgent
+
+
+def test_an_order_is_marked_urgent_only_before_its_release_and_only_once() -> None:
+    """P4.6"""
+    with pytest.raises(NotAllowedNow, match="only before its release"):
+        released().mark_urgent("too late", signed(SALES_MANAGER))
+    order = assessed()
+    order.mark_urgent("line down", signed(SALES_MANAGER))
+    with pytest.raises(NotAllowedNow, match="already urgent"):
+        order.mark_urgent("again", signed(SALES_MANAGER))
+    closed = ProductionOrder.start(ORDER)
+    closed.close(Outcome.DECLINED)
+    with pytest.raises(NotAllowedNow):
+        closed.mark_urgent("closed", signed(SALES_MANAGER))
+
+
+# -- safety stock (P4.7) -----------------------------------------------------------------------
+
+
+def safety_stock_request() -> SafetyStockRequest:
+    return SafetyStockRequest("SS-000001", VALVE, 50, "season ahead", signed(PLANNER))
+
+
+def test_the_general_manager_approves_safety_stock_and_it_becomes_an_order_of_that_number() -> None:
+    """P4.7"""
+    decided = decide_safety_stock(safety_stock_request(), True, "", signed(GENERAL_MANAGER))
+
+    assert decided.status is SafetyStockStatus.APPROVED
+    assert decided.decided == signed(GENERAL_MANAGER)
+    assert decided.production_order_id == "SS-000001"
+
+
+def test_safety_stock_is_rejected_only_with_a_reason_and_decided_only_once() -> None:
+    """P4.7"""
+    with pytest.raises(Refused, match="reason"):
+        decide_safety_stock(safety_stock_request(), False, "", signed(GENERAL_MANAGER))
+    rejected = decide_safety_stock(
+        safety_stock_request(), False, "stock is high", signed(GENERAL_MANAGER)
+    )
+    assert rejected.status is SafetyStockStatus.REJECTED
+    assert rejected.decision_reason == "stock is high"
+    with pytest.raises(NotAllowedNow, match="rejected"):
+        decide_safety_stock(rejected, True, "", signed(GENERAL_MANAGER))
+
+
+def test_a_safety_stock_order_publishes_neither_its_schedule_nor_delays() -> None:
+    """P4.7, P4.10"""
+    order = ProductionOrder("SS-000001", "SS-000001", safety_stock=True)
+    released(order=order)
+    order.events.clear()
+
+    order.book(ready_on(CONFIRMED + timedelta(days=10)), "capacity")
+    order.unbook()
+
     assert order.events == []

@@ -4,7 +4,10 @@ from a message that passed its contract. Checked statically, column by column, a
 numbers the services compute (an order's total, its units, the longest derived numbers)."""
 
 import typing
+from enum import StrEnum
+from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
@@ -20,15 +23,52 @@ from services.logistics.domain.model import (
     tracking_number_for,
 )
 from services.production.adapters import tables as production
-from services.production.domain.capacity import iso_week
-from services.production.domain.model import production_order_number
+from services.production.adapters.documents import (
+    DELIVERIES,
+    PURCHASE_ORDERS,
+    REQUISITIONS,
+    RETURNS,
+    SAFETY_STOCK,
+    Documents,
+)
+from services.production.domain.model import ProductionStatus, production_order_number
+from services.production.domain.planner import iso_week
+from services.production.domain.purchasing import (
+    DeliveryStatus,
+    PurchaseOrderStatus,
+    RequisitionStatus,
+    ReturnStatus,
+)
+from services.production.domain.safety_stock import SafetyStockStatus
 from services.review.adapters import tables as review
 from services.sales.adapters import tables as sales
 from services.sales.domain.intake import format_order_number
 from shared.contracts import bounds
 from shared.contracts.common import Channel, CurrencyCode
+from shared.contracts.production import DelayCause
+from shared.db import rows
+from tests.support.databases import sqlite_database
 
 LONGEST_ORDER_ID = "S" * 40
+INT32_MAX = 2**31 - 1
+"""The largest number a document counter (an INTEGER column) can reach."""
+
+
+def longest_document_number(documents: Documents[Any]) -> str:
+    """The number a document kind is given when its counter reaches the INTEGER maximum
+    (test_a_document_number_at_the_counters_maximum_is_the_longest_derived checks it is)."""
+    return f"{documents.kind}-{INT32_MAX:06d}"
+
+
+LONGEST_SAFETY_STOCK_ORDER = longest_document_number(SAFETY_STOCK)
+"""A safety-stock order's id is its request's number (P4.7)."""
+
+
+def longest_value(kind: type[StrEnum]) -> str:
+    return max((member.value for member in kind), key=len)
+
+
+DOCUMENT_KINDS = (REQUISITIONS, PURCHASE_ORDERS, DELIVERIES, RETURNS, SAFETY_STOCK)
 
 STORED: list[tuple[Table, str, Any]] = [
     (sales.orders, "order_id", bounds.OrderId),
@@ -71,6 +111,16 @@ STORED: list[tuple[Table, str, Any]] = [
     (production.weekly_capacity, "week", bounds.IsoWeek),
     (production.material_reservations, "order_id", bounds.OrderId),
     (production.material_reservations, "material_code", bounds.MaterialCode),
+    (production.requisitions, "order_id", bounds.OrderId),
+    (production.requisitions, "material_code", bounds.MaterialCode),
+    (production.purchase_orders, "order_id", bounds.OrderId),
+    (production.purchase_orders, "material_code", bounds.MaterialCode),
+    (production.routings, "product_code", bounds.ProductCode),
+    (production.finished_stock, "product_code", bounds.ProductCode),
+    (sales.order_delays, "order_id", bounds.OrderId),
+    (sales.order_delays, "production_order_id", bounds.DocumentNumber),
+    (sales.order_delays, "reason", bounds.Reason),
+    (sales.order_delays, "cause", DelayCause),
     (logistics.shipments, "order_id", bounds.OrderId),
     (logistics.shipments, "production_order_id", bounds.DocumentNumber),
     (logistics.shipments, "tracking_number", bounds.TrackingNumber),
@@ -107,6 +157,25 @@ DERIVED: list[tuple[Table, str, str]] = [
         production_order_number(LONGEST_ORDER_ID),
     ),
     (production.production_orders, "booked_week", iso_week(bounds.DATE_MAX)),
+    (production.production_orders, "order_id", LONGEST_SAFETY_STOCK_ORDER),
+    (production.production_orders, "production_order_id", LONGEST_SAFETY_STOCK_ORDER),
+    (production.material_reservations, "order_id", LONGEST_SAFETY_STOCK_ORDER),
+    (production.requisitions, "number", longest_document_number(REQUISITIONS)),
+    (production.requisitions, "order_id", LONGEST_SAFETY_STOCK_ORDER),
+    (production.purchase_orders, "number", longest_document_number(PURCHASE_ORDERS)),
+    (production.purchase_orders, "order_id", LONGEST_SAFETY_STOCK_ORDER),
+    (production.deliveries, "number", longest_document_number(DELIVERIES)),
+    (production.deliveries, "purchase_order", longest_document_number(PURCHASE_ORDERS)),
+    (production.supplier_returns, "number", longest_document_number(RETURNS)),
+    (production.safety_stock_requests, "number", longest_document_number(SAFETY_STOCK)),
+    (sales.order_delays, "event_id", str(UUID(int=2**128 - 1))),
+    (production.production_orders, "status", longest_value(ProductionStatus)),
+    (production.requisitions, "status", longest_value(RequisitionStatus)),
+    (production.purchase_orders, "status", longest_value(PurchaseOrderStatus)),
+    (production.deliveries, "status", longest_value(DeliveryStatus)),
+    (production.supplier_returns, "status", longest_value(ReturnStatus)),
+    (production.safety_stock_requests, "status", longest_value(SafetyStockStatus)),
+    *((production.document_counters, "kind", documents.kind) for documents in DOCUMENT_KINDS),
     (logistics.shipments, "shipment_id", shipment_number(LONGEST_ORDER_ID)),
     (logistics.shipments, "tracking_number", tracking_number_for(LONGEST_ORDER_ID)),
     (logistics.shipments, "carrier", DEFAULT_CARRIER),
@@ -174,6 +243,22 @@ def test_the_longest_derived_number_fits_its_column(case: tuple[Table, str, str]
     table, column, value = case
 
     assert len(value) <= width(table, column)
+
+
+@pytest.mark.parametrize("documents", DOCUMENT_KINDS, ids=lambda documents: documents.kind)
+async def test_a_document_number_at_the_counters_maximum_is_the_longest_derived(
+    documents: Documents[Any], tmp_path: Path
+) -> None:
+    """P4.3, P4.4, P4.7: the format DERIVED assumes is the one the counter really gives."""
+    async with sqlite_database(tmp_path / "production.db", production.metadata) as engine:
+        async with engine.begin() as connection:
+            await connection.execute(
+                production.document_counters.insert().values(
+                    kind=documents.kind, last_number=INT32_MAX - 1
+                )
+            )
+        async with engine.begin() as connection, rows.in_scope(connection):
+            assert await documents.number(connection) == longest_document_number(documents)
 
 
 def test_every_text_column_a_contract_value_lands_in_is_listed() -> None:

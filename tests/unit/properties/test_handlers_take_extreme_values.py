@@ -7,12 +7,14 @@ events their contracts accept, and store only what PostgreSQL would accept too.
 Seeded and repeatable (derandomize): the same examples every run.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.finance import handlers as finance
@@ -21,6 +23,11 @@ from services.logistics import handlers as logistics
 from services.logistics.adapters.tables import metadata as logistics_tables
 from services.production import handlers as production
 from services.production.adapters import planning
+from services.production.adapters.tables import (
+    material_reservations,
+    materials,
+    production_orders,
+)
 from services.production.adapters.tables import metadata as production_tables
 from services.review import handlers as review
 from services.review.adapters.tables import metadata as review_tables
@@ -33,6 +40,7 @@ from shared.contracts import (
     BalanceUpdated,
     ConfirmationIssued,
     CustomerUpdated,
+    DeliveryRevised,
     Event,
     FeasibilityAssessed,
     FeasibilityRequested,
@@ -59,6 +67,7 @@ from shared.contracts.bounds import (
     MAX_WEEKLY_UNITS,
 )
 from shared.contracts.master import CustomerRecord, ProductRecord
+from shared.db import rows
 from shared.decisions import Refused
 from shared.messaging.events import new_event
 from shared.messaging.routes import MessageRejected
@@ -461,6 +470,8 @@ def production_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         }
     )
     lines = produced_lines(draw, codes)
+    other_id = draw(s.order_id().filter(lambda other: other != order_id))
+    released = draw(s.dates())
     return {
         "seed": seed,
         "requested": event(
@@ -474,38 +485,80 @@ def production_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             },
             "review",
         ),
-        "released": event(
-            OrderReleased,
+        "released": release(draw, order_id, lines, released),
+        "other_released": release(draw, other_id, produced_lines(draw, codes), draw(s.dates())),
+        "revised": event(
+            DeliveryRevised,
             order_id,
             {
                 "delivery_date": draw(s.dates()),
-                "lines": lines,
-                "gate": draw(
-                    st.sampled_from(["a_tier_before_signature", "signed", "signed_and_deposit"])
-                ),
+                "previous_delivery_date": released,
+                "reason": draw(s.text(1000, min_size=0)),
+                "agreed": {"user": draw(s.code(100)), "role": "sales_manager", "at": NOW},
             },
             "sales",
         ),
         "closed": closed(draw, order_id),
+        "other_closed": closed(draw, other_id),
         "today": draw(s.dates(NOW.date(), DATE_MAX)),
     }
 
 
+def release(
+    draw: st.DrawFn, order_id: str, lines: list[dict[str, Any]], delivery_date: date
+) -> OrderReleased:
+    gate = draw(st.sampled_from(["a_tier_before_signature", "signed", "signed_and_deposit"]))
+    payload = {"delivery_date": delivery_date, "lines": lines, "gate": gate}
+    return event(OrderReleased, order_id, payload, "sales")  # type: ignore[no-any-return]
+
+
 @PROPERTY
-@given(production_scenarios())
-def test_production_handlers_take_every_extreme_valid_value(scenario: dict[str, Any]) -> None:
+@pytest.mark.parametrize("policy", [False, True], ids=["people", "automatic_policy"])
+@given(scenario=production_scenarios())
+def test_production_handlers_take_every_extreme_valid_value(
+    policy: bool, scenario: dict[str, Any]
+) -> None:
+    """Two orders on the same materials, one after the other: the first assessed, released,
+    its date revised and closed (what it held goes to the second), then the second closed;
+    each message in a unit of work of its own, with the automatic policy off and on."""
     now = datetime.combine(scenario["today"], NOW.timetz())
 
     async def drive(connection: AsyncConnection) -> None:
-        await planning.load_master_data(connection, scenario["seed"])
+        async with rows.in_scope(connection):
+            await planning.load_master_data(connection, scenario["seed"])
         for handler, message in (
             (production.assess_feasibility, scenario["requested"]),
             (production.release_order, scenario["released"]),
+            (production.release_order, scenario["other_released"]),
+            (production.revise_delivery, scenario["revised"]),
             (production.close_order, scenario["closed"]),
+            (production.close_order, scenario["other_closed"]),
         ):
-            await refusing_nothing_but(REFUSALS, handler(connection, incoming(message, "x", now)))
+            async with rows.in_scope(connection):  # as the unit of work runs each message
+                await refusing_nothing_but(
+                    REFUSALS, handler(connection, incoming(message, "x", now), policy)
+                )
+        await assert_the_stock_ledger_adds_up(connection)
 
     run(production_tables, drive)
+
+
+async def assert_the_stock_ledger_adds_up(connection: AsyncConnection) -> None:
+    """P4.2: each material's reserved total is what the orders hold and have not consumed, as
+    their claims say too, and never more than is on hand."""
+    held: dict[str, Decimal] = {}
+    for row in await connection.execute(select(production_orders.c.materials)):
+        for line in row.materials or ():
+            if not line["consumed"]:
+                code = line["material_code"]
+                held[code] = held.get(code, Decimal(0)) + Decimal(line["reserved"])
+    claimed: dict[str, Decimal] = {}
+    for claim in await connection.execute(select(material_reservations)):
+        claimed[claim.material_code] = claimed.get(claim.material_code, Decimal(0)) + claim.reserved
+    for material in await connection.execute(select(materials)):
+        code = material.material_code
+        assert material.reserved == held.get(code, 0) == claimed.get(code, 0), code
+        assert material.reserved <= material.on_hand, code
 
 
 # -- logistics -------------------------------------------------------------------------------------
