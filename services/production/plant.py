@@ -24,6 +24,7 @@ from services.production.domain.events import ScheduleWasChanged
 from services.production.domain.materials import Stock, requirements
 from services.production.domain.model import Outcome, ProductionOrder, ProductionStatus, ordered
 from services.production.domain.planner import (
+    HORIZON_WEEKS,
     Booked,
     CapacityCalendar,
     Slot,
@@ -127,7 +128,9 @@ class Plant:
 
     async def _plan_urgent(self, order: ProductionOrder, start: date, cause: str) -> None:
         calendar = await self.calendar()
-        ids = await planning.booked_orders(self.connection, weeks_from(start))
+        # every week from today: an order it displaces may move to a week before its start
+        horizon = (start - self.today).days // 7 + 1 + HORIZON_WEEKS
+        ids = await planning.booked_orders(self.connection, weeks_from(self.today, horizon))
         others: list[Booked] = []
         for order_id in ids:
             other = await self.order(order_id)
@@ -144,7 +147,14 @@ class Plant:
             movable=True,
         )
         moved = schedule_urgent(calendar, rush, others)
-        if not moved:
+        if not moved:  # no room ahead of the others: planned like any other order
+            booked = await planning.booked_units(
+                self.connection, weeks_from(start), excluding=order.order_id
+            )
+            slot = earliest_slot(calendar, booked, order.units, start)
+            if slot is not None:
+                order.book(slot, cause)
+                await self.touch(order)
             return
         for order_id, slot in moved.items():
             target = self.orders[order_id] if order_id != order.order_id else order

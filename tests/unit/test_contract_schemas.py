@@ -33,6 +33,7 @@ from shared.contracts.master import BalanceUpdated, CustomerUpdated, ProductUpda
 from shared.contracts.process import (
     ConfirmationIssued,
     ConfirmationSigned,
+    DeliveryRevised,
     DepositRequested,
     FeasibilityAssessed,
     FeasibilityRequested,
@@ -41,7 +42,6 @@ from shared.contracts.process import (
     OrderReleased,
     ReviewEscalated,
 )
-from shared.contracts.process import DeliveryRevised
 from shared.contracts.production import MaterialsListed, OrderDelayed, ScheduleChanged
 from shared.contracts.registry import EVENT_TYPES
 from shared.contracts.schemas import MESSAGES, SCHEMA_DIR, render, schema_path
@@ -109,7 +109,8 @@ EVENT_SAMPLES: dict[type[Event], tuple[str | None, dict[str, Any]]] = {
             "cause": "failed_inspection",
             "confirmed_delivery_date": "2026-12-15",
             "expected_delivery_date": "2026-12-28",
-            "reason": "planned in 2026-W52, start 2026-12-22, ready 2026-12-27: not before 2026-12-15",
+            "reason": "planned in 2026-W52, start 2026-12-22, ready 2026-12-27: "
+            "not before 2026-12-15",
         },
     ),
     OrderPlaced: (

@@ -4,6 +4,7 @@ P4.3, P4.5).
 """
 
 from collections.abc import Collection, Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -236,5 +237,17 @@ async def booked_orders(connection: AsyncConnection, weeks: Collection[str]) -> 
         select(production_orders.c.order_id)
         .where(production_orders.c.booked_week.in_(sorted(set(weeks))))
         .order_by(production_orders.c.order_id)
+    )
+    return [row.order_id for row in found]
+
+
+async def due_to_start(connection: AsyncConnection, today: date, limit: int = 200) -> list[str]:
+    """Released orders whose planned start has come (the automatic policy's round)."""
+    found = await connection.execute(
+        select(production_orders.c.order_id)
+        .where(production_orders.c.status == "released")
+        .where(production_orders.c.booked_start <= today)
+        .order_by(production_orders.c.booked_start, production_orders.c.order_id)
+        .limit(limit)
     )
     return [row.order_id for row in found]

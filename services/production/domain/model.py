@@ -161,9 +161,12 @@ class ProductionOrder:
         slot = None
         if materials_from is not None:
             slot = earliest_slot(calendar, booked, units, max(materials_from, today))
-        self.assessment = Assessment(
-            production=_answer(slot, units, command), purchasing=purchasing
-        )
+        production = _answer(slot, units, command)
+        if materials_from is None:
+            production = Answer(
+                Verdict.NOT_FEASIBLE, reason="its materials cannot be obtained: see purchasing"
+            )
+        self.assessment = Assessment(production=production, purchasing=purchasing)
         if self.booking is None and not self.released and slot is not None:
             self.book(slot, "capacity")
         self.events.append(FeasibilityWasAssessed(self.order_id, self.assessment))
@@ -201,12 +204,13 @@ class ProductionOrder:
     def revise_delivery(self, delivery_date: date) -> None:
         """Sales agreed a new date (P4.10): it is the due date from now on, and a delay is
         reported again if the plan misses it."""
-        if not self.released or self.status is ProductionStatus.CLOSED:
+        if not self.released or self.status in (ProductionStatus.CLOSED, ProductionStatus.PRODUCED):
             return
         self.confirmed_delivery_date = delivery_date
         self.reported_delivery = None
-        if self.booking is not None and self.plannable:
-            self.book(self.booking, "capacity")
+        if self.booking is not None:
+            short = any(not line.complete for line in self.materials)
+            self.book(self.booking, "late_purchase" if short else "production")
 
     # -- the schedule and delays --------------------------------------------------------------
 

@@ -91,7 +91,7 @@ def place_purchase_order(
         raise NotAllowedNow(
             f"requisition {requisition.number} is {requisition.status.value}, not approved"
         )
-    if quantity < requisition.quantity:
+    if quantity <= 0 or quantity < requisition.quantity:
         raise Refused(f"the requisition asks for {requisition.quantity:f}; order at least that")
     if promised_on < today:
         raise Refused("the promised date lies in the past")

@@ -159,6 +159,8 @@ def request_inspection(
     needs beyond what passed, waits for QA or waits for a rework-or-scrap decision."""
     if product_code not in ordered:
         raise NotFound(f"the order has no product {product_code}")
+    if quantity < 1:
+        raise Refused("ask for inspection of at least one unit")
     counted = tally(product_code, requests, receipts)
     room = ordered[product_code] - counted.passed - counted.pending - counted.awaiting_disposition
     if quantity > room:
@@ -184,7 +186,7 @@ def sign_inspection(
     request = _request(requests, number)
     if request.signed:
         raise NotAllowedNow(f"inspection request {number} is already signed")
-    if passed + failed != request.quantity:
+    if passed < 0 or failed < 0 or passed + failed != request.quantity:
         raise Refused(f"passed and failed must add up to the {request.quantity} units inspected")
     if failed and not note.strip():
         raise Refused("failed units need a note saying what is wrong")
@@ -226,6 +228,8 @@ def receive(
 ) -> tuple[Receipt, ...]:
     """The warehouse receives passed units (P4.8): never more than passed and not received."""
     counted = tally(product_code, requests, receipts)
+    if quantity < 1:
+        raise Refused("receive at least one unit")
     if quantity > counted.passed - counted.received:
         raise NotAllowedNow(
             f"only {counted.passed - counted.received} passed units of {product_code} "

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -131,15 +130,6 @@ that one is planned again from its own earliest start (today) without the orders
 and W33, so it lands in W32, already holding 100 units, and books it to 150."""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "services/production/plant.py Plant._plan_urgent passes schedule_urgent only the orders "
-        "booked from the rush order's earliest start on; a displaced order is planned again from "
-        "its own, earlier, earliest start as if the weeks before were empty, and overbooks one "
-        "(OVERBOOKED_BY_A_RUSH_ORDER: 2031-W32 booked 150 of 100)"
-    ),
-)
 @settings(
     max_examples=25,
     deadline=None,
