@@ -82,7 +82,7 @@ class Plant:
     async def touch(self, order: ProductionOrder) -> None:
         """Store the order now, so the next plan of this transaction sees its booking."""
         self.orders[order.order_id] = order
-        await repository.store(self.connection, order)
+        await repository.sync(self.connection, order)
 
     async def calendar(self) -> CapacityCalendar:
         return await planning.load_calendar(self.connection)

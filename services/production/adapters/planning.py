@@ -222,11 +222,15 @@ async def stock_for(
 async def routings_for(
     connection: AsyncConnection, product_codes: Collection[str]
 ) -> dict[str, list[str]]:
-    """Each product's operations, in order, for those that have a routing (P4.8)."""
-    found = await connection.execute(
-        select(routings).where(routings.c.product_code.in_(sorted(set(product_codes))))
-    )
-    return {row.product_code: list(row.operations) for row in found}
+    """Each product's operations, in order, for those that have a routing (P4.8); read once
+    per transaction for the same products."""
+    codes = tuple(sorted(set(product_codes)))
+
+    async def read() -> dict[str, list[str]]:
+        found = await connection.execute(select(routings).where(routings.c.product_code.in_(codes)))
+        return {row.product_code: list(row.operations) for row in found}
+
+    return await rows.once(("production.routings", codes), read)
 
 
 async def booked_orders(connection: AsyncConnection, weeks: Collection[str]) -> list[str]:

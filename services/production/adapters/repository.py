@@ -126,7 +126,7 @@ async def store(connection: AsyncConnection, order: ProductionOrder) -> None:
     """Add or save the order, rebook its week and keep the stock ledger in step."""
     row = _row(order)
     before = await rows.load(connection, production_orders, order.order_id)
-    if before is None and rows.find_added(production_orders, order_id=order.order_id) is None:
+    if before is None:
         await rows.add(connection, production_orders, row)
         planning.rebook(None, row)
         previous: tuple[MaterialLine, ...] = ()
@@ -134,6 +134,26 @@ async def store(connection: AsyncConnection, order: ProductionOrder) -> None:
         await rows.save(connection, production_orders, row)
         planning.rebook(before, row)
         previous = rows.recall(("materials", order.order_id)) or ()
+    rows.remember(("materials", order.order_id), order.materials)
+    await _store_ledger(connection, order, previous)
+
+
+async def sync(connection: AsyncConnection, order: ProductionOrder) -> None:
+    """Keep the stock ledger in step with the order now, and store the order itself only if
+    its booking changed (the planner's booked units must see it at once); `store` writes the
+    rest at the end of the unit of work. Serialising an order's JSON columns is most of what
+    storing it costs, and a release changes its materials several times."""
+    before = await rows.load(connection, production_orders, order.order_id)
+    booking = order.booking
+    if (
+        before is None
+        or before["booked_week"] != (booking.week if booking else None)
+        or before["booked_start"] != (booking.start if booking else None)
+        or before["booked_units"] != (order.units if booking else None)
+    ):
+        await store(connection, order)
+        return
+    previous = rows.recall(("materials", order.order_id)) or ()
     rows.remember(("materials", order.order_id), order.materials)
     await _store_ledger(connection, order, previous)
 
