@@ -44,6 +44,11 @@ VALVE = Part("VALVE-S6", "BODY-S6", on_hand="50", per_unit="10", lead_time_days=
 SEAL = Part("SEAL-S7", "RUBBER-S7", on_hand="1000")
 FLANGE = Part("FLANGE-S8", "PLATE-S8", on_hand="1000", routing=("cutting", "welding", "test"))
 ROTOR = Part("ROTOR-S4", "CORE-S4", on_hand="100000")
+SPARSE = Part("SPINDLE-S4", "RARE-S4", on_hand="0", lead_time_days=21)
+"""Nothing in stock: three weeks until the supplier delivers."""
+HUB = Part("HUB-S9", "FORGING-S9", on_hand="40", lead_time_days=30, price="1000.00")
+WHEEL = Part("WHEEL-S10", "FORGING-S10", on_hand="40", lead_time_days=30, price="1000.00")
+"""40 units in stock for two orders: the urgent one takes them from the other."""
 FILTER = Part("FILTER-S5", "MESH-S5", on_hand="1000000", price="10.00")
 
 RUSH_CAPACITY = 100
@@ -61,7 +66,7 @@ async def works(
         kafka_bootstrap,
         postgres_server,
         tmp_path_factory.mktemp("works"),
-        [GEAR, BEARING, PUMP, VALVE, SEAL, FLANGE],
+        [GEAR, BEARING, PUMP, VALVE, SEAL, FLANGE, HUB, WHEEL],
         settings=AUTOMATIC_REVIEW,
     ) as plant:
         yield plant
@@ -111,7 +116,7 @@ async def rush_plant(
         kafka_bootstrap,
         postgres_server,
         tmp_path_factory.mktemp("rush"),
-        [ROTOR],
+        [ROTOR, SPARSE],
         capacity={"default_units": RUSH_CAPACITY, "overrides": {}, "lead_days": 5},
         settings={**AUTOMATIC_REVIEW, "REVIEW_AUTO_APPROVE_MAX_AMOUNT": "5000"},
     ) as plant:
@@ -217,6 +222,38 @@ async def test_p4_5_p4_6_p4_10_an_urgent_order_takes_the_full_week_and_the_displ
     assert plant.events(topics.ORDER_DELAYED, b) == []
     assert plant.events(topics.ORDER_DELAYED, u) == []
     assert len(plant.events(topics.ORDER_DELAYED, a)) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="production bug: marking an unreleased order urgent plans it from today, not from "
+    "the day its material can be there (ProductionOrder.earliest_start uses the material list, "
+    "which is empty before release): the rush order is booked into this week, displaces "
+    "released orders and reports them delayed (cause rush), and at release moves back to the "
+    "week its material arrives, leaving the displaced orders late for nothing",
+)
+async def test_p4_5_p4_6_an_unreleased_rush_order_waiting_for_material_does_not_displace_this_weeks_orders(  # noqa: E501
+    rush_plant: Plant,
+) -> None:
+    plant = rush_plant
+    today = plant.today()
+    a = await plant.place(ROTOR.lines(40), today + timedelta(days=6))
+    await plant.released(a)
+    u = await plant.place(SPARSE.lines(80), today + timedelta(days=60), customer_id="CUST-0003")
+    await wait_for_all_answers(plant, u)
+    answer = plant.events(topics.FEASIBILITY_ASSESSED, u)[0]["payload"]["purchasing"]
+    material_there = today + timedelta(days=SPARSE.lead_time_days or 0)
+    assert material_there.isoformat() in answer["reason"], answer
+    before = await schedule_by_order(plant)
+    assert before[a]["week"] == iso_week(today)
+    assert before[u]["planned_start"] >= material_there.isoformat()
+
+    await plant.ok("sales_manager", order_path(u, "/urgency"), {"reason": "line down"})
+    await wait_until_caught_up(plant.running)
+    after = await schedule_by_order(plant)
+    assert after[u]["planned_start"] >= material_there.isoformat(), after[u]
+    assert after[a]["week"] == iso_week(today), after[a]
+    assert plant.events(topics.ORDER_DELAYED, a) == []
 
 
 # -- P2.4, P4.5: the feasibility answer and the release booking agree ---------------------------
@@ -421,6 +458,83 @@ async def test_p4_1_p4_2_p4_3_p4_4_p4_8_an_order_short_of_material_starts_once_i
     assert again.status_code == 409, detail(again)
 
 
+# -- P4.2, P4.6: an urgent order short of material takes it from an order that needs it later --
+
+
+async def rush_takes_stock(works: Plant, part: Part) -> tuple[str, str]:
+    """D (40 units, due in 40 days) reserves all 40 in stock; R (60 units, 60000 EUR: sales
+    manager and general manager approve it) is marked urgent before release. Returns (D, R)."""
+    today = works.today()
+    donor = await works.place(part.lines(40), today + timedelta(days=40))
+    await works.released(donor)
+    assert amount((await works.order(donor))["materials"][0]["shortfall"]) == 0
+    rush = await works.place(part.lines(60), today + timedelta(days=90), customer_id="CUST-0004")
+    await wait_for_all_answers(works, rush)
+    await works.ok("sales_manager", order_path(rush, "/urgency"), {"reason": "plant stopped"})
+    for role in ("sales_manager", "general_manager"):
+        approved = await works.post(
+            role,
+            f"/reviews/{rush}/approvals",
+            {"decision": "approve", "note": "rush", "contract_stamped": True},
+            service="review",
+        )
+        assert approved.status_code == 200, detail(approved)
+    await works.released(rush)
+    return donor, rush
+
+
+async def test_p4_2_p4_3_p4_6_an_urgent_order_short_of_material_takes_the_reservation_of_an_order_needed_later(  # noqa: E501
+    works: Plant,
+) -> None:
+    donor, rush = await rush_takes_stock(works, HUB)
+    today = works.today()
+
+    def held(view: dict[str, Any]) -> tuple[Any, ...]:
+        (line,) = view["materials"]
+        return amount(line["reserved"]), amount(line["shortfall"])
+
+    rushed, robbed = await works.order(rush), await works.order(donor)
+    assert rushed["urgency"] is not None
+    assert held(rushed) == (40, 20)
+    assert held(robbed) == (0, 40)
+    stock = await works.material("FORGING-S9")
+    assert (amount(stock["on_hand"]), amount(stock["reserved"])) == (40, 40)
+    assert [(r["status"], amount(r["quantity"])) for r in await works.requisitions(rush)] == [
+        ("pending", 20)
+    ]
+    assert [(r["status"], amount(r["quantity"])) for r in await works.requisitions(donor)] == [
+        ("pending", 40)
+    ]
+    material_there = today + timedelta(days=HUB.lead_time_days or 0)
+    assert robbed["booking"]["start"] >= material_there.isoformat()
+    moved = await works.event(
+        topics.SCHEDULE_CHANGED, donor, lambda event: event["payload"]["released"]
+    )
+    assert moved["payload"]["planned_start"] == robbed["booking"]["start"]
+    # still ready before its date (day 35 < day 40): no delay
+    assert robbed["booking"]["ready"] < robbed["confirmed_delivery_date"]
+    await asyncio.sleep(QUIET)
+    assert works.events(topics.ORDER_DELAYED, donor) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="production bug: materials.listed of an urgent order is built in "
+    "ProductionOrder.release(), before Plant._take_for_rush moves other orders' reservations "
+    "to it, so it publishes reserved 0 / shortfall 60 while the order holds 40 / 20",
+)
+async def test_p4_1_p4_6_materials_listed_of_an_urgent_order_shows_what_it_took_from_others(
+    works: Plant,
+) -> None:
+    _donor, rush = await rush_takes_stock(works, WHEEL)
+    (held,) = (await works.order(rush))["materials"]
+    assert (amount(held["reserved"]), amount(held["shortfall"])) == (40, 20)
+    listed = (await works.event(topics.MATERIALS_LISTED, rush))["payload"]
+    assert listed["urgent"] is True
+    (line,) = listed["materials"]
+    assert (amount(line["reserved"]), amount(line["shortfall"])) == (40, 20), line
+
+
 # -- P4.8, P4.9: final inspection, rework, receipts, one goods.produced ---------------------------
 
 
@@ -568,13 +682,7 @@ async def test_p4_7_safety_stock_asked_by_the_planner_and_approved_by_the_gm_is_
 
     await finish_line(works, number)
     requests = order_path(number, "/inspection-requests")
-    await works.ok(
-        "production_manager",
-        requests,
-        {"product_code": "SEAL-S7", "units": 30} | {"quantity": 30}
-        if False
-        else {"product_code": "SEAL-S7", "quantity": 30},
-    )
+    await works.ok("production_manager", requests, {"product_code": "SEAL-S7", "quantity": 30})
     await works.ok("qa_inspector", f"{requests}/1/result", {"passed": 30, "failed": 0})
     await works.ok(
         "warehouse_clerk",
@@ -755,7 +863,7 @@ async def test_p4_3_p4_4_p4_10_thirty_percent_rejected_at_incoming_inspection_is
 
     # Twelve days on the delivery is inspected: buying 30 kg again takes the supplier's 14
     # days, which leaves too little time to make the order before its confirmed date.
-    works.advance(12)
+    await works.advance(12)
     inspected_on = works.today()
     await works.ok(
         "qa_inspector",
@@ -798,3 +906,29 @@ async def test_p4_3_p4_4_p4_10_thirty_percent_rejected_at_incoming_inspection_is
 
     sent = await works.ok("buyer", f"/returns/{supplier_return['number']}/sent")
     assert sent["status"] == "sent"
+
+    # Sales records the delay; the sales manager agrees the expected date with the customer
+    # and production plans against it: on time again, no further delay.
+    async def awaiting_new_date() -> bool:
+        order = await works.get(f"/orders/{order_id}", role="sales_rep", service="sales")
+        return bool(order["awaiting_new_delivery_date"])
+
+    await works.wait_until(awaiting_new_date, "sales to record the delay")
+    revised = await works.post(
+        "sales_manager",
+        f"/orders/{order_id}/delivery-date",
+        {"delivery_date": expected.isoformat(), "reason": "customer agreed"},
+        service="sales",
+    )
+    assert revised.status_code == 200, detail(revised)
+    await works.event(topics.DELIVERY_REVISED, order_id)
+
+    async def replanned() -> bool:
+        view = await works.order(order_id)
+        return bool(view["confirmed_delivery_date"] == expected.isoformat())
+
+    await works.wait_until(replanned, "production to plan against the revised date")
+    view = await works.order(order_id)
+    assert view["booking"]["ready"] < expected.isoformat()
+    await asyncio.sleep(QUIET)
+    assert len(works.events(topics.ORDER_DELAYED, order_id)) == 1

@@ -134,9 +134,9 @@ class Plant:
     def today(self) -> date:
         return self.now().date()
 
-    def advance(self, days: int) -> None:
+    async def advance(self, days: int) -> None:
         self.running.advance_clock(timedelta(days=days).total_seconds())
-        time.sleep(0.5)  # every service re-reads the offset within 0.2 s
+        await asyncio.sleep(0.5)  # every service re-reads the offset within 0.2 s
 
     # -- the bus ------------------------------------------------------------------------------
 
