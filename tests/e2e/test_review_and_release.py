@@ -9,7 +9,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
@@ -200,23 +200,25 @@ async def test_p8_1_approval_beyond_authority_or_without_credentials_is_refused_
     assert "refused unauthenticated request POST" in log
 
 
-async def test_p2_4_p2_6_capacity_full_a_later_date_is_accepted_or_the_order_declined(
+async def test_p2_4_p2_6_too_soon_to_make_a_later_date_is_accepted_or_the_order_declined(
     company: Company,
 ) -> None:
-    shutdown_week = date.fromisocalendar(2031, 32, 3)
+    # The planner needs the production lead time (5 days in the seed) after the start, and the
+    # goods must be ready before the delivery day: two days from now is too soon (P4.5).
+    too_soon = datetime.now(UTC).date() + timedelta(days=2)
     big = lines("VALVE-DN50", 600, "48.50")
     accepted = await company.place(
-        customer_id="CUST-0006", lines=big, requested_delivery_date=shutdown_week.isoformat()
+        customer_id="CUST-0006", lines=big, requested_delivery_date=too_soon.isoformat()
     )
     declined = await company.place(
-        customer_id="CUST-0007", lines=big, requested_delivery_date=shutdown_week.isoformat()
+        customer_id="CUST-0007", lines=big, requested_delivery_date=too_soon.isoformat()
     )
 
     for order_id in (accepted, declined):
         opened = await company.event(topics.NEGOTIATION_OPENED, order_id)
         proposed = opened["payload"]["proposed_delivery_date"]
         assert proposed is not None
-        assert date.fromisoformat(proposed) > shutdown_week
+        assert date.fromisoformat(proposed) > too_soon
         await company.approve("sales_manager", order_id)
     await company.quiet()
     assert company.events(topics.REVIEW_COMPLETED, accepted) == []
@@ -230,7 +232,7 @@ async def test_p2_4_p2_6_capacity_full_a_later_date_is_accepted_or_the_order_dec
     await company.decide(
         "general_manager",
         f"/reviews/{declined}/negotiation",
-        {"outcome": "declined", "reason": "customer needs the goods in week 32"},
+        {"outcome": "declined", "reason": "customer needs the goods in two days"},
     )
 
     confirmed = await company.event(topics.REVIEW_COMPLETED, accepted)
@@ -238,7 +240,7 @@ async def test_p2_4_p2_6_capacity_full_a_later_date_is_accepted_or_the_order_dec
     assert confirmed["payload"]["confirmed_delivery_date"] == agreed["proposed_delivery_date"]
     refused = await company.event(topics.REVIEW_COMPLETED, declined)
     assert refused["payload"]["outcome"] == "declined"
-    assert refused["payload"]["reason"] == "customer needs the goods in week 32"
+    assert refused["payload"]["reason"] == "customer needs the goods in two days"
     closed = await company.event(topics.ORDER_CLOSED, declined)
     assert closed["payload"]["outcome"] == "declined"
 
