@@ -31,6 +31,14 @@ class NotAllowedNow(Refused):
     error = "not_allowed_now"
 
 
+class InvalidDecision(Refused):
+    """The decision itself is incomplete or does not add up (a rejection without a reason,
+    quantities that do not match)."""
+
+    status_code = 422
+    error = "invalid_decision"
+
+
 class NotFound(Refused):
     status_code = 404
     error = "not_found"

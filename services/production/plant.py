@@ -41,6 +41,7 @@ from services.production.domain.purchasing import (
 )
 from services.production.domain.stock import (
     distribute,
+    earliest_start,
     list_materials,
     supplier_date,
     take_for_rush,
@@ -111,7 +112,7 @@ class Plant:
     async def plan(self, order: ProductionOrder, cause: str) -> None:
         """Book the order into the first week with room from its earliest start (P4.5), or
         ahead of others if it is urgent (P4.6); report a delay if it then misses its date."""
-        start = order.earliest_start(self.today)
+        start = await self.earliest_start(order)
         if start is None or not order.plannable or not order.lines:
             return
         if order.urgent:
@@ -125,6 +126,19 @@ class Plant:
         if slot is not None:
             order.book(slot, cause)
             await self.touch(order)
+
+    async def earliest_start(self, order: ProductionOrder) -> date | None:
+        """The first day the order can start: from its material list once released; before
+        that, from what stock and suppliers could give it now (as for its feasibility)."""
+        if order.released or not order.lines:
+            return order.earliest_start(self.today)
+        codes = [line.product_code for line in order.lines]
+        bom = await planning.bom_for(self.connection, codes)
+        stock = await planning.stock_for(self.connection, planning.materials_of(bom))
+        pairs = [(line.product_code, line.quantity) for line in order.lines]
+        return earliest_start(
+            list_materials(requirements(pairs, bom), stock, self.today), self.today
+        )
 
     async def _plan_urgent(self, order: ProductionOrder, start: date, cause: str) -> None:
         calendar = await self.calendar()
@@ -193,6 +207,7 @@ class Plant:
         await self.touch(order)
         if order.urgent:
             await self._take_for_rush(order, stock)
+            order.relist_materials()
         await self.raise_requisitions(order)
         short = any(not line.complete for line in order.materials)
         await self.plan(order, "late_purchase" if short else "capacity")
@@ -219,10 +234,10 @@ class Plant:
                 order.material_received(line.material_code, amount)
                 await self.touch(donor)
                 await self.touch(order)
-                await self.raise_requisitions(donor)
                 await self.plan(donor, "rush")
+                await self.raise_requisitions(donor)
 
-    async def raise_requisitions(self, order: ProductionOrder) -> None:
+    async def raise_requisitions(self, order: ProductionOrder, cause: str = "shortfall") -> None:
         """A requisition for what each material still lacks beyond what is already asked
         for or on order (P4.3); the automatic policy approves and orders it at once."""
         for line in order.materials:
@@ -249,7 +264,7 @@ class Plant:
                 if order.booking
                 else order.needed_by((await self.calendar()).lead_days),
                 raised_at=self.today,
-                cause="shortfall",
+                cause=cause,
             )
             await REQUISITIONS.add(self.connection, requisition)
             if self.policy:
@@ -320,8 +335,8 @@ class Plant:
             material_code, supplier_date(material, self.today) if material else None
         )
         await self.touch(order)
-        await self.raise_requisitions(order)
         await self.plan(order, "failed_inspection")
+        await self.raise_requisitions(order, "rejected delivery")
 
     async def close(self, order: ProductionOrder, outcome: Outcome) -> None:
         """File the order (P7.6); what an order that never started held goes to the orders

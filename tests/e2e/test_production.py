@@ -224,14 +224,6 @@ async def test_p4_5_p4_6_p4_10_an_urgent_order_takes_the_full_week_and_the_displ
     assert len(plant.events(topics.ORDER_DELAYED, a)) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="production bug: marking an unreleased order urgent plans it from today, not from "
-    "the day its material can be there (ProductionOrder.earliest_start uses the material list, "
-    "which is empty before release): the rush order is booked into this week, displaces "
-    "released orders and reports them delayed (cause rush), and at release moves back to the "
-    "week its material arrives, leaving the displaced orders late for nothing",
-)
 async def test_p4_5_p4_6_an_unreleased_rush_order_waiting_for_material_does_not_displace_this_weeks_orders(  # noqa: E501
     rush_plant: Plant,
 ) -> None:
@@ -517,12 +509,6 @@ async def test_p4_2_p4_3_p4_6_an_urgent_order_short_of_material_takes_the_reserv
     assert works.events(topics.ORDER_DELAYED, donor) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="production bug: materials.listed of an urgent order is built in "
-    "ProductionOrder.release(), before Plant._take_for_rush moves other orders' reservations "
-    "to it, so it publishes reserved 0 / shortfall 60 while the order holds 40 / 20",
-)
 async def test_p4_1_p4_6_materials_listed_of_an_urgent_order_shows_what_it_took_from_others(
     works: Plant,
 ) -> None:

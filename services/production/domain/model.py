@@ -193,6 +193,16 @@ class ProductionOrder:
             MaterialsWereListed(self.order_id, materials, self.needed_by(lead_days), self.urgent)
         )
 
+    def relist_materials(self) -> None:
+        """The requirement list to publish is the one after a rush order took what it could
+        from others (P4.6): it replaces the list made at release."""
+        self.events = [
+            replace(event, materials=self.materials)
+            if isinstance(event, MaterialsWereListed)
+            else event
+            for event in self.events
+        ]
+
     def mark_urgent(self, reason: str, signed: Signature) -> None:
         """The sales manager marks the order urgent before release (P4.6)."""
         if self.released or self.status is ProductionStatus.CLOSED:

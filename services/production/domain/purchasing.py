@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from shared.decisions import NotAllowedNow, Refused, Signature
+from shared.decisions import InvalidDecision, NotAllowedNow, Signature
 
 
 class RequisitionStatus(StrEnum):
@@ -32,7 +32,8 @@ class Requisition:
     needed_by: date
     raised_at: date
     cause: str
-    """"shortfall" on release, "rejected delivery" after incoming inspection."""
+    """"shortfall" on release (or after a rush order took the reservation), "rejected delivery"
+    after incoming inspection."""
     status: RequisitionStatus = RequisitionStatus.PENDING
     decided: Signature | None = None
     reason: str = ""
@@ -46,7 +47,7 @@ def decide_requisition(
     if requisition.status is not RequisitionStatus.PENDING:
         raise NotAllowedNow(f"requisition {requisition.number} is {requisition.status.value}")
     if not approve and not reason.strip():
-        raise Refused("a rejected requisition needs a reason")
+        raise InvalidDecision("a rejected requisition needs a reason")
     status = RequisitionStatus.APPROVED if approve else RequisitionStatus.REJECTED
     return replace(requisition, status=status, decided=signed, reason=reason)
 
@@ -92,9 +93,11 @@ def place_purchase_order(
             f"requisition {requisition.number} is {requisition.status.value}, not approved"
         )
     if quantity <= 0 or quantity < requisition.quantity:
-        raise Refused(f"the requisition asks for {requisition.quantity:f}; order at least that")
+        raise InvalidDecision(
+            f"the requisition asks for {requisition.quantity:f}; order at least that"
+        )
     if promised_on < today:
-        raise Refused("the promised date lies in the past")
+        raise InvalidDecision("the promised date lies in the past")
     order = PurchaseOrder(
         number,
         requisition.number,
@@ -196,7 +199,7 @@ def send_delivery_back(delivery: Delivery, reason: str, signed: Signature) -> De
     if delivery.status is not DeliveryStatus.AWAITING_PURCHASING:
         raise NotAllowedNow(f"delivery {delivery.number} does not wait for purchasing")
     if not reason.strip():
-        raise Refused("a returned delivery needs a reason")
+        raise InvalidDecision("a returned delivery needs a reason")
     return replace(delivery, status=DeliveryStatus.RETURNED, note=reason, resolved=signed)
 
 
@@ -207,9 +210,9 @@ def inspect_delivery(
     if delivery.status is not DeliveryStatus.AWAITING_INSPECTION:
         raise NotAllowedNow(f"delivery {delivery.number} is {delivery.status.value}")
     if accepted < 0 or rejected < 0 or accepted + rejected != delivery.quantity:
-        raise Refused(f"accepted and rejected must add up to {delivery.quantity:f}")
+        raise InvalidDecision(f"accepted and rejected must add up to {delivery.quantity:f}")
     if rejected and not note.strip():
-        raise Refused("rejected material needs a note saying what is wrong")
+        raise InvalidDecision("rejected material needs a note saying what is wrong")
     return replace(
         delivery,
         status=DeliveryStatus.INSPECTED,

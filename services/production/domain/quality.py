@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from shared.decisions import NotAllowedNow, NotFound, Refused, Signature
+from shared.decisions import InvalidDecision, NotAllowedNow, NotFound, Signature
 
 DEFAULT_ROUTING = ("assembly",)
 """The routing of a product without one in the seed."""
@@ -72,7 +72,7 @@ def patrol(
                 f"operation {earlier.number} ({earlier.name}) has not passed: {todo} first"
             )
     if not passed and not note.strip():
-        raise Refused("a failed operation needs a note saying what is wrong")
+        raise InvalidDecision("a failed operation needs a note saying what is wrong")
     changed = replace(operation, patrols=(*operation.patrols, Patrol(passed, note, signed)))
     return (*operations[: number - 1], changed, *operations[number:])
 
@@ -160,7 +160,7 @@ def request_inspection(
     if product_code not in ordered:
         raise NotFound(f"the order has no product {product_code}")
     if quantity < 1:
-        raise Refused("ask for inspection of at least one unit")
+        raise InvalidDecision("ask for inspection of at least one unit")
     counted = tally(product_code, requests, receipts)
     room = ordered[product_code] - counted.passed - counted.pending - counted.awaiting_disposition
     if quantity > room:
@@ -187,9 +187,11 @@ def sign_inspection(
     if request.signed:
         raise NotAllowedNow(f"inspection request {number} is already signed")
     if passed < 0 or failed < 0 or passed + failed != request.quantity:
-        raise Refused(f"passed and failed must add up to the {request.quantity} units inspected")
+        raise InvalidDecision(
+            f"passed and failed must add up to the {request.quantity} units inspected"
+        )
     if failed and not note.strip():
-        raise Refused("failed units need a note saying what is wrong")
+        raise InvalidDecision("failed units need a note saying what is wrong")
     done = replace(request, passed=passed, failed=failed, note=note, inspected=signed)
     return (*requests[: number - 1], done, *requests[number:])
 
@@ -229,7 +231,7 @@ def receive(
     """The warehouse receives passed units (P4.8): never more than passed and not received."""
     counted = tally(product_code, requests, receipts)
     if quantity < 1:
-        raise Refused("receive at least one unit")
+        raise InvalidDecision("receive at least one unit")
     if quantity > counted.passed - counted.received:
         raise NotAllowedNow(
             f"only {counted.passed - counted.received} passed units of {product_code} "

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from shared.decisions import NotAllowedNow, Refused, Signature
+from shared.decisions import InvalidDecision, NotAllowedNow, Signature
 
 
 class SafetyStockStatus(StrEnum):
@@ -35,6 +35,6 @@ def decide_safety_stock(
     if request.status is not SafetyStockStatus.PENDING:
         raise NotAllowedNow(f"safety-stock request {request.number} is {request.status.value}")
     if not approve and not reason.strip():
-        raise Refused("a rejected safety-stock request needs a reason")
+        raise InvalidDecision("a rejected safety-stock request needs a reason")
     status = SafetyStockStatus.APPROVED if approve else SafetyStockStatus.REJECTED
     return replace(request, status=status, decided=signed, decision_reason=reason)

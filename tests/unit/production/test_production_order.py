@@ -35,7 +35,7 @@ from services.production.domain.safety_stock import (
     decide_safety_stock,
 )
 from services.production.domain.stock import MaterialLine
-from shared.decisions import NotAllowedNow, Refused
+from shared.decisions import InvalidDecision, NotAllowedNow
 from tests.unit.production.builders import (
     CALENDAR,
     CLERK,
@@ -663,7 +663,7 @@ def test_the_general_manager_approves_safety_stock_and_it_becomes_an_order_of_th
 
 def test_safety_stock_is_rejected_only_with_a_reason_and_decided_only_once() -> None:
     """P4.7"""
-    with pytest.raises(Refused, match="reason"):
+    with pytest.raises(InvalidDecision, match="reason"):
         decide_safety_stock(safety_stock_request(), False, "", signed(GENERAL_MANAGER))
     rejected = decide_safety_stock(
         safety_stock_request(), False, "stock is high", signed(GENERAL_MANAGER)

@@ -29,7 +29,7 @@ from services.production.domain.purchasing import (
     send_delivery_back,
     send_return,
 )
-from shared.decisions import NotAllowedNow, Refused
+from shared.decisions import InvalidDecision, NotAllowedNow
 from tests.unit.production.builders import (
     BUYER,
     CLERK,
@@ -105,7 +105,7 @@ def test_a_rejected_requisition_keeps_its_reason() -> None:
 
 def test_a_requisition_is_not_rejected_without_a_reason() -> None:
     """P4.3"""
-    with pytest.raises(Refused, match="reason"):
+    with pytest.raises(InvalidDecision, match="reason"):
         decide_requisition(requisition(), False, "   ", signed(DEPUTY))
 
 
@@ -160,7 +160,7 @@ def test_a_requisition_not_approved_cannot_be_ordered() -> None:
 
 def test_the_buyer_orders_at_least_the_requisitions_quantity() -> None:
     """P4.3"""
-    with pytest.raises(Refused, match="at least"):
+    with pytest.raises(InvalidDecision, match="at least"):
         place_purchase_order(
             approved(), "PO-1", "S", Decimal("34.4"), PROMISED, TODAY, signed(BUYER)
         )
@@ -172,7 +172,7 @@ def test_the_buyer_orders_at_least_the_requisitions_quantity() -> None:
 
 def test_the_promised_date_may_be_today_but_not_in_the_past() -> None:
     """P4.3"""
-    with pytest.raises(Refused, match="past"):
+    with pytest.raises(InvalidDecision, match="past"):
         place_purchase_order(
             approved(), "PO-1", "S", Decimal(40), TODAY - timedelta(days=1), TODAY, signed(BUYER)
         )
@@ -260,7 +260,7 @@ def test_only_a_delivery_waiting_for_purchasing_is_assigned_or_sent_back() -> No
 
 def test_purchasing_sends_a_waiting_delivery_back_with_a_reason() -> None:
     """P4.4"""
-    with pytest.raises(Refused, match="reason"):
+    with pytest.raises(InvalidDecision, match="reason"):
         send_delivery_back(delivery(order=None), "", signed(BUYER))
 
     returned = send_delivery_back(delivery(order=None), "never ordered", signed(BUYER))
@@ -286,7 +286,7 @@ def test_qa_splits_a_delivery_into_accepted_and_rejected_material() -> None:
 def test_accepted_and_rejected_must_add_up_to_the_delivery() -> None:
     """P4.4"""
     for accepted, rejected in (("35", "4"), ("40", "1"), ("41", "-1"), ("0", "0")):
-        with pytest.raises(Refused, match="add up to 40"):
+        with pytest.raises(InvalidDecision, match="add up to 40"):
             inspect_delivery(
                 waiting_for_inspection("40"),
                 Decimal(accepted),
@@ -298,7 +298,7 @@ def test_accepted_and_rejected_must_add_up_to_the_delivery() -> None:
 
 def test_rejected_material_needs_a_note() -> None:
     """P4.4"""
-    with pytest.raises(Refused, match="note"):
+    with pytest.raises(InvalidDecision, match="note"):
         inspect_delivery(
             waiting_for_inspection("40"), Decimal(35), Decimal(5), " ", signed(INSPECTOR)
         )

@@ -23,7 +23,7 @@ from services.production.domain.quality import (
     sign_inspection,
     tally,
 )
-from shared.decisions import NotAllowedNow, NotFound, Refused
+from shared.decisions import InvalidDecision, NotAllowedNow, NotFound
 from tests.unit.production.builders import CLERK, INSPECTOR, MANAGER, TODAY, signed
 
 VALVE = "VALVE-DN50"
@@ -103,7 +103,7 @@ def test_a_failed_operation_holds_every_later_one_until_it_passes_after_rework()
 
 def test_a_failed_operation_needs_a_note() -> None:
     """P4.8"""
-    with pytest.raises(Refused, match="note"):
+    with pytest.raises(InvalidDecision, match="note"):
         patrol(operations(), 1, False, "  ", signed(INSPECTOR))
 
 
@@ -177,7 +177,7 @@ def test_a_product_the_order_does_not_have_cannot_be_asked_for() -> None:
 def test_passed_and_failed_units_must_add_up_to_the_request() -> None:
     """P4.8"""
     for passed, failed in ((18, 1), (20, 1), (0, 0)):
-        with pytest.raises(Refused, match="add up to the 20"):
+        with pytest.raises(InvalidDecision, match="add up to the 20"):
             sign_inspection(asked(20), 1, passed, failed, "scratched", signed(INSPECTOR))
 
 
@@ -192,7 +192,7 @@ def test_a_signed_result_is_kept_with_who_signed_it() -> None:
 
 def test_failed_units_need_a_note() -> None:
     """P4.8"""
-    with pytest.raises(Refused, match="note"):
+    with pytest.raises(InvalidDecision, match="note"):
         sign_inspection(asked(20), 1, 18, 2, "", signed(INSPECTOR))
 
 
