@@ -23,6 +23,7 @@ from services.finance.domain.model import Account, Outcome
 from shared.contracts import (
     ConfirmationIssued,
     CustomerUpdated,
+    DeliveryRevised,
     Event,
     GoodsShipped,
     OrderClosed,
@@ -155,6 +156,16 @@ async def close_account(
     outcome = Outcome(incoming.body.payload.outcome)
     return await _start_or_apply(
         connection, incoming, lambda account: account.close(outcome), moves_balance=True
+    )
+
+
+async def revise_delivery(
+    connection: AsyncConnection, incoming: Incoming[DeliveryRevised]
+) -> list[Event]:
+    """P4.10: the delivery date sales agreed after a delay replaces the confirmed one."""
+    delivery_date = incoming.body.payload.delivery_date
+    return await _start_or_apply(
+        connection, incoming, lambda account: account.revise_delivery(delivery_date)
     )
 
 

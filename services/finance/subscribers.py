@@ -8,6 +8,7 @@ from services.finance.adapters import repository
 from shared.contracts import (
     ConfirmationIssued,
     CustomerUpdated,
+    DeliveryRevised,
     GoodsShipped,
     OrderClosed,
     OrderPlaced,
@@ -37,6 +38,12 @@ def routes() -> Sequence[Route[Any]]:
             preload=repository.preload_transactions,
         ),
         Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_account, preload=ACCOUNTS),
+        Route(
+            topics.DELIVERY_REVISED,
+            DeliveryRevised,
+            handlers.revise_delivery,
+            preload=ACCOUNTS,
+        ),
         Route(
             topics.CUSTOMER_UPDATED,
             CustomerUpdated,

@@ -286,6 +286,12 @@ class Account:
         )
         return payment
 
+    def revise_delivery(self, delivery_date: date) -> None:
+        """Sales agreed a new date with the customer after a delay (P4.10): the account's
+        confirmed date follows it, once the order is confirmed and while it is open."""
+        if self.confirmed and self.status is not AccountStatus.CLOSED:
+            self.confirmed_delivery_date = delivery_date
+
     def close(self, outcome: Outcome) -> None:
         """File the account with the order's final outcome (P7.6). Money that still comes in
         is recorded all the same (P6.2)."""

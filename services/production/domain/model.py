@@ -192,6 +192,8 @@ class ProductionOrder:
         self.events.append(
             MaterialsWereListed(self.order_id, materials, self.needed_by(lead_days), self.urgent)
         )
+        if self.booking is not None and not self.safety_stock:
+            self.events.append(ScheduleWasChanged(self.order_id))  # no longer tentative
 
     def relist_materials(self) -> None:
         """The requirement list to publish is the one after a rush order took what it could

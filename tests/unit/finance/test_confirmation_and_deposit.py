@@ -204,3 +204,20 @@ def test_a_fulfilled_order_keeps_what_is_unpaid_in_the_open_balance() -> None:
     account.close(Outcome.FULFILLED)
 
     assert account.open_amount == TOTAL
+
+
+def test_a_revised_delivery_date_replaces_the_confirmed_one_while_the_order_is_open() -> None:
+    """P4.10"""
+    account = confirmed()
+    account.revise_delivery(date(2027, 4, 2))
+    assert account.confirmed_delivery_date == date(2027, 4, 2)
+    account.close(Outcome.FULFILLED)
+    account.revise_delivery(date(2027, 5, 1))
+    assert account.confirmed_delivery_date == date(2027, 4, 2)
+
+
+def test_a_revised_date_before_the_confirmation_changes_nothing() -> None:
+    """P4.10"""
+    account = Account.start(ORDER)
+    account.revise_delivery(date(2027, 4, 2))
+    assert account.confirmed_delivery_date is None
