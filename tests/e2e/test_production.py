@@ -500,9 +500,12 @@ async def test_p4_2_p4_3_p4_6_an_urgent_order_short_of_material_takes_the_reserv
     material_there = today + timedelta(days=HUB.lead_time_days or 0)
     assert robbed["booking"]["start"] >= material_there.isoformat()
     moved = await works.event(
-        topics.SCHEDULE_CHANGED, donor, lambda event: event["payload"]["released"]
+        topics.SCHEDULE_CHANGED,
+        donor,
+        lambda event: event["payload"]["planned_start"] == robbed["booking"]["start"],
     )
-    assert moved["payload"]["planned_start"] == robbed["booking"]["start"]
+    assert moved["payload"]["released"] is True
+    assert works.events(topics.SCHEDULE_CHANGED, donor)[-1] == moved
     # still ready before its date (day 35 < day 40): no delay
     assert robbed["booking"]["ready"] < robbed["confirmed_delivery_date"]
     await asyncio.sleep(QUIET)
