@@ -2,7 +2,7 @@
 loads what it decides on, lets the domain decide and the plant carry out the consequences. A
 refusal raises before anything is stored, and the unit of work rolls back."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -251,6 +251,9 @@ async def sign_inspection(
     check(person, Act.SIGN_INSPECTION)
     order = await _order(plant, order_id)
     order.sign_inspection(number, passed, failed, note, _signed(plant, person))
+    if failed:  # they are made good within a production lead time at the earliest
+        lead_days = (await plant.calendar()).lead_days
+        order.expect_ready(plant.today + timedelta(days=lead_days))
     await plant.touch(order)
     return order
 

@@ -331,6 +331,13 @@ class ProductionOrder:
             self.inspections, number, passed, failed, note, signed
         )
 
+    def expect_ready(self, ready: date) -> None:
+        """Production trouble (failed units to rework or make again) moves the ready day later:
+        the booking keeps its week and start, and a delay is reported if the order is now late
+        (P4.10)."""
+        if self.booking is not None and ready > self.booking.ready:
+            self.book(replace(self.booking, ready=ready), "production")
+
     def dispose(self, number: int, disposition: quality.Disposition, signed: Signature) -> None:
         self._in_production()
         self.inspections = quality.dispose(self.inspections, number, disposition, signed)

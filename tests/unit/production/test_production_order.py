@@ -684,3 +684,16 @@ def test_a_safety_stock_order_publishes_neither_its_schedule_nor_delays() -> Non
     order.unbook()
 
     assert order.events == []
+
+
+def test_rework_that_makes_the_order_late_is_reported_as_a_production_delay() -> None:
+    """P4.8, P4.10"""
+    order = started()
+    assert order.booking is not None and order.booking.ready < CONFIRMED
+    order.expect_ready(CONFIRMED - timedelta(days=1))
+    assert of(OrderWasDelayed, order) == []
+    order.expect_ready(CONFIRMED + timedelta(days=3))
+    (delay,) = of(OrderWasDelayed, order)
+    assert isinstance(delay, OrderWasDelayed)
+    assert (delay.cause, delay.expected) == ("production", CONFIRMED + timedelta(days=4))
+    assert order.booking.week == iso_week(TODAY)
