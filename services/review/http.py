@@ -25,16 +25,15 @@ from services.review.domain.model import (
     NegotiationStatus,
     Outcome,
     OverrideFeasibility,
-    Person,
     RecordNegotiationOutcome,
     Review,
     ReviewStatus,
     SignApproval,
-    Signature,
 )
 from services.review.domain.rules import Assessment, Department, Verdict
 from shared.contracts import Event, process
 from shared.contracts.bounds import ContractDate, Reason
+from shared.decisions import Person, Signature
 from shared.http.auth import Actor
 from shared.runtime import ServiceContext
 

@@ -32,7 +32,7 @@ from services.review.domain.rules import (
     terms_findings,
 )
 from shared.contracts.bounds import clip
-from shared.decisions import BeyondAuthority, NotAllowedNow
+from shared.decisions import BeyondAuthority, NotAllowedNow, Person, Signature
 
 REVIEW_PERIOD = timedelta(days=2)
 """P2.4: the feasibility review is organised within 2 days of receipt."""
@@ -81,23 +81,6 @@ class NegotiationStatus(StrEnum):
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
     """Every department became able to meet the requested date: nothing left to negotiate."""
-
-
-@dataclass(frozen=True)
-class Person:
-    """Who acts, in which role (P8.1)."""
-
-    user: str
-    role: str
-
-
-@dataclass(frozen=True)
-class Signature:
-    """Who made a decision, in which role, and when (P2.2, P7.6, P8.1)."""
-
-    user: str
-    role: str
-    at: datetime
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from services.production.adapters.tables import metadata as production_tables
 from services.review import handlers as review
 from services.review.adapters.tables import metadata as review_tables
 from services.review.domain.master import ApprovalAuthority, AutoApprovalPolicy, ReviewPolicy
-from services.review.domain.model import ApprovalDecision, Person, SignApproval
+from services.review.domain.model import ApprovalDecision, SignApproval
 from services.sales import handlers as sales
 from services.sales.adapters.tables import metadata as sales_tables
 from services.sales.domain.model import Decider
@@ -68,7 +68,7 @@ from shared.contracts.bounds import (
 )
 from shared.contracts.master import CustomerRecord, ProductRecord
 from shared.db import rows
-from shared.decisions import Refused
+from shared.decisions import Person, Refused
 from shared.messaging.events import new_event
 from shared.messaging.routes import MessageRejected
 from shared.seed import load_seed

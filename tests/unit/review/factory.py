@@ -10,7 +10,8 @@ from services.review.domain.master import (
     Product,
     ReviewBasis,
 )
-from services.review.domain.model import Line, OpenReview, Person, Review
+from services.review.domain.model import Line, OpenReview, Review
+from shared.decisions import Person
 
 RECEIVED = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 REQUESTED = date(2027, 4, 15)

@@ -24,9 +24,9 @@ from services.review.domain.model import (
     NegotiationStatus,
     Review,
     ReviewStatus,
-    Signature,
 )
 from services.review.domain.rules import Assessment, Department, Verdict
+from shared.decisions import Signature
 from tests.support.databases import sqlite_database
 
 RECEIVED = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)

@@ -15,16 +15,14 @@ from services.review.domain.model import (
     NegotiationWasOpened,
     Outcome,
     OverrideFeasibility,
-    Person,
     RecordNegotiationOutcome,
     Review,
     ReviewStatus,
     ReviewWasCompleted,
     SignApproval,
-    Signature,
 )
 from services.review.domain.rules import Assessment, Department, Verdict
-from shared.decisions import BeyondAuthority, NotAllowedNow
+from shared.decisions import BeyondAuthority, NotAllowedNow, Person, Signature
 from tests.unit.review.factory import (
     AUTHORITY,
     BEYOND_QA,
