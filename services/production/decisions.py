@@ -45,27 +45,6 @@ async def _order(plant: Plant, order_id: str) -> ProductionOrder:
     return order
 
 
-async def _requisition(plant: Plant, number: str) -> Requisition:
-    found = await REQUISITIONS.get(plant.connection, number)
-    if found is None:
-        raise NotFound(f"there is no requisition {number}")
-    return found
-
-
-async def _purchase_order(plant: Plant, number: str) -> PurchaseOrder:
-    found = await PURCHASE_ORDERS.get(plant.connection, number)
-    if found is None:
-        raise NotFound(f"there is no purchase order {number}")
-    return found
-
-
-async def _delivery(plant: Plant, number: str) -> Delivery:
-    found = await DELIVERIES.get(plant.connection, number)
-    if found is None:
-        raise NotFound(f"there is no delivery {number}")
-    return found
-
-
 def _signed(plant: Plant, person: Person) -> Signature:
     return Signature.of(person, plant.now)
 
@@ -78,7 +57,10 @@ async def decide_requisition(
 ) -> Requisition:
     check(person, Act.APPROVE_REQUISITION)
     decided = purchasing.decide_requisition(
-        await _requisition(plant, number), approve, reason, _signed(plant, person)
+        await REQUISITIONS.require(plant.connection, number),
+        approve,
+        reason,
+        _signed(plant, person),
     )
     await REQUISITIONS.save(plant.connection, decided)
     return decided
@@ -94,7 +76,7 @@ async def place_purchase_order(
 ) -> PurchaseOrder:
     check(person, Act.PLACE_PURCHASE_ORDER)
     requisition, order = purchasing.place_purchase_order(
-        await _requisition(plant, number),
+        await REQUISITIONS.require(plant.connection, number),
         await PURCHASE_ORDERS.number(plant.connection),
         supplier,
         quantity,
@@ -140,9 +122,9 @@ async def assign_delivery(
     plant: Plant, number: str, purchase_order: str, person: Person
 ) -> Delivery:
     check(person, Act.RESOLVE_DELIVERY)
-    order = await _purchase_order(plant, purchase_order)
+    order = await PURCHASE_ORDERS.require(plant.connection, purchase_order)
     delivery = purchasing.assign_delivery(
-        await _delivery(plant, number), order, _signed(plant, person)
+        await DELIVERIES.require(plant.connection, number), order, _signed(plant, person)
     )
     await DELIVERIES.save(plant.connection, delivery)
     await PURCHASE_ORDERS.save(plant.connection, purchasing.book_delivery(order, delivery))
@@ -152,7 +134,7 @@ async def assign_delivery(
 async def return_delivery(plant: Plant, number: str, reason: str, person: Person) -> Delivery:
     check(person, Act.RESOLVE_DELIVERY)
     delivery = purchasing.send_delivery_back(
-        await _delivery(plant, number), reason, _signed(plant, person)
+        await DELIVERIES.require(plant.connection, number), reason, _signed(plant, person)
     )
     await DELIVERIES.save(plant.connection, delivery)
     return delivery
@@ -165,12 +147,16 @@ async def inspect_delivery(
     rejected part goes back through purchasing and a new requisition covers the gap."""
     check(person, Act.INSPECT_DELIVERY)
     delivery = purchasing.inspect_delivery(
-        await _delivery(plant, number), accepted, rejected, note, _signed(plant, person)
+        await DELIVERIES.require(plant.connection, number),
+        accepted,
+        rejected,
+        note,
+        _signed(plant, person),
     )
     await DELIVERIES.save(plant.connection, delivery)
     assert delivery.purchase_order is not None
     order = purchasing.book_inspection(
-        await _purchase_order(plant, delivery.purchase_order), delivery
+        await PURCHASE_ORDERS.require(plant.connection, delivery.purchase_order), delivery
     )
     await PURCHASE_ORDERS.save(plant.connection, order)
     if accepted:
@@ -194,9 +180,7 @@ async def inspect_delivery(
 
 async def send_return(plant: Plant, number: str, person: Person) -> SupplierReturn:
     check(person, Act.SEND_RETURN)
-    found = await RETURNS.get(plant.connection, number)
-    if found is None:
-        raise NotFound(f"there is no supplier return {number}")
+    found = await RETURNS.require(plant.connection, number)
     sent = purchasing.send_return(found, _signed(plant, person))
     await RETURNS.save(plant.connection, sent)
     return sent
@@ -316,9 +300,7 @@ async def decide_safety_stock_request(
 ) -> SafetyStockRequest:
     """The general manager's approval makes it a production order without customer."""
     check(person, Act.APPROVE_SAFETY_STOCK)
-    found = await SAFETY_STOCK.get(plant.connection, number)
-    if found is None:
-        raise NotFound(f"there is no safety-stock request {number}")
+    found = await SAFETY_STOCK.require(plant.connection, number)
     decided = decide_safety_stock(found, approve, reason, _signed(plant, person))
     await SAFETY_STOCK.save(plant.connection, decided)
     if decided.status is SafetyStockStatus.APPROVED:

@@ -9,10 +9,10 @@ from services.production.adapters.wire import (
     release_order_command,
     revise_delivery_command,
 )
-from services.production.domain.materials import check_materials, requirements
+from services.production.domain.materials import check_materials
 from services.production.domain.model import Outcome
 from services.production.domain.planner import weeks_from
-from services.production.domain.stock import earliest_start, list_materials
+from services.production.domain.stock import earliest_start
 from services.production.plant import Plant
 from shared.contracts import (
     DeliveryRevised,
@@ -34,14 +34,11 @@ async def assess_feasibility(
     order = await plant.order_or_start(command.order_id)
     if order.awaits_assessment:
         calendar = await plant.calendar()
-        pairs = [(line.product_code, line.quantity) for line in command.lines]
-        bom = await planning.bom_for(connection, [code for code, _ in pairs])
-        stock = await planning.stock_for(connection, planning.materials_of(bom), order.materials)
-        needs = requirements(pairs, bom)
+        listed, needs, stock = await plant.material_list(command.lines, order.materials)
         purchasing = check_materials(
             needs, stock, plant.today, command.requested_delivery_date, calendar.lead_days
         )
-        start = earliest_start(list_materials(needs, stock, plant.today), plant.today)
+        start = earliest_start(listed, plant.today)
         booked = await planning.booked_units(
             connection, weeks_from(start or plant.today), excluding=order.order_id
         )

@@ -7,6 +7,7 @@ orders' shortfalls, or a rush order that pushes two others out of a week, re-pla
 in the same transaction and reports each delay at once.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -19,9 +20,9 @@ from services.production.adapters.tables import materials
 from services.production.adapters.wire import to_wire
 from services.production.domain import quality
 from services.production.domain.authority import POLICY
-from services.production.domain.commands import ReleaseOrder
+from services.production.domain.commands import Line, ReleaseOrder
 from services.production.domain.events import ScheduleWasChanged
-from services.production.domain.materials import Stock, requirements
+from services.production.domain.materials import Requirements, Stock, requirements
 from services.production.domain.model import Outcome, ProductionOrder, ProductionStatus, ordered
 from services.production.domain.planner import (
     HORIZON_WEEKS,
@@ -40,6 +41,7 @@ from services.production.domain.purchasing import (
     place_purchase_order,
 )
 from services.production.domain.stock import (
+    MaterialLine,
     distribute,
     earliest_start,
     list_materials,
@@ -115,8 +117,7 @@ class Plant:
         start = await self.earliest_start(order)
         if start is None or not order.plannable or not order.lines:
             return
-        if order.urgent:
-            await self._plan_urgent(order, start, cause)
+        if order.urgent and await self._plan_urgent(order, start, cause):
             return
         calendar = await self.calendar()
         booked = await planning.booked_units(
@@ -132,15 +133,23 @@ class Plant:
         that, from what stock and suppliers could give it now (as for its feasibility)."""
         if order.released or not order.lines:
             return order.earliest_start(self.today)
-        codes = [line.product_code for line in order.lines]
-        bom = await planning.bom_for(self.connection, codes)
-        stock = await planning.stock_for(self.connection, planning.materials_of(bom))
-        pairs = [(line.product_code, line.quantity) for line in order.lines]
-        return earliest_start(
-            list_materials(requirements(pairs, bom), stock, self.today), self.today
-        )
+        listed, _needs, _stock = await self.material_list(order.lines, order.materials)
+        return earliest_start(listed, self.today)
 
-    async def _plan_urgent(self, order: ProductionOrder, start: date, cause: str) -> None:
+    async def material_list(
+        self, lines: Sequence[Line], own: Sequence[MaterialLine] = ()
+    ) -> tuple[tuple[MaterialLine, ...], Requirements, dict[str, Stock]]:
+        """What `lines` need of each material (P4.1), and what free stock (besides what the
+        order itself holds, `own`) and suppliers could give them today (P4.2, P4.3)."""
+        pairs = [(line.product_code, line.quantity) for line in lines]
+        bom = await planning.bom_for(self.connection, [code for code, _ in pairs])
+        stock = await planning.stock_for(self.connection, planning.materials_of(bom), own)
+        needs = requirements(pairs, bom)
+        return list_materials(needs, stock, self.today), needs, stock
+
+    async def _plan_urgent(self, order: ProductionOrder, start: date, cause: str) -> bool:
+        """Put a rush order ahead of the others; False when it cannot go first without
+        overfilling a week, and is then planned like any other order."""
         calendar = await self.calendar()
         # every week from today: an order it displaces may move to a week before its start
         horizon = (start - self.today).days // 7 + 1 + HORIZON_WEEKS
@@ -161,19 +170,11 @@ class Plant:
             movable=True,
         )
         moved = schedule_urgent(calendar, rush, others)
-        if not moved:  # no room ahead of the others: planned like any other order
-            booked = await planning.booked_units(
-                self.connection, weeks_from(start), excluding=order.order_id
-            )
-            slot = earliest_slot(calendar, booked, order.units, start)
-            if slot is not None:
-                order.book(slot, cause)
-                await self.touch(order)
-            return
         for order_id, slot in moved.items():
             target = self.orders[order_id] if order_id != order.order_id else order
             target.book(slot, cause if target is order else "rush")
             await self.touch(target)
+        return bool(moved)
 
     def _booked(self, order: ProductionOrder) -> Booked:
         assert order.booking is not None
@@ -196,10 +197,7 @@ class Plant:
             return
         calendar = await self.calendar()
         codes = [line.product_code for line in command.lines]
-        bom = await planning.bom_for(self.connection, codes)
-        stock = await planning.stock_for(self.connection, planning.materials_of(bom))
-        pairs = [(line.product_code, line.quantity) for line in command.lines]
-        listed = list_materials(requirements(pairs, bom), stock, self.today)
+        listed, _needs, stock = await self.material_list(command.lines)
         operations = quality.routing_operations(
             codes, await planning.routings_for(self.connection, codes)
         )

@@ -25,7 +25,8 @@ from services.production.domain.purchasing import (
     SupplierReturn,
 )
 from services.production.domain.safety_stock import SafetyStockRequest
-from shared.db.upsert import dialect_insert
+from shared.db.sequences import next_number
+from shared.decisions import NotFound
 
 T = TypeVar("T")
 
@@ -34,20 +35,16 @@ T = TypeVar("T")
 class Documents(Generic[T]):
     table: Table
     kind: str
+    title: str
+    """What people call it, in refusals."""
     adapter: TypeAdapter[T]
     keys: Callable[[T], dict[str, Any]]
     """The columns besides the JSON document: at least number and status."""
 
     async def number(self, connection: AsyncConnection) -> str:
         """The next number of this kind, e.g. PR-000001 (never given twice, no gaps)."""
-        insert = dialect_insert(connection, document_counters).values(kind=self.kind, last_number=1)
-        drawn = await connection.scalar(
-            insert.on_conflict_do_update(
-                index_elements=[document_counters.c.kind],
-                set_={"last_number": document_counters.c.last_number + 1},
-            ).returning(document_counters.c.last_number)
-        )
-        return f"{self.kind}-{int(drawn or 0):06d}"
+        drawn = await next_number(connection, document_counters, kind=self.kind)
+        return f"{self.kind}-{drawn:06d}"
 
     async def get(self, connection: AsyncConnection, number: str) -> T | None:
         """The document, locked until the transaction ends."""
@@ -56,6 +53,13 @@ class Documents(Generic[T]):
         )
         row = found.first()
         return None if row is None else self.adapter.validate_python(row.document)
+
+    async def require(self, connection: AsyncConnection, number: str) -> T:
+        """The document, locked; refused (404) if there is none."""
+        found = await self.get(connection, number)
+        if found is None:
+            raise NotFound(f"there is no {self.title} {number}")
+        return found
 
     async def find(self, connection: AsyncConnection, **where: Any) -> list[T]:
         query = select(self.table.c.document).order_by(self.table.c.number)
@@ -80,6 +84,7 @@ class Documents(Generic[T]):
 REQUISITIONS = Documents(
     requisitions,
     "PR",
+    "requisition",
     TypeAdapter(Requisition),
     lambda r: {
         "number": r.number,
@@ -91,6 +96,7 @@ REQUISITIONS = Documents(
 PURCHASE_ORDERS = Documents(
     purchase_orders,
     "PO",
+    "purchase order",
     TypeAdapter(PurchaseOrder),
     lambda p: {
         "number": p.number,
@@ -102,18 +108,21 @@ PURCHASE_ORDERS = Documents(
 DELIVERIES = Documents(
     deliveries,
     "GR",
+    "delivery",
     TypeAdapter(Delivery),
     lambda d: {"number": d.number, "status": d.status.value, "purchase_order": d.purchase_order},
 )
 RETURNS = Documents(
     supplier_returns,
     "SR",
+    "supplier return",
     TypeAdapter(SupplierReturn),
     lambda r: {"number": r.number, "status": r.status.value},
 )
 SAFETY_STOCK = Documents(
     safety_stock_requests,
     "SS",
+    "safety-stock request",
     TypeAdapter(SafetyStockRequest),
     lambda r: {"number": r.number, "status": r.status.value},
 )

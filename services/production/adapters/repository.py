@@ -86,13 +86,6 @@ async def load(connection: AsyncConnection, order_id: str) -> ProductionOrder | 
     return order
 
 
-async def load_many(connection: AsyncConnection, order_ids: Sequence[str]) -> list[ProductionOrder]:
-    """Several production orders (locked), in order of `order_ids`; unknown ids left out."""
-    await rows.preload(connection, production_orders, sorted(set(order_ids)))
-    found = [await load(connection, order_id) for order_id in order_ids]
-    return [order for order in found if order is not None]
-
-
 def _row(order: ProductionOrder) -> dict[str, Any]:
     booking = order.booking
     return {

@@ -91,7 +91,7 @@ def _payload(event: DomainEvent, order: ProductionOrder) -> tuple[type[Event], o
                 materials=[
                     ListedMaterial(
                         material_code=line.material_code,
-                        unit=line.unit if line.unit != "?" else "unknown",
+                        unit=line.unit,
                         need=line.need,
                         reserved=line.reserved,
                         shortfall=line.shortfall,

@@ -102,11 +102,10 @@ class Booked:
         return (self.due - self.slot.ready).days
 
 
-def booked_per_week(orders: Iterable[Booked], only_urgent: bool = False) -> dict[str, int]:
+def booked_per_week(orders: Iterable[Booked]) -> dict[str, int]:
     units: dict[str, int] = {}
     for order in orders:
-        if order.urgent or not only_urgent:
-            units[order.slot.week] = units.get(order.slot.week, 0) + order.units
+        units[order.slot.week] = units.get(order.slot.week, 0) + order.units
     return units
 
 

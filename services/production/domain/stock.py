@@ -13,6 +13,9 @@ from decimal import Decimal
 from services.production.domain.materials import NOTHING, Requirements, Stock
 from shared.contracts.bounds import DATE_MAX
 
+UNKNOWN_UNIT = "unknown"
+"""The unit of a material the material master does not know."""
+
 
 @dataclass(frozen=True)
 class MaterialLine:
@@ -71,7 +74,7 @@ def list_materials(
         expected = None
         if short and material is not None:
             expected = supplier_date(material, today)
-        unit = material.unit if material is not None else "?"
+        unit = material.unit if material is not None else UNKNOWN_UNIT
         lines.append(MaterialLine(code, unit, need, reserved, short, expected))
     return tuple(lines)
 

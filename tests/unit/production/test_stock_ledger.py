@@ -143,7 +143,9 @@ def test_a_material_missing_from_the_master_is_short_without_unit_or_supplier() 
     """P4.1, P4.2"""
     [listed] = list_materials(needs(("FLANGE-DN50", 10)), {}, TODAY)
 
-    assert listed == MaterialLine("STEEL-BAR", "?", Decimal(21), Decimal(0), Decimal(21), None)
+    assert listed == MaterialLine(
+        "STEEL-BAR", "unknown", Decimal(21), Decimal(0), Decimal(21), None
+    )
 
 
 def test_a_supplier_who_could_deliver_only_after_the_calendars_last_day_cannot_deliver() -> None:
