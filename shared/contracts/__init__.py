@@ -14,6 +14,7 @@ from shared.contracts.events import (
 )
 from shared.contracts.intake import OrderSubmission, PaymentNotification
 from shared.contracts.master import BalanceUpdated, CustomerUpdated, ProductUpdated
+from shared.contracts.money import BalanceDue, CollectionStepped, CreditChanged, PaymentChecked
 from shared.contracts.process import (
     ConfirmationIssued,
     ConfirmationSigned,
@@ -28,18 +29,30 @@ from shared.contracts.process import (
 )
 from shared.contracts.production import MaterialsListed, OrderDelayed, ScheduleChanged
 from shared.contracts.registry import EVENT_TYPES
+from shared.contracts.shipping import (
+    DeliveryLate,
+    GoodsDelivered,
+    ShipmentEscalated,
+    ShipmentReleased,
+    ShipmentRequested,
+)
 
 __all__ = [
     "EVENT_TYPES",
+    "BalanceDue",
     "BalanceUpdated",
+    "CollectionStepped",
     "ConfirmationIssued",
     "ConfirmationSigned",
+    "CreditChanged",
     "CustomerUpdated",
+    "DeliveryLate",
     "DeliveryRevised",
     "DepositRequested",
     "Event",
     "FeasibilityAssessed",
     "FeasibilityRequested",
+    "GoodsDelivered",
     "GoodsProduced",
     "GoodsShipped",
     "InvoiceIssued",
@@ -51,6 +64,7 @@ __all__ = [
     "OrderPlaced",
     "OrderReleased",
     "OrderSubmission",
+    "PaymentChecked",
     "PaymentNotification",
     "PaymentReceived",
     "PaymentUnmatched",
@@ -58,5 +72,8 @@ __all__ = [
     "ReviewCompleted",
     "ReviewEscalated",
     "ScheduleChanged",
+    "ShipmentEscalated",
+    "ShipmentReleased",
+    "ShipmentRequested",
     "SubmissionRejected",
 ]

@@ -1,6 +1,7 @@
 """Events published by the Orderflow services, version 1. Field docs become the JSON Schemas."""
 
-from typing import ClassVar, Literal
+from decimal import Decimal
+from typing import ClassVar, Final, Literal
 
 from pydantic import Field
 
@@ -34,6 +35,9 @@ from shared.contracts.common import (
     Problem,
 )
 from shared.contracts.envelope import Event
+
+MAX_WAYBILLS: Final = 1_000
+"""Waybills (parcels) of one shipment."""
 
 
 class OrderPlacedPayload(Contract):
@@ -167,6 +171,17 @@ class GoodsShippedPayload(Contract):
     carrier: ShortText = Field(description="Carrier that took the goods")
     tracking_number: TrackingNumber = Field(description="Carrier's tracking number")
     lines: list[ProducedLine] = Field(max_length=MAX_LINES, description="Shipped quantities")
+    waybills: list[TrackingNumber] = Field(
+        default_factory=list,
+        max_length=MAX_WAYBILLS,
+        description="Waybill numbers handed to the carrier, one per parcel (P5.4)",
+    )
+    expected_delivery_on: ContractDate | None = Field(
+        default=None, description="Day the shipping notice tells the customer to expect it (P5.5)"
+    )
+    emergency: bool = Field(
+        default=False, description="Shipped on an emergency release, paperwork to follow (P5.3)"
+    )
 
 
 class GoodsShipped(Event):
@@ -187,6 +202,17 @@ class InvoiceIssuedPayload(Contract):
     amount: Money = Field(description="Invoiced amount")
     currency: CurrencyCode
     due_date: ContractDate = Field(description="Date the balance is due")
+    kind: Literal["invoice", "proforma"] = Field(
+        default="invoice",
+        description="invoice: for goods shipped; proforma: asked before shipment (prepaid terms)",
+    )
+    shipment_id: DocumentNumber | None = Field(
+        default=None, description="The shipment invoiced (P6.3); null: the whole order"
+    )
+    issued_on: ContractDate | None = Field(default=None, description="Day of issue")
+    payment_terms: PaymentTerm | None = Field(
+        default=None, description="The order's payment terms the due date follows"
+    )
 
 
 class InvoiceIssued(Event):
@@ -204,13 +230,20 @@ class PaymentReceivedPayload(Contract):
     """Money recorded against an order (P6.1, P6.2)."""
 
     payment_id: PaymentId = Field(description="Finance's payment number")
-    kind: Literal["deposit", "balance"] = Field(description="What the payment was for")
+    kind: Literal["deposit", "balance", "cash_on_delivery", "credit"] = Field(
+        description="What the payment was for; cash_on_delivery: collected by the carrier; "
+        "credit: another order's overpayment applied by the finance manager"
+    )
     bank_transaction_id: Reference = Field(description="Bank's transaction id")
     amount: Money = Field(description="Amount of this payment")
     currency: CurrencyCode
     paid_total: Money = Field(description="All payments recorded against the order so far")
     balance_due: Money = Field(description="Order total minus paid_total, never below zero")
     settled: bool = Field(description="True when the order total is paid in full")
+    credit: Money = Field(
+        default=Decimal("0.00"),
+        description="Paid beyond the order total and not yet refunded or applied (P6.2)",
+    )
 
 
 class PaymentReceived(Event):
@@ -256,7 +289,7 @@ class OrderClosedPayload(Contract):
     """The order's final outcome."""
 
     outcome: Literal["fulfilled", "declined"] = Field(
-        description="fulfilled: shipped and paid in full; declined: review declined it"
+        description="fulfilled: delivered and paid in full; declined: review declined it"
     )
 
 

@@ -1,6 +1,6 @@
 """Every event type, for schema generation and tooling."""
 
-from shared.contracts import events, master, process, production
+from shared.contracts import events, master, money, process, production, shipping
 from shared.contracts.envelope import Event
 
 EVENT_TYPES: tuple[type[Event], ...] = (
@@ -26,6 +26,15 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     production.MaterialsListed,
     production.ScheduleChanged,
     production.OrderDelayed,
+    shipping.ShipmentRequested,
+    shipping.ShipmentReleased,
+    shipping.ShipmentEscalated,
+    shipping.GoodsDelivered,
+    shipping.DeliveryLate,
+    money.PaymentChecked,
+    money.BalanceDue,
+    money.CollectionStepped,
+    money.CreditChanged,
     master.CustomerUpdated,
     master.ProductUpdated,
     master.BalanceUpdated,

@@ -29,6 +29,15 @@ MATERIALS_LISTED: Final = "materials.listed"
 SCHEDULE_CHANGED: Final = "schedule.changed"
 ORDER_DELAYED: Final = "order.delayed"
 DELIVERY_REVISED: Final = "delivery.revised"
+SHIPMENT_REQUESTED: Final = "shipment.requested"
+PAYMENT_CHECKED: Final = "payment.checked"
+SHIPMENT_RELEASED: Final = "shipment.released"
+SHIPMENT_ESCALATED: Final = "shipment.escalated"
+GOODS_DELIVERED: Final = "goods.delivered"
+DELIVERY_LATE: Final = "delivery.late"
+BALANCE_DUE: Final = "balance.due"
+COLLECTION_STEPPED: Final = "collection.stepped"
+CREDIT_CHANGED: Final = "credit.changed"
 DEAD_LETTER: Final = "message.deadlettered"
 
 COMPACTED_TOPICS: Final = (CUSTOMER_UPDATED, PRODUCT_UPDATED, BALANCE_UPDATED)
@@ -62,5 +71,14 @@ ALL_TOPICS: Final = (
     SCHEDULE_CHANGED,
     ORDER_DELAYED,
     DELIVERY_REVISED,
+    SHIPMENT_REQUESTED,
+    PAYMENT_CHECKED,
+    SHIPMENT_RELEASED,
+    SHIPMENT_ESCALATED,
+    GOODS_DELIVERED,
+    DELIVERY_LATE,
+    BALANCE_DUE,
+    COLLECTION_STEPPED,
+    CREDIT_CHANGED,
     DEAD_LETTER,
 )

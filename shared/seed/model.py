@@ -50,6 +50,10 @@ Role = Literal[
     "qa_inspector",
     "warehouse_clerk",
     "production_manager",
+    "dispatcher",
+    "order_clerk",
+    "customer_service_lead",
+    "finance_manager",
 ]
 
 

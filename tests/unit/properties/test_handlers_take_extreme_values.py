@@ -7,20 +7,16 @@ events their contracts accept, and store only what PostgreSQL would accept too.
 Seeded and repeatable (derandomize): the same examples every run.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.finance import handlers as finance
-from services.finance.adapters.tables import metadata as finance_tables
-from services.logistics import handlers as logistics
-from services.logistics.adapters.tables import metadata as logistics_tables
 from services.production import handlers as production
 from services.production.adapters import planning
 from services.production.adapters.tables import (
@@ -38,158 +34,43 @@ from services.sales.adapters.tables import metadata as sales_tables
 from services.sales.domain.model import Decider
 from shared.contracts import (
     BalanceUpdated,
-    ConfirmationIssued,
     CustomerUpdated,
     DeliveryRevised,
     Event,
     FeasibilityAssessed,
     FeasibilityRequested,
-    GoodsProduced,
     GoodsShipped,
-    OrderClosed,
-    OrderPlaced,
     OrderReleased,
     OrderSubmission,
-    PaymentNotification,
     PaymentReceived,
     ProductUpdated,
     ReviewCompleted,
-    topics,
 )
 from shared.contracts.bounds import (
     DATE_MAX,
-    DATE_MIN,
     MAX_LEAD_TIME_DAYS,
     MAX_MATERIAL_QUANTITY,
     MAX_ORDER_TOTAL,
-    MAX_PAYMENT_TERMS,
     MAX_QUANTITY_PER_UNIT,
     MAX_WEEKLY_UNITS,
 )
-from shared.contracts.master import CustomerRecord, ProductRecord
 from shared.db import rows
-from shared.decisions import Person, Refused
-from shared.messaging.events import new_event
-from shared.messaging.routes import MessageRejected
+from shared.decisions import Person
 from shared.seed import load_seed
 from shared.seed.model import BomLine, Material, Seed, WeeklyCapacity
 from tests.unit.properties import strategies as s
-from tests.unit.properties.harness import NOW, incoming, refusing_nothing_but, run
-
-REFUSALS = (MessageRejected, Refused)
-"""The domain's deliberate refusals: an unknown order (dead-lettered), a decision not allowed."""
-
-PROPERTY = settings(
-    max_examples=12,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.large_base_example,
-    ],
+from tests.unit.properties.extremes import (
+    PROPERTY,
+    REFUSALS,
+    closed,
+    customer_record,
+    event,
+    placed,
+    produced_lines,
+    product_codes,
+    product_record,
 )
-
-
-# -- shared building blocks ------------------------------------------------------------------------
-
-
-@st.composite
-def product_codes(draw: st.DrawFn) -> list[str]:
-    """As many distinct product codes as an order may have lines, each as long as allowed."""
-    count = draw(s.line_count())
-    stem = draw(s.code(47))
-    return [f"{stem}{index:03d}" for index in range(count)]
-
-
-@st.composite
-def priced_lines(draw: st.DrawFn, codes: list[str]) -> list[dict[str, Any]]:
-    lines = []
-    for line_no, product_code in enumerate(codes, start=1):
-        quantity = draw(s.quantity())
-        unit_price = draw(s.unit_price())
-        lines.append(
-            {
-                "line_no": line_no,
-                "product_code": product_code,
-                "quantity": quantity,
-                "unit_price": unit_price,
-                "amount": unit_price * quantity,
-            }
-        )
-    return lines
-
-
-def total(lines: list[dict[str, Any]]) -> Decimal:
-    return sum((line["amount"] for line in lines), Decimal("0.00"))
-
-
-def customer_record(draw: st.DrawFn, customer_id: str) -> CustomerRecord:
-    return CustomerRecord(
-        customer_id=customer_id,
-        name=draw(s.text(200)),
-        tier=draw(st.sampled_from(["A", "B", "C"])),
-        currency="EUR",
-        credit_limit=draw(s.money()),
-        payment_terms=draw(st.lists(s.code(40), min_size=1, max_size=MAX_PAYMENT_TERMS)),
-        deposit_percent=draw(s.edges(Decimal(0), Decimal(100), st.decimals(0, 100, places=2))),
-    )
-
-
-def product_record(draw: st.DrawFn, product_code: str) -> ProductRecord:
-    return ProductRecord(
-        product_code=product_code,
-        name=draw(s.text(200)),
-        currency="EUR",
-        list_price=draw(s.unit_price()),
-        max_discount_percent=draw(s.edges(Decimal(0), Decimal(100), st.just(Decimal("12.50")))),
-        is_new=draw(st.booleans()),
-        samples_confirmed=draw(st.booleans()),
-        bom_ready=draw(st.booleans()),
-        drawings_ready=draw(st.booleans()),
-        specification_ready=draw(st.booleans()),
-        qa_level=draw(st.integers(1, 5)),
-    )
-
-
-def event(kind: type[Event], order_id: str | None, payload: Any, producer: str) -> Any:
-    return new_event(
-        kind,
-        order_id=order_id,
-        producer=producer,
-        causation_id=None,
-        occurred_at=NOW,
-        payload=payload,
-    )
-
-
-def placed(draw: st.DrawFn, order_id: str, customer_id: str, codes: list[str]) -> OrderPlaced:
-    lines = draw(priced_lines(codes))
-    payload = {
-        "submitter": draw(s.code(100)),
-        "customer_reference": draw(s.reference()),
-        "customer_id": customer_id,
-        "channel": draw(st.sampled_from(["system", "web", "email", "fax", "desk"])),
-        "currency": "EUR",
-        "lines": lines,
-        "total_amount": total(lines),
-        "requested_delivery_date": draw(s.dates()),
-        "delivery_address": draw(s.address()),
-        "contact": draw(s.contact()),
-        "payment_terms": draw(st.one_of(st.none(), s.code(40))),
-    }
-    return event(OrderPlaced, order_id, payload, "sales")  # type: ignore[no-any-return]
-
-
-def closed(draw: st.DrawFn, order_id: str) -> OrderClosed:
-    outcome = draw(st.sampled_from(["fulfilled", "declined"]))
-    return event(OrderClosed, order_id, {"outcome": outcome}, "sales")  # type: ignore[no-any-return]
-
-
-def produced_lines(draw: st.DrawFn, codes: list[str]) -> list[dict[str, Any]]:
-    return [{"product_code": code, "quantity": draw(s.quantity())} for code in codes]
-
+from tests.unit.properties.harness import NOW, incoming, refusing_nothing_but, run
 
 # -- sales -----------------------------------------------------------------------------------------
 
@@ -559,146 +440,3 @@ async def assert_the_stock_ledger_adds_up(connection: AsyncConnection) -> None:
         code = material.material_code
         assert material.reserved == held.get(code, 0) == claimed.get(code, 0), code
         assert material.reserved <= material.on_hand, code
-
-
-# -- logistics -------------------------------------------------------------------------------------
-
-
-@st.composite
-def logistics_scenarios(draw: st.DrawFn) -> dict[str, Any]:
-    order_id = draw(s.order_id())
-    return {
-        "produced": event(
-            GoodsProduced,
-            order_id,
-            {
-                "production_order_id": draw(s.code(50)),
-                "lines": produced_lines(draw, draw(product_codes())),
-                "ready_on": draw(s.dates()),
-            },
-            "production",
-        ),
-        "closed": closed(draw, order_id),
-        "today": draw(s.dates(NOW.date(), DATE_MAX)),
-    }
-
-
-@PROPERTY
-@given(logistics_scenarios())
-def test_logistics_handlers_take_every_extreme_valid_value(scenario: dict[str, Any]) -> None:
-    now = datetime.combine(scenario["today"], NOW.timetz())
-
-    async def drive(connection: AsyncConnection) -> None:
-        await refusing_nothing_but(
-            REFUSALS, logistics.ship_goods(connection, incoming(scenario["produced"], "x", now))
-        )
-        await refusing_nothing_but(
-            REFUSALS, logistics.close_shipment(connection, incoming(scenario["closed"], "x", now))
-        )
-
-    run(logistics_tables, drive)
-
-
-# -- finance ---------------------------------------------------------------------------------------
-
-
-@st.composite
-def finance_scenarios(draw: st.DrawFn) -> dict[str, Any]:
-    order_id = draw(s.order_id())
-    codes = draw(product_codes())
-    customer = customer_record(draw, draw(s.code(40)))
-    order = placed(draw, order_id, customer.customer_id, codes)
-    order_total = order.payload.total_amount
-    payments = [
-        PaymentNotification.model_validate(
-            {
-                "schema_version": 1,
-                "bank_transaction_id": f"{index}" + draw(s.reference(99)),
-                "order_reference": draw(
-                    st.sampled_from([order_id, f"  {order_id.lower()} ", draw(s.text(200))])
-                ),
-                "amount": draw(s.money(low=Decimal("0.01"))),
-                "currency": "EUR",
-                "received_at": draw(
-                    st.sampled_from(
-                        [
-                            datetime(2000, 1, 1, tzinfo=UTC),
-                            datetime(2100, 12, 31, 23, 59, 59),
-                            datetime.combine(DATE_MAX, datetime.max.time(), UTC),
-                            datetime.combine(DATE_MIN, datetime.min.time()),
-                        ]
-                    )
-                ),
-                "payer": draw(s.text(200, min_size=0)),
-            }
-        )
-        for index in range(3)
-    ]
-    deposit = draw(s.money(high=order_total))
-    return {
-        "customer": customer,
-        "placed": order,
-        "confirmed": event(
-            ConfirmationIssued,
-            order_id,
-            {
-                "customer_id": customer.customer_id,
-                "tier": customer.tier,
-                "confirmed_delivery_date": draw(s.dates()),
-                "sent_on": draw(s.dates()),
-                "total_amount": order_total,
-                "currency": "EUR",
-                "deposit_amount": deposit,
-                "document_path": "/" + "~" * 199,
-            },
-            "sales",
-        ),
-        "shipped": event(
-            GoodsShipped,
-            order_id,
-            {
-                "shipment_id": draw(s.code(50)),
-                "carrier": draw(s.text(100)),
-                "tracking_number": draw(s.reference()),
-                "lines": produced_lines(draw, codes),
-            },
-            "logistics",
-        ),
-        "payments": payments,
-        "closed": closed(draw, order_id),
-        "order": draw(st.permutations(["placed", "confirmed", "shipped", "payments", "closed"])),
-        "today": draw(s.dates(NOW.date(), DATE_MAX - timedelta(days=30))),
-    }
-
-
-@PROPERTY
-@given(finance_scenarios())
-def test_finance_handlers_take_every_extreme_valid_value(scenario: dict[str, Any]) -> None:
-    now = datetime.combine(scenario["today"], NOW.timetz())
-
-    async def drive(connection: AsyncConnection) -> None:
-        customer_updated = event(CustomerUpdated, None, scenario["customer"], "sales")
-        await refusing_nothing_but(
-            REFUSALS, finance.record_customer(connection, incoming(customer_updated, "x", now))
-        )
-        for step in scenario["order"]:
-            if step == "payments":
-                for payment in scenario["payments"]:
-                    await refusing_nothing_but(
-                        REFUSALS,
-                        finance.receive_payment(
-                            connection, incoming(payment, topics.PAYMENT_NOTIFIED, now)
-                        ),
-                    )
-                continue
-            handler: Any = {
-                "placed": finance.open_account,
-                "confirmed": finance.confirm_order,
-                "shipped": finance.invoice_order,
-                "closed": finance.close_account,
-            }[step]
-            await refusing_nothing_but(
-                REFUSALS, handler(connection, incoming(scenario[step], "x", now))
-            )
-
-    run(finance_tables, drive)
