@@ -63,3 +63,12 @@ class Signature:
     @classmethod
     def of(cls, person: Person, at: datetime) -> "Signature":
         return cls(person.user, person.role, at)
+
+
+AUTOMATIC_POLICY_USER = "automatic-policy"
+"""The user name recorded when a deployment's automatic policy stands in for a person."""
+
+
+def automatic_policy(role: str) -> Person:
+    """The automatic policy acting in `role` (switched on only for demos and the benchmark)."""
+    return Person(AUTOMATIC_POLICY_USER, role)
