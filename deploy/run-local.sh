@@ -35,6 +35,11 @@ export ORDERFLOW_REVIEW_AUTO_APPROVE_MAX_AMOUNT="${ORDERFLOW_REVIEW_AUTO_APPROVE
 # Production's automatic policy approves requisitions, orders them, starts, inspects and receives
 # orders in the walk-through (docs/production.md); false leaves all of it to people.
 export ORDERFLOW_PRODUCTION_AUTOMATIC_POLICY="${ORDERFLOW_PRODUCTION_AUTOMATIC_POLICY-true}"
+# Logistics' and finance's automatic policies request, check, release, dispatch and record the
+# delivery of every produced order the payment condition allows (docs/shipping-and-money.md);
+# false leaves them to people.
+export ORDERFLOW_LOGISTICS_AUTOMATIC_POLICY="${ORDERFLOW_LOGISTICS_AUTOMATIC_POLICY-true}"
+export ORDERFLOW_FINANCE_AUTOMATIC_POLICY="${ORDERFLOW_FINANCE_AUTOMATIC_POLICY-true}"
 
 for service in sales review production logistics finance; do
   upper="$(echo "$service" | tr '[:lower:]' '[:upper:]')"

@@ -1,4 +1,5 @@
-"""A stand-in for the bank: pays every invoice it sees, by publishing a payment notification.
+"""A stand-in for the bank: pays every invoice it sees, by publishing a payment notification; a
+shipment paid on its pro-forma (prepaid terms) is not paid again on its invoice.
 
 Built on plain aiokafka: nothing of the project is on this side of the bus.
 """
@@ -45,9 +46,10 @@ class Bank:
     async def _run(self) -> None:
         async for message in self._consumer:
             invoice = json.loads(message.value or b"{}")
-            number = invoice["payload"]["invoice_number"]
+            payload = invoice["payload"]
+            number = payload.get("shipment_id") or payload["invoice_number"]
             if number in self._paid:
-                continue  # the same invoice event delivered twice is paid once
+                continue  # a shipment is paid once, whichever invoice for it came first
             payment = payment_for(invoice)
             await self._producer.send_and_wait(
                 self._namespace + "payment.notified",

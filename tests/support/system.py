@@ -22,9 +22,15 @@ SERVICES = ("sales", "review", "production", "logistics", "finance")
 AUTOMATIC_REVIEW = {"REVIEW_AUTO_APPROVE_MAX_AMOUNT": "50000", "REVIEW_AUTO_APPROVE_TIERS": "A"}
 """Settings that let review's automatic policy approve A-tier orders (issue #3, point 6)."""
 
-AUTOMATIC_POLICIES = {**AUTOMATIC_REVIEW, "PRODUCTION_AUTOMATIC_POLICY": "true"}
-"""Review's automatic approvals and production's automatic policy (docs/production.md): the
-flow tests and the benchmark, which are not about people's decisions in production, use them."""
+AUTOMATIC_POLICIES = {
+    **AUTOMATIC_REVIEW,
+    "PRODUCTION_AUTOMATIC_POLICY": "true",
+    "LOGISTICS_AUTOMATIC_POLICY": "true",
+    "FINANCE_AUTOMATIC_POLICY": "true",
+}
+"""Review's automatic approvals and the automatic policies of production, logistics and finance
+(docs/production.md, docs/shipping-and-money.md): the flow tests and the benchmark, which are not
+about people's decisions, use them."""
 
 ORDER_VIEWS = {
     "sales": "orders",

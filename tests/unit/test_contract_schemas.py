@@ -30,6 +30,7 @@ from shared.contracts.events import (
 )
 from shared.contracts.intake import OrderSubmission, PaymentNotification
 from shared.contracts.master import BalanceUpdated, CustomerUpdated, ProductUpdated
+from shared.contracts.money import BalanceDue, CollectionStepped, CreditChanged, PaymentChecked
 from shared.contracts.process import (
     ConfirmationIssued,
     ConfirmationSigned,
@@ -45,6 +46,13 @@ from shared.contracts.process import (
 from shared.contracts.production import MaterialsListed, OrderDelayed, ScheduleChanged
 from shared.contracts.registry import EVENT_TYPES
 from shared.contracts.schemas import MESSAGES, SCHEMA_DIR, render, schema_path
+from shared.contracts.shipping import (
+    DeliveryLate,
+    GoodsDelivered,
+    ShipmentEscalated,
+    ShipmentReleased,
+    ShipmentRequested,
+)
 from shared.messaging.events import new_event
 from tests.support.orders import submission
 
@@ -58,8 +66,116 @@ ADDRESS = {
     "country": "DE",
 }
 
+SIGNED = {"user": "hana.kim", "role": "finance_clerk", "at": "2026-12-02T09:15:00Z"}
+SHIPPED_LINES = [{"product_code": "VALVE-DN50", "quantity": 20}]
+
 # One valid payload per event type; order_id None means the event is about no order.
 EVENT_SAMPLES: dict[type[Event], tuple[str | None, dict[str, Any]]] = {
+    ShipmentRequested: (
+        "SO-000001",
+        {
+            "shipment_id": "SH-SO-000001-1",
+            "lines": SHIPPED_LINES,
+            "partial": False,
+            "delivery_address": ADDRESS,
+            "contact": {"name": "Jana Keller", "phone": "+49 711 1234"},
+            "requested": {**SIGNED, "user": "tomas.horak", "role": "customer_service"},
+        },
+    ),
+    ShipmentReleased: (
+        "SO-000001",
+        {
+            "shipment_id": "SH-SO-000001-1",
+            "kind": "signed",
+            "released": {**SIGNED, "user": "jonas.weber", "role": "sales_manager"},
+            "finance": SIGNED,
+        },
+    ),
+    ShipmentEscalated: (
+        "SO-000001",
+        {
+            "shipment_id": "SH-SO-000001-1",
+            "released_at": {**SIGNED, "user": "lea.moreau", "role": "customer_service_lead"},
+            "missing": ["finance", "release"],
+            "escalated_to": "general_manager",
+        },
+    ),
+    GoodsDelivered: (
+        "SO-000001",
+        {
+            "shipment_id": "SH-SO-000001-1",
+            "delivered_on": "2026-12-04",
+            "received_by": "Jana Keller",
+            "lines": SHIPPED_LINES,
+            "discrepancy": "",
+            "late": False,
+            "order_delivered": True,
+            "cash_collected": Decimal("0.00"),
+            "currency": None,
+            "recorded": {**SIGNED, "user": "tomas.horak", "role": "customer_service"},
+        },
+    ),
+    DeliveryLate: (
+        "SO-000001",
+        {
+            "shipment_id": "SH-SO-000001-1",
+            "expected_on": "2026-12-04",
+            "days_late": 2,
+            "notify": ["customer_service", "sales_rep"],
+        },
+    ),
+    PaymentChecked: (
+        "SO-000001",
+        {
+            "shipment_id": "SH-SO-000001-1",
+            "outcome": "refused",
+            "tier": "B",
+            "credit_exception": False,
+            "amount": Decimal("1000.00"),
+            "currency": "EUR",
+            "shipped_value": Decimal("1000.00"),
+            "received": Decimal("900.00"),
+            "reason": "100.00 EUR still to pay",
+            "signed": SIGNED,
+        },
+    ),
+    BalanceDue: (
+        "SO-000001",
+        {
+            "customer_id": "CUST-0011",
+            "shipment_id": "SH-SO-000001-1",
+            "amount_due": Decimal("100.00"),
+            "currency": "EUR",
+            "reason": "the money received does not cover what is shipped",
+        },
+    ),
+    CollectionStepped: (
+        "SO-000001",
+        {
+            "invoice_number": "INV-SO-000001-1",
+            "customer_id": "CUST-0001",
+            "step": "follow_up",
+            "escalated": False,
+            "overdue_amount": Decimal("1000.00"),
+            "currency": "EUR",
+            "due_date": "2026-12-31",
+            "days_overdue": 8,
+            "promised_on": "2027-01-20",
+            "note": "pays after the audit",
+            "recorded": {**SIGNED, "user": "mei.zhang", "role": "sales_rep"},
+        },
+    ),
+    CreditChanged: (
+        "SO-000001",
+        {
+            "customer_id": "CUST-0001",
+            "change": "arisen",
+            "amount": Decimal("200.00"),
+            "currency": "EUR",
+            "available": Decimal("200.00"),
+            "decided": None,
+        },
+    ),
     DeliveryRevised: (
         "SO-000001",
         {
