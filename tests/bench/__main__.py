@@ -5,8 +5,9 @@ Pipeline: every service runs as its own process (or --replicas processes in one 
 on its own PostgreSQL database, with review's automatic approval policy on for tier A. It has
 PIPELINE_HOPS consume-and-produce hops from submission to close: sales (placed), review
 (feasibility requested), production (assessed), review (completed), sales (confirmed, released),
-production (produced), logistics (shipped), finance (invoiced), the bank (paid), finance
-(received), sales (closed).
+production (produced), logistics (shipment requested), finance (payment checked), logistics
+(released, shipped and delivered), finance (invoiced), the bank (paid), finance (received), sales
+(closed). Review, production, logistics and finance run their automatic policies.
 
 Baselines (tests/bench/hop.py; plain aiokafka and asyncpg, nothing of the project): as many
 messages through as many hops, each hop its own process, batch-consuming, pipelining its sends

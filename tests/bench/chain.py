@@ -20,7 +20,7 @@ from tests.support.databases import create_database, database_url, drop_database
 from tests.support.infra import REPO
 from tests.support.orders import bulk_submission, encode
 
-PIPELINE_HOPS = 11
+PIPELINE_HOPS = 13
 
 
 @dataclass
