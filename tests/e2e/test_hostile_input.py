@@ -74,7 +74,7 @@ def flow_keys(year: int) -> dict[str, list[bytes]]:
         lambda: by_order,
         {
             topics.ORDER_SUBMITTED: [ref.encode() for ref in valid_references()],
-            topics.PAYMENT_NOTIFIED: [f"BANK-INV-{order_id}".encode() for order_id in order_ids],
+            topics.PAYMENT_NOTIFIED: [f"BANK-INV-{order_id}-1".encode() for order_id in order_ids],
             topics.CUSTOMER_UPDATED: [customer.customer_id.encode() for customer in seed.customers],
             topics.PRODUCT_UPDATED: [product.product_code.encode() for product in seed.products],
         },
