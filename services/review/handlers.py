@@ -18,6 +18,7 @@ from services.review.domain.model import (
 )
 from shared.contracts import (
     BalanceUpdated,
+    CollectionStepped,
     CustomerUpdated,
     Event,
     FeasibilityAssessed,
@@ -94,6 +95,17 @@ async def store_balance(
 ) -> list[Event]:
     """P6.4: keep the customer's latest open balance for the credit check of its next orders."""
     await master_data.store_balance(connection, incoming.body.payload)
+    return []
+
+
+async def record_collection_step(
+    connection: AsyncConnection, incoming: Incoming[CollectionStepped]
+) -> list[Event]:
+    """P6.3: keep, per invoice, whether its collection is escalated (the latest step wins);
+    while any invoice of a customer is, its new orders need the general manager (P8.1)."""
+    await master_data.store_collection_step(
+        connection, incoming.body.payload, incoming.body.occurred_at
+    )
     return []
 
 
@@ -180,9 +192,11 @@ async def sign_approval(
     authority: ApprovalAuthority,
     now: datetime,
 ) -> tuple[Review, list[Event]]:
-    """P2.2, P2.3, P8.1: a person approves or rejects; the domain decides whether they may."""
+    """P2.2, P2.3, P8.1: a person approves or rejects; the domain decides whether they may,
+    with the customer's escalated invoices as they are now (P6.3)."""
     review = await _load(connection, order_id)
-    review.sign(command, authority, now)
+    escalated = await master_data.escalated_invoices(connection, review.customer_id)
+    review.sign(command, authority, now, escalated)
     await repository.save(connection, review)
     return review, all_to_wire(review.events, None, now)
 

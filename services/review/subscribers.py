@@ -10,12 +10,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.review import handlers
+from services.review.adapters import master_data
 from services.review.adapters.tables import parked_assessments, reviews
 from services.review.domain.master import ApprovalAuthority, ReviewPolicy
 from services.review.http import router
 from services.review.settings import ReviewSettings
 from shared.contracts import (
     BalanceUpdated,
+    CollectionStepped,
     CustomerUpdated,
     Event,
     FeasibilityAssessed,
@@ -70,6 +72,12 @@ def routes(policy: ReviewPolicy) -> Sequence[Route[Any]]:
             BalanceUpdated,
             handlers.store_balance,
             latest_per_key=True,
+        ),
+        Route(
+            topics.COLLECTION_STEPPED,
+            CollectionStepped,
+            handlers.record_collection_step,
+            preload=master_data.preload_collection_steps,
         ),
         Route(
             topics.FEASIBILITY_ASSESSED,

@@ -27,7 +27,9 @@ from services.sales.domain.intake import IntakeFacts
 from services.sales.domain.master import is_new_or_changed
 from services.sales.domain.model import Decider, Order, PlaceOrder
 from shared.contracts import (
+    DeliveryLate,
     Event,
+    GoodsDelivered,
     GoodsShipped,
     OrderDelayed,
     OrderSubmission,
@@ -256,7 +258,38 @@ async def record_review(
 async def record_shipment(
     connection: AsyncConnection, incoming: Incoming[GoodsShipped]
 ) -> list[Event]:
+    """P5.5: the goods left; the order closes only once delivered and settled (P5.6)."""
     return await _apply(connection, incoming, lambda order: order.record_shipment())
+
+
+async def record_delivery(
+    connection: AsyncConnection, incoming: Incoming[GoodsDelivered]
+) -> list[Event]:
+    """P5.6, P7.6: the customer signed for a shipment; a late one is no longer late, and once
+    the whole order is delivered a settled order closes as fulfilled."""
+    receipt = incoming.body.payload
+    return await _apply(
+        connection,
+        incoming,
+        lambda order: order.record_delivery(
+            receipt.shipment_id, receipt.delivered_on, receipt.order_delivered
+        ),
+    )
+
+
+async def record_late_delivery(
+    connection: AsyncConnection, incoming: Incoming[DeliveryLate]
+) -> list[Event]:
+    """P5.6: a shipment is past the day its shipping notice gave; the sales rep sees the
+    order's delivery late, with that day, until it is delivered."""
+    late = incoming.body.payload
+    return await _apply(
+        connection,
+        incoming,
+        lambda order: order.record_late_delivery(
+            late.shipment_id, late.expected_on, late.days_late
+        ),
+    )
 
 
 async def record_delay(
@@ -273,7 +306,7 @@ async def record_payment(
     connection: AsyncConnection, incoming: Incoming[PaymentReceived]
 ) -> list[Event]:
     """P3.3, P6.2: money that covers the deposit opens the deposit gate whenever it comes;
-    full payment lets a shipped order close."""
+    full payment lets a delivered order close (P5.6)."""
     payment = incoming.body.payload
     return await _apply(
         connection,

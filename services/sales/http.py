@@ -1,6 +1,6 @@
 """Sales' HTTP API: the sales desk enters orders, clarifies held ones, records written and
 signed confirmations, holds releases, records a new delivery date agreed after a delay, and
-reads orders and their confirmation (P1, P3, P4.10).
+reads orders (with a late delivery, P5.6) and their confirmation (P1, P3, P4.10).
 
 Every request is authenticated; whether the actor may decide is the domain's call.
 """
@@ -108,6 +108,14 @@ class OrderView(BaseModel):
     awaiting_new_delivery_date: bool = Field(
         description="Production reported a delay; a new date is to be agreed (P4.10)"
     )
+    delivered: bool = Field(description="Logistics reported the whole order delivered (P5.6)")
+    delivery_late: bool = Field(
+        description="A shipment is past the day its shipping notice gave and not delivered "
+        "(P5.6); cleared when it is"
+    )
+    late_delivery_expected_on: date | None = Field(
+        description="The day the late shipment was expected (the earliest, if several)"
+    )
     outcome: str | None
     decline_reason: str
 
@@ -152,6 +160,9 @@ class OrderView(BaseModel):
             release_gate=order.release_gate,
             manual_hold=order.manual_hold,
             awaiting_new_delivery_date=order.awaiting_new_delivery_date,
+            delivered=order.delivered,
+            delivery_late=order.delivery_late,
+            late_delivery_expected_on=order.late_delivery_expected_on,
             outcome=order.outcome.value if order.outcome else None,
             decline_reason=order.decline_reason,
         )

@@ -10,7 +10,9 @@ from services.sales.adapters import repository
 from services.sales.adapters.tables import orders
 from services.sales.http import router
 from shared.contracts import (
+    DeliveryLate,
     Event,
+    GoodsDelivered,
     GoodsShipped,
     OrderDelayed,
     OrderSubmission,
@@ -44,6 +46,18 @@ def routes() -> Sequence[Route[Any]]:
             topics.GOODS_SHIPPED,
             GoodsShipped,
             handlers.record_shipment,
+            preload=ORDERS,
+        ),
+        Route(
+            topics.GOODS_DELIVERED,
+            GoodsDelivered,
+            handlers.record_delivery,
+            preload=ORDERS,
+        ),
+        Route(
+            topics.DELIVERY_LATE,
+            DeliveryLate,
+            handlers.record_late_delivery,
             preload=ORDERS,
         ),
         Route(

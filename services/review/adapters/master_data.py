@@ -1,15 +1,19 @@
 """Review's copy of the master data it decides with: customers and products from sales, open
-balances from finance (latest record per key). Its own approval authority and QA capability are
-not stored: they come from the seed file, with the ReviewPolicy built at start."""
+balances and escalated collections from finance (latest record per key). Its own approval
+authority and QA capability are not stored: they come from the seed file, with the ReviewPolicy
+built at start."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.review.adapters.tables import balances, customers, products
+from services.review.adapters.tables import balances, collection_escalations, customers, products
 from services.review.domain.master import Customer, Product, ReviewBasis, ReviewPolicy
 from shared.contracts.master import BalanceRecord, CustomerRecord, ProductRecord
+from shared.contracts.money import CollectionStepped, CollectionSteppedPayload
 from shared.db import rows
 from shared.db.upsert import upsert
 
@@ -67,6 +71,51 @@ async def store_balance(connection: AsyncConnection, record: BalanceRecord) -> N
     )
 
 
+async def store_collection_step(
+    connection: AsyncConnection, step: CollectionSteppedPayload, occurred_at: datetime
+) -> None:
+    """P6.3: the latest step of an invoice's collection wins; an older one arriving after it
+    (by when finance recorded it) changes nothing. `cleared`, or a step that is not escalated,
+    ends the invoice's escalation."""
+    row = await rows.load(connection, collection_escalations, step.invoice_number)
+    if row is not None and row["stepped_at"] > occurred_at:
+        return
+    values = {
+        "invoice_number": step.invoice_number,
+        "customer_id": step.customer_id,
+        "step": step.step,
+        "escalated": step.escalated and step.step != "cleared",
+        "stepped_at": occurred_at,
+    }
+    if row is None:
+        await rows.add(connection, collection_escalations, values)
+    else:
+        await rows.save(connection, collection_escalations, values)
+
+
+async def preload_collection_steps(
+    connection: AsyncConnection, stepped: Sequence[CollectionStepped]
+) -> None:
+    """A batch's collection steps: their invoices' rows, read in one statement."""
+    await rows.preload(
+        connection, collection_escalations, (event.payload.invoice_number for event in stepped)
+    )
+
+
+async def escalated_invoices(connection: AsyncConnection, customer_id: str) -> tuple[str, ...]:
+    """P6.3: the customer's invoices whose collection is escalated now, in number order."""
+    await rows.flush_table(connection, collection_escalations)  # this batch's steps count
+    found = await connection.execute(
+        select(collection_escalations.c.invoice_number)
+        .where(
+            collection_escalations.c.customer_id == customer_id,
+            collection_escalations.c.escalated.is_(True),
+        )
+        .order_by(collection_escalations.c.invoice_number)
+    )
+    return tuple(row.invoice_number for row in found)
+
+
 async def basis_for(
     connection: AsyncConnection,
     customer_id: str,
@@ -104,4 +153,5 @@ async def basis_for(
         qa_capability_level=policy.qa_capability_level,
         open_balance=Decimal(0) if open_balance is None else open_balance,
         auto_approval=policy.auto_approval,
+        escalated_invoices=await escalated_invoices(connection, customer_id),
     )

@@ -91,3 +91,18 @@ balances = Table(
     Column("open_balance", MoneyType(), nullable=False),
 )
 """The latest `balance.updated` per customer (finance owns balances)."""
+
+collection_escalations = Table(
+    "collection_escalations",
+    metadata,
+    Column("invoice_number", String(50), primary_key=True),
+    Column("customer_id", String(100), nullable=False),
+    Column("step", String(20), nullable=False),
+    Column("escalated", Boolean, nullable=False),
+    Column("stepped_at", UtcDateTime(), nullable=False),
+    Index("ix_collection_escalations_customer", "customer_id", "escalated"),
+)
+"""The latest `collection.stepped` per invoice (finance owns collection): whether chasing it is
+escalated, so the customer's new orders need the general manager (P6.3). A cleared invoice, or
+one no longer escalated, keeps its row with `escalated` false, so an older step arriving late
+cannot bring it back."""

@@ -1,8 +1,8 @@
-"""The master data review decides with (P2.1, P2.3, P2.4, P6.4, P8.1).
+"""The master data review decides with (P2.1, P2.3, P2.4, P6.3, P6.4, P8.1).
 
 Customers and products are sales' (received as `customer.updated`, `product.updated`), open
-balances finance's (`balance.updated`); the approval authority table and QA's inspection
-capability are review's own. Plain values: no I/O.
+balances and escalated collections finance's (`balance.updated`, `collection.stepped`); the
+approval authority table and QA's inspection capability are review's own. Plain values: no I/O.
 """
 
 from collections.abc import Mapping
@@ -102,3 +102,5 @@ class ReviewBasis:
     qa_capability_level: int
     open_balance: Decimal = Decimal(0)
     auto_approval: AutoApprovalPolicy = field(default_factory=AutoApprovalPolicy)
+    escalated_invoices: tuple[str, ...] = ()
+    """The customer's invoices whose collection is escalated (P6.3), in number order."""

@@ -1,5 +1,6 @@
 """The review of one placed order: contract review, approval by authority and feasibility review,
-ending in exactly one verdict (P2.1, P2.2, P2.3, P2.4, P2.5, P2.6, P2.7, P6.4, P8.1, P8.2).
+ending in exactly one verdict (P2.1, P2.2, P2.3, P2.4, P2.5, P2.6, P2.7, P6.3, P6.4, P8.1,
+P8.2).
 
 A review opens when the order is placed and asks production and purchasing at once whether the
 order can be made by its date. Once the customer's and the products' master data are there it is
@@ -9,6 +10,7 @@ approval is in and feasibility is settled; or declined, when an approver rejects
 negotiation of another date fails. A review still open two days after receipt is escalated once.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -22,10 +24,12 @@ from services.review.domain.master import (
     ReviewBasis,
 )
 from services.review.domain.rules import (
+    ESCALATED_BALANCE,
     Assessment,
     Department,
     Verdict,
     engineering_assessment,
+    escalation_reason,
     general_manager_reasons,
     proposed_delivery_date,
     qa_assessment,
@@ -305,7 +309,7 @@ class Review:
 
     def evaluate(self, basis: ReviewBasis, now: datetime) -> None:
         """Evaluate the review once the master data it needs is there; until then it waits
-        (and says for what). P2.1 terms check; P2.3, P6.4, P8.1 required approvals; P2.4
+        (and says for what). P2.1 terms check; P2.3, P6.3, P6.4, P8.1 required approvals; P2.4
         engineering and QA from product data (an earlier override stands); then the automatic
         policy, if it applies, signs the sales manager's step."""
         if self.status is not ReviewStatus.AWAITING_MASTER_DATA:
@@ -324,6 +328,7 @@ class Review:
             basis.open_balance,
             basis.authority,
             self.findings,
+            basis.escalated_invoices,
         )
         self.approvals = [ApprovalStep(SALES_MANAGER)]
         if self.general_manager_reasons:
@@ -354,12 +359,28 @@ class Review:
 
     # -- people's and departments' decisions ----------------------------------------------------
 
-    def sign(self, command: SignApproval, authority: ApprovalAuthority, now: datetime) -> None:
+    def sign(
+        self,
+        command: SignApproval,
+        authority: ApprovalAuthority,
+        now: datetime,
+        escalated_invoices: Sequence[str] = (),
+    ) -> None:
         """P2.3, P8.1: the domain decides which pending step the person may sign. The sales
         manager signs the sales manager's step, recording the stamp and the authorised
         signature (P2.2); the general manager signs the general manager's step. Anything else
         is refused and changes nothing. A rejection declines the order with the note as reason
-        (P2.6)."""
+        (P2.6).
+
+        P6.3: the customer's escalated invoices as they are at this decision. A review evaluated
+        before the escalation arrived takes the general manager's step now, with the reason,
+        before anyone signs: the sales manager's signature then is one of two and approves
+        nothing alone. Signatures given before the escalation stand."""
+        if escalated_invoices and self.status in (
+            ReviewStatus.IN_REVIEW,
+            ReviewStatus.NEGOTIATING,
+        ):
+            self._require_general_manager(escalated_invoices)
         person = command.person
         index = self._step_for(person, authority)
         step = self.approvals[index]
@@ -495,6 +516,16 @@ class Review:
         self.outcome = outcome
 
     # -- internals ------------------------------------------------------------------------------
+
+    def _require_general_manager(self, escalated_invoices: Sequence[str]) -> None:
+        """P6.3, P8.1: the customer's escalated overdue balance needs the general manager."""
+        reason = escalation_reason(self.customer_id, escalated_invoices)
+        if reason is None:
+            return
+        if not any(ESCALATED_BALANCE in known for known in self.general_manager_reasons):
+            self.general_manager_reasons = (*self.general_manager_reasons, reason)
+        if all(step.role != GENERAL_MANAGER for step in self.approvals):
+            self.approvals.append(ApprovalStep(GENERAL_MANAGER))
 
     def _ensure_open(self) -> None:
         if not self.is_open:

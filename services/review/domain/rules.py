@@ -1,12 +1,14 @@
-"""The checks of a contract and feasibility review, as pure functions (P2.1, P2.3, P2.4, P6.4)."""
+"""The checks of a contract and feasibility review, as pure functions (P2.1, P2.3, P2.4, P6.3,
+P6.4)."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from services.review.domain.master import SALES_MANAGER, ApprovalAuthority, Customer, Product
+from shared.contracts.bounds import clip
 
 
 class Department(StrEnum):
@@ -36,6 +38,20 @@ def terms_findings(customer: Customer, payment_terms: str | None) -> tuple[str, 
     )
 
 
+ESCALATED_BALANCE = "has an escalated overdue balance"
+"""What every reason of an escalated overdue balance says (P6.3)."""
+
+
+def escalation_reason(customer_id: str, escalated_invoices: Sequence[str]) -> str | None:
+    """P6.3, P8.1: why a customer with an escalated overdue balance needs the general manager,
+    naming the escalated invoices; None when it has none."""
+    if not escalated_invoices:
+        return None
+    return clip(
+        f"customer {customer_id} {ESCALATED_BALANCE} ({', '.join(escalated_invoices)}) (P6.3)"
+    )
+
+
 def general_manager_reasons(
     total: Decimal,
     currency: str,
@@ -43,11 +59,13 @@ def general_manager_reasons(
     open_balance: Decimal,
     authority: ApprovalAuthority,
     findings: Iterable[str],
+    escalated_invoices: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """Why the general manager must approve too; empty: the sales manager's approval is enough.
 
     P2.3, P8.1: a total above the sales manager's authority. P6.4: an A-tier customer whose open
     balance plus this order exceeds its credit limit. P2.1: any finding of the terms check.
+    P6.3: a customer with an escalated overdue invoice, whatever the amount.
     """
     reasons: list[str] = []
     limit = authority.limit_of(SALES_MANAGER)
@@ -63,6 +81,9 @@ def general_manager_reasons(
             f"{currency} (P6.4)"
         )
     reasons.extend(f"terms check: {finding} (P2.1)" for finding in findings)
+    escalated = escalation_reason(customer.customer_id, escalated_invoices)
+    if escalated is not None:
+        reasons.append(escalated)
     return tuple(reasons)
 
 

@@ -1,6 +1,7 @@
 """Loads and stores sales orders and sales' master data in the service's own database."""
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -18,7 +19,15 @@ from services.sales.adapters.tables import (
 )
 from services.sales.domain.intake import Defect, format_order_number
 from services.sales.domain.master import Customer, Product
-from services.sales.domain.model import Decision, Delay, Line, Order, OrderStatus, Outcome
+from services.sales.domain.model import (
+    Decision,
+    Delay,
+    Line,
+    Order,
+    OrderStatus,
+    Outcome,
+    ShipmentDelivery,
+)
 from shared.contracts import OrderSubmission
 from shared.db import rows
 from shared.db.sequences import next_in_year
@@ -152,10 +161,33 @@ def _order(row: Any) -> Order:
         release_gate=row.release_gate,
         manual_hold=row.manual_hold,
         shipped=row.shipped,
+        delivered=row.delivered,
+        deliveries={
+            shipment_id: _delivery(shipment_id, item)
+            for shipment_id, item in (row.deliveries or {}).items()
+        },
         settled=row.settled,
         outcome=Outcome(row.outcome) if row.outcome else None,
         decline_reason=row.decline_reason,
         awaiting_new_delivery_date=row.awaiting_new_delivery_date,
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _delivery(shipment_id: str, item: dict[str, Any]) -> ShipmentDelivery:
+    """orders.deliveries holds, per shipment, its late and delivered days (P5.6)."""
+    return ShipmentDelivery(
+        shipment_id=shipment_id,
+        late_expected_on=_day(item.get("late_expected_on")),
+        days_late=item.get("days_late"),
+        delivered_on=_day(item.get("delivered_on")),
     )
 
 
@@ -198,6 +230,15 @@ def _row(order: Order) -> dict[str, Any]:
         "release_gate": order.release_gate,
         "manual_hold": order.manual_hold,
         "shipped": order.shipped,
+        "delivered": order.delivered,
+        "deliveries": {
+            shipment_id: {
+                "late_expected_on": _iso(item.late_expected_on),
+                "days_late": item.days_late,
+                "delivered_on": _iso(item.delivered_on),
+            }
+            for shipment_id, item in order.deliveries.items()
+        },
         "settled": order.settled,
         "outcome": order.outcome.value if order.outcome else None,
         "decline_reason": order.decline_reason,

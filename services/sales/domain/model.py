@@ -1,8 +1,8 @@
 """The sales order and its life: registered (held, awaiting written confirmation or placed),
-reviewed, confirmed, released for production, delayed and given a new date, shipped, paid,
-closed (P1, P2.6, P3, P4.10)."""
+reviewed, confirmed, released for production, delayed and given a new date, shipped, late,
+delivered, paid, closed (P1, P2.6, P3, P4.10, P5.6, P7.6)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -71,6 +71,22 @@ class Delay:
     reason: str
     reported_at: datetime
     event_id: str
+
+
+@dataclass(frozen=True)
+class ShipmentDelivery:
+    """What sales knows of one shipment's delivery (P5.6): the day the shipping notice gave and
+    how late it is, once logistics reported it late; the day the customer signed, once
+    delivered. A delivered shipment is no longer late, whatever arrives after."""
+
+    shipment_id: str
+    late_expected_on: date | None = None
+    days_late: int | None = None
+    delivered_on: date | None = None
+
+    @property
+    def late(self) -> bool:
+        return self.late_expected_on is not None and self.delivered_on is None
 
 
 @dataclass(frozen=True)
@@ -192,6 +208,11 @@ class Order:
     release_gate: Gate | None = None
     manual_hold: str | None = None
     shipped: bool = False
+    delivered: bool = False
+    """Logistics reported the whole order delivered (P5.6): nothing left to ship, every
+    shipment signed for."""
+    deliveries: dict[str, ShipmentDelivery] = field(default_factory=dict)
+    """Per shipment, what logistics reported of its delivery: late, delivered (P5.6)."""
     settled: bool = False
     outcome: Outcome | None = None
     decline_reason: str = ""
@@ -205,6 +226,22 @@ class Order:
     @property
     def total_amount(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal("0"))
+
+    @property
+    def delivery_late(self) -> bool:
+        """A shipment of the order is past the day its shipping notice gave and not delivered
+        (P5.6); cleared when it is delivered, or the whole order is."""
+        return not self.delivered and any(item.late for item in self.deliveries.values())
+
+    @property
+    def late_delivery_expected_on(self) -> date | None:
+        """The earliest day a late, undelivered shipment was expected (P5.6); None: none late."""
+        days = [
+            item.late_expected_on
+            for item in self.deliveries.values()
+            if item.late and item.late_expected_on is not None
+        ]
+        return min(days) if days and not self.delivered else None
 
     @property
     def deposit_required(self) -> bool:
@@ -497,26 +534,55 @@ class Order:
         self._decide("delivery_date", by, f"{previous} -> {delivery_date}: {reason}")
         self.events.append(DeliveryWasRevised(self.order_id, delivery_date, previous, reason, by))
 
-    # -- shipment, money, closing (P6.2, P7.6) -------------------------------------------------
+    # -- shipment, delivery, money, closing (P5.6, P6.2, P7.6) ---------------------------------
 
     def record_shipment(self) -> None:
+        """Goods left (P5.5). Shipped alone closes nothing: the order closes once delivered and
+        settled (P5.6, P7.6)."""
         self.shipped = True
         self.awaiting_new_delivery_date = False  # the goods are out: no date left to agree
+
+    def record_late_delivery(self, shipment_id: str, expected_on: date, days_late: int) -> None:
+        """Logistics reports a shipment not delivered by the day its shipping notice gave
+        (P5.6): the sales rep sees the order's delivery late, with the day it was expected. A
+        report on a shipment already delivered (reports may cross), or after the whole order
+        was delivered, changes nothing; a repeated one keeps the latest count of days."""
+        current = self.deliveries.get(shipment_id, ShipmentDelivery(shipment_id))
+        if self.delivered or current.delivered_on is not None:
+            return
+        self.deliveries[shipment_id] = replace(
+            current, late_expected_on=expected_on, days_late=days_late
+        )
+
+    def record_delivery(self, shipment_id: str, delivered_on: date, order_delivered: bool) -> None:
+        """The customer signed for a shipment (P5.6): that shipment is no longer late, and once
+        logistics says the whole order is delivered, a settled order closes as fulfilled
+        (P7.6). A delivery implies the goods left, whether or not goods.shipped came first; a
+        repeated one changes nothing, and the order stays delivered once it was."""
+        current = self.deliveries.get(shipment_id, ShipmentDelivery(shipment_id))
+        if current.delivered_on is None:
+            self.deliveries[shipment_id] = replace(current, delivered_on=delivered_on)
+        self.shipped = True
+        self.awaiting_new_delivery_date = False
+        self.delivered = self.delivered or order_delivered
         self._close_if_fulfilled()
 
     def record_payment(self, paid_total: Decimal, settled: bool) -> None:
         """Money for the order, at any time (P6.2), as finance's running total. The deposit is
         in once the money received covers it, whatever the payments were called, and even
-        when it came before the confirmation (P3.3); full payment lets a shipped order close."""
+        when it came before the confirmation (P3.3); full payment lets a delivered order close
+        (P5.6, P7.6)."""
         self.paid_total = max(self.paid_total, paid_total)
         self.settled = self.settled or settled
         self._release_if_ready()
         self._close_if_fulfilled()
 
     def _close_if_fulfilled(self) -> None:
+        """P5.6, P7.6: an order closes as fulfilled only when logistics reported it delivered
+        and finance reported it settled, in whichever order the two arrive."""
         if (
             self.status in (OrderStatus.CONFIRMED, OrderStatus.RELEASED)
-            and self.shipped
+            and self.delivered
             and self.settled
         ):
             self._close(Outcome.FULFILLED)

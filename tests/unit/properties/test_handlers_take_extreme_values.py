@@ -9,7 +9,7 @@ Seeded and repeatable (derandomize): the same examples every run.
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from hypothesis import given, settings
@@ -34,11 +34,14 @@ from services.sales.adapters.tables import metadata as sales_tables
 from services.sales.domain.model import Decider
 from shared.contracts import (
     BalanceUpdated,
+    CollectionStepped,
     CustomerUpdated,
+    DeliveryLate,
     DeliveryRevised,
     Event,
     FeasibilityAssessed,
     FeasibilityRequested,
+    GoodsDelivered,
     GoodsShipped,
     OrderReleased,
     OrderSubmission,
@@ -48,12 +51,15 @@ from shared.contracts import (
 )
 from shared.contracts.bounds import (
     DATE_MAX,
+    MAX_DAYS_IN_WINDOW,
     MAX_LEAD_TIME_DAYS,
     MAX_MATERIAL_QUANTITY,
     MAX_ORDER_TOTAL,
     MAX_QUANTITY_PER_UNIT,
     MAX_WEEKLY_UNITS,
 )
+from shared.contracts.money import CollectionStep
+from shared.contracts.shipping import MAX_ROLES, Role
 from shared.db import rows
 from shared.decisions import Person
 from shared.seed import load_seed
@@ -121,6 +127,43 @@ def sales_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "settled": draw(st.booleans()),
         "received_on": draw(s.dates()),
         "hold_reason": draw(s.text(1000)),
+        "late": late_delivery(draw),
+        "delivered": delivery(draw, codes),
+        "delivered_first": draw(st.booleans()),
+    }
+
+
+ROLES: tuple[Role, ...] = get_args(Role)
+
+
+def signed(draw: st.DrawFn) -> dict[str, Any]:
+    return {"user": draw(s.code(100)), "role": draw(s.code(100)), "at": NOW}
+
+
+def late_delivery(draw: st.DrawFn) -> dict[str, Any]:
+    """delivery.late at its extremes (P5.6)."""
+    return {
+        "shipment_id": draw(s.code(50)),
+        "expected_on": draw(s.dates()),
+        "days_late": draw(s.edges(0, MAX_DAYS_IN_WINDOW, st.integers(0, 60))),
+        "notify": draw(st.lists(st.sampled_from(ROLES), min_size=1, max_size=MAX_ROLES)),
+    }
+
+
+def delivery(draw: st.DrawFn, codes: list[str]) -> dict[str, Any]:
+    """goods.delivered at its extremes (P5.6, P6.1)."""
+    cash = draw(st.booleans())
+    return {
+        "shipment_id": draw(s.code(50)),
+        "delivered_on": draw(s.dates()),
+        "received_by": draw(s.text(200)),
+        "lines": produced_lines(draw, codes),
+        "discrepancy": draw(s.text(1000, min_size=0)),
+        "late": draw(st.booleans()),
+        "order_delivered": draw(st.booleans()),
+        "cash_collected": draw(s.money()) if cash else Decimal("0.00"),
+        "currency": "EUR" if cash else None,
+        "recorded": signed(draw),
     }
 
 
@@ -193,6 +236,17 @@ def test_sales_handlers_take_every_extreme_valid_value(scenario: dict[str, Any])
         await refusing_nothing_but(
             REFUSALS, sales.record_shipment(connection, incoming(shipped, "x"))
         )
+        late = event(DeliveryLate, order_id, scenario["late"], "logistics")
+        delivered = event(GoodsDelivered, order_id, scenario["delivered"], "logistics")
+        steps = [
+            sales.record_late_delivery(connection, incoming(late, "x")),
+            sales.record_delivery(connection, incoming(delivered, "x")),
+        ]
+        if scenario["delivered_first"]:
+            steps.reverse()
+        steps.append(sales.record_delivery(connection, incoming(delivered, "x")))  # again
+        for step in steps:
+            await refusing_nothing_but(REFUSALS, step)
 
     run(sales_tables, drive)
 
@@ -228,6 +282,7 @@ def review_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     order_id = draw(s.order_id())
     codes = draw(product_codes())
     customer = customer_record(draw, draw(s.code(40)))
+    invoice_stem = draw(s.code(47))
     return {
         "customer": customer,
         "products": [product_record(draw, code) for code in codes],
@@ -243,7 +298,33 @@ def review_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "note": draw(s.text(1000, min_size=0)),
         "decision": draw(st.sampled_from(list(ApprovalDecision))),
         "closed": closed(draw, order_id),
+        "collection": [
+            collection_step(draw, f"{invoice_stem}{index:03d}", customer.customer_id)
+            for index in range(draw(st.integers(1, 30)))  # escalated ones: the longest reason
+        ],
+        "escalation_after_placing": collection_step(draw, draw(s.code(50)), customer.customer_id),
     }
+
+
+STEPS: tuple[CollectionStep, ...] = get_args(CollectionStep)
+
+
+def collection_step(draw: st.DrawFn, invoice_number: str, customer_id: str) -> CollectionStepped:
+    """collection.stepped at its extremes (P6.3)."""
+    payload = {
+        "invoice_number": invoice_number,
+        "customer_id": customer_id,
+        "step": draw(st.sampled_from(STEPS)),
+        "escalated": draw(st.booleans()),
+        "overdue_amount": draw(s.money()),
+        "currency": "EUR",
+        "due_date": draw(s.dates()),
+        "days_overdue": draw(s.edges(0, MAX_DAYS_IN_WINDOW, st.integers(0, 60))),
+        "promised_on": draw(st.one_of(st.none(), s.dates())),
+        "note": draw(s.text(1000, min_size=0)),
+        "recorded": signed(draw) if draw(st.booleans()) else None,
+    }
+    return event(CollectionStepped, draw(s.order_id()), payload, "finance")  # type: ignore[no-any-return]
 
 
 @PROPERTY
@@ -279,6 +360,10 @@ def test_review_handlers_take_every_extreme_valid_value(scenario: dict[str, Any]
         await refusing_nothing_but(
             REFUSALS, review.store_balance(connection, incoming(balance, "x"))
         )
+        for stepped in scenario["collection"]:
+            await refusing_nothing_but(
+                REFUSALS, review.record_collection_step(connection, incoming(stepped, "x"))
+            )
         steps = [
             review.open_review(connection, incoming(scenario["placed"], "x"), POLICY),
             review.record_assessment(connection, incoming(scenario["assessed"], "x")),
@@ -287,6 +372,12 @@ def test_review_handlers_take_every_extreme_valid_value(scenario: dict[str, Any]
             steps.reverse()
         for step in steps:
             await refusing_nothing_but(REFUSALS, step)
+        await refusing_nothing_but(
+            REFUSALS,
+            review.record_collection_step(
+                connection, incoming(scenario["escalation_after_placing"], "x")
+            ),
+        )
         order_id = scenario["placed"].order_id
         for role, user in (("sales_manager", "jonas.weber"), ("general_manager", "li.wang")):
             command = SignApproval(Person(user, role), scenario["decision"], note=scenario["note"])

@@ -235,7 +235,7 @@ def test_a_closed_order_ignores_a_late_second_verdict_and_closes_only_once() -> 
     order = Order.register("SO-1", command(), facts())
     order.record_review(False, None, "no", A, TODAY)
     order.record_review(True, CONFIRMED, "", A, TODAY)
-    order.record_shipment()
+    order.record_delivery("SH-1", TODAY, order_delivered=True)
     order.record_payment(TOTAL, settled=True)
 
     assert order.outcome is Outcome.DECLINED
@@ -250,18 +250,23 @@ def test_a_held_order_takes_no_review() -> None:
     assert order.status is OrderStatus.HELD
 
 
-def test_an_approved_order_is_not_closed_before_it_is_shipped_and_paid() -> None:
+@pytest.mark.rule("P5.6")
+def test_an_approved_order_is_not_closed_before_it_is_delivered_and_paid() -> None:
     order = approved(A)
-    order.record_shipment()
+    order.record_delivery("SH-1", TODAY, order_delivered=True)
 
     assert order.status is OrderStatus.RELEASED
     assert not any(isinstance(event, OrderWasClosed) for event in order.events)
 
 
-def test_a_released_shipped_and_settled_order_closes_as_fulfilled() -> None:
+@pytest.mark.rule("P5.6")
+def test_a_released_delivered_and_settled_order_closes_as_fulfilled() -> None:
     order = approved(A)
     order.record_payment(TOTAL, settled=True)
     order.record_shipment()
+    assert not any(isinstance(event, OrderWasClosed) for event in order.events)
+
+    order.record_delivery("SH-1", TODAY, order_delivered=True)
 
     assert order.status is OrderStatus.CLOSED
     assert order.outcome is Outcome.FULFILLED
@@ -270,7 +275,7 @@ def test_a_released_shipped_and_settled_order_closes_as_fulfilled() -> None:
 
 def test_a_partial_payment_does_not_close_the_order_p6_2() -> None:
     order = approved(A)
-    order.record_shipment()
+    order.record_delivery("SH-1", TODAY, order_delivered=True)
     order.record_payment(Decimal("100.00"), settled=False)
 
     assert order.status is OrderStatus.RELEASED

@@ -109,7 +109,7 @@ def test_a_delay_on_a_shipped_or_closed_order_is_kept_but_nothing_waits() -> Non
     shipped = approved()
     shipped.record_shipment()
     closed = approved()
-    closed.record_shipment()
+    closed.record_delivery("SH-1", TODAY, order_delivered=True)
     closed.record_payment(Decimal("1460.00"), settled=True)
     assert closed.status is OrderStatus.CLOSED
 
@@ -125,7 +125,7 @@ def test_an_order_that_closes_no_longer_waits_for_a_new_date() -> None:
     order = approved()
     order.record_delay(reported())
 
-    order.record_shipment()
+    order.record_delivery("SH-1", TODAY, order_delivered=True)
     order.record_payment(Decimal("1460.00"), settled=True)
 
     assert order.outcome is Outcome.FULFILLED
@@ -201,7 +201,7 @@ def test_a_shipped_or_closed_order_takes_no_new_date() -> None:
     shipped = approved()
     shipped.record_shipment()
     closed = approved()
-    closed.record_shipment()
+    closed.record_delivery("SH-1", TODAY, order_delivered=True)
     closed.record_payment(Decimal("1460.00"), settled=True)
 
     for order, why in ((shipped, "shipped"), (closed, "closed")):
