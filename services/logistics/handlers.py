@@ -1,52 +1,137 @@
-"""Logistics' message handlers: turn a consumed message into a domain call and its events."""
+"""Logistics' message handlers: each maps a consumed message to the domain and lets a desk
+carry it out. Topics are not ordered among each other: what arrives before `order.placed` is
+kept on the order's shipping record and acted on once enough is known."""
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.logistics.adapters import repository
-from services.logistics.adapters.wire import prepare_shipment_command, to_wire
-from services.logistics.domain.model import (
-    AUTOMATIC_RELEASE,
-    DEFAULT_CARRIER,
-    Outcome,
-    Shipment,
-    tracking_number_for,
+from services.logistics.adapters import wire
+from services.logistics.desk import Desk
+from services.logistics.domain.model import OrderShipping
+from shared.contracts import (
+    ConfirmationIssued,
+    DeliveryRevised,
+    Event,
+    GoodsProduced,
+    OrderClosed,
+    OrderPlaced,
+    PaymentChecked,
 )
-from shared.contracts import Event, GoodsProduced, OrderClosed
 from shared.messaging.routes import Incoming, MessageRejected
 
 
-async def ship_goods(connection: AsyncConnection, incoming: Incoming[GoodsProduced]) -> list[Event]:
-    """P5.1, P5.3, P5.4, P5.5: prepare, release and dispatch the order's one shipment. Goods
-    reported produced again (a new event for the same order) are not shipped a second time."""
-    if await repository.exists(connection, incoming.body.order_id):
-        return []
-    shipment = Shipment.prepare(prepare_shipment_command(incoming.body))
-    shipment.release(AUTOMATIC_RELEASE)
-    shipment.dispatch(
-        DEFAULT_CARRIER, tracking_number_for(shipment.order_id), incoming.received_at.date()
-    )
-    await repository.add(connection, shipment)
-    return [
-        to_wire(event, shipment, incoming.causation_id, incoming.received_at)
-        for event in shipment.events
-    ]
-
-
-async def close_shipment(
-    connection: AsyncConnection, incoming: Incoming[OrderClosed]
+async def _apply(
+    connection: AsyncConnection,
+    incoming: Incoming[Any],
+    change: Callable[[OrderShipping], None],
+    policy: bool,
+    release_authority: Decimal | None,
 ) -> list[Event]:
-    """P7.6: file the shipment with the order's final outcome. A declined order never reached
-    logistics, so there is nothing to file; a fulfilled order logistics never shipped is an
-    inconsistency a person must look at."""
-    outcome = Outcome(incoming.body.payload.outcome)
-    shipment = await repository.load(connection, incoming.body.order_id)
-    if shipment is None:
-        if outcome is Outcome.DECLINED:
-            return []
-        raise MessageRejected(f"unknown order {incoming.body.order_id!r}")
-    shipment.close(outcome)
-    await repository.save(connection, shipment)
-    return [
-        to_wire(event, shipment, incoming.causation_id, incoming.received_at)
-        for event in shipment.events
-    ]
+    desk = Desk(connection, incoming.received_at, policy, release_authority)
+    order = await desk.order_or_start(incoming.body.order_id)
+    change(order)
+    await desk.act_for_people(order)
+    return await desk.events(incoming.causation_id)
+
+
+async def place_order(
+    connection: AsyncConnection,
+    incoming: Incoming[OrderPlaced],
+    policy: bool = False,
+    release_authority: Decimal | None = None,
+) -> list[Event]:
+    """P5.1: what was ordered, where it goes and to whom; goods produced before it arrived
+    can now be requested."""
+    placement = wire.placement(incoming.body)
+    return await _apply(
+        connection, incoming, lambda order: order.place(placement), policy, release_authority
+    )
+
+
+async def confirm_order(
+    connection: AsyncConnection,
+    incoming: Incoming[ConfirmationIssued],
+    policy: bool = False,
+    release_authority: Decimal | None = None,
+) -> list[Event]:
+    """P5.3: the customer's tier (who may release in an emergency) and the confirmed date."""
+    body = incoming.body.payload
+    return await _apply(
+        connection,
+        incoming,
+        lambda order: order.confirm(body.tier, body.confirmed_delivery_date),
+        policy,
+        release_authority,
+    )
+
+
+async def revise_delivery(
+    connection: AsyncConnection,
+    incoming: Incoming[DeliveryRevised],
+    policy: bool = False,
+    release_authority: Decimal | None = None,
+) -> list[Event]:
+    """P4.10: the date agreed with the customer is the order's delivery date from now on."""
+    delivery_date = incoming.body.payload.delivery_date
+    return await _apply(
+        connection,
+        incoming,
+        lambda order: order.revise_delivery(delivery_date),
+        policy,
+        release_authority,
+    )
+
+
+async def record_production(
+    connection: AsyncConnection,
+    incoming: Incoming[GoodsProduced],
+    policy: bool = False,
+    release_authority: Decimal | None = None,
+) -> list[Event]:
+    """P5.1: the latest finished totals per product; with the automatic policy on, everything
+    remaining is requested once it is all produced."""
+    report = wire.production(incoming.body)
+    return await _apply(
+        connection,
+        incoming,
+        lambda order: order.record_production(report),
+        policy,
+        release_authority,
+    )
+
+
+async def record_payment_check(
+    connection: AsyncConnection,
+    incoming: Incoming[PaymentChecked],
+    policy: bool = False,
+    release_authority: Decimal | None = None,
+) -> list[Event]:
+    """P5.2, P5.3: finance's check of a shipment; with the automatic policy on, a passed check
+    releases, dispatches and delivers it in this one unit of work. Logistics numbers every
+    shipment before finance hears of it, so a check of an unknown shipment can never apply."""
+    desk = Desk(connection, incoming.received_at, policy, release_authority)
+    shipment_id = incoming.body.payload.shipment_id
+    shipment = await desk.shipment(shipment_id)
+    order = await desk.order(incoming.body.order_id)
+    if shipment is None or order is None or shipment.order_id != order.order_id:
+        raise MessageRejected(f"no shipment {shipment_id!r} of order {incoming.body.order_id!r}")
+    shipment.record_check(wire.finance_check(incoming.body))
+    await desk.act_for_people(order)
+    return await desk.events(incoming.causation_id)
+
+
+async def close_order(
+    connection: AsyncConnection,
+    incoming: Incoming[OrderClosed],
+    policy: bool = False,
+    release_authority: Decimal | None = None,
+) -> list[Event]:
+    """P7.6: file the order with its final outcome; nothing more is requested for it. An order
+    may be closed (declined) before logistics heard of it: it is filed all the same."""
+    outcome = incoming.body.payload.outcome
+    return await _apply(
+        connection, incoming, lambda order: order.close(outcome), policy, release_authority
+    )

@@ -14,3 +14,14 @@ class LogisticsSettings(ServiceSettings):
     )
 
     http_port: int = Field(default=8004, ge=0, description="Port of the HTTP API")
+    automatic_policy: bool = Field(
+        default=False,
+        description="Let one stand-in request, release, check, hand over, dispatch and record "
+        "the delivery of every shipment instead of people (demo and benchmark only)",
+    )
+    deadline_round_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often escalations of emergency releases and late deliveries are "
+        "looked for (P5.3, P5.6)",
+    )

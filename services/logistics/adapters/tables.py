@@ -1,25 +1,47 @@
 """Logistics' own database tables."""
 
-from sqlalchemy import JSON, Column, Date, MetaData, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Date, Index, MetaData, String, Table
 
 from shared.db.messaging_tables import add_messaging_tables
+from shared.db.types import UtcDateTime
 
 metadata = MetaData()
 inbox, outbox = add_messaging_tables(metadata)
+
+shipping_orders = Table(
+    "shipping_orders",
+    metadata,
+    Column("order_id", String(40), primary_key=True),
+    Column("document", JSON, nullable=False),
+)
+"""Per order: what was ordered, the tier and date, what was produced and taken (P5.1)."""
 
 shipments = Table(
     "shipments",
     metadata,
     Column("shipment_id", String(50), primary_key=True),
-    Column("order_id", String(40), nullable=False),
-    Column("production_order_id", String(50), nullable=False),
-    Column("lines", JSON, nullable=False),
-    Column("ready_on", Date, nullable=False),
+    Column("order_id", String(40), nullable=False, index=True),
     Column("status", String(20), nullable=False),
+    Column("production_order_id", String(50), nullable=True),
     Column("released_by", String(100), nullable=True),
     Column("carrier", String(100), nullable=True),
     Column("tracking_number", String(100), nullable=True),
-    Column("dispatched_on", Date, nullable=True),
-    Column("outcome", String(20), nullable=True),
-    UniqueConstraint("order_id", name="uq_shipments_order"),
+    Column("expected_delivery_on", Date, nullable=True),
+    Column("escalate_at", UtcDateTime(), nullable=True),
+    Column("late_reported", Boolean, nullable=False),
+    Column("document", JSON, nullable=False),
+    Index("ix_shipments_status_expected", "status", "expected_delivery_on"),
+    Index("ix_shipments_escalate_at", "escalate_at"),
 )
+"""One shipment's life (P5.1 to P5.6); the deadline rounds find theirs by the indexed
+columns."""
+
+waybills = Table(
+    "waybills",
+    metadata,
+    Column("waybill", String(100), primary_key=True),
+    Column("shipment_id", String(50), nullable=False),
+    Column("order_id", String(40), nullable=False),
+)
+"""A waybill number belongs to exactly one shipment (P5.4): the key keeps two replicas from
+both taking it."""

@@ -1,119 +1,197 @@
-"""The shipment of one order: prepared from the finished goods, released, dispatched with a
-carrier, closed (P5). One order has one shipment."""
+"""The shipping of one order: what was ordered, produced and shipped, and its shipments
+(P5.1, P5.6). Shipments are numbered SH-<order id>-<n>, n from 1 per order."""
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
-from enum import StrEnum
+from datetime import date, datetime
 
+from services.logistics.domain.commands import (
+    Placement,
+    RecordDelivery,
+    RecordProduction,
+    RequestShipment,
+    Units,
+)
+from services.logistics.domain.events import GoodsWereDelivered, ShipmentWasRequested
+from services.logistics.domain.shipment import Correction, Shipment
+from shared.decisions import AUTOMATIC_POLICY_USER, InvalidDecision, NotAllowedNow, Signature
 
-class ShipmentStatus(StrEnum):
-    AWAITING_RELEASE = "awaiting_release"
-    RELEASED = "released"
-    DISPATCHED = "dispatched"
-    CLOSED = "closed"
-
-
-class Outcome(StrEnum):
-    """The order's final outcome, as sales closed it."""
-
-    FULFILLED = "fulfilled"
-    DECLINED = "declined"
-
-
-AUTOMATIC_RELEASE = "automatic"
-"""Who released a shipment released without a person: every shipment, for now."""
+AUTOMATIC_RELEASE = AUTOMATIC_POLICY_USER
+"""Who is recorded as releasing a shipment the automatic policy released."""
 
 DEFAULT_CARRIER = "DHL Freight"
+"""The carrier the automatic policy ships with."""
+
+MAX_SHIPMENTS = 999_999
+"""Shipments of one order: SH-<the longest order id>-999999 is a 50-character number."""
+"""The carrier the automatic policy ships with."""
 
 
-@dataclass(frozen=True)
-class Line:
-    product_code: str
-    quantity: int
+def shipment_number(order_id: str, n: int = 1) -> str:
+    """Logistics' number for an order's n-th shipment: SH-<order id>-<n>."""
+    return f"SH-{order_id}-{n}"
 
 
-@dataclass(frozen=True)
-class PrepareShipment:
-    """Command: prepare the shipment of an order's finished goods (P5.4)."""
-
-    order_id: str
-    production_order_id: str
-    lines: tuple[Line, ...]
-    ready_on: date
-
-
-@dataclass(frozen=True)
-class ShipmentWasDispatched:
-    order_id: str
-    shipment_id: str
-
-
-DomainEvent = ShipmentWasDispatched
-
-
-class NotReleased(Exception):
-    """The dispatcher never ships without a release (P5.3)."""
-
-
-def shipment_number(order_id: str) -> str:
-    """Logistics' number for the order's only shipment: SH-<order id>."""
-    return f"SH-{order_id}"
-
-
-def tracking_number_for(order_id: str) -> str:
+def tracking_number_for(shipment_id: str) -> str:
     """A stand-in for the carrier's tracking number until a carrier is connected: stable per
-    order, so a replayed dispatch yields the same number (P5.5)."""
-    return "TRK" + hashlib.sha1(order_id.encode()).hexdigest()[:12]
+    shipment, so a replayed dispatch yields the same number (P5.5)."""
+    return "TRK" + hashlib.sha1(shipment_id.encode()).hexdigest()[:12].upper()
+
+
+def waybill_for(shipment_id: str) -> str:
+    """The automatic policy's one waybill of a shipment: WB-<shipment id without SH->."""
+    return "WB-" + shipment_id.removeprefix("SH-")
 
 
 @dataclass
-class Shipment:
-    shipment_id: str
+class OrderShipping:
     order_id: str
-    production_order_id: str
-    lines: tuple[Line, ...]
-    ready_on: date
-    status: ShipmentStatus = ShipmentStatus.AWAITING_RELEASE
-    released_by: str | None = None
-    carrier: str | None = None
-    tracking_number: str | None = None
-    dispatched_on: date | None = None
-    outcome: Outcome | None = None
-    events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
+    placement: Placement | None = None
+    tier: str | None = None
+    delivery_date: date | None = None
+    produced: Units = field(default_factory=dict)
+    produced_at: datetime | None = None
+    production_order_id: str | None = None
+    taken: Units = field(default_factory=dict)
+    """Units in shipments requested so far."""
+    shipments: int = 0
+    delivered: int = 0
+    outcome: str | None = None
 
-    @classmethod
-    def prepare(cls, command: PrepareShipment) -> "Shipment":
-        """The order's finished goods are set aside for shipping (P5.4)."""
-        return cls(
-            shipment_id=shipment_number(command.order_id),
-            order_id=command.order_id,
-            production_order_id=command.production_order_id,
-            lines=command.lines,
-            ready_on=command.ready_on,
-        )
+    # -- what other departments report ----------------------------------------------------------
 
-    def release(self, released_by: str) -> None:
-        """Record who released the shipment (P5.1). Until finance confirms the payment
-        condition (P5.2), every shipment is released automatically."""
-        if self.status is not ShipmentStatus.AWAITING_RELEASE:
+    def place(self, placement: Placement) -> None:
+        """order.placed: the first placement counts; a replay changes nothing."""
+        if self.placement is None:
+            self.placement = placement
+
+    def confirm(self, tier: str, delivery_date: date) -> None:
+        self.tier = tier
+        self.delivery_date = delivery_date
+
+    def revise_delivery(self, delivery_date: date) -> None:
+        self.delivery_date = delivery_date
+
+    def record_production(self, report: RecordProduction) -> None:
+        """goods.produced: the latest finished totals per product replace earlier ones, never
+        add to them; a report older than the one applied changes nothing."""
+        if self.produced_at is not None and report.at < self.produced_at:
             return
-        self.status = ShipmentStatus.RELEASED
-        self.released_by = released_by
+        self.produced = {**self.produced, **report.finished}
+        self.produced_at = report.at
+        self.production_order_id = report.production_order_id
 
-    def dispatch(self, carrier: str, tracking_number: str, today: date) -> None:
-        """Hand the goods to the carrier, recording carrier and tracking number (P5.4, P5.5)."""
-        if self.status is not ShipmentStatus.RELEASED:
-            raise NotReleased(f"shipment {self.shipment_id} is {self.status}, not released")
-        self.status = ShipmentStatus.DISPATCHED
-        self.carrier = carrier
-        self.tracking_number = tracking_number
-        self.dispatched_on = today
-        self.events.append(ShipmentWasDispatched(self.order_id, self.shipment_id))
-
-    def close(self, outcome: Outcome) -> None:
-        """File the shipment with the order's final outcome (P7.6)."""
-        if self.status is ShipmentStatus.CLOSED:
-            return
-        self.status = ShipmentStatus.CLOSED
+    def close(self, outcome: str) -> None:
         self.outcome = outcome
+
+    # -- quantities -----------------------------------------------------------------------------
+
+    @property
+    def ordered(self) -> Units:
+        return self.placement.ordered if self.placement else {}
+
+    def remaining(self) -> Units:
+        """Ordered and not yet in a shipment, per product."""
+        return {
+            code: units - self.taken.get(code, 0)
+            for code, units in self.ordered.items()
+            if units > self.taken.get(code, 0)
+        }
+
+    def available(self) -> Units:
+        """Produced (up to what was ordered) and not yet in a shipment, per product."""
+        return {
+            code: free
+            for code, left in self.remaining().items()
+            if (free := min(left, self.produced.get(code, 0) - self.taken.get(code, 0))) > 0
+        }
+
+    # -- the shipping request (P5.1) ------------------------------------------------------------
+
+    def request(self, command: RequestShipment, signed: Signature) -> Shipment:
+        """P5.1: a shipment of what is produced and not shipped (all of it by default); less
+        than the order's remaining quantities needs the customer's agreement, a changed address
+        or contact a reason."""
+        if self.placement is None:
+            raise NotAllowedNow(f"the order {self.order_id} has not reached logistics yet")
+        if self.outcome is not None:
+            raise NotAllowedNow(f"the order {self.order_id} is closed ({self.outcome})")
+        if self.shipments >= MAX_SHIPMENTS:
+            raise NotAllowedNow(f"the order {self.order_id} has {MAX_SHIPMENTS} shipments")
+        available = self.available()
+        if not available:
+            raise NotAllowedNow(f"nothing of {self.order_id} is produced and not shipped")
+        asked = available if command.lines is None else command.lines
+        lines = {code: units for code, units in asked.items() if units > 0}
+        self._check_lines(lines, available)
+        partial = lines != self.remaining()
+        if partial and not command.partial_agreement.strip():
+            raise InvalidDecision(
+                "the request takes less than the order's remaining quantities: record the "
+                "customer's agreement to a partial shipment"
+            )
+        corrections = self._corrections(command, signed)
+        self.shipments += 1
+        self.taken = {
+            code: self.taken.get(code, 0) + lines.get(code, 0) for code in {*self.taken, *lines}
+        }
+        shipment = Shipment(
+            shipment_id=shipment_number(self.order_id, self.shipments),
+            order_id=self.order_id,
+            lines=lines,
+            partial=partial,
+            delivery_address=command.delivery_address or self.placement.delivery_address,
+            contact=command.contact or self.placement.contact,
+            requested=signed,
+            production_order_id=self.production_order_id,
+            corrections=corrections,
+        )
+        shipment.events.append(ShipmentWasRequested(shipment.shipment_id))
+        return shipment
+
+    @staticmethod
+    def _check_lines(lines: Units, available: Units) -> None:
+        beyond = {
+            code: (units, available.get(code, 0))
+            for code, units in lines.items()
+            if units > available.get(code, 0)
+        }
+        if beyond:
+            listed = "; ".join(f"{c}: asked {a}, available {f}" for c, (a, f) in beyond.items())
+            raise InvalidDecision(f"the request exceeds what is available: {listed}")
+        if not any(units > 0 for units in lines.values()):
+            raise InvalidDecision("a shipment takes at least one unit")
+
+    def _corrections(self, command: RequestShipment, signed: Signature) -> list[Correction]:
+        assert self.placement is not None
+        found: list[Correction] = []
+        reason = command.correction_reason
+        if command.delivery_address and command.delivery_address != self.placement.delivery_address:
+            found.append(
+                Correction(
+                    "delivery_address",
+                    self.placement.delivery_address,
+                    command.delivery_address,
+                    reason,
+                    signed,
+                )
+            )
+        if command.contact and command.contact != self.placement.contact:
+            found.append(
+                Correction("contact", self.placement.contact, command.contact, reason, signed)
+            )
+        if found and not reason.strip():
+            raise InvalidDecision("a corrected address or contact needs a reason")
+        return found
+
+    # -- delivery (P5.6) ------------------------------------------------------------------------
+
+    def record_delivery(
+        self, shipment: Shipment, receipt: RecordDelivery, signed: Signature
+    ) -> None:
+        """P5.6: the order is delivered when nothing is left to ship and every shipment has
+        its receipt."""
+        shipment.deliver(receipt, signed)
+        self.delivered += 1
+        order_delivered = not self.remaining() and self.delivered == self.shipments
+        shipment.events.append(GoodsWereDelivered(shipment.shipment_id, order_delivered))

@@ -1,0 +1,48 @@
+"""Orders' shipping and shipments as people read them (P5.1 to P5.6)."""
+
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from services.logistics.domain.model import OrderShipping
+from services.logistics.domain.shipment import Shipment, ShipmentStatus
+
+_SHIPMENT = TypeAdapter(Shipment)
+_ON_THE_WAY = (ShipmentStatus.DISPATCHED, ShipmentStatus.DELIVERED)
+
+
+def shipment_view(shipment: Shipment) -> dict[str, Any]:
+    """A shipment with every signature and document it holds; lines as product and units."""
+    view: dict[str, Any] = _SHIPMENT.dump_python(shipment, mode="json", exclude={"events"})
+    view["lines"] = [
+        {"product_code": code, "quantity": count} for code, count in sorted(shipment.lines.items())
+    ]
+    return view
+
+
+def order_view(order: OrderShipping, shipments: list[Shipment]) -> dict[str, Any]:
+    """What was ordered, produced, requested, shipped and remains, and the order's shipments."""
+    shipped: dict[str, int] = {}
+    for shipment in shipments:
+        if shipment.status in _ON_THE_WAY:
+            for code, count in shipment.lines.items():
+                shipped[code] = shipped.get(code, 0) + count
+    placement = order.placement
+    return {
+        "order_id": order.order_id,
+        "placed": placement is not None,
+        "customer_id": placement.customer_id if placement else None,
+        "tier": order.tier,
+        "delivery_date": order.delivery_date,
+        "ordered": order.ordered,
+        "produced": order.produced,
+        "requested": order.taken,
+        "shipped": shipped,
+        "remaining": order.remaining(),
+        "available": order.available(),
+        "delivered": bool(shipments)
+        and not order.remaining()
+        and all(s.status is ShipmentStatus.DELIVERED for s in shipments),
+        "outcome": order.outcome,
+        "shipments": [shipment_view(shipment) for shipment in shipments],
+    }
