@@ -1,177 +1,170 @@
-"""Finance's message handlers: turn a consumed message into a domain call and its events."""
-
-from collections.abc import Callable
-from copy import copy
-from decimal import Decimal
-from typing import Any
+"""Finance's message handlers: each maps a consumed message to a command and lets the ledger
+carry it out; the ledger stores what changed and collects the events."""
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.finance.adapters import repository
+from services.finance.adapters.customers import store_customer
 from services.finance.adapters.wire import (
-    balance_updated,
     confirm_order_command,
     customer_from_record,
     open_account_command,
     receive_payment_command,
-    to_wire,
-    unmatched_payment,
+    request_shipment_command,
+    ship_goods_command,
 )
-from services.finance.domain.balance import CustomerBalance
-from services.finance.domain.matching import order_id_from_reference, unmatched, unmatched_reason
-from services.finance.domain.model import Account, Outcome
+from services.finance.domain.commands import ReceivePayment
+from services.finance.domain.events import PaymentKind
+from services.finance.domain.model import Outcome
+from services.finance.ledger import Ledger
 from shared.contracts import (
     ConfirmationIssued,
     CustomerUpdated,
     DeliveryRevised,
     Event,
+    GoodsDelivered,
     GoodsShipped,
     OrderClosed,
     OrderPlaced,
     PaymentNotification,
+    ShipmentRequested,
 )
-from shared.messaging.routes import Incoming
+from shared.messaging.routes import Incoming, MessageRejected
+
+NO_CURRENCY = "XXX"
+"""ISO 4217's code for no currency: cash reported without one never matches an order."""
 
 
-async def _update_balance(
-    connection: AsyncConnection, account: Account, before: Decimal, incoming: Incoming[Any]
+async def open_account(
+    connection: AsyncConnection, incoming: Incoming[OrderPlaced], policy: bool = False
 ) -> list[Event]:
-    """P6.4: a confirmed order's change moves its customer's open balance, which is published
-    (balance.updated). An order not confirmed yet is no part of it."""
-    if not account.confirmed or account.customer_id is None or account.currency is None:
-        return []
-    balance = await repository.load_balance(connection, account.customer_id)
-    is_new = balance is None
-    if balance is None:
-        currency = await repository.customer_currency(connection, account.customer_id)
-        balance = CustomerBalance.start(account.customer_id, currency or account.currency)
-    balance.record_change(account.order_id, account.currency, before, account.open_amount)
-    if not balance.events:
-        return []
-    if is_new:
-        await repository.add_balance(connection, balance)
-    else:
-        await repository.save_balance(connection, balance)
-    return [
-        balance_updated(event, incoming.causation_id, incoming.received_at)
-        for event in balance.events
-    ]
-
-
-async def _start_or_apply(
-    connection: AsyncConnection,
-    incoming: Incoming[Any],
-    change: Callable[[Account], None],
-    moves_balance: bool = False,
-) -> list[Event]:
-    """Apply a change to the order's account, starting one if this is the first message finance
-    hears about the order: topics are not ordered among each other, so the confirmation, the
-    shipment or the closing may come before the order itself. A change that may move the
-    customer's open balance (`moves_balance`) updates and publishes it; a repeated message
-    that changes nothing publishes nothing."""
-    order_id = incoming.body.order_id
-    account = await repository.load(connection, order_id)
-    is_new = account is None
-    if account is None:
-        account = Account.start(order_id)
-    unchanged = copy(account)
-    change(account)
-    if is_new:
-        await repository.add(connection, account)
-    elif account != unchanged:
-        await repository.save(connection, account)
-    events = [
-        to_wire(event, account, incoming.causation_id, incoming.received_at)
-        for event in account.events
-    ]
-    if moves_balance and account != unchanged:
-        events += await _update_balance(connection, account, unchanged.open_amount, incoming)
-    return events
-
-
-async def open_account(connection: AsyncConnection, incoming: Incoming[OrderPlaced]) -> list[Event]:
-    """P2.7, P6.2: every placed order gets an account, once, so payments can be put against it
-    from the start; an order already shipped is invoiced now (P6.3)."""
+    """P2.7, P5.2, P6.2, P6.3: every placed order gets an account, once, with its lines and
+    terms; shipments requested or shipped before it are valued, checked and invoiced now, and
+    payments that waited for it are matched."""
+    ledger = Ledger(connection, incoming.received_at, policy)
+    account = await ledger.account_or_start(incoming.body.order_id)
     command = open_account_command(incoming.body)
-    return await _start_or_apply(connection, incoming, lambda account: account.open(command))
+    account.open(command, await ledger.customer(account, command.customer_id))
+    await ledger.opened(account)
+    return await ledger.events(incoming.causation_id)
 
 
 async def confirm_order(
-    connection: AsyncConnection, incoming: Incoming[ConfirmationIssued]
+    connection: AsyncConnection, incoming: Incoming[ConfirmationIssued], policy: bool = False
 ) -> list[Event]:
     """P2.7, P3.1, P3.3, P6.1, P6.4: the confirmed order is recorded on its account (opening it
     if the order has not reached finance yet); a deposit due is requested once; the order now
-    counts in its customer's open balance."""
+    counts in its customer's open balance; payments that waited for it are matched (P6.2)."""
+    ledger = Ledger(connection, incoming.received_at, policy)
+    account = await ledger.account_or_start(incoming.body.order_id)
     command = confirm_order_command(incoming.body)
-    return await _start_or_apply(
-        connection, incoming, lambda account: account.confirm(command), moves_balance=True
-    )
+    account.confirm(command, await ledger.customer(account, command.customer_id))
+    await ledger.opened(account)
+    return await ledger.events(incoming.causation_id)
 
 
-async def invoice_order(
-    connection: AsyncConnection, incoming: Incoming[GoodsShipped]
+async def check_shipment(
+    connection: AsyncConnection, incoming: Incoming[ShipmentRequested], policy: bool = False
 ) -> list[Event]:
-    """P6.3: invoice the shipped order, once; if the order has not reached finance yet, as soon
-    as it does."""
-    today = incoming.received_at.date()
-    return await _start_or_apply(
-        connection, incoming, lambda account: account.record_shipment(today)
+    """P5.2, P6.3: a payment check per shipment, once; a pro-forma for prepaid terms; with the
+    automatic policy on, decided in the same unit of work. A shipment requested before its
+    order waits for the order's lines."""
+    body = incoming.body
+    await _require_own_shipment(connection, body.payload.shipment_id, body.order_id)
+    ledger = Ledger(connection, incoming.received_at, policy)
+    account = await ledger.account_or_start(body.order_id)
+    command = request_shipment_command(body)
+    account.request_shipment(command, incoming.received_at, await ledger.customer(account))
+    await ledger.act_for_people(account)
+    return await ledger.events(incoming.causation_id)
+
+
+async def invoice_shipment(
+    connection: AsyncConnection, incoming: Incoming[GoodsShipped], policy: bool = False
+) -> list[Event]:
+    """P6.3: one invoice per shipment, for what it shipped, due by the order's terms; if the
+    order has not reached finance yet, as soon as it does."""
+    body = incoming.body
+    await _require_own_shipment(connection, body.payload.shipment_id, body.order_id)
+    ledger = Ledger(connection, incoming.received_at, policy)
+    account = await ledger.account_or_start(body.order_id)
+    account.ship(ship_goods_command(body, incoming.received_at), await ledger.customer(account))
+    return await ledger.events(incoming.causation_id)
+
+
+async def collect_cash(
+    connection: AsyncConnection, incoming: Incoming[GoodsDelivered], policy: bool = False
+) -> list[Event]:
+    """P6.1: cash the carrier collected on delivery is a payment of kind cash_on_delivery,
+    bank transaction COD-<shipment>, once; in another currency (or none) it is unmatched."""
+    payload = incoming.body.payload
+    if payload.cash_collected <= 0:
+        return []
+    ledger = Ledger(connection, incoming.received_at, policy)
+    command = ReceivePayment(
+        bank_transaction_id=cash_transaction(payload.shipment_id),
+        order_reference=incoming.body.order_id,
+        amount=payload.cash_collected,
+        currency=payload.currency or NO_CURRENCY,
+        booked_at=payload.recorded.at,
+        payer=payload.received_by,
     )
+    await ledger.take(command, PaymentKind.CASH_ON_DELIVERY)
+    return await ledger.events(incoming.causation_id)
+
+
+def cash_transaction(shipment_id: str) -> str:
+    return f"COD-{shipment_id}"
 
 
 async def receive_payment(
-    connection: AsyncConnection, incoming: Incoming[PaymentNotification]
+    connection: AsyncConnection, incoming: Incoming[PaymentNotification], policy: bool = False
 ) -> list[Event]:
-    """P6.1, P6.2, P3.3: put the bank's payment against its order, invoiced or not; while a
-    requested deposit is outstanding it is the deposit. The same bank transaction reported
+    """P6.1, P6.2, P3.3, P5.2: put the bank's payment against its order, invoiced or not; while
+    a requested deposit is outstanding it is the deposit. The same bank transaction reported
     twice is one payment; money that matches no order (or not its currency) is kept and
-    announced for a person to resolve. The customer's open balance follows (P6.4)."""
-    command = receive_payment_command(incoming.body)
-    if await repository.transaction_known(connection, command.bank_transaction_id):
-        return []
-    account = await repository.load(connection, order_id_from_reference(command.order_reference))
-    reason = unmatched_reason(account, command)
-    if reason is not None:
-        kept = unmatched(command, reason)
-        await repository.add_unmatched(connection, kept)
-        return [unmatched_payment(kept, incoming.causation_id, incoming.received_at)]
-    assert account is not None  # a missing account is a reason not to match
-    before = account.open_amount
-    payment_id = await repository.next_payment_number(connection, incoming.received_at.year)
-    payment = account.receive_payment(payment_id, command)
-    await repository.add_payment(connection, payment)
-    await repository.save(connection, account)
-    events = [
-        to_wire(event, account, incoming.causation_id, incoming.received_at)
-        for event in account.events
-    ]
-    return events + await _update_balance(connection, account, before, incoming)
+    announced for a person to resolve. Refused checks it covers pass; the customer's open
+    balance follows (P6.4)."""
+    ledger = Ledger(connection, incoming.received_at, policy)
+    await ledger.take(receive_payment_command(incoming.body))
+    return await ledger.events(incoming.causation_id)
 
 
 async def close_account(
-    connection: AsyncConnection, incoming: Incoming[OrderClosed]
+    connection: AsyncConnection, incoming: Incoming[OrderClosed], policy: bool = False
 ) -> list[Event]:
     """P7.6, P6.4: file the account with the order's final outcome, even if the order itself
     has not reached finance yet; a declined order leaves its customer's open balance."""
-    outcome = Outcome(incoming.body.payload.outcome)
-    return await _start_or_apply(
-        connection, incoming, lambda account: account.close(outcome), moves_balance=True
-    )
+    ledger = Ledger(connection, incoming.received_at, policy)
+    account = await ledger.account_or_start(incoming.body.order_id)
+    account.close(Outcome(incoming.body.payload.outcome))
+    return await ledger.events(incoming.causation_id)
 
 
 async def revise_delivery(
-    connection: AsyncConnection, incoming: Incoming[DeliveryRevised]
+    connection: AsyncConnection, incoming: Incoming[DeliveryRevised], policy: bool = False
 ) -> list[Event]:
     """P4.10: the delivery date sales agreed after a delay replaces the confirmed one."""
-    delivery_date = incoming.body.payload.delivery_date
-    return await _start_or_apply(
-        connection, incoming, lambda account: account.revise_delivery(delivery_date)
-    )
+    ledger = Ledger(connection, incoming.received_at, policy)
+    account = await ledger.account_or_start(incoming.body.order_id)
+    account.revise_delivery(incoming.body.payload.delivery_date)
+    return await ledger.events(incoming.causation_id)
 
 
 async def record_customer(
-    connection: AsyncConnection, incoming: Incoming[CustomerUpdated]
+    connection: AsyncConnection, incoming: Incoming[CustomerUpdated], policy: bool = False
 ) -> list[Event]:
-    """Keep the latest customer record sales published (tier, deposit %, currency)."""
-    await repository.store_customer(connection, customer_from_record(incoming.body))
+    """Keep the latest customer record sales published (tier, credit limit, terms, deposit %,
+    currency: P5.2, P6.3, P6.4)."""
+    await store_customer(connection, customer_from_record(incoming.body))
     return []
+
+
+async def _require_own_shipment(
+    connection: AsyncConnection, shipment_id: str, order_id: str
+) -> None:
+    """A shipment number belongs to one order: one that names another order's shipment is
+    refused (dead-lettered), never mixed into that order's checks."""
+    owner = await repository.check_owner(connection, shipment_id)
+    if owner is not None and owner != order_id:
+        raise MessageRejected(f"shipment {shipment_id} belongs to order {owner}, not {order_id}")

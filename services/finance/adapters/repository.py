@@ -1,80 +1,56 @@
-"""Loads and stores accounts and payments in the service's own database."""
+"""Loads and stores accounts, whole, in the service's own database: one row per order, its
+lines, shipments, checks and invoices as JSON; the `payment_checks` and `invoices` tables
+follow every change of them, for people's lists and for looking an order up by shipment or
+invoice."""
 
 from collections.abc import Sequence
-from types import SimpleNamespace
+from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, update
+from pydantic import TypeAdapter
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.finance.adapters.tables import (
-    accounts,
-    customer_balances,
-    customers,
-    invoices,
-    payment_number_counters,
-    payments,
-    unmatched_payments,
-)
-from services.finance.domain.balance import CustomerBalance
-from services.finance.domain.customers import Customer
-from services.finance.domain.matching import UnmatchedPayment, order_id_from_reference
-from services.finance.domain.model import (
-    Account,
-    AccountStatus,
-    Invoice,
-    InvoiceWasIssued,
-    Outcome,
-    Payment,
-    format_payment_number,
-)
-from shared.contracts import PaymentNotification
+from services.finance.adapters.tables import accounts, invoices, payment_checks
+from services.finance.domain.checks import PaymentCheck
+from services.finance.domain.collection import Invoice
+from services.finance.domain.commands import Line
+from services.finance.domain.model import Account, AccountStatus, Outcome, Shipped
+from services.finance.domain.valuation import Valued
 from shared.db import rows
-from shared.db.sequences import next_in_year
+
+_LINES: TypeAdapter[tuple[Line, ...]] = TypeAdapter(tuple[Line, ...])
+_VALUED: TypeAdapter[tuple[Valued, ...]] = TypeAdapter(tuple[Valued, ...])
+_CHECKS: TypeAdapter[tuple[PaymentCheck, ...]] = TypeAdapter(tuple[PaymentCheck, ...])
+_SHIPPED: TypeAdapter[tuple[Shipped, ...]] = TypeAdapter(tuple[Shipped, ...])
+_INVOICES: TypeAdapter[tuple[Invoice, ...]] = TypeAdapter(tuple[Invoice, ...])
+
+COLLECTION_BATCH = 200
+"""Accounts one collection round walks at most (P6.3); the rest wait for the next round."""
 
 
-async def next_payment_number(connection: AsyncConnection, year: int) -> str:
-    """Allocate the next payment number inside the caller's transaction."""
-    return format_payment_number(
-        year, await next_in_year(connection, payment_number_counters, year)
-    )
-
-
-async def load(connection: AsyncConnection, order_id: str) -> Account | None:
-    """The account as it is in this transaction (read once per unit of work)."""
-    found = await rows.load(connection, accounts, order_id)
-    if found is None:
-        return None
-    row = SimpleNamespace(**found)
-    invoice_row = None
-    if row.shipped_on is not None:  # nothing is invoiced before it is shipped (P6.3)
-        found_invoice = await rows.load_by(
-            connection, invoices, "order_id", order_id, for_update=False
-        )
-        invoice_row = None if found_invoice is None else SimpleNamespace(**found_invoice)
-    invoice = None
-    if invoice_row is not None:
-        invoice = Invoice(
-            invoice_number=invoice_row.invoice_number,
-            amount=invoice_row.amount,
-            currency=invoice_row.currency,
-            issued_on=invoice_row.issued_on,
-            due_date=invoice_row.due_date,
-        )
+def _account(row: dict[str, Any]) -> Account:
     return Account(
-        order_id=row.order_id,
-        customer_id=row.customer_id,
-        currency=row.currency,
-        total_amount=row.total_amount,
-        paid_total=row.paid_total,
-        shipped_on=row.shipped_on,
-        invoice=invoice,
-        status=AccountStatus(row.status),
-        outcome=Outcome(row.outcome) if row.outcome else None,
-        confirmed=bool(row.confirmed),
-        confirmed_delivery_date=row.confirmed_delivery_date,
-        deposit_amount=row.deposit_amount,
-        deposit_requested=bool(row.deposit_requested),
+        order_id=row["order_id"],
+        customer_id=row["customer_id"],
+        currency=row["currency"],
+        total_amount=row["total_amount"],
+        lines=_LINES.validate_python(row["lines"] or ()),
+        payment_terms=row["payment_terms"],
+        tier=row["tier"],
+        paid_total=row["paid_total"],
+        credit_used=row["credit_used"],
+        shipped_on=row["shipped_on"],
+        status=AccountStatus(row["status"]),
+        outcome=Outcome(row["outcome"]) if row["outcome"] else None,
+        confirmed=bool(row["confirmed"]),
+        confirmed_delivery_date=row["confirmed_delivery_date"],
+        deposit_amount=row["deposit_amount"],
+        deposit_requested=bool(row["deposit_requested"]),
+        valued=_VALUED.validate_python(row["valued"] or ()),
+        checks=_CHECKS.validate_python(row["checks"] or ()),
+        shipped=_SHIPPED.validate_python(row["shipped"] or ()),
+        invoices=_INVOICES.validate_python(row["invoices"] or ()),
     )
 
 
@@ -92,147 +68,115 @@ def _row(account: Account) -> dict[str, Any]:
         "confirmed_delivery_date": account.confirmed_delivery_date,
         "deposit_amount": account.deposit_amount,
         "deposit_requested": account.deposit_requested,
+        "lines": _LINES.dump_python(account.lines, mode="json"),
+        "payment_terms": account.payment_terms,
+        "tier": account.tier,
+        "credit_used": account.credit_used,
+        "credit_available": account.credit,
+        "valued": _VALUED.dump_python(account.valued, mode="json"),
+        "checks": _CHECKS.dump_python(account.checks, mode="json"),
+        "shipped": _SHIPPED.dump_python(account.shipped, mode="json"),
+        "invoices": _INVOICES.dump_python(account.invoices, mode="json"),
+        "next_collection_on": account.next_collection_on,
     }
 
 
-async def _add_invoice_if_issued(connection: AsyncConnection, account: Account) -> None:
-    """An invoice, once issued, never changes: it is stored in the unit of work that issued it."""
-    invoice = account.invoice
-    if invoice is None or not any(isinstance(e, InvoiceWasIssued) for e in account.events):
-        return
-    await rows.add(
-        connection,
-        invoices,
-        {
-            "invoice_number": invoice.invoice_number,
-            "order_id": account.order_id,
-            "amount": invoice.amount,
-            "currency": invoice.currency,
-            "issued_on": invoice.issued_on,
-            "due_date": invoice.due_date,
-        },
-    )
+async def load(connection: AsyncConnection, order_id: str) -> Account | None:
+    """The account as it is in this transaction (read once per unit of work), locked."""
+    found = await rows.load(connection, accounts, order_id)
+    return None if found is None else _account(found)
 
 
-async def add(connection: AsyncConnection, account: Account) -> None:
-    await rows.add(connection, accounts, _row(account))
-    await _add_invoice_if_issued(connection, account)
+async def store(connection: AsyncConnection, account: Account, before: Account | None) -> None:
+    """Store the account (new when `before` is None) and every check and invoice that is new
+    or changed since `before`."""
+    if before is None:
+        await rows.add(connection, accounts, _row(account))
+    else:
+        await rows.save(connection, accounts, _row(account))
+    known_checks = {check.shipment_id: check for check in before.checks} if before else {}
+    for check in account.checks:
+        if check.shipment_id not in known_checks:
+            await rows.add(connection, payment_checks, _check_row(account, check))
+        elif known_checks[check.shipment_id] != check:
+            await rows.save(connection, payment_checks, _check_row(account, check))
+    known = {invoice.invoice_number: invoice for invoice in before.invoices} if before else {}
+    for invoice in account.invoices:
+        if invoice.invoice_number not in known:
+            await rows.add(connection, invoices, _invoice_row(account, invoice))
+        elif known[invoice.invoice_number] != invoice:
+            await rows.save(connection, invoices, _invoice_row(account, invoice))
 
 
-async def save(connection: AsyncConnection, account: Account) -> None:
-    await rows.save(connection, accounts, _row(account))
-    await _add_invoice_if_issued(connection, account)
+def _check_row(account: Account, check: PaymentCheck) -> dict[str, Any]:
+    return {
+        "shipment_id": check.shipment_id,
+        "order_id": account.order_id,
+        "customer_id": account.customer_id,
+        "status": check.status.value,
+        "tier": check.tier,
+        "amount": check.amount,
+        "currency": account.currency,
+        "credit_exception": check.credit_exception,
+        "reason": check.reason,
+        "requested_at": check.requested_at,
+    }
+
+
+def _invoice_row(account: Account, invoice: Invoice) -> dict[str, Any]:
+    return {
+        "invoice_number": invoice.invoice_number,
+        "order_id": account.order_id,
+        "amount": invoice.amount,
+        "currency": invoice.currency,
+        "issued_on": invoice.issued_on,
+        "due_date": invoice.due_date,
+        "kind": invoice.kind,
+        "shipment_id": invoice.shipment_id,
+        "customer_id": account.customer_id,
+        "payment_terms": invoice.payment_terms,
+        "note": invoice.note,
+        "unpaid": invoice.open_amount,
+        "step": invoice.step,
+        "escalated": invoice.escalated,
+        "promised_on": invoice.promised_on,
+    }
 
 
 async def preload_accounts(connection: AsyncConnection, bodies: Sequence[Any]) -> None:
-    """Before a batch of events: their orders' accounts (locked) and invoices, two statements."""
-    order_ids = [body.order_id for body in bodies]
-    await rows.preload(connection, accounts, order_ids)
-    await rows.preload_by(connection, invoices, "order_id", order_ids, for_update=False)
+    """Before a batch of events: their orders' accounts, locked, in one statement."""
+    await rows.preload(connection, accounts, [body.order_id for body in bodies])
 
 
-async def preload_transactions(
-    connection: AsyncConnection, notifications: Sequence[PaymentNotification]
-) -> None:
-    """Before a batch of bank notifications: which of their transactions are recorded, and the
-    accounts (locked) and invoices of the orders they name."""
-    ids = [notification.bank_transaction_id for notification in notifications]
-    await rows.preload_by(connection, payments, "bank_transaction_id", ids, for_update=False)
-    await rows.load_many(connection, unmatched_payments, ids)
-    order_ids = [order_id_from_reference(n.order_reference) for n in notifications]
-    await rows.preload(connection, accounts, order_ids)
-    await rows.preload_by(connection, invoices, "order_id", order_ids, for_update=False)
+async def preload_shipments(connection: AsyncConnection, bodies: Sequence[Any]) -> None:
+    """Before a batch of shipment events: their accounts (locked) and which orders their
+    shipments' checks belong to, two statements."""
+    await preload_accounts(connection, bodies)
+    await rows.load_many(connection, payment_checks, [body.payload.shipment_id for body in bodies])
 
 
-async def transaction_known(connection: AsyncConnection, bank_transaction_id: str) -> bool:
-    """Whether the bank transaction was already recorded, matched or not."""
-    matched = await rows.load_by(
-        connection, payments, "bank_transaction_id", bank_transaction_id, for_update=False
+async def check_owner(connection: AsyncConnection, shipment_id: str) -> str | None:
+    """The order whose shipment this is, by its payment check; None: no check of it."""
+    found = await rows.load(connection, payment_checks, shipment_id, for_update=False)
+    return None if found is None else str(found["order_id"])
+
+
+async def invoice_owner(connection: AsyncConnection, number: str) -> str | None:
+    found = await rows.load(connection, invoices, number, for_update=False)
+    return None if found is None else str(found["order_id"])
+
+
+async def due_for_collection(
+    connection: AsyncConnection, today: date, limit: int = COLLECTION_BATCH
+) -> list[str]:
+    """P6.3: the orders with an invoice whose next collection step has come, oldest first, at
+    most `limit`, locked; rows another replica's round holds are skipped (SKIP LOCKED), so
+    replicas share the work and never walk one account twice."""
+    statement = (
+        select(accounts.c.order_id)
+        .where(accounts.c.next_collection_on <= today)
+        .order_by(accounts.c.next_collection_on, accounts.c.order_id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
     )
-    if matched is not None:
-        return True
-    kept = await rows.load(connection, unmatched_payments, bank_transaction_id, for_update=False)
-    return kept is not None
-
-
-async def add_payment(connection: AsyncConnection, payment: Payment) -> None:
-    await rows.add(
-        connection,
-        payments,
-        {
-            "payment_id": payment.payment_id,
-            "order_id": payment.order_id,
-            "bank_transaction_id": payment.bank_transaction_id,
-            "kind": payment.kind.value,
-            "amount": payment.amount,
-            "currency": payment.currency,
-            "booked_at": payment.booked_at,
-            "payer": payment.payer,
-        },
-    )
-
-
-async def add_unmatched(connection: AsyncConnection, payment: UnmatchedPayment) -> None:
-    await rows.add(
-        connection,
-        unmatched_payments,
-        {
-            "bank_transaction_id": payment.bank_transaction_id,
-            "order_reference": payment.order_reference,
-            "amount": payment.amount,
-            "currency": payment.currency,
-            "booked_at": payment.booked_at,
-            "payer": payment.payer,
-            "reason": payment.reason,
-        },
-    )
-
-
-async def store_customer(connection: AsyncConnection, customer: Customer) -> None:
-    """Keep the latest record of the customer (insert or replace)."""
-    values = {
-        "name": customer.name,
-        "tier": customer.tier,
-        "currency": customer.currency,
-        "deposit_percent": customer.deposit_percent,
-    }
-    rows.forget(customers, customer.customer_id)
-    updated = await connection.execute(
-        update(customers).where(customers.c.customer_id == customer.customer_id).values(**values)
-    )
-    if updated.rowcount == 0:
-        await connection.execute(
-            insert(customers).values(customer_id=customer.customer_id, **values)
-        )
-
-
-async def customer_currency(connection: AsyncConnection, customer_id: str) -> str | None:
-    row = await rows.load(connection, customers, customer_id, for_update=False)
-    return None if row is None else str(row["currency"])
-
-
-async def load_balance(connection: AsyncConnection, customer_id: str) -> CustomerBalance | None:
-    """The customer's open balance as it is in this transaction: many messages of one batch
-    move the same customer's balance, which is read and written once."""
-    row = await rows.load(connection, customer_balances, customer_id)
-    if row is None:
-        return None
-    return CustomerBalance(
-        customer_id=row["customer_id"], currency=row["currency"], open_balance=row["open_balance"]
-    )
-
-
-def _balance_row(balance: CustomerBalance) -> dict[str, Any]:
-    return {
-        "customer_id": balance.customer_id,
-        "currency": balance.currency,
-        "open_balance": balance.open_balance,
-    }
-
-
-async def add_balance(connection: AsyncConnection, balance: CustomerBalance) -> None:
-    await rows.add(connection, customer_balances, _balance_row(balance))
-
-
-async def save_balance(connection: AsyncConnection, balance: CustomerBalance) -> None:
-    await rows.save(connection, customer_balances, _balance_row(balance))
+    return list((await connection.execute(statement)).scalars())

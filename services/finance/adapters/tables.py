@@ -1,6 +1,7 @@
 """Finance's own database tables."""
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Date,
@@ -33,7 +34,20 @@ accounts = Table(
     Column("confirmed_delivery_date", Date, nullable=True),
     Column("deposit_amount", MoneyType(), nullable=False),
     Column("deposit_requested", Boolean, nullable=False, default=False),
+    Column("lines", JSON, nullable=True),
+    Column("payment_terms", String(40), nullable=True),
+    Column("tier", String(1), nullable=True),
+    Column("credit_used", MoneyType(), nullable=False, default=0),
+    Column("credit_available", MoneyType(), nullable=False, default=0),
+    Column("valued", JSON, nullable=True),
+    Column("checks", JSON, nullable=True),
+    Column("shipped", JSON, nullable=True),
+    Column("invoices", JSON, nullable=True),
+    Column("next_collection_on", Date, nullable=True),
+    Index("ix_accounts_next_collection_on", "next_collection_on"),
 )
+"""One row per order: the account whole (P5.2, P6.1 to P6.4); its checks, shipments and
+invoices as JSON. `invoices` and `payment_checks` below index them for people's lists."""
 
 invoices = Table(
     "invoices",
@@ -44,8 +58,36 @@ invoices = Table(
     Column("currency", String(3), nullable=False),
     Column("issued_on", Date, nullable=False),
     Column("due_date", Date, nullable=False),
-    UniqueConstraint("order_id", name="uq_invoices_order"),
+    Column("kind", String(20), nullable=False, default="invoice"),
+    Column("shipment_id", String(50), nullable=True),
+    Column("customer_id", String(100), nullable=True),
+    Column("payment_terms", String(40), nullable=True),
+    Column("note", String(1000), nullable=False, default=""),
+    Column("unpaid", MoneyType(), nullable=False),
+    Column("step", String(20), nullable=True),
+    Column("escalated", Boolean, nullable=False, default=False),
+    Column("promised_on", Date, nullable=True),
+    Index("ix_invoices_order_id", "order_id"),
+    Index("ix_invoices_customer_step", "customer_id", "step"),
 )
+"""Every invoice and pro-forma with what is unpaid of it and its collection step (P6.3)."""
+
+payment_checks = Table(
+    "payment_checks",
+    metadata,
+    Column("shipment_id", String(50), primary_key=True),
+    Column("order_id", String(40), nullable=False),
+    Column("customer_id", String(100), nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("tier", String(1), nullable=True),
+    Column("amount", MoneyType(), nullable=True),
+    Column("currency", String(3), nullable=True),
+    Column("credit_exception", Boolean, nullable=False, default=False),
+    Column("reason", String(1000), nullable=False, default=""),
+    Column("requested_at", UtcDateTime(), nullable=False),
+    Index("ix_payment_checks_status", "status"),
+)
+"""Each shipment's payment check (P5.2), by shipment."""
 
 payments = Table(
     "payments",
@@ -72,6 +114,12 @@ unmatched_payments = Table(
     Column("booked_at", UtcDateTime(), nullable=False),
     Column("payer", String(200), nullable=False),
     Column("reason", String(1000), nullable=False),
+    Column("status", String(20), nullable=False, default="open"),
+    Column("reference_key", String(200), nullable=False, default=""),
+    Column("order_id", String(40), nullable=True),
+    Column("resolved", JSON, nullable=True),
+    Column("note", String(1000), nullable=False, default=""),
+    Index("ix_unmatched_payments_reference", "reference_key", "status"),
 )
 
 payment_number_counters = Table(
@@ -89,6 +137,8 @@ customers = Table(
     Column("tier", String(1), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("deposit_percent", MoneyType(), nullable=False),
+    Column("credit_limit", MoneyType(), nullable=False, default=0),
+    Column("payment_terms", JSON, nullable=True),
 )
 """The latest customer record sales published on customer.updated."""
 
@@ -98,5 +148,7 @@ customer_balances = Table(
     Column("customer_id", String(100), primary_key=True),
     Column("currency", String(3), nullable=False),
     Column("open_balance", MoneyType(), nullable=False),
+    Column("overdue_invoices", Integer, nullable=False, default=0),
 )
-"""Each customer's open balance on confirmed orders (P6.4), kept as a running total."""
+"""Each customer's open balance on confirmed orders (P6.4), kept as a running total, and how
+many of its invoices are overdue (P6.3)."""

@@ -1,50 +1,80 @@
 """Translation between the wire contracts and the finance domain."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from uuid import UUID
 
 from services.finance import SERVICE_NAME
 from services.finance.domain.balance import BalanceWasUpdated
-from services.finance.domain.customers import Customer
-from services.finance.domain.matching import UnmatchedPayment
-from services.finance.domain.model import (
-    Account,
+from services.finance.domain.checks import CheckStatus
+from services.finance.domain.commands import (
     ConfirmOrder,
+    Line,
+    OpenAccount,
+    ReceivePayment,
+    RequestShipment,
+    ShipGoods,
+    Units,
+)
+from services.finance.domain.customers import Customer
+from services.finance.domain.events import (
+    BalanceWasDue,
+    CollectionWasStepped,
+    CreditWasChanged,
     DepositWasRequested,
     DomainEvent,
     InvoiceWasIssued,
-    OpenAccount,
+    PaymentWasChecked,
     PaymentWasReceived,
-    ReceivePayment,
 )
+from services.finance.domain.matching import UnmatchedPayment
 from shared.contracts import (
+    BalanceDue,
     BalanceUpdated,
+    CollectionStepped,
     ConfirmationIssued,
+    CreditChanged,
     CustomerUpdated,
     DepositRequested,
     Event,
+    GoodsShipped,
     InvoiceIssued,
     OrderPlaced,
+    PaymentChecked,
     PaymentNotification,
     PaymentReceived,
     PaymentUnmatched,
+    ShipmentRequested,
 )
+from shared.contracts.bounds import MAX_MONEY, clip
+from shared.contracts.common import Signed
 from shared.contracts.events import (
     InvoiceIssuedPayload,
     PaymentReceivedPayload,
     PaymentUnmatchedPayload,
+    ProducedLine,
 )
 from shared.contracts.master import BalanceRecord
+from shared.contracts.money import (
+    BalanceDuePayload,
+    CollectionSteppedPayload,
+    CreditChangedPayload,
+    PaymentCheckedPayload,
+)
 from shared.contracts.process import DepositRequestedPayload
+from shared.decisions import Signature
 from shared.messaging.events import new_event
 
 
 def open_account_command(placed: OrderPlaced) -> OpenAccount:
+    payload = placed.payload
     return OpenAccount(
         order_id=placed.order_id,
-        customer_id=placed.payload.customer_id,
-        currency=placed.payload.currency,
-        total_amount=placed.payload.total_amount,
+        customer_id=payload.customer_id,
+        currency=payload.currency,
+        total_amount=payload.total_amount,
+        lines=tuple(Line(x.product_code, x.quantity, x.amount) for x in payload.lines),
+        payment_terms=payload.payment_terms,
     )
 
 
@@ -56,7 +86,20 @@ def confirm_order_command(issued: ConfirmationIssued) -> ConfirmOrder:
         total_amount=issued.payload.total_amount,
         deposit_amount=issued.payload.deposit_amount,
         confirmed_delivery_date=issued.payload.confirmed_delivery_date,
+        tier=issued.payload.tier,
     )
+
+
+def units(lines: list[ProducedLine]) -> tuple[Units, ...]:
+    return tuple(Units(line.product_code, line.quantity) for line in lines)
+
+
+def request_shipment_command(requested: ShipmentRequested) -> RequestShipment:
+    return RequestShipment(requested.payload.shipment_id, units(requested.payload.lines))
+
+
+def ship_goods_command(shipped: GoodsShipped, today: datetime) -> ShipGoods:
+    return ShipGoods(shipped.payload.shipment_id, units(shipped.payload.lines), today.date())
 
 
 def customer_from_record(updated: CustomerUpdated) -> Customer:
@@ -67,6 +110,8 @@ def customer_from_record(updated: CustomerUpdated) -> Customer:
         tier=record.tier,
         currency=record.currency,
         deposit_percent=record.deposit_percent,
+        credit_limit=record.credit_limit,
+        payment_terms=tuple(record.payment_terms),
     )
 
 
@@ -84,54 +129,106 @@ def receive_payment_command(notification: PaymentNotification) -> ReceivePayment
     )
 
 
-def to_wire(event: DomainEvent, account: Account, causation_id: UUID, now: datetime) -> Event:
+def signed(signature: Signature | None) -> Signed | None:
+    if signature is None:
+        return None
+    return Signed(user=signature.user, role=signature.role, at=signature.at)
+
+
+def _money(amount: Decimal) -> Decimal:
+    return min(amount, MAX_MONEY)
+
+
+def _payload(event: DomainEvent) -> tuple[type[Event], object]:
     match event:
         case InvoiceWasIssued(invoice=invoice):
-            return new_event(
-                InvoiceIssued,
-                order_id=account.order_id,
-                producer=SERVICE_NAME,
-                causation_id=causation_id,
-                occurred_at=now,
-                payload=InvoiceIssuedPayload(
-                    invoice_number=invoice.invoice_number,
-                    amount=invoice.amount,
-                    currency=invoice.currency,
-                    due_date=invoice.due_date,
-                ),
+            return InvoiceIssued, InvoiceIssuedPayload(
+                invoice_number=invoice.invoice_number,
+                amount=invoice.amount,
+                currency=invoice.currency,
+                due_date=invoice.due_date,
+                kind="proforma" if invoice.kind == "proforma" else "invoice",
+                shipment_id=invoice.shipment_id,
+                issued_on=invoice.issued_on,
+                payment_terms=invoice.payment_terms,
             )
         case PaymentWasReceived(payment=payment):
-            return new_event(
-                PaymentReceived,
-                order_id=account.order_id,
-                producer=SERVICE_NAME,
-                causation_id=causation_id,
-                occurred_at=now,
-                payload=PaymentReceivedPayload(
-                    payment_id=payment.payment_id,
-                    kind=payment.kind.value,
-                    bank_transaction_id=payment.bank_transaction_id,
-                    amount=payment.amount,
-                    currency=payment.currency,
-                    paid_total=event.paid_total,
-                    balance_due=event.balance_due,
-                    settled=event.settled,
-                ),
+            return PaymentReceived, PaymentReceivedPayload(
+                payment_id=payment.payment_id,
+                kind=payment.kind.value,
+                bank_transaction_id=payment.bank_transaction_id,
+                amount=payment.amount,
+                currency=payment.currency,
+                paid_total=event.paid_total,
+                balance_due=event.balance_due,
+                settled=event.settled,
+                credit=event.credit,
             )
         case DepositWasRequested():
-            return new_event(
-                DepositRequested,
-                order_id=account.order_id,
-                producer=SERVICE_NAME,
-                causation_id=causation_id,
-                occurred_at=now,
-                payload=DepositRequestedPayload(
-                    customer_id=event.customer_id, amount=event.amount, currency=event.currency
-                ),
+            return DepositRequested, DepositRequestedPayload(
+                customer_id=event.customer_id, amount=event.amount, currency=event.currency
+            )
+        case PaymentWasChecked(check=check):
+            return PaymentChecked, PaymentCheckedPayload(
+                shipment_id=check.shipment_id,
+                outcome="passed" if check.status is CheckStatus.PASSED else "refused",
+                tier=check.tier if check.tier in ("A", "B") else "C",
+                credit_exception=check.credit_exception,
+                amount=check.amount or Decimal("0.00"),
+                currency=event.currency,
+                shipped_value=_money(check.shipped_value),
+                received=_money(check.received),
+                reason=clip(check.reason),
+                signed=signed(check.signed),
+            )
+        case BalanceWasDue():
+            return BalanceDue, BalanceDuePayload(
+                customer_id=event.customer_id,
+                shipment_id=event.shipment_id,
+                amount_due=_money(event.amount),
+                currency=event.currency,
+                reason=clip(event.reason),
+            )
+        case CreditWasChanged():
+            return CreditChanged, CreditChangedPayload(
+                customer_id=event.customer_id,
+                change=event.change,
+                amount=event.amount,
+                currency=event.currency,
+                available=event.available,
+                applied_to=event.applied_to,
+                reason=clip(event.reason),
+                decided=signed(event.decided),
+            )
+        case CollectionWasStepped(invoice=invoice):
+            return CollectionStepped, CollectionSteppedPayload(
+                invoice_number=invoice.invoice_number,
+                customer_id=event.customer_id,
+                step=event.step,
+                escalated=event.step != "cleared" and invoice.escalated,
+                overdue_amount=invoice.open_amount,
+                currency=invoice.currency,
+                due_date=invoice.due_date,
+                days_overdue=event.days_overdue,
+                promised_on=invoice.promised_on,
+                note=clip(event.note),
+                recorded=signed(event.recorded),
             )
 
 
-def balance_updated(event: BalanceWasUpdated, causation_id: UUID, now: datetime) -> Event:
+def to_wire(event: DomainEvent, order_id: str, causation_id: UUID | None, now: datetime) -> Event:
+    kind, payload = _payload(event)
+    return new_event(
+        kind,
+        order_id=order_id,
+        producer=SERVICE_NAME,
+        causation_id=causation_id,
+        occurred_at=now,
+        payload=payload,
+    )
+
+
+def balance_updated(event: BalanceWasUpdated, causation_id: UUID | None, now: datetime) -> Event:
     """The customer's latest open balance; keyed by customer, naming the order that moved it."""
     return new_event(
         BalanceUpdated,
@@ -147,7 +244,7 @@ def balance_updated(event: BalanceWasUpdated, causation_id: UUID, now: datetime)
     )
 
 
-def unmatched_payment(payment: UnmatchedPayment, causation_id: UUID, now: datetime) -> Event:
+def unmatched_payment(payment: UnmatchedPayment, causation_id: UUID | None, now: datetime) -> Event:
     """Money that matched no order, for a person to look at; it concerns no order."""
     return new_event(
         PaymentUnmatched,

@@ -27,6 +27,8 @@ class CustomerBalance:
     customer_id: str
     currency: str
     open_balance: Decimal = ZERO
+    overdue_invoices: int = 0
+    """The customer's invoices past a collection step and unpaid (P6.3, P6.4)."""
     events: list[BalanceWasUpdated] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -45,3 +47,8 @@ class CustomerBalance:
         self.events.append(
             BalanceWasUpdated(self.customer_id, order_id, self.currency, self.open_balance)
         )
+
+    def record_overdue(self, before: int, after: int) -> None:
+        """An order's overdue invoices went from `before` to `after` (P6.4: an A-tier shipment
+        of a customer with an overdue invoice needs a credit exception)."""
+        self.overdue_invoices = max(self.overdue_invoices + after - before, 0)

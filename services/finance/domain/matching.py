@@ -1,11 +1,26 @@
-"""Putting a bank payment against an order (P6.2): what cannot be matched goes to a person."""
+"""Putting a bank payment against an order (P6.2): what cannot be matched is kept for a person,
+matched on its own when its order arrives (in the order's currency only), assigned to an order
+or marked for refund by a finance clerk."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
-from services.finance.domain.model import Account, ReceivePayment
-from shared.contracts.bounds import MAX_MONEY
+from services.finance.domain.commands import ReceivePayment
+from services.finance.domain.model import Account
+from shared.contracts.bounds import MAX_MONEY, clip
+from shared.decisions import InvalidDecision, NotAllowedNow, Signature
+
+
+class UnmatchedStatus(StrEnum):
+    OPEN = "open"
+    MATCHED = "matched"
+    """Put against its order when the order arrived."""
+    ASSIGNED = "assigned"
+    """A finance clerk put it against an order."""
+    REFUND = "refund"
+    """A finance clerk marked it to be paid back."""
 
 
 @dataclass(frozen=True)
@@ -19,6 +34,25 @@ class UnmatchedPayment:
     booked_at: datetime
     payer: str
     reason: str
+    status: UnmatchedStatus = UnmatchedStatus.OPEN
+    order_id: str | None = None
+    """The order it was put against, once matched or assigned."""
+    resolved: Signature | None = None
+    note: str = ""
+
+    @property
+    def reference_key(self) -> str:
+        return order_id_from_reference(self.order_reference)
+
+    def as_payment(self, order_id: str) -> ReceivePayment:
+        return ReceivePayment(
+            bank_transaction_id=self.bank_transaction_id,
+            order_reference=order_id,
+            amount=self.amount,
+            currency=self.currency,
+            booked_at=self.booked_at,
+            payer=self.payer,
+        )
 
 
 def order_id_from_reference(reference: str) -> str:
@@ -27,9 +61,10 @@ def order_id_from_reference(reference: str) -> str:
 
 
 def unmatched_reason(account: Account | None, command: ReceivePayment) -> str | None:
-    """Why the payment cannot be put against the account; None when it can."""
+    """Why the payment cannot be put against the account; None when it can. Money in another
+    currency than the order's is never counted (P6.2)."""
     if account is None or not account.is_opened:
-        return f"no order {command.order_reference}"
+        return clip(f"no order {command.order_reference}")
     if command.currency != account.currency:
         return (
             f"payment in {command.currency} but order {account.order_id} is in {account.currency}"
@@ -52,3 +87,31 @@ def unmatched(command: ReceivePayment, reason: str) -> UnmatchedPayment:
         payer=command.payer,
         reason=reason,
     )
+
+
+def _require_open(payment: UnmatchedPayment) -> None:
+    if payment.status is not UnmatchedStatus.OPEN:
+        raise NotAllowedNow(
+            f"payment {payment.bank_transaction_id} is resolved already ({payment.status.value})"
+        )
+
+
+def assign(
+    payment: UnmatchedPayment, account: Account, signed: Signature | None
+) -> UnmatchedPayment:
+    """P6.2: put the payment against `account` (a clerk's assignment, or on its own when the
+    order arrives, `signed` None); 409 when it is resolved or the currency differs."""
+    _require_open(payment)
+    reason = unmatched_reason(account, payment.as_payment(account.order_id))
+    if reason is not None:
+        raise NotAllowedNow(reason)
+    status = UnmatchedStatus.MATCHED if signed is None else UnmatchedStatus.ASSIGNED
+    return replace(payment, status=status, order_id=account.order_id, resolved=signed)
+
+
+def mark_for_refund(payment: UnmatchedPayment, reason: str, signed: Signature) -> UnmatchedPayment:
+    """P6.2: a clerk marks the payment to be paid back, with a reason (422 without)."""
+    if not reason.strip():
+        raise InvalidDecision("a refund needs a reason")
+    _require_open(payment)
+    return replace(payment, status=UnmatchedStatus.REFUND, resolved=signed, note=reason)

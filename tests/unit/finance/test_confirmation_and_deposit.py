@@ -6,17 +6,18 @@ P3.1, P3.3, P6.1, P6.4)."""
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from services.finance.domain.model import (
-    Account,
-    AccountStatus,
+import pytest
+
+from services.finance.domain.commands import (
     ConfirmOrder,
-    DepositWasRequested,
-    InvoiceWasIssued,
+    CustomerTerms,
+    Line,
     OpenAccount,
-    Outcome,
-    PaymentKind,
     ReceivePayment,
+    ShipGoods,
 )
+from services.finance.domain.events import DepositWasRequested, InvoiceWasIssued, PaymentKind
+from services.finance.domain.model import Account, AccountStatus, Outcome
 
 ORDER = "SO-2026-000001"
 TODAY = date(2026, 11, 22)
@@ -53,6 +54,7 @@ def deposits_requested(account: Account) -> list[DepositWasRequested]:
     return [event for event in account.events if isinstance(event, DepositWasRequested)]
 
 
+@pytest.mark.rule("P3.3")
 def test_a_confirmation_with_a_deposit_requests_it_p3_3_p6_1() -> None:
     account = confirmed()
 
@@ -64,6 +66,7 @@ def test_a_confirmation_with_a_deposit_requests_it_p3_3_p6_1() -> None:
     ]
 
 
+@pytest.mark.rule("P3.3")
 def test_a_confirmation_without_a_deposit_requests_nothing_p3_2() -> None:
     account = confirmed(deposit="0.00")
 
@@ -72,6 +75,7 @@ def test_a_confirmation_without_a_deposit_requests_nothing_p3_2() -> None:
     assert account.events == []
 
 
+@pytest.mark.rule("P3.3")
 def test_a_repeated_confirmation_requests_the_deposit_only_once() -> None:
     account = confirmed()
 
@@ -82,6 +86,7 @@ def test_a_repeated_confirmation_requests_the_deposit_only_once() -> None:
     assert account.deposit_amount == Decimal("300.00")
 
 
+@pytest.mark.rule("P2.7")
 def test_a_confirmation_before_the_order_opens_the_account() -> None:
     account = Account.start(ORDER)
 
@@ -94,15 +99,19 @@ def test_a_confirmation_before_the_order_opens_the_account() -> None:
     assert len(deposits_requested(account)) == 1
 
 
-def test_a_shipment_before_the_confirmation_is_invoiced_when_it_opens_the_account() -> None:
+@pytest.mark.rule("P6.3")
+def test_a_shipment_before_the_confirmation_is_invoiced_once_the_orders_lines_arrive() -> None:
     account = Account.start(ORDER)
-    account.record_shipment(TODAY)
+    account.ship(ShipGoods("SH-1", (), TODAY), CustomerTerms(tier="B"))
 
     account.confirm(confirmation(deposit="0.00"))
+    assert account.events == []
+    account.open(OpenAccount(ORDER, "CUST-0011", "EUR", TOTAL, (Line("P-1", 4, TOTAL),)))
 
     assert [type(event) for event in account.events] == [InvoiceWasIssued]
 
 
+@pytest.mark.rule("P3.3")
 def test_money_while_the_deposit_is_outstanding_is_the_deposit_p3_3_p6_1() -> None:
     account = confirmed()
 
@@ -120,6 +129,7 @@ def test_money_while_the_deposit_is_outstanding_is_the_deposit_p3_3_p6_1() -> No
     assert account.settled
 
 
+@pytest.mark.rule("P3.3")
 def test_money_before_any_deposit_is_requested_goes_against_the_balance() -> None:
     account = Account.start(ORDER)
     account.open(placed())
@@ -129,6 +139,7 @@ def test_money_before_any_deposit_is_requested_goes_against_the_balance() -> Non
     assert recorded.kind is PaymentKind.BALANCE
 
 
+@pytest.mark.rule("P3.3")
 def test_money_before_the_confirmation_counts_and_only_the_rest_is_requested_p3_3() -> None:
     account = Account.start(ORDER)
     account.open(placed())
@@ -143,6 +154,7 @@ def test_money_before_the_confirmation_counts_and_only_the_rest_is_requested_p3_
     ]
 
 
+@pytest.mark.rule("P3.3")
 def test_money_before_the_confirmation_that_covers_the_deposit_leaves_nothing_to_ask_p3_3() -> None:
     account = Account.start(ORDER)
     account.open(placed())
@@ -155,6 +167,7 @@ def test_money_before_the_confirmation_that_covers_the_deposit_leaves_nothing_to
     assert deposits_requested(account) == []
 
 
+@pytest.mark.rule("P3.3")
 def test_money_for_an_order_without_a_deposit_goes_against_the_balance() -> None:
     account = confirmed(deposit="0.00")
 
@@ -163,6 +176,7 @@ def test_money_for_an_order_without_a_deposit_goes_against_the_balance() -> None
     assert recorded.kind is PaymentKind.BALANCE
 
 
+@pytest.mark.rule("P3.3")
 def test_a_closed_order_asks_no_deposit() -> None:
     account = Account.start(ORDER)
     account.close(Outcome.DECLINED)
@@ -172,6 +186,7 @@ def test_a_closed_order_asks_no_deposit() -> None:
     assert deposits_requested(account) == []
 
 
+@pytest.mark.rule("P6.4")
 def test_an_order_counts_in_the_open_balance_only_once_confirmed_p6_4() -> None:
     account = Account.start(ORDER)
     account.open(placed())
@@ -181,6 +196,7 @@ def test_an_order_counts_in_the_open_balance_only_once_confirmed_p6_4() -> None:
     assert account.open_amount == TOTAL
 
 
+@pytest.mark.rule("P6.4")
 def test_payments_lower_the_orders_part_of_the_balance_never_below_zero_p6_4() -> None:
     account = confirmed()
 
@@ -190,6 +206,7 @@ def test_payments_lower_the_orders_part_of_the_balance_never_below_zero_p6_4() -
     assert account.open_amount == Decimal("0.00")
 
 
+@pytest.mark.rule("P6.4")
 def test_a_declined_order_is_no_part_of_the_open_balance_p6_4() -> None:
     account = confirmed()
 
@@ -198,6 +215,7 @@ def test_a_declined_order_is_no_part_of_the_open_balance_p6_4() -> None:
     assert account.open_amount == Decimal("0.00")
 
 
+@pytest.mark.rule("P3.3")
 def test_a_fulfilled_order_keeps_what_is_unpaid_in_the_open_balance() -> None:
     account = confirmed()
 
@@ -206,6 +224,7 @@ def test_a_fulfilled_order_keeps_what_is_unpaid_in_the_open_balance() -> None:
     assert account.open_amount == TOTAL
 
 
+@pytest.mark.rule("P3.3")
 def test_a_revised_delivery_date_replaces_the_confirmed_one_while_the_order_is_open() -> None:
     """P4.10"""
     account = confirmed()
@@ -216,6 +235,7 @@ def test_a_revised_delivery_date_replaces_the_confirmed_one_while_the_order_is_o
     assert account.confirmed_delivery_date == date(2027, 4, 2)
 
 
+@pytest.mark.rule("P3.3")
 def test_a_revised_date_before_the_confirmation_changes_nothing() -> None:
     """P4.10"""
     account = Account.start(ORDER)

@@ -3,11 +3,14 @@ kept as a running total and published on every change (P6.4)."""
 
 from decimal import Decimal
 
+import pytest
+
 from services.finance.domain.balance import BalanceWasUpdated, CustomerBalance
 
 CUSTOMER = "CUST-0001"
 
 
+@pytest.mark.rule("P6.4")
 def test_a_new_customer_owes_nothing() -> None:
     balance = CustomerBalance.start(CUSTOMER, "EUR")
 
@@ -15,6 +18,7 @@ def test_a_new_customer_owes_nothing() -> None:
     assert balance.events == []
 
 
+@pytest.mark.rule("P6.4")
 def test_each_orders_change_moves_the_balance_and_is_published_naming_the_order_p6_4() -> None:
     balance = CustomerBalance.start(CUSTOMER, "EUR")
 
@@ -30,6 +34,7 @@ def test_each_orders_change_moves_the_balance_and_is_published_naming_the_order_
     ]
 
 
+@pytest.mark.rule("P6.4")
 def test_an_unchanged_part_publishes_nothing() -> None:
     balance = CustomerBalance(CUSTOMER, "EUR", Decimal("300.00"))
 
@@ -40,6 +45,7 @@ def test_an_unchanged_part_publishes_nothing() -> None:
     assert balance.events == []
 
 
+@pytest.mark.rule("P6.4")
 def test_the_balance_is_never_negative() -> None:
     balance = CustomerBalance(CUSTOMER, "EUR", Decimal("10.00"))
 
@@ -48,6 +54,7 @@ def test_the_balance_is_never_negative() -> None:
     assert balance.open_balance == Decimal("0.00")
 
 
+@pytest.mark.rule("P6.4")
 def test_an_order_in_another_currency_is_not_added() -> None:
     balance = CustomerBalance.start(CUSTOMER, "EUR")
 

@@ -1,0 +1,91 @@
+"""What finance is asked to do, by the bus or by a person (P2.7, P3.3, P5.2, P6.1 to P6.4)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Line:
+    """One priced line of the order, as sales registered it."""
+
+    product_code: str
+    quantity: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Units:
+    """Units of one product a shipment takes."""
+
+    product_code: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class OpenAccount:
+    """Command: open the account of a placed order (P2.7: finance gets every order), with its
+    lines (to value shipments, P5.2) and the payment terms asked for (null: the customer's)."""
+
+    order_id: str
+    customer_id: str
+    currency: str
+    total_amount: Decimal
+    lines: tuple[Line, ...] = ()
+    payment_terms: str | None = None
+
+
+@dataclass(frozen=True)
+class ConfirmOrder:
+    """Command: record the confirmation sales sent the customer (P3.1, P2.7), with the deposit
+    a B or C customer pays before production (P3.3); zero: none."""
+
+    order_id: str
+    customer_id: str
+    currency: str
+    total_amount: Decimal
+    deposit_amount: Decimal
+    confirmed_delivery_date: date
+    tier: str | None = None
+
+
+@dataclass(frozen=True)
+class ReceivePayment:
+    """Command: record money the bank reports against an order (P6.1, P6.2)."""
+
+    bank_transaction_id: str
+    order_reference: str
+    amount: Decimal
+    currency: str
+    booked_at: datetime
+    payer: str
+
+
+@dataclass(frozen=True)
+class RequestShipment:
+    """Command: a shipment waits for finance's payment check (P5.2)."""
+
+    shipment_id: str
+    lines: tuple[Units, ...]
+
+
+@dataclass(frozen=True)
+class ShipGoods:
+    """Command: a shipment left; invoice what it took (P6.3)."""
+
+    shipment_id: str
+    lines: tuple[Units, ...]
+    shipped_on: date
+
+
+@dataclass(frozen=True)
+class CustomerTerms:
+    """What finance knows of an order's customer when it decides: the tier (P5.2), the
+    default payment terms (P6.3), the credit limit, the open balance and whether an invoice of
+    the customer is overdue (P6.4)."""
+
+    tier: str | None = None
+    default_terms: str | None = None
+    credit_limit: Decimal | None = None
+    open_balance: Decimal = Decimal("0.00")
+    overdue_invoices: int = 0

@@ -1,0 +1,146 @@
+"""What finance keeps of one order's account (P2.7, P3.3, P5.2, P6.1 to P6.4), and what follows
+from it: what is due, paid, in credit and overdue. The account's changes are in `model.py`
+(the order), `shipments.py` (checks and invoices) and `payments.py` (money and collection)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Self
+
+from services.finance.domain import collection
+from services.finance.domain import credit as credits
+from services.finance.domain.checks import PaymentCheck
+from services.finance.domain.collection import Invoice
+from services.finance.domain.commands import CustomerTerms, Line, Units
+from services.finance.domain.events import DomainEvent
+from services.finance.domain.terms import terms_of
+from services.finance.domain.valuation import Valued
+from shared.decisions import NotFound
+
+ZERO = Decimal("0.00")
+
+
+class AccountStatus(StrEnum):
+    AWAITING_ORDER = "awaiting_order"
+    """Something about the order arrived before the order itself."""
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    """The order's final outcome, as sales closed it."""
+
+    FULFILLED = "fulfilled"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """A shipment that left (P5.5), invoiced once the order is known."""
+
+    shipment_id: str
+    lines: tuple[Units, ...]
+    shipped_on: date
+
+
+@dataclass
+class AccountState:
+    order_id: str
+    customer_id: str | None = None
+    currency: str | None = None
+    total_amount: Decimal | None = None
+    lines: tuple[Line, ...] = ()
+    payment_terms: str | None = None
+    tier: str | None = None
+    paid_total: Decimal = ZERO
+    credit_used: Decimal = ZERO
+    shipped_on: date | None = None
+    status: AccountStatus = AccountStatus.AWAITING_ORDER
+    outcome: Outcome | None = None
+    confirmed: bool = False
+    confirmed_delivery_date: date | None = None
+    deposit_amount: Decimal = ZERO
+    deposit_requested: bool = False
+    valued: tuple[Valued, ...] = ()
+    checks: tuple[PaymentCheck, ...] = ()
+    shipped: tuple[Shipped, ...] = ()
+    invoices: tuple[Invoice, ...] = ()
+    events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
+
+    @classmethod
+    def start(cls, order_id: str) -> Self:
+        """An account known only by its order number, until the order itself arrives."""
+        return cls(order_id=order_id)
+
+    @property
+    def is_opened(self) -> bool:
+        """Whether the order (customer, currency, total) is known."""
+        return self.total_amount is not None
+
+    @property
+    def valuable(self) -> bool:
+        """Whether its shipments can be valued: the order's lines are known (P5.2)."""
+        return self.is_opened and bool(self.lines)
+
+    @property
+    def balance_due(self) -> Decimal:
+        """What is still owed; an overpayment leaves nothing due, never a negative balance."""
+        return max((self.total_amount or ZERO) - self.paid_total, ZERO)
+
+    @property
+    def settled(self) -> bool:
+        return self.total_amount is not None and self.paid_total >= self.total_amount
+
+    @property
+    def credit(self) -> Decimal:
+        """P6.2: paid beyond the total and not yet refunded or applied."""
+        return credits.available(self.paid_total, self.total_amount, self.credit_used)
+
+    @property
+    def deposit_paid(self) -> Decimal:
+        """The part of the deposit the money received covers (P3.3, P6.1)."""
+        return min(self.paid_total, self.deposit_amount)
+
+    @property
+    def deposit_outstanding(self) -> bool:
+        """Whether a requested deposit is not yet fully paid (P3.3, P6.1)."""
+        return self.deposit_requested and self.deposit_paid < self.deposit_amount
+
+    @property
+    def open_amount(self) -> Decimal:
+        """What the order adds to its customer's open balance (P6.4): the unpaid part of a
+        confirmed order that was not declined; nothing for an order not confirmed (yet)."""
+        if not self.confirmed or self.outcome is Outcome.DECLINED:
+            return ZERO
+        return self.balance_due
+
+    @property
+    def overdue_invoices(self) -> int:
+        """Invoices past a collection step and unpaid: outside the terms (P6.4)."""
+        return sum(1 for invoice in self.invoices if invoice.overdue)
+
+    @property
+    def next_collection_on(self) -> date | None:
+        """The day the next collection step of one of its invoices is reached (P6.3)."""
+        days = [d for i in self.invoices if (d := collection.next_step_on(i)) is not None]
+        return min(days, default=None)
+
+    def check(self, shipment_id: str) -> PaymentCheck | None:
+        return next((c for c in self.checks if c.shipment_id == shipment_id), None)
+
+    def require_check(self, shipment_id: str) -> PaymentCheck:
+        found = self.check(shipment_id)
+        if found is None:
+            raise NotFound(f"finance knows no shipment {shipment_id} of order {self.order_id}")
+        return found
+
+    def invoice(self, number: str) -> Invoice:
+        found = next((i for i in self.invoices if i.invoice_number == number), None)
+        if found is None:
+            raise NotFound(f"finance knows no invoice {number}")
+        return found
+
+    def terms(self, customer: CustomerTerms) -> str:
+        """P6.3: the order's payment terms, else the customer's default."""
+        return terms_of(self.payment_terms, customer.default_terms)
