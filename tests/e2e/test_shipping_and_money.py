@@ -189,7 +189,10 @@ async def test_partial_payments_add_up_and_an_overpayment_leaves_a_credit(desk: 
     second = await desk.event(
         topics.PAYMENT_RECEIVED, partly, lambda e: money(e["payload"]["paid_total"]) == 1000
     )
-    assert (second["payload"]["settled"], money(second["payload"]["balance_due"])) == (True, Decimal("0"))
+    assert (second["payload"]["settled"], money(second["payload"]["balance_due"])) == (
+        True,
+        Decimal("0"),
+    )
 
     over = await desk.place(crates(), desk.today() + timedelta(days=60))
     await desk.pay(over, Decimal("1200.00"))
@@ -374,13 +377,14 @@ async def test_an_overdue_invoice_walks_through_each_collection_step_on_the_serv
     await desk.found("review", f"/reviews/{new_order}", "sales_rep")
     await quiet()
     assert desk.events(topics.REVIEW_COMPLETED, new_order) == []  # no automatic approval
-    by_manager = await desk.post(
-        "sales_manager",
-        f"/reviews/{new_order}/approvals",
-        {"decision": "approve", "note": "terms checked", "contract_stamped": True},
-        service="review",
+    await desk.approve(new_order, "sales_manager")
+    await quiet()
+    assert desk.events(topics.REVIEW_COMPLETED, new_order) == []  # the sales manager is not enough
+    assert "escalated overdue balance" in str(
+        await desk.read("review", f"/reviews/{new_order}", "sales_rep")
     )
-    assert by_manager.status_code == 403, by_manager.text
+    await desk.approve(new_order, "general_manager")
+    await desk.event(topics.REVIEW_COMPLETED, new_order)
 
     await desk.pay(order_id, Decimal("1000.00"))
     cleared = await desk.event(

@@ -33,13 +33,14 @@ AUTOMATIC_POLICIES = {
 about people's decisions, use them."""
 
 ORDER_VIEWS = {
-    "sales": "orders",
-    "review": "reviews",
-    "production": "production_orders",
-    "logistics": "shipments",
-    "finance": "accounts",
+    "sales": "SELECT order_id, status, outcome FROM orders",
+    "review": "SELECT order_id, status, outcome FROM reviews",
+    "production": "SELECT order_id, status, outcome FROM production_orders",
+    "logistics": "SELECT order_id, CASE WHEN document->>'outcome' IS NULL THEN 'open' "
+    "ELSE 'closed' END AS status, document->>'outcome' AS outcome FROM shipping_orders",
+    "finance": "SELECT order_id, status, outcome FROM accounts",
 }
-"""The table in which each service keeps its own view of an order (order_id, status, outcome)."""
+"""How each service's own view of an order reads as (order_id, status, outcome)."""
 
 
 def free_port() -> int:

@@ -24,7 +24,6 @@ DEFAULT_CARRIER = "DHL Freight"
 
 MAX_SHIPMENTS = 999_999
 """Shipments of one order: SH-<the longest order id>-999999 is a 50-character number."""
-"""The carrier the automatic policy ships with."""
 
 
 def shipment_number(order_id: str, n: int = 1) -> str:

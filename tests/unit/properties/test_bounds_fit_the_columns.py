@@ -14,14 +14,18 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import String, Table
 
 from services.finance.adapters import tables as finance
-from services.finance.domain.model import format_payment_number, invoice_number
+from services.finance.domain.model import format_payment_number
+from services.finance.domain.shipments import invoice_number, proforma_number
 from services.logistics.adapters import tables as logistics
 from services.logistics.domain.model import (
     AUTOMATIC_RELEASE,
     DEFAULT_CARRIER,
+    MAX_SHIPMENTS,
     shipment_number,
     tracking_number_for,
+    waybill_for,
 )
+from services.logistics.domain.shipment import ShipmentStatus
 from services.production.adapters import tables as production
 from services.production.adapters.documents import (
     DELIVERIES,
@@ -45,11 +49,13 @@ from services.sales.adapters import tables as sales
 from services.sales.domain.intake import format_order_number
 from shared.contracts import bounds
 from shared.contracts.common import Channel, CurrencyCode
+from shared.contracts.money import CollectionStep
 from shared.contracts.production import DelayCause
 from shared.db import rows
 from tests.support.databases import sqlite_database
 
 LONGEST_ORDER_ID = "S" * 40
+LONGEST_SHIPMENT = shipment_number(LONGEST_ORDER_ID, MAX_SHIPMENTS)
 INT32_MAX = 2**31 - 1
 """The largest number a document counter (an INTEGER column) can reach."""
 
@@ -124,6 +130,14 @@ STORED: list[tuple[Table, str, Any]] = [
     (logistics.shipments, "order_id", bounds.OrderId),
     (logistics.shipments, "production_order_id", bounds.DocumentNumber),
     (logistics.shipments, "tracking_number", bounds.TrackingNumber),
+    (logistics.shipments, "carrier", bounds.ShortText),
+    (logistics.shipments, "released_by", bounds.UserName),
+    (logistics.shipping_orders, "order_id", bounds.OrderId),
+    (logistics.waybills, "waybill", bounds.TrackingNumber),
+    (logistics.waybills, "order_id", bounds.OrderId),
+    (review.collection_escalations, "invoice_number", bounds.DocumentNumber),
+    (review.collection_escalations, "customer_id", bounds.CustomerId),
+    (review.collection_escalations, "step", CollectionStep),
     (finance.accounts, "order_id", bounds.OrderId),
     (finance.accounts, "customer_id", bounds.CustomerId),
     (finance.invoices, "order_id", bounds.OrderId),
@@ -136,6 +150,20 @@ STORED: list[tuple[Table, str, Any]] = [
     (finance.unmatched_payments, "reason", bounds.Reason),
     (finance.customers, "customer_id", bounds.CustomerId),
     (finance.customers, "name", bounds.Name),
+    (finance.accounts, "payment_terms", bounds.PaymentTerm),
+    (finance.invoices, "shipment_id", bounds.DocumentNumber),
+    (finance.invoices, "customer_id", bounds.CustomerId),
+    (finance.invoices, "payment_terms", bounds.PaymentTerm),
+    (finance.invoices, "note", bounds.Reason),
+    (finance.invoices, "step", CollectionStep),
+    (finance.payment_checks, "shipment_id", bounds.DocumentNumber),
+    (finance.payment_checks, "order_id", bounds.OrderId),
+    (finance.payment_checks, "customer_id", bounds.CustomerId),
+    (finance.payment_checks, "currency", CurrencyCode),
+    (finance.payment_checks, "reason", bounds.Reason),
+    (finance.unmatched_payments, "reference_key", bounds.PayerReference),
+    (finance.unmatched_payments, "order_id", bounds.OrderId),
+    (finance.unmatched_payments, "note", bounds.Reason),
     (finance.customer_balances, "customer_id", bounds.CustomerId),
     (sales.products, "currency", CurrencyCode),
     (review.customers, "currency", CurrencyCode),
@@ -176,11 +204,15 @@ DERIVED: list[tuple[Table, str, str]] = [
     (production.supplier_returns, "status", longest_value(ReturnStatus)),
     (production.safety_stock_requests, "status", longest_value(SafetyStockStatus)),
     *((production.document_counters, "kind", documents.kind) for documents in DOCUMENT_KINDS),
-    (logistics.shipments, "shipment_id", shipment_number(LONGEST_ORDER_ID)),
-    (logistics.shipments, "tracking_number", tracking_number_for(LONGEST_ORDER_ID)),
+    (logistics.shipments, "shipment_id", LONGEST_SHIPMENT),
+    (logistics.waybills, "shipment_id", LONGEST_SHIPMENT),
+    (logistics.waybills, "waybill", waybill_for(LONGEST_SHIPMENT)),
+    (logistics.shipments, "tracking_number", tracking_number_for(LONGEST_SHIPMENT)),
+    (logistics.shipments, "status", longest_value(ShipmentStatus)),
     (logistics.shipments, "carrier", DEFAULT_CARRIER),
     (logistics.shipments, "released_by", AUTOMATIC_RELEASE),
-    (finance.invoices, "invoice_number", invoice_number(LONGEST_ORDER_ID)),
+    (finance.invoices, "invoice_number", invoice_number(LONGEST_ORDER_ID, 99_999)),
+    (finance.invoices, "invoice_number", proforma_number(LONGEST_ORDER_ID, 99_999)),
     (finance.payments, "payment_id", format_payment_number(2100, 999_999)),
 ]
 """(table, column, the longest value a service derives for it)."""
