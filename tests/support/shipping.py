@@ -16,6 +16,7 @@ from uuid import uuid4
 import httpx
 
 from shared.contracts import topics
+from shared.seed import load_seed
 from tests.support.bus import producer
 from tests.support.production import WAIT, Part, Plant, running_plant
 from tests.support.system import AUTOMATIC_REVIEW
@@ -30,7 +31,7 @@ CLOCK_ROUNDS = {
 }
 """Deadlines and collection steps are looked for twice a second."""
 
-TIERS = {"CUST-0001": "A", "CUST-0002": "A", "CUST-0011": "B", "CUST-0023": "C"}
+TIERS = {customer.customer_id: customer.tier for customer in load_seed().customers}
 
 
 def money(value: Any) -> Decimal:
@@ -44,12 +45,14 @@ class Desk(Plant):
     # -- orders up to finished goods ----------------------------------------------------------
 
     async def produced(self, customer_id: str, lines: list[dict[str, Any]]) -> str:
-        """An order placed, approved (by the general manager where the policy does not), its
+        """An order placed, approved (by people where the policy does not), its
         B/C confirmation signed and deposit paid, and its goods produced: its order id."""
         order_id = await self.place(lines, self.today() + timedelta(days=60), customer_id)
         tier = TIERS[customer_id]
         if tier != "A" or customer_id == "CUST-0002":
-            await self.approve(order_id)
+            await self.approve(order_id, "sales_manager")
+        if customer_id == "CUST-0002":  # beyond its credit limit
+            await self.approve(order_id, "general_manager")
         if tier != "A":
             issued = (await self.event(topics.CONFIRMATION_ISSUED, order_id))["payload"]
             await self.call(
@@ -62,7 +65,7 @@ class Desk(Plant):
         await self.event(topics.GOODS_PRODUCED, order_id)
         return order_id
 
-    async def approve(self, order_id: str, role: str = "general_manager") -> None:
+    async def approve(self, order_id: str, role: str) -> None:
         body = {"decision": "approve", "note": "terms checked", "contract_stamped": True}
         await self.until_accepted(role, "review", f"/reviews/{order_id}/approvals", body)
 

@@ -64,7 +64,7 @@ def unmatched_reason(account: Account | None, command: ReceivePayment) -> str | 
     """Why the payment cannot be put against the account; None when it can. Money in another
     currency than the order's is never counted (P6.2)."""
     if account is None or not account.is_opened:
-        return clip(f"no order {command.order_reference}")
+        return clip(f"no order {order_id_from_reference(command.order_reference)}")
     if command.currency != account.currency:
         return (
             f"payment in {command.currency} but order {account.order_id} is in {account.currency}"
