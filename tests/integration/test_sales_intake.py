@@ -93,7 +93,7 @@ async def test_an_invalid_submission_is_rejected_with_every_problem_keyed_by_its
     assert await fetch(postgres_database, "SELECT * FROM orders") == []
 
 
-async def test_an_order_closes_when_it_is_approved_shipped_and_paid(
+async def test_an_order_closes_when_it_is_approved_shipped_delivered_and_paid(
     kafka_bootstrap: str, namespace: str, postgres_database: str
 ) -> None:
     settings = SalesSettings(
@@ -129,6 +129,22 @@ async def test_an_order_closes_when_it_is_approved_shipped_and_paid(
                         "carrier": "DHL",
                         "tracking_number": "T1",
                         "lines": [{"product_code": "VALVE-DN50", "quantity": 20}],
+                    },
+                ),
+                (
+                    topics.GOODS_DELIVERED,
+                    {
+                        "shipment_id": "SH-1",
+                        "delivered_on": placed["payload"]["requested_delivery_date"],
+                        "received_by": "Jana Keller",
+                        "lines": [{"product_code": "VALVE-DN50", "quantity": 20}],
+                        "late": False,
+                        "order_delivered": True,
+                        "recorded": {
+                            "user": "tomas.horak",
+                            "role": "customer_service",
+                            "at": placed["occurred_at"],
+                        },
                     },
                 ),
                 (
