@@ -103,7 +103,8 @@ class Desk:
 
     async def shipments_of(self, order: OrderShipping) -> list[Shipment]:
         ids = [shipment_number(order.order_id, n) for n in range(1, order.shipments + 1)]
-        for found in await repository.load_shipments(self.connection, ids):
+        missing = [i for i in ids if i not in self.shipments]  # not new in this unit of work
+        for found in await repository.load_shipments(self.connection, missing) if missing else ():
             self._keep(found)
         return [self.shipments[i] for i in ids if i in self.shipments]
 
@@ -149,6 +150,10 @@ class Desk:
             return
         if shipment.status is not ShipmentStatus.REQUESTED:
             return
+        waybill = waybill_for(shipment.shipment_id)
+        owners = await repository.waybill_owners(self.connection, (waybill,))
+        if owners.get(waybill, shipment.shipment_id) != shipment.shipment_id:
+            return  # a person already used the policy's number elsewhere: people hand it over
         role = authority.releaser_for(finance, self.release_authority)
         signed = Signature.of(automatic_policy(role), self.now)
         authority.check_release(automatic_policy(role), finance, self.release_authority)
@@ -157,7 +162,7 @@ class Desk:
         shipment.check_outbound(dict(shipment.lines), 1, dispatcher)
         await self.hand_over(
             shipment,
-            (waybill_for(shipment.shipment_id),),
+            (waybill,),
             1,
             Signature.of(automatic_policy("order_clerk"), self.now),
         )

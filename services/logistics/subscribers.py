@@ -32,19 +32,25 @@ SHIPPING = repository.preload
 
 
 def routes(policy: bool = False, release_authority: Decimal | None = None) -> Sequence[Route[Any]]:
-    """Every route reads its batch's orders and their shipments in two statements."""
+    """Every route reads its batch's orders and their shipments in two statements (finance's
+    checks also the waybills the automatic policy would tie)."""
     given = {"policy": policy, "release_authority": release_authority}
-    consumed: list[tuple[str, type[Any], Any]] = [
-        (topics.ORDER_PLACED, OrderPlaced, handlers.place_order),
-        (topics.CONFIRMATION_ISSUED, ConfirmationIssued, handlers.confirm_order),
-        (topics.DELIVERY_REVISED, DeliveryRevised, handlers.revise_delivery),
-        (topics.GOODS_PRODUCED, GoodsProduced, handlers.record_production),
-        (topics.PAYMENT_CHECKED, PaymentChecked, handlers.record_payment_check),
-        (topics.ORDER_CLOSED, OrderClosed, handlers.close_order),
+    consumed: list[tuple[str, type[Any], Any, Any]] = [
+        (topics.ORDER_PLACED, OrderPlaced, handlers.place_order, SHIPPING),
+        (topics.CONFIRMATION_ISSUED, ConfirmationIssued, handlers.confirm_order, SHIPPING),
+        (topics.DELIVERY_REVISED, DeliveryRevised, handlers.revise_delivery, SHIPPING),
+        (topics.GOODS_PRODUCED, GoodsProduced, handlers.record_production, SHIPPING),
+        (
+            topics.PAYMENT_CHECKED,
+            PaymentChecked,
+            handlers.record_payment_check,
+            repository.preload_checks,
+        ),
+        (topics.ORDER_CLOSED, OrderClosed, handlers.close_order, SHIPPING),
     ]
     return [
-        Route(topic, contract, partial(handler, **given), preload=SHIPPING)
-        for topic, contract, handler in consumed
+        Route(topic, contract, partial(handler, **given), preload=preload)
+        for topic, contract, handler, preload in consumed
     ]
 
 

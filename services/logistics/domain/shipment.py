@@ -118,10 +118,9 @@ class Shipment:
         return self.status is not ShipmentStatus.REQUESTED
 
     def record_check(self, check: FinanceCheck) -> None:
-        """P5.2: finance's latest word on the payment condition; a check older than the one
-        recorded changes nothing, nor does a refusal once the release is signed."""
-        if self.finance is not None and check.at < self.finance.at:
-            return
+        """P5.2: finance's latest word on the payment condition, in the order finance published
+        its checks (one order's events share a partition; finance's own clocks may disagree, so
+        their times are not compared); a refusal once the release is signed changes nothing."""
         if self.release is not None and not check.passed:
             return
         self.finance = check
@@ -210,6 +209,8 @@ class Shipment:
             raise NotAllowedNow(f"{self.shipment_id} is not released: no dispatch")
         if self.status is not ShipmentStatus.HANDED_OVER:
             raise NotAllowedNow(f"{self.shipment_id} is {self.status.value}, not handed over")
+        if notice.expected_delivery_on < signed.at.date():
+            raise InvalidDecision("the expected delivery day cannot be before the dispatch day")
         self.dispatched = Dispatched(
             notice.carrier,
             notice.tracking_number,
@@ -236,7 +237,7 @@ class Shipment:
             dict(lines),
             receipt.discrepancy,
             str(receipt.cash_collected),
-            receipt.delivered_on > self.dispatched.expected_delivery_on,
+            self.late_reported or receipt.delivered_on > self.dispatched.expected_delivery_on,
             signed,
         )
         self.status = ShipmentStatus.DELIVERED

@@ -116,3 +116,15 @@ def test_a_shipment_not_delivered_by_its_expected_day_is_flagged_once() -> None:
     shipment.flag_if_late(expected + timedelta(days=2))
     shipment.flag_if_late(expected + timedelta(days=3))
     assert shipment.events == [DeliveryWasLate(shipment.shipment_id, 2)]
+
+
+def test_a_receipt_recorded_after_the_late_flag_says_late_even_when_dated_on_the_expected_day() -> (
+    None
+):
+    order = placed_order()
+    shipment = dispatched(order)
+    shipment.flag_if_late(NOTICE.expected_delivery_on + timedelta(days=1))
+
+    order.record_delivery(shipment, ON_TIME, signed(CUSTOMER_SERVICE))
+
+    assert shipment.receipt is not None and shipment.receipt.late

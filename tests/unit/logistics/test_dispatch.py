@@ -1,6 +1,9 @@
 """No release, no dispatch (P5.3); outbound check and handover (P5.4); the shipping notice
 (P5.5)."""
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
 
 from services.logistics.domain.events import GoodsWereShipped
@@ -11,6 +14,7 @@ from tests.unit.logistics.builders import (
     LEAD,
     NOTICE,
     ORDER_CLERK,
+    TODAY,
     checked_and_released,
     handed_over,
     requested,
@@ -109,3 +113,13 @@ def test_an_emergency_release_lets_the_goods_go_before_the_signatures() -> None:
     shipment.dispatch(NOTICE, signed(DISPATCHER))
 
     assert shipment.status is ShipmentStatus.DISPATCHED and shipment.emergency is not None
+
+
+@pytest.mark.rule("P5.5")
+def test_a_shipping_notice_cannot_expect_the_goods_before_the_day_they_leave() -> None:
+    shipment = handed_over()
+    early = replace(NOTICE, expected_delivery_on=TODAY - timedelta(days=1))
+
+    with pytest.raises(InvalidDecision, match="before the dispatch day"):
+        shipment.dispatch(early, signed(DISPATCHER))
+    assert shipment.status is ShipmentStatus.HANDED_OVER and shipment.dispatched is None

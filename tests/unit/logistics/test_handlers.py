@@ -8,9 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.logistics import decisions, handlers
+from services.logistics.adapters.tables import shipments, waybills
 from services.logistics.desk import Desk
 from services.logistics.domain.commands import Dispatch, RecordDelivery, RequestShipment
 from services.logistics.subscribers import deadline_round
@@ -229,3 +231,21 @@ async def test_the_deadline_round_flags_a_late_delivery_once_and_the_receipt_say
     )
     assert kinds(delivered) == [GoodsDelivered]
     assert delivered[0].payload.late and delivered[0].payload.order_delivered
+
+
+@pytest.mark.rule("P5.4")
+async def test_the_automatic_policy_leaves_a_shipment_to_people_when_its_waybill_is_taken(
+    engine: AsyncEngine,
+) -> None:
+    await consume(engine, handlers.place_order, order_placed(), policy=True)
+    await consume(engine, handlers.record_production, goods_produced(), policy=True)
+    taken = {"waybill": f"WB-{ORDER}-1", "shipment_id": "SH-OTHER-1", "order_id": "SO-OTHER"}
+    await unit(engine, lambda connection: connection.execute(insert(waybills).values(taken)))
+
+    checked = payment_checked(SHIPMENT)
+    events = await consume(engine, handlers.record_payment_check, checked, policy=True)
+
+    assert events == []
+    async with engine.connect() as connection:
+        status = (await connection.execute(select(shipments.c.status))).scalar_one()
+    assert status == "requested"

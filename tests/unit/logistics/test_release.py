@@ -148,3 +148,15 @@ def test_only_the_missing_signature_is_escalated() -> None:
     shipment.escalate_if_due(FRIDAY + timedelta(days=3))
 
     assert shipment.events == [ShipmentWasEscalated(shipment.shipment_id, ("release",))]
+
+
+@pytest.mark.rule("P5.2")
+def test_finances_checks_count_in_the_order_they_arrive_whatever_their_clocks_say() -> None:
+    shipment = requested()
+    shipment.record_check(finance_check(passed=False, at=FRIDAY + timedelta(minutes=5)))
+
+    shipment.record_check(finance_check(passed=True, signer=None, at=FRIDAY))
+
+    assert shipment.finance_passed
+    shipment.sign_release(signed(SALES_MANAGER))
+    assert shipment.status is ShipmentStatus.RELEASED
