@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Table
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.clock import Clock
@@ -18,6 +18,7 @@ from shared.contracts.topics import COMPACTED_TOPICS
 from shared.db import rows
 from shared.messaging import inbox, outbox
 from shared.messaging.outbox import DEFAULT_MAX_RECORD_BYTES, Outgoing
+from shared.messaging.transient import is_contention
 
 T = TypeVar("T")
 
@@ -170,10 +171,13 @@ class UnitOfWork:
             try:
                 await self.run(unit)
                 break
-            except IntegrityError:
-                # another replica or request inserted the same row first: decide again on
-                # what is stored now (the domain then sees the row and answers accordingly)
-                if attempt == DECISION_ATTEMPTS:
+            except DBAPIError as error:
+                # another replica or request inserted the same row first, or the database
+                # broke a deadlock with a consumer's batch by aborting this one: decide again
+                # on what is stored now (the domain then sees the row and answers accordingly)
+                if attempt == DECISION_ATTEMPTS or not (
+                    isinstance(error, IntegrityError) or is_contention(error)
+                ):
                     raise
         return decided[0]
 

@@ -432,6 +432,43 @@ async def test_a_decision_that_loses_a_unique_key_race_is_decided_again(harness:
     assert await harness.effects() == ["SO-5"]
 
 
+class Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+async def test_a_decision_the_database_aborted_to_break_a_deadlock_is_decided_again(
+    harness: Harness,
+) -> None:
+    attempts: list[int] = []
+
+    async def enter(connection: AsyncConnection) -> tuple[str, Sequence[Event]]:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OperationalError("UPDATE", {}, Deadlock("deadlock detected"))
+        await connection.execute(insert(effects).values(order_id="SO-6"))
+        return "entered", [closed_event("SO-6")]
+
+    uow = UnitOfWork(harness.engine, inbox, outbox, CLOCK)
+    assert await uow.decide(enter) == "entered"
+    assert len(attempts) == 2
+    assert await harness.effects() == ["SO-6"]
+
+
+async def test_a_decision_that_fails_for_another_database_reason_is_not_repeated(
+    harness: Harness,
+) -> None:
+    attempts: list[int] = []
+
+    async def enter(connection: AsyncConnection) -> tuple[str, Sequence[Event]]:
+        attempts.append(1)
+        raise OperationalError("SELECT", {}, Exception("no such table: orders"))
+
+    uow = UnitOfWork(harness.engine, inbox, outbox, CLOCK)
+    with pytest.raises(OperationalError):
+        await uow.decide(enter)
+    assert len(attempts) == 1
+
+
 def test_a_busy_sqlite_file_is_transient_but_a_bad_statement_is_not() -> None:
     import sqlite3
 
