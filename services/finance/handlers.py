@@ -13,6 +13,7 @@ from services.finance.adapters.wire import (
     request_shipment_command,
     ship_goods_command,
 )
+from services.finance.domain import commands
 from services.finance.domain.commands import ReceivePayment
 from services.finance.domain.events import PaymentKind
 from services.finance.domain.model import Outcome
@@ -114,7 +115,8 @@ async def collect_cash(
 
 
 def cash_transaction(shipment_id: str) -> str:
-    return f"COD-{shipment_id}"
+    """P6.1: COD-<shipment>, in finance's own namespace (commands.OWN_TRANSACTION_PREFIXES)."""
+    return commands.cash_transaction(shipment_id)
 
 
 async def receive_payment(
@@ -122,8 +124,9 @@ async def receive_payment(
 ) -> list[Event]:
     """P6.1, P6.2, P3.3, P5.2: put the bank's payment against its order, invoiced or not; while
     a requested deposit is outstanding it is the deposit. The same bank transaction reported
-    twice is one payment; money that matches no order (or not its currency) is kept and
-    announced for a person to resolve. Refused checks it covers pass; the customer's open
+    twice is one payment; money that matches no order (or not its currency), or whose
+    transaction id lies in finance's own namespace (COD-, CREDIT-), is kept and announced for a
+    person to resolve. Refused checks it covers pass; the customer's open
     balance follows (P6.4)."""
     ledger = Ledger(connection, incoming.received_at, policy)
     await ledger.take(receive_payment_command(incoming.body))

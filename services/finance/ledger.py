@@ -21,14 +21,16 @@ from services.finance.adapters import customers, money, repository
 from services.finance.adapters.wire import balance_updated, to_wire, unmatched_payment
 from services.finance.domain.balance import CustomerBalance
 from services.finance.domain.checks import CheckStatus
-from services.finance.domain.commands import CustomerTerms, ReceivePayment
+from services.finance.domain.commands import CustomerTerms, ReceivePayment, is_finance_own
 from services.finance.domain.events import Payment, PaymentKind
 from services.finance.domain.matching import (
+    OWN_TRANSACTION_REASON,
     UnmatchedPayment,
     assign,
     order_id_from_reference,
     unmatched,
     unmatched_reason,
+    waiting_reason,
 )
 from services.finance.domain.model import Account
 from shared.contracts import Event
@@ -101,7 +103,9 @@ class Ledger:
         if not account.is_opened:
             return
         for waiting in await money.waiting_for(self.connection, account.order_id):
-            reason = unmatched_reason(account, waiting.as_payment(account.order_id))
+            if waiting.held_as_finance_own:
+                continue
+            reason = waiting_reason(account, waiting)
             if reason is not None:
                 await money.save_unmatched(self.connection, _with_reason(waiting, reason))
                 continue
@@ -128,17 +132,39 @@ class Ledger:
 
     async def take(self, command: ReceivePayment, kind: PaymentKind | None = None) -> None:
         """P6.1, P6.2: put money against the order its reference names, once per bank
-        transaction; money for no known order, or in another currency, is kept unmatched."""
-        if await money.transaction_known(self.connection, command.bank_transaction_id):
+        transaction; money for no known order, or in another currency, is kept unmatched. A
+        bank's payment (no `kind`) whose id lies in finance's own namespace is held for a
+        person, never recorded, so finance's own money under that id is still taken later."""
+        if kind is None and is_finance_own(command.bank_transaction_id):
+            await self._hold_finance_own(command)
+            return
+        if await self._known(command.bank_transaction_id):
             return
         account = await self.account(order_id_from_reference(command.order_reference))
         reason = unmatched_reason(account, command)
         if reason is not None or account is None:
-            kept = unmatched(command, reason or "no order")
-            await money.add_unmatched(self.connection, kept)
-            self.other.append(unmatched_payment(kept, None, self.now))
+            await self._keep(unmatched(command, reason or "no order"))
             return
         await self.receive(account, command, kind)
+
+    async def _hold_finance_own(self, command: ReceivePayment) -> None:
+        """P6.2: the bank reported an id finance gives its own money: kept once, for a person."""
+        if await money.load_unmatched(self.connection, command.bank_transaction_id) is None:
+            await self._keep(unmatched(command, OWN_TRANSACTION_REASON))
+
+    async def _known(self, bank_transaction_id: str) -> bool:
+        """Recorded already, matched or kept; a bank's payment held under the id does not
+        count (P6.2)."""
+        if not is_finance_own(bank_transaction_id):
+            return await money.transaction_known(self.connection, bank_transaction_id)
+        kept = await money.load_unmatched(self.connection, bank_transaction_id)
+        if kept is not None and not kept.held_as_finance_own:
+            return True
+        return await money.transaction_recorded(self.connection, bank_transaction_id)
+
+    async def _keep(self, kept: UnmatchedPayment) -> None:
+        await money.add_unmatched(self.connection, kept)
+        self.other.append(unmatched_payment(kept, None, self.now))
 
     async def receive(
         self, account: Account, command: ReceivePayment, kind: PaymentKind | None = None

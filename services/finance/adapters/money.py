@@ -63,12 +63,17 @@ async def preload_notifications(
 
 async def transaction_known(connection: AsyncConnection, bank_transaction_id: str) -> bool:
     """Whether the bank transaction was already recorded, matched or not."""
+    if await transaction_recorded(connection, bank_transaction_id):
+        return True
+    return await rows.load(connection, unmatched_payments, bank_transaction_id) is not None
+
+
+async def transaction_recorded(connection: AsyncConnection, bank_transaction_id: str) -> bool:
+    """Whether the transaction was recorded as a payment against an order."""
     matched = await rows.load_by(
         connection, payments, "bank_transaction_id", bank_transaction_id, for_update=False
     )
-    if matched is not None:
-        return True
-    return await rows.load(connection, unmatched_payments, bank_transaction_id) is not None
+    return matched is not None
 
 
 async def add_payment(connection: AsyncConnection, payment: Payment) -> None:

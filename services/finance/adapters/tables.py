@@ -13,8 +13,13 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from services.finance.domain.balance import BALANCE_PRECISION
+from shared.contracts.bounds import MONEY_SCALE
 from shared.db.messaging_tables import add_messaging_tables
-from shared.db.types import MoneyType, UtcDateTime
+from shared.db.types import ExactDecimal, MoneyType, UtcDateTime
+
+BALANCE_TEXT_LENGTH = BALANCE_PRECISION + 8
+"""The exact running balance as text on SQLite: its digits, sign and point, with room."""
 
 metadata = MetaData()
 inbox, outbox = add_messaging_tables(metadata)
@@ -147,8 +152,13 @@ customer_balances = Table(
     metadata,
     Column("customer_id", String(100), primary_key=True),
     Column("currency", String(3), nullable=False),
-    Column("open_balance", MoneyType(), nullable=False),
+    Column(
+        "open_balance",
+        ExactDecimal(BALANCE_PRECISION, MONEY_SCALE, text_length=BALANCE_TEXT_LENGTH),
+        nullable=False,
+    ),
     Column("overdue_invoices", Integer, nullable=False, default=0),
 )
-"""Each customer's open balance on confirmed orders (P6.4), kept as a running total, and how
-many of its invoices are overdue (P6.3)."""
+"""Each customer's open balance on confirmed orders (P6.4), kept as an exact running total
+(NUMERIC(32,2): the sum of a customer's orders may exceed the money column; what is published is
+saturated at MAX_MONEY), and how many of its invoices are overdue (P6.3)."""

@@ -8,8 +8,10 @@ an invoice unpaid after its due day walks through steps on the clock.
 | sales_manager | escalated | 15 days, or the day after the promised day if later |
 | general_manager | escalated | 30 days |
 
-A step is never reached before the one ahead of it. `cleared`: the invoice was paid after it
-reached a step. Pro-formas ask for money before shipment and are not chased.
+A step is never reached before the one ahead of it. The promised day defers only the sales
+manager's step, and only while it is ahead: once it is reached the escalation is the managers',
+a follow-up is refused and no promised day moves a later step. `cleared`: the invoice was paid
+after it reached a step. Pro-formas ask for money before shipment and are not chased.
 """
 
 from collections.abc import Sequence
@@ -70,16 +72,31 @@ class Invoice:
 
 def step_day(invoice: Invoice, step: str) -> date:
     """The day `step` is reached: its days after the due date, never before the step ahead of
-    it; the sales manager's not before the day after the promised day."""
+    it; the sales manager's not before the day after the promised day while it is ahead (P6.3:
+    once reached, the promised day moves no later step)."""
     day = invoice.due_date
+    promised = deferring_promise(invoice)
     for name in STEPS:
         own = invoice.due_date + timedelta(days=STEP_DAYS[name])
-        if name == "sales_manager" and invoice.promised_on is not None:
-            own = max(own, invoice.promised_on + timedelta(days=1))
+        if name == "sales_manager" and promised is not None:
+            own = max(own, promised + timedelta(days=1))
         day = max(day, own)
         if name == step:
             return day
     raise ValueError(f"no collection step {step}")
+
+
+def deferring_promise(invoice: Invoice) -> date | None:
+    """P6.3: the promised day, while it may still defer the sales manager's step (that step is
+    ahead); None once the invoice has reached it or a later one, even if cleared since."""
+    if reached_escalation(invoice):
+        return None
+    return invoice.promised_on
+
+
+def reached_escalation(invoice: Invoice) -> bool:
+    """Reached the sales manager's step (or a later one) at some time."""
+    return not ESCALATED.isdisjoint(invoice.steps)
 
 
 def days_overdue(invoice: Invoice, today: date) -> int:
@@ -127,13 +144,19 @@ def clears(invoice: Invoice) -> bool:
 
 def record(invoice: Invoice, step: str, today: date, promised_on: date | None = None) -> Invoice:
     """P6.3: a person records a step the invoice has reached (409 before it, or once paid); a
-    follow-up records the day the customer promised to pay (422 in the past)."""
+    follow-up records the day the customer promised to pay (422 in the past), only while the
+    sales manager's step is ahead (409 once reached: the escalation is then the managers')."""
     if not invoice.chased:
         raise NotAllowedNow(f"invoice {invoice.invoice_number} has nothing unpaid")
     if step not in invoice.steps:
         raise NotAllowedNow(
             f"invoice {invoice.invoice_number} has not reached the {step} step "
             f"(from {step_day(invoice, step)})"
+        )
+    if step == "follow_up" and reached_escalation(invoice):
+        raise NotAllowedNow(
+            f"invoice {invoice.invoice_number} has reached the sales_manager step: its "
+            "collection is the managers' now, a follow-up is no longer recorded"
         )
     if promised_on is not None:
         if promised_on < today:

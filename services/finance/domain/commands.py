@@ -3,6 +3,28 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Final
+
+CASH_PREFIX: Final = "COD-"
+CREDIT_PREFIX: Final = "CREDIT-"
+OWN_TRANSACTION_PREFIXES: Final = (CASH_PREFIX, CREDIT_PREFIX)
+"""P6.1, P6.2: the bank transaction ids finance gives its own money (cash on delivery, a credit
+applied); a bank's payment notified with one of them is never recorded as a payment."""
+
+
+def cash_transaction(shipment_id: str) -> str:
+    """P6.1: the transaction of the cash the carrier collected on delivery of a shipment."""
+    return f"{CASH_PREFIX}{shipment_id}"
+
+
+def credit_transaction(payment_id: str) -> str:
+    """P6.2: the transaction of a credit applied to another order, as payment `payment_id`."""
+    return f"{CREDIT_PREFIX}{payment_id}"
+
+
+def is_finance_own(bank_transaction_id: str) -> bool:
+    """P6.2: the id lies in finance's own namespace (OWN_TRANSACTION_PREFIXES)."""
+    return bank_transaction_id.startswith(OWN_TRANSACTION_PREFIXES)
 
 
 @dataclass(frozen=True)

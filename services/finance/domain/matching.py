@@ -6,11 +6,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Final
 
-from services.finance.domain.commands import ReceivePayment
+from services.finance.domain.commands import OWN_TRANSACTION_PREFIXES, ReceivePayment
 from services.finance.domain.model import Account
 from shared.contracts.bounds import MAX_MONEY, clip
 from shared.decisions import InvalidDecision, NotAllowedNow, Signature
+
+OWN_TRANSACTION_REASON: Final = (
+    f"bank transaction ids starting with {' or '.join(OWN_TRANSACTION_PREFIXES)} are finance's "
+    "own; a person must look at this payment"
+)
+"""P6.2: why a bank's payment with an id in finance's own namespace is held. It is never put
+against an order under that id, so finance's own cash on delivery or credit applied later is
+never taken for it and dropped."""
 
 
 class UnmatchedStatus(StrEnum):
@@ -39,6 +48,11 @@ class UnmatchedPayment:
     """The order it was put against, once matched or assigned."""
     resolved: Signature | None = None
     note: str = ""
+
+    @property
+    def held_as_finance_own(self) -> bool:
+        """P6.2: the bank's payment held because its id lies in finance's own namespace."""
+        return self.reason == OWN_TRANSACTION_REASON
 
     @property
     def reference_key(self) -> str:
@@ -77,6 +91,14 @@ def unmatched_reason(account: Account | None, command: ReceivePayment) -> str | 
     return None
 
 
+def waiting_reason(account: Account, payment: UnmatchedPayment) -> str | None:
+    """Why a kept payment cannot be put against the account (see unmatched_reason); one held
+    for its id in finance's own namespace never can (P6.2)."""
+    if payment.held_as_finance_own:
+        return OWN_TRANSACTION_REASON
+    return unmatched_reason(account, payment.as_payment(account.order_id))
+
+
 def unmatched(command: ReceivePayment, reason: str) -> UnmatchedPayment:
     return UnmatchedPayment(
         bank_transaction_id=command.bank_transaction_id,
@@ -100,9 +122,10 @@ def assign(
     payment: UnmatchedPayment, account: Account, signed: Signature | None
 ) -> UnmatchedPayment:
     """P6.2: put the payment against `account` (a clerk's assignment, or on its own when the
-    order arrives, `signed` None); 409 when it is resolved or the currency differs."""
+    order arrives, `signed` None); 409 when it is resolved, the currency differs or its id lies
+    in finance's own namespace (it can only be marked for refund)."""
     _require_open(payment)
-    reason = unmatched_reason(account, payment.as_payment(account.order_id))
+    reason = waiting_reason(account, payment)
     if reason is not None:
         raise NotAllowedNow(reason)
     status = UnmatchedStatus.MATCHED if signed is None else UnmatchedStatus.ASSIGNED

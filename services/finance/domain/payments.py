@@ -9,7 +9,7 @@ from decimal import Decimal
 from services.finance.domain import collection
 from services.finance.domain import credit as credits
 from services.finance.domain.collection import Invoice
-from services.finance.domain.commands import ReceivePayment
+from services.finance.domain.commands import ReceivePayment, credit_transaction
 from services.finance.domain.events import (
     CollectionWasStepped,
     CreditWasChanged,
@@ -114,7 +114,7 @@ class Payments(Shipments):
             "applied", applied, applied_to=target.order_id, reason=reason, decided=signed
         )
         money = ReceivePayment(
-            bank_transaction_id=f"CREDIT-{payment_id}",
+            bank_transaction_id=credit_transaction(payment_id),
             order_reference=target.order_id,
             amount=applied,
             currency=target.currency or "",

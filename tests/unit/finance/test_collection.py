@@ -2,12 +2,13 @@
 reminder, follow-up, sales manager and general manager, each step once, the promised day
 deferring the sales manager's; paid, it is cleared (P6.3)."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
-from services.finance.domain.collection import step_day
+from services.finance.domain.collection import Invoice, next_step_on, step_day
 from services.finance.domain.events import CollectionWasStepped
 from services.finance.domain.model import Account
 from shared.decisions import InvalidDecision, NotAllowedNow, Signature
@@ -86,6 +87,56 @@ def test_the_promised_day_defers_the_sales_managers_step() -> None:
     assert recorded.promised_on == promised
     assert step_day(recorded, "sales_manager") == DUE + timedelta(days=21)
     assert [step for step, _d, _e in steps(account)] == ["sales_manager"]
+
+
+def promised_after_escalation(promised: date) -> Invoice:
+    """An invoice that reached the sales manager's step, with a promised day (as one recorded
+    before the fix could have it)."""
+    account = invoiced()
+    walk(account, 15)
+    return replace(account.invoice(INVOICE), promised_on=promised)
+
+
+@pytest.mark.rule("P6.3")
+def test_a_follow_up_once_the_sales_managers_step_is_reached_is_refused() -> None:
+    account = invoiced()
+    walk(account, 15)
+    account.events.clear()
+
+    with pytest.raises(NotAllowedNow):
+        account.record_collection(
+            INVOICE, "follow_up", DUE + timedelta(days=16), "", REP, DUE + timedelta(days=60)
+        )
+
+    assert account.invoice(INVOICE).promised_on is None
+    assert steps(account) == []
+
+
+@pytest.mark.rule("P6.3")
+def test_a_promised_day_after_the_sales_managers_step_moves_no_later_step() -> None:
+    invoice = promised_after_escalation(DUE + timedelta(days=60))
+
+    assert step_day(invoice, "general_manager") == DUE + timedelta(days=30)
+    assert next_step_on(invoice) == DUE + timedelta(days=30)
+
+
+@pytest.mark.rule("P6.3")
+def test_the_general_managers_step_comes_on_time_after_an_escalation() -> None:
+    account = invoiced()
+    walk(account, 8)
+    account.record_collection(
+        INVOICE, "follow_up", DUE + timedelta(days=9), "", REP, DUE + timedelta(days=10)
+    )
+    walk(account, 15)
+    account.events.clear()
+
+    with pytest.raises(NotAllowedNow):
+        account.record_collection(
+            INVOICE, "follow_up", DUE + timedelta(days=16), "", REP, DUE + timedelta(days=60)
+        )
+    walk(account, 30)
+
+    assert [step for step, _d, _e in steps(account)] == ["general_manager"]
 
 
 @pytest.mark.rule("P6.3")

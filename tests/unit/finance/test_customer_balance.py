@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from services.finance.domain.balance import BalanceWasUpdated, CustomerBalance
+from shared.contracts.bounds import MAX_MONEY
 
 CUSTOMER = "CUST-0001"
 
@@ -62,3 +63,33 @@ def test_an_order_in_another_currency_is_not_added() -> None:
 
     assert balance.open_balance == Decimal("0.00")
     assert balance.events == []
+
+
+@pytest.mark.rule("P6.4")
+def test_a_balance_beyond_the_money_column_is_published_saturated_and_comes_back_down() -> None:
+    balance = CustomerBalance.start(CUSTOMER, "EUR")
+    sixty = Decimal("60000000000000.00")
+
+    balance.record_change("SO-1", "EUR", Decimal("0.00"), sixty)
+    balance.record_change("SO-2", "EUR", Decimal("0.00"), sixty)
+    balance.record_change("SO-1", "EUR", sixty, Decimal("0.00"))
+
+    assert [event.open_balance for event in balance.events] == [sixty, MAX_MONEY, sixty]
+    assert balance.open_balance == sixty
+    assert balance.published == sixty
+
+
+@pytest.mark.rule("P6.4")
+def test_the_exact_total_beyond_the_money_column_is_kept_never_below_zero() -> None:
+    balance = CustomerBalance.start(CUSTOMER, "EUR")
+
+    balance.record_change("SO-1", "EUR", Decimal("0.00"), MAX_MONEY)
+    balance.record_change("SO-2", "EUR", Decimal("0.00"), MAX_MONEY)
+
+    assert balance.open_balance == MAX_MONEY * 2
+    assert balance.published == MAX_MONEY
+
+    balance.record_change("SO-3", "EUR", MAX_MONEY * 3, Decimal("0.00"))
+
+    assert balance.open_balance == Decimal("0.00")
+    assert balance.events[-1].open_balance == Decimal("0.00")

@@ -15,12 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.finance import decisions, handlers
 from services.finance.adapters import repository
-from services.finance.adapters.tables import payment_checks, payments
+from services.finance.adapters.tables import (
+    customer_balances,
+    payment_checks,
+    payments,
+    unmatched_payments,
+)
 from services.finance.app import DEFINITION
+from services.finance.domain.commands import OWN_TRANSACTION_PREFIXES
+from services.finance.domain.matching import OWN_TRANSACTION_REASON
 from services.finance.ledger import Ledger
 from services.finance.subscribers import collection_round
 from shared.contracts import (
     BalanceDue,
+    BalanceUpdated,
     CollectionStepped,
     ConfirmationIssued,
     CreditChanged,
@@ -28,6 +36,7 @@ from shared.contracts import (
     Event,
     GoodsDelivered,
     GoodsShipped,
+    OrderClosed,
     OrderPlaced,
     PaymentChecked,
     PaymentNotification,
@@ -35,6 +44,7 @@ from shared.contracts import (
     PaymentUnmatched,
     ShipmentRequested,
 )
+from shared.contracts.bounds import MAX_MONEY
 from shared.db import rows
 from shared.decisions import BeyondAuthority, NotAllowedNow, NotFound, Person
 from shared.messaging.events import new_event
@@ -98,7 +108,7 @@ def placed(order_id: str = ORDER, total: str = "1000.00", terms: str | None = No
     )
 
 
-def confirmed(tier: str = "B", order_id: str = ORDER) -> Any:
+def confirmed(tier: str = "B", order_id: str = ORDER, total: str = "1000.00") -> Any:
     return event(
         ConfirmationIssued,
         order_id,
@@ -107,7 +117,7 @@ def confirmed(tier: str = "B", order_id: str = ORDER) -> Any:
             "tier": tier,
             "confirmed_delivery_date": "2027-03-01",
             "sent_on": "2026-11-20",
-            "total_amount": "1000.00",
+            "total_amount": total,
             "currency": "EUR",
             "deposit_amount": "0.00",
             "document_path": "/confirmations/x.pdf",
@@ -235,27 +245,35 @@ async def test_an_assigned_unmatched_payment_settles_its_order(engine: AsyncEngi
         )
 
 
-@pytest.mark.rule("P6.1")
-async def test_cash_collected_on_delivery_is_a_payment_once(engine: AsyncEngine) -> None:
-    await consume(engine, handlers.open_account, placed())
-    delivered = event(
+def delivered(shipment_id: str = "SH-1", cash: str = "250.00") -> Any:
+    return event(
         GoodsDelivered,
         ORDER,
         {
-            "shipment_id": "SH-1",
+            "shipment_id": shipment_id,
             "delivered_on": "2026-11-25",
             "received_by": "Jana Roth",
             "lines": [{"product_code": "PUMP-1", "quantity": 10}],
             "late": False,
             "order_delivered": True,
-            "cash_collected": "250.00",
+            "cash_collected": cash,
             "currency": "EUR",
             "recorded": SIGNED,
         },
     )
 
-    first = await consume(engine, handlers.collect_cash, delivered)
-    again = await consume(engine, handlers.collect_cash, delivered)
+
+async def stored_unmatched(engine: AsyncEngine) -> list[Any]:
+    async with engine.connect() as connection:
+        return list((await connection.execute(select(unmatched_payments))).mappings())
+
+
+@pytest.mark.rule("P6.1")
+async def test_cash_collected_on_delivery_is_a_payment_once(engine: AsyncEngine) -> None:
+    await consume(engine, handlers.open_account, placed())
+
+    first = await consume(engine, handlers.collect_cash, delivered())
+    again = await consume(engine, handlers.collect_cash, delivered())
 
     (received,) = of(PaymentReceived, first)
     assert (received.payload.kind, received.payload.bank_transaction_id) == (
@@ -263,6 +281,109 @@ async def test_cash_collected_on_delivery_is_a_payment_once(engine: AsyncEngine)
         "COD-SH-1",
     )
     assert again == []
+
+
+@pytest.mark.rule("P6.2")
+async def test_a_bank_payment_with_a_cash_on_delivery_id_is_held_and_the_real_cash_is_taken(
+    engine: AsyncEngine,
+) -> None:
+    await consume(engine, handlers.open_account, placed())
+
+    held = await consume(engine, handlers.receive_payment, bank("250.00", "COD-SH-1"))
+    again = await consume(engine, handlers.receive_payment, bank("250.00", "COD-SH-1"))
+    cash = await consume(engine, handlers.collect_cash, delivered())
+
+    (unmatched,) = of(PaymentUnmatched, held)
+    assert unmatched.payload.reason == OWN_TRANSACTION_REASON
+    assert of(PaymentReceived, held) == [] and again == []
+    (received,) = of(PaymentReceived, cash)
+    assert (received.payload.kind, received.payload.bank_transaction_id) == (
+        "cash_on_delivery",
+        "COD-SH-1",
+    )
+    assert [p["kind"] for p in await stored_payments(engine)] == ["cash_on_delivery"]
+    assert [u["reason"] for u in await stored_unmatched(engine)] == [OWN_TRANSACTION_REASON]
+
+
+@pytest.mark.rule("P6.2")
+async def test_a_bank_payment_with_an_id_finance_used_already_is_held_not_dropped(
+    engine: AsyncEngine,
+) -> None:
+    await consume(engine, handlers.open_account, placed())
+    await consume(engine, handlers.collect_cash, delivered())
+
+    held = await consume(engine, handlers.receive_payment, bank("250.00", "COD-SH-1"))
+
+    assert [e.payload.reason for e in of(PaymentUnmatched, held)] == [OWN_TRANSACTION_REASON]
+    assert len(await stored_payments(engine)) == 1
+
+
+@pytest.mark.rule("P6.2")
+async def test_a_bank_payment_with_a_credit_id_is_held_and_the_credit_is_applied(
+    engine: AsyncEngine,
+) -> None:
+    await consume(engine, handlers.open_account, placed())
+    await consume(engine, handlers.open_account, placed(OTHER, "500.00"))
+    await consume(engine, handlers.receive_payment, bank("1200.00"))
+    forged = bank("100.00", "CREDIT-PAY-2026-000002", reference=OTHER)
+
+    held = await consume(engine, handlers.receive_payment, forged)
+    applied = await decide(
+        engine,
+        lambda ledger: decisions.apply_credit(ledger, ORDER, OTHER, None, "next order", MANAGER),
+    )
+
+    assert [e.payload.reason for e in of(PaymentUnmatched, held)] == [OWN_TRANSACTION_REASON]
+    (credit,) = of(PaymentReceived, applied)
+    assert (credit.payload.kind, credit.payload.bank_transaction_id) == (
+        "credit",
+        "CREDIT-PAY-2026-000002",
+    )
+    assert credit.payload.amount == Decimal("200.00")
+
+
+@pytest.mark.rule("P6.2")
+async def test_a_held_payment_with_finance_s_own_id_is_never_matched_nor_assigned(
+    engine: AsyncEngine,
+) -> None:
+    await consume(engine, handlers.receive_payment, bank("1000.00", "CREDIT-X"))
+
+    opened = await consume(engine, handlers.open_account, placed())
+
+    assert of(PaymentReceived, opened) == []
+    with pytest.raises(NotAllowedNow):
+        await decide(
+            engine, lambda ledger: decisions.assign_payment(ledger, "CREDIT-X", ORDER, CLERK)
+        )
+    await decide(
+        engine,
+        lambda ledger: decisions.refund_payment(ledger, "CREDIT-X", "forged", CLERK),
+    )
+    assert await stored_payments(engine) == []
+
+
+@pytest.mark.rule("P6.2")
+def test_finance_s_own_ids_are_built_in_its_reserved_namespace() -> None:
+    assert handlers.cash_transaction("SH-1").startswith(OWN_TRANSACTION_PREFIXES)
+    assert OWN_TRANSACTION_PREFIXES == ("COD-", "CREDIT-")
+
+
+@pytest.mark.rule("P6.4")
+async def test_confirmations_beyond_the_money_column_publish_a_saturated_balance(
+    engine: AsyncEngine,
+) -> None:
+    sixty = "60000000000000.00"
+
+    first = await consume(engine, handlers.confirm_order, confirmed("B", ORDER, sixty))
+    second = await consume(engine, handlers.confirm_order, confirmed("B", OTHER, sixty))
+    declined = event(OrderClosed, ORDER, {"outcome": "declined"})
+    down = await consume(engine, handlers.close_account, declined)
+
+    published = [e.payload.open_balance for e in of(BalanceUpdated, first + second + down)]
+    assert published == [Decimal(sixty), MAX_MONEY, Decimal(sixty)]
+    async with engine.connect() as connection:
+        (stored,) = (await connection.execute(select(customer_balances))).mappings()
+    assert stored["open_balance"] == Decimal(sixty)
 
 
 @pytest.mark.rule("P5.2")
