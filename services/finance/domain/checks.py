@@ -81,7 +81,9 @@ def assess(
     exception = ""
     if tier == "A":
         reasons = []
-        if customer.credit_limit is not None and customer.open_balance > customer.credit_limit:
+        if customer.credit_limit is None:
+            reasons.append("no credit limit on file for the customer")
+        elif customer.open_balance > customer.credit_limit:
             reasons.append(
                 f"open balance {customer.open_balance} exceeds the credit limit "
                 f"{customer.credit_limit}"

@@ -130,6 +130,18 @@ def test_an_a_tier_customer_with_an_overdue_invoice_is_signed_with_a_credit_exce
     assert checked(account)[0].check.credit_exception
 
 
+@pytest.mark.rule("P6.4")
+def test_an_a_tier_customer_without_a_credit_limit_on_file_is_signed_with_a_credit_exception() -> (
+    None
+):
+    account = requested("A")
+
+    account.sign_check("SH-1", tier("A", credit_limit=None), CLERK)
+
+    check = checked(account)[0].check
+    assert check.credit_exception and "no credit limit" in check.reason
+
+
 @pytest.mark.rule("P5.2")
 def test_an_a_tier_customer_within_its_limit_is_signed_unpaid_without_exception() -> None:
     account = requested("A")
