@@ -472,7 +472,7 @@ async def test_a_decision_that_fails_for_another_database_reason_is_not_repeated
 def test_a_busy_sqlite_file_is_transient_but_a_bad_statement_is_not() -> None:
     import sqlite3
 
-    from shared.messaging.pipeline import is_transient
+    from shared.messaging.transient import is_transient
 
     locked = OperationalError("UPDATE", {}, sqlite3.OperationalError("database is locked"))
     missing = OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: orders"))
