@@ -231,6 +231,8 @@ class Shipment:
             raise InvalidDecision("quantities differ from what was shipped: describe why")
         if receipt.delivered_on < self.dispatched.dispatched_on:
             raise InvalidDecision("delivered before it was dispatched")
+        if receipt.delivered_on > signed.at.date():
+            raise InvalidDecision("a delivery receipt cannot be dated in the future")
         self.receipt = Receipt(
             receipt.delivered_on,
             receipt.received_by,

@@ -12,6 +12,7 @@ from shared.decisions import InvalidDecision, NotAllowedNow
 from tests.unit.logistics.builders import (
     CUSTOMER_SERVICE,
     DISPATCHER,
+    FRIDAY,
     NOTICE,
     ORDER_CLERK,
     checked_and_released,
@@ -22,6 +23,8 @@ from tests.unit.logistics.builders import (
 
 pytestmark = pytest.mark.rule("P5.6")
 
+RECEIVED = FRIDAY + timedelta(days=7)
+"""When customer service records the receipts: after every day they are dated."""
 ON_TIME = RecordDelivery(NOTICE.expected_delivery_on, "Jana Keller", None)
 
 
@@ -38,7 +41,7 @@ def test_a_receipt_on_the_expected_day_is_on_time_and_delivers_the_whole_order()
     order = placed_order()
     shipment = dispatched(order)
 
-    order.record_delivery(shipment, ON_TIME, signed(CUSTOMER_SERVICE))
+    order.record_delivery(shipment, ON_TIME, signed(CUSTOMER_SERVICE, RECEIVED))
 
     assert shipment.status is ShipmentStatus.DELIVERED
     assert shipment.receipt is not None and not shipment.receipt.late
@@ -50,7 +53,7 @@ def test_a_receipt_after_the_expected_day_says_late() -> None:
     shipment = dispatched(order)
     after = RecordDelivery(NOTICE.expected_delivery_on + timedelta(days=1), "Jana Keller", None)
 
-    order.record_delivery(shipment, after, signed(CUSTOMER_SERVICE))
+    order.record_delivery(shipment, after, signed(CUSTOMER_SERVICE, RECEIVED))
 
     assert shipment.receipt is not None and shipment.receipt.late
 
@@ -63,8 +66,8 @@ def test_the_order_is_delivered_only_when_nothing_is_left_and_every_shipment_is_
         order, order.request(RequestShipment(None, None, None), signed(CUSTOMER_SERVICE))
     )
 
-    order.record_delivery(second, ON_TIME, signed(CUSTOMER_SERVICE))
-    order.record_delivery(first, ON_TIME, signed(CUSTOMER_SERVICE))
+    order.record_delivery(second, ON_TIME, signed(CUSTOMER_SERVICE, RECEIVED))
+    order.record_delivery(first, ON_TIME, signed(CUSTOMER_SERVICE, RECEIVED))
 
     assert second.events == [GoodsWereDelivered(second.shipment_id, order_delivered=False)]
     assert first.events == [GoodsWereDelivered(first.shipment_id, order_delivered=True)]
@@ -75,7 +78,7 @@ def test_an_order_with_goods_left_to_ship_is_not_delivered() -> None:
     agreed = RequestShipment(None, None, None, partial_agreement="agreed")
     shipment = dispatched(order, order.request(agreed, signed(CUSTOMER_SERVICE)))
 
-    order.record_delivery(shipment, ON_TIME, signed(CUSTOMER_SERVICE))
+    order.record_delivery(shipment, ON_TIME, signed(CUSTOMER_SERVICE, RECEIVED))
 
     assert shipment.events == [GoodsWereDelivered(shipment.shipment_id, order_delivered=False)]
 
@@ -94,7 +97,7 @@ def test_quantities_that_differ_from_what_was_shipped_need_the_discrepancy() -> 
     assert shipment.status is ShipmentStatus.DISPATCHED and order.delivered == 0
 
     noted = RecordDelivery(ON_TIME.delivered_on, "Jana Keller", short, "2 flanges damaged")
-    order.record_delivery(shipment, noted, signed(CUSTOMER_SERVICE))
+    order.record_delivery(shipment, noted, signed(CUSTOMER_SERVICE, RECEIVED))
     assert shipment.receipt is not None and shipment.receipt.lines == short
 
 
@@ -103,7 +106,7 @@ def test_only_a_dispatched_shipment_takes_a_receipt() -> None:
     shipment = checked_and_released(requested(order))
 
     with pytest.raises(NotAllowedNow, match="not dispatched"):
-        order.record_delivery(shipment, ON_TIME, signed(CUSTOMER_SERVICE))
+        order.record_delivery(shipment, ON_TIME, signed(CUSTOMER_SERVICE, RECEIVED))
 
 
 def test_a_shipment_not_delivered_by_its_expected_day_is_flagged_once() -> None:
@@ -125,6 +128,16 @@ def test_a_receipt_recorded_after_the_late_flag_says_late_even_when_dated_on_the
     shipment = dispatched(order)
     shipment.flag_if_late(NOTICE.expected_delivery_on + timedelta(days=1))
 
-    order.record_delivery(shipment, ON_TIME, signed(CUSTOMER_SERVICE))
+    order.record_delivery(shipment, ON_TIME, signed(CUSTOMER_SERVICE, RECEIVED))
 
     assert shipment.receipt is not None and shipment.receipt.late
+
+
+def test_a_receipt_dated_after_the_day_it_is_recorded_is_refused() -> None:
+    order = placed_order()
+    shipment = dispatched(order)
+    tomorrow = RecordDelivery(RECEIVED.date() + timedelta(days=1), "Jana Keller", None)
+
+    with pytest.raises(InvalidDecision, match="future"):
+        order.record_delivery(shipment, tomorrow, signed(CUSTOMER_SERVICE, RECEIVED))
+    assert shipment.status is ShipmentStatus.DISPATCHED and shipment.receipt is None

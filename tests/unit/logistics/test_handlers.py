@@ -4,7 +4,7 @@ the automatic policy in one unit of work, waybills tied to one shipment, the dea
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -61,9 +61,11 @@ async def consume(
     )
 
 
-async def decide(engine: AsyncEngine, decision: Callable[[Desk], Awaitable[Any]]) -> list[Any]:
+async def decide(
+    engine: AsyncEngine, decision: Callable[[Desk], Awaitable[Any]], at: datetime = FRIDAY
+) -> list[Any]:
     async def work(connection: AsyncConnection) -> list[Event]:
-        desk = Desk(connection, FRIDAY, release_authority=AUTHORITY)
+        desk = Desk(connection, at, release_authority=AUTHORITY)
         await decision(desk)
         return await desk.events(None)
 
@@ -227,7 +229,9 @@ async def test_the_deadline_round_flags_a_late_delivery_once_and_the_receipt_say
 
     receipt = RecordDelivery(two_days_after.date(), "Jana Keller", None)
     delivered = await decide(
-        engine, lambda d: decisions.record_delivery(d, shipment_id, receipt, CUSTOMER_SERVICE)
+        engine,
+        lambda d: decisions.record_delivery(d, shipment_id, receipt, CUSTOMER_SERVICE),
+        at=two_days_after,
     )
     assert kinds(delivered) == [GoodsDelivered]
     assert delivered[0].payload.late and delivered[0].payload.order_delivered

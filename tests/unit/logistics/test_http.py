@@ -155,7 +155,7 @@ async def test_a_released_shipment_goes_through_check_handover_dispatch_and_deli
         (
             "customer_service",
             "delivery",
-            {"delivered_on": "2026-11-23", "received_by": "Jana Keller"},
+            {"delivered_on": "2026-11-20", "received_by": "Jana Keller"},
         ),
     ]
     for role, step, body in steps:
