@@ -7,6 +7,8 @@ import pytest
 
 from shared.contracts import topics
 from shared.contracts.schemas import MESSAGES
+from tests.support.flow import consumers_by_topic
+from tests.support.system import SERVICES
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 EXAMPLE = re.compile(r"#### `(?P<topic>[a-z.]+)`\n\n```json\n(?P<body>.*?)\n```", re.DOTALL)
@@ -23,6 +25,25 @@ def test_the_catalogue_has_an_example_for_every_topic_with_a_contract() -> None:
 @pytest.mark.parametrize("topic", sorted(MESSAGES))
 def test_the_catalogue_example_is_a_valid_message_of_its_topic(topic: str) -> None:
     MESSAGES[topic].model_validate_json(catalogue_examples()[topic])
+
+
+CATALOGUE_ROW = re.compile(r"^\| `(?P<topic>[a-z.]+)` \| [^|]+ \| (?P<consumers>[^|]+) \|", re.M)
+
+
+def test_the_catalogue_names_exactly_the_services_that_consume_each_topic() -> None:
+    """Services are named before any `people:`; what follows names people, not subscribers."""
+    said = {
+        row["topic"]: sorted(
+            service
+            for service in SERVICES
+            if re.search(rf"\b{service}\b", row["consumers"].split("people:")[0])
+        )
+        for row in CATALOGUE_ROW.finditer(README.read_text())
+    }
+    subscribed = consumers_by_topic()
+
+    assert set(said) == set(topics.ALL_TOPICS)
+    assert said == {topic: sorted(subscribed.get(topic, [])) for topic in said}
 
 
 def test_the_example_submission_file_is_a_valid_submission() -> None:
