@@ -310,6 +310,8 @@ async def test_p3_3_p3_4_b_tier_waits_for_signature_and_deposit_and_a_late_signa
     sent_on = date.fromisoformat(issued["sent_on"])
     confirmed = date.fromisoformat(issued["confirmed_delivery_date"])
 
+    company.running.advance_clock(timedelta(days=2).total_seconds())  # it comes back 2 days later
+    await asyncio.sleep(0.5)  # every service re-reads the clock's offset within 0.2 s
     async with company.api("sales", "sales_rep") as sales:
         response = await sales.post(
             f"/orders/{order_id}/signed-confirmation",

@@ -12,7 +12,7 @@ from services.sales.domain.commands import VERBAL_CHANNELS, Decider, Line, Place
 from services.sales.domain.intake import Defect, IntakeFacts, intake_defects
 from services.sales.domain.master import CENT, HUNDRED, Customer, Tier
 from shared.contracts.bounds import DATE_MAX
-from shared.decisions import BeyondAuthority, NotAllowedNow, NotFound
+from shared.decisions import BeyondAuthority, InvalidDecision, NotAllowedNow, NotFound
 
 __all__ = [
     "VERBAL_CHANNELS",
@@ -423,6 +423,11 @@ class Order:
             raise NotAllowedNow(
                 f"the signed confirmation of order {self.order_id} was already filed "
                 f"(received on {self.signed_received_on})"
+            )
+        if received_on > by.at.date():
+            raise InvalidDecision(
+                f"a signed confirmation cannot be received after today ({by.at.date()}), "
+                f"not on {received_on}"
             )
         days_late = max(0, (received_on - confirmation.sent_on).days)
         expected = confirmation.expected_delivery_date

@@ -1,7 +1,7 @@
 """Confirmation and the gates of the release for production: A at once, B and C after the
 signed confirmation and the deposit, late signatures moving the date (P2.6, P3.1-P3.5, P6.2)."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,7 @@ from services.sales.domain.model import (
     Outcome,
     deposit_for,
 )
-from shared.decisions import BeyondAuthority, NotAllowedNow, NotFound
+from shared.decisions import BeyondAuthority, InvalidDecision, NotAllowedNow, NotFound
 from tests.unit.sales.builders import TODAY, by, command, customer, facts
 
 CONFIRMED = date(2027, 3, 15)
@@ -39,7 +39,9 @@ def releases(order: Order) -> list[OrderWasReleased]:
 
 
 def sign(order: Order, received_on: date = TODAY, role: str = "sales_rep") -> None:
-    order.record_signed_confirmation(received_on, by(role))
+    """Recorded on the day it came back (never before: a receipt in the future is refused)."""
+    at = datetime.combine(max(received_on, TODAY), time(9), tzinfo=UTC)
+    order.record_signed_confirmation(received_on, by(role, at=at))
 
 
 def test_an_approved_order_gets_its_confirmation_sent_today_p3_1() -> None:
@@ -332,5 +334,14 @@ def test_a_signature_so_late_it_would_move_the_date_past_the_calendar_is_refused
 
     with pytest.raises(NotAllowedNow, match="beyond 2100-12-31"):
         sign(order, received_on=date(2100, 12, 31))
+
+    assert order.signed_received_on is None
+
+
+def test_a_signed_confirmation_dated_after_today_is_refused_and_changes_nothing_p3_4() -> None:
+    order = approved(B)
+
+    with pytest.raises(InvalidDecision, match="after today"):
+        order.record_signed_confirmation(TODAY + timedelta(days=1), by("sales_rep"))
 
     assert order.signed_received_on is None

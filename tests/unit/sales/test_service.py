@@ -338,6 +338,7 @@ async def test_a_b_tier_order_is_confirmed_signed_late_paid_and_released_once_p3
     assert "sign and return" in document.text
 
     late = (START + timedelta(days=2)).date().isoformat()
+    sales.clock.advance(timedelta(days=2))  # it comes back two days later
     signed = await sales.http.post(
         f"/orders/{order_id}/signed-confirmation", json={"received_on": late}, headers=headers
     )
