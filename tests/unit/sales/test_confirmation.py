@@ -53,6 +53,7 @@ def test_an_approved_order_gets_its_confirmation_sent_today_p3_1() -> None:
     assert order.confirmation().sent_on == TODAY
 
 
+@pytest.mark.rule("P1.4", "P3.2", "P3.3")
 def test_an_a_tier_order_owes_no_deposit_and_is_released_at_once_p3_2() -> None:
     order = approved(A)
 
@@ -69,6 +70,7 @@ def test_the_deposit_is_the_total_times_the_customers_percentage_for_b_and_c_p3_
     assert deposit_for(Decimal("0.05"), "B", Decimal("30")) == Decimal("0.02")
 
 
+@pytest.mark.rule("P1.4", "P3.2", "P3.3")
 def test_a_b_tier_order_waits_for_the_signature_and_the_deposit_p3_3() -> None:
     order = approved(B)
     sign(order)

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+import pytest
+
 from services.sales.domain.master import is_new_or_changed
 from tests.unit.sales.builders import customer, product
 
@@ -16,6 +18,7 @@ def test_an_unchanged_record_is_not_announced_again_even_if_stored_with_more_dec
     assert not is_new_or_changed(stored, customer("B", "30", credit_limit=Decimal("60000.00")))
 
 
+@pytest.mark.rule("P1.4")
 def test_a_changed_tier_or_price_is_announced() -> None:
     assert is_new_or_changed(customer("A"), customer("B"))
     assert is_new_or_changed(product("VALVE-DN50", "48.50"), product("VALVE-DN50", "49.00"))
