@@ -39,7 +39,9 @@ from shared.runtime import ServiceContext
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """A decision's body: a field it does not know (a typo) is refused, never ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class ApprovalBody(Body):
@@ -48,9 +50,9 @@ class ApprovalBody(Body):
     decision: Literal["approve", "reject"] = Field(description="Approve or reject the order")
     note: Reason = Field(default="", description="Remark; for a rejection, the recorded reason")
     contract_stamped: bool = Field(
-        default=True,
-        description="The contract carries the company stamp (P2.2); the sales manager's "
-        "approval is its authorised signature",
+        default=False,
+        description="The contract carries the stamp (P2.2), as the approver checked it; never "
+        "assumed",
     )
 
 

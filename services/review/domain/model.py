@@ -114,7 +114,8 @@ class SignApproval:
     person: Person
     decision: ApprovalDecision
     note: str = ""
-    contract_stamped: bool = True
+    contract_stamped: bool = False
+    """Whether the approver saw the contract stamped (P2.2); never assumed."""
 
 
 @dataclass(frozen=True)
@@ -352,7 +353,7 @@ class Review:
                 ApprovalDecision.APPROVE,
                 note=f"automatic approval: tier {customer.tier}, total within "
                 f"{basis.auto_approval.max_amount} {self.currency}",
-                contract_stamped=True,
+                contract_stamped=None,  # nobody saw the contract: the policy never says so
             )
         self._decide_feasibility(now)
         self._complete_if_done()

@@ -380,7 +380,9 @@ def test_review_handlers_take_every_extreme_valid_value(scenario: dict[str, Any]
         )
         order_id = scenario["placed"].order_id
         for role, user in (("sales_manager", "jonas.weber"), ("general_manager", "li.wang")):
-            command = SignApproval(Person(user, role), scenario["decision"], note=scenario["note"])
+            command = SignApproval(
+                Person(user, role), scenario["decision"], scenario["note"], contract_stamped=True
+            )
             await refusing_nothing_but(
                 REFUSALS,
                 _outcome_events(

@@ -470,6 +470,34 @@ async def test_engineering_overrides_a_not_ready_new_product_p2_4(review: Review
     assert completed["payload"]["confirmed_delivery_date"] == "2027-04-15"
 
 
+@pytest.mark.rule("P2.2")
+async def test_an_approval_that_does_not_say_the_contract_is_stamped_is_not_signed(
+    review: Review,
+) -> None:
+    await with_master_data(review)
+    await review.consume(placed())
+    unsaid = {"decision": "approve", "note": "terms checked"}
+
+    response = await review.post("sales_manager", "/reviews/SO-2027-000001/approvals", unsaid)
+
+    assert response.status_code == 409, response.text
+    assert (await review.view("SO-2027-000001"))["approvals"][0]["status"] == "pending"
+
+
+@pytest.mark.rule("P2.2")
+async def test_a_decision_body_with_an_unknown_field_is_refused_and_records_nothing(
+    review: Review,
+) -> None:
+    await with_master_data(review)
+    await review.consume(placed())
+    typo = {**APPROVE, "contract_stampd": True}
+
+    response = await review.post("sales_manager", "/reviews/SO-2027-000001/approvals", typo)
+
+    assert response.status_code == 422, response.text
+    assert (await review.view("SO-2027-000001"))["approvals"][0]["status"] == "pending"
+
+
 async def test_an_unknown_review_is_not_found(review: Review) -> None:
     response = await review.http.get(
         "/reviews/SO-0000", headers={"Authorization": f"Bearer {token('qa')}"}
