@@ -84,6 +84,10 @@ def intake_defects(command: PlaceOrder, facts: IntakeFacts) -> list[Defect]:
         )
     if command.delivery_address is None:
         defects.append(Defect("delivery_address", "the delivery address is missing"))
+    if not (command.contact.get("email") or command.contact.get("phone")):
+        defects.append(
+            Defect("contact", "the contact person needs an e-mail address or a phone number")
+        )
     return defects
 
 

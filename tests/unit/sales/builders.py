@@ -79,7 +79,7 @@ def command(**changes: object) -> PlaceOrder:
         "stated_total": None,
         "requested_delivery_date": date(2027, 3, 15),
         "delivery_address": ADDRESS,
-        "contact": {"name": "Jana"},
+        "contact": {"name": "Jana", "phone": "+49 40 123456"},
         "payment_terms": None,
     }
     values.update(changes)

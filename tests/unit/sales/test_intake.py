@@ -4,6 +4,8 @@ numbers are unique (P1.2)."""
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from services.sales.domain.commands import Line
 from services.sales.domain.intake import (
     Defect,
@@ -153,3 +155,11 @@ def test_a_customer_of_another_tier_changes_nothing_in_the_intake_check() -> Non
 
 def test_order_numbers_carry_the_year_and_a_zero_padded_sequence_p1_2() -> None:
     assert format_order_number(2026, 42) == "SO-2026-000042"
+
+
+@pytest.mark.rule("P1.3")
+def test_a_contact_with_neither_e_mail_nor_phone_is_a_defect() -> None:
+    defects = intake_defects(command(contact={"name": "Jana"}), facts())
+
+    assert [defect.field for defect in defects] == ["contact"]
+    assert intake_defects(command(contact={"name": "Jana", "email": "j@k.example"}), facts()) == []

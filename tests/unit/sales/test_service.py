@@ -64,7 +64,7 @@ def desk_order(reference: str, **changes: Any) -> dict[str, Any]:
             "city": "Freiberg",
             "country": "DE",
         },
-        "contact": {"name": "Jana Keller"},
+        "contact": {"name": "Jana Keller", "email": "j.keller@acme-pumps.example"},
     }
     body.update(changes)
     return body
