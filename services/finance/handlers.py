@@ -103,7 +103,7 @@ async def collect_cash(
         return []
     ledger = Ledger(connection, incoming.received_at, policy)
     command = ReceivePayment(
-        bank_transaction_id=cash_transaction(payload.shipment_id),
+        bank_transaction_id=commands.cash_transaction(payload.shipment_id),
         order_reference=incoming.body.order_id,
         amount=payload.cash_collected,
         currency=payload.currency or NO_CURRENCY,
@@ -112,11 +112,6 @@ async def collect_cash(
     )
     await ledger.take(command, PaymentKind.CASH_ON_DELIVERY)
     return await ledger.events(incoming.causation_id)
-
-
-def cash_transaction(shipment_id: str) -> str:
-    """P6.1: COD-<shipment>, in finance's own namespace (commands.OWN_TRANSACTION_PREFIXES)."""
-    return commands.cash_transaction(shipment_id)
 
 
 async def receive_payment(

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.finance import handlers
 from services.finance.adapters import customers, money, repository
+from services.finance.domain import commands
 from services.finance.domain.matching import order_id_from_reference
 from services.finance.http import router
 from services.finance.ledger import Ledger
@@ -51,7 +52,7 @@ async def _deliveries(connection: AsyncConnection, bodies: Sequence[GoodsDeliver
     paying = [body for body in bodies if body.payload.cash_collected > 0]
     if paying:
         await ACCOUNTS(connection, paying)
-        ids = [handlers.cash_transaction(body.payload.shipment_id) for body in paying]
+        ids = [commands.cash_transaction(body.payload.shipment_id) for body in paying]
         await money.preload_transactions(connection, ids)
 
 

@@ -1,10 +1,21 @@
 """Calling the services' HTTP APIs as the demo company's staff."""
 
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.clock import Clock
+from shared.http.auth import Directory, authenticate
+from shared.http.errors import install_error_handlers
+from shared.messaging.unit_of_work import UnitOfWork
+from shared.runtime import ServiceContext, ServiceParts
 from shared.seed import load_seed
+from shared.settings import ServiceSettings
 
 
 def token_of(role: str) -> str:
@@ -32,3 +43,38 @@ class Api:
 
     async def post(self, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
         return await self._client.post(path, json=body, **kwargs)
+
+
+@contextlib.asynccontextmanager
+async def in_process(
+    name: str,
+    settings: ServiceSettings,
+    parts: Callable[[ServiceContext], ServiceParts],
+    engine: AsyncEngine,
+    tables: tuple[Table, Table],
+    clock: Clock,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A service's HTTP API in this process, on `engine` (unit tests: no broker, no server),
+    authenticated with the demo seed's users as the service itself is."""
+    seed = load_seed(settings.seed_file)
+    context = ServiceContext(
+        name=name,
+        settings=settings,
+        clock=clock,
+        unit_of_work=UnitOfWork(engine, *tables, clock),
+        seed=seed,
+        current_actor=authenticate(Directory(seed.users)),
+    )
+    app = FastAPI()
+    install_error_handlers(app)
+    router = parts(context).router
+    assert router is not None, f"{name} has no HTTP API"
+    app.include_router(router)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=f"http://{name}") as client:
+        yield client
+
+
+def bearer(role: str) -> dict[str, str]:
+    """The headers of a request made as the seed's user in `role`."""
+    return {"Authorization": f"Bearer {token_of(role)}"}

@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.finance import handlers
@@ -16,11 +15,7 @@ from services.finance.adapters.tables import inbox, outbox
 from services.finance.settings import FinanceSettings
 from services.finance.subscribers import parts
 from shared.clock import FrozenClock
-from shared.http.auth import Directory, authenticate
-from shared.http.errors import install_error_handlers
-from shared.messaging.unit_of_work import UnitOfWork
-from shared.runtime import ServiceContext
-from shared.seed import load_seed
+from tests.support.api import bearer, in_process
 from tests.unit.finance.test_service import (
     NOW,
     ORDER,
@@ -34,44 +29,27 @@ from tests.unit.finance.test_service import (
 )
 
 __all__ = ["engine"]
-SEED = load_seed(FinanceSettings().seed_file)
-
-
-def token(role: str) -> str:
-    return next(user.token for user in SEED.users if user.role == role)
 
 
 @pytest.fixture
 async def api(engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     clock = FrozenClock(NOW + timedelta(hours=1))
-    context = ServiceContext(
-        name="finance",
-        settings=FinanceSettings(),
-        clock=clock,
-        unit_of_work=UnitOfWork(engine, inbox, outbox, clock),
-        seed=SEED,
-        current_actor=authenticate(Directory(SEED.users)),
-    )
-    app = FastAPI()
-    install_error_handlers(app)
-    router = parts(context).router
-    assert router is not None
-    app.include_router(router)
-    await consume(engine, handlers.open_account, placed())
-    await consume(engine, handlers.confirm_order, confirmed("B"))
-    await consume(engine, handlers.receive_payment, bank("900.00"))
-    await consume(engine, handlers.check_shipment, shipment())
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://finance") as client:
+    async with in_process(
+        "finance", FinanceSettings(), parts, engine, (inbox, outbox), clock
+    ) as client:
+        await consume(engine, handlers.open_account, placed())
+        await consume(engine, handlers.confirm_order, confirmed("B"))
+        await consume(engine, handlers.receive_payment, bank("900.00"))
+        await consume(engine, handlers.check_shipment, shipment())
         yield client
 
 
 async def post(api: httpx.AsyncClient, role: str, path: str, body: Any) -> httpx.Response:
-    return await api.post(path, json=body, headers={"Authorization": f"Bearer {token(role)}"})
+    return await api.post(path, json=body, headers=bearer(role))
 
 
 async def get(api: httpx.AsyncClient, path: str) -> Any:
-    found = await api.get(path, headers={"Authorization": f"Bearer {token('finance_clerk')}"})
+    found = await api.get(path, headers=bearer("finance_clerk"))
     assert found.status_code == 200, found.text
     return found.json()
 

@@ -22,6 +22,7 @@ from services.finance.adapters.tables import (
     unmatched_payments,
 )
 from services.finance.app import DEFINITION
+from services.finance.domain import commands
 from services.finance.domain.commands import OWN_TRANSACTION_PREFIXES
 from services.finance.domain.matching import OWN_TRANSACTION_REASON
 from services.finance.ledger import Ledger
@@ -364,7 +365,7 @@ async def test_a_held_payment_with_finance_s_own_id_is_never_matched_nor_assigne
 
 @pytest.mark.rule("P6.2")
 def test_finance_s_own_ids_are_built_in_its_reserved_namespace() -> None:
-    assert handlers.cash_transaction("SH-1").startswith(OWN_TRANSACTION_PREFIXES)
+    assert commands.cash_transaction("SH-1").startswith(OWN_TRANSACTION_PREFIXES)
     assert OWN_TRANSACTION_PREFIXES == ("COD-", "CREDIT-")
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.logistics import handlers
@@ -14,11 +13,7 @@ from services.logistics.adapters.tables import inbox, outbox
 from services.logistics.settings import LogisticsSettings
 from services.logistics.subscribers import parts
 from shared.clock import FrozenClock
-from shared.http.auth import Directory, authenticate
-from shared.http.errors import install_error_handlers
-from shared.messaging.unit_of_work import UnitOfWork
-from shared.runtime import ServiceContext
-from shared.seed import load_seed
+from tests.support.api import bearer, in_process
 from tests.unit.logistics.builders import (
     FRIDAY,
     ORDER,
@@ -30,38 +25,21 @@ from tests.unit.logistics.builders import (
 from tests.unit.logistics.test_handlers import unit
 
 SHIPMENT = f"SH-{ORDER}-1"
-SEED = load_seed(LogisticsSettings().seed_file)
-
-
-def token(role: str) -> str:
-    return next(user.token for user in SEED.users if user.role == role)
 
 
 @pytest.fixture
 async def api(engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     clock = FrozenClock(FRIDAY)
-    context = ServiceContext(
-        name="logistics",
-        settings=LogisticsSettings(),
-        clock=clock,
-        unit_of_work=UnitOfWork(engine, inbox, outbox, clock),
-        seed=SEED,
-        current_actor=authenticate(Directory(SEED.users)),
-    )
-    app = FastAPI()
-    install_error_handlers(app)
-    router = parts(context).router
-    assert router is not None
-    app.include_router(router)
-    await unit(engine, lambda c: handlers.place_order(c, incoming(order_placed())))
-    await unit(engine, lambda c: handlers.record_production(c, incoming(goods_produced())))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://logistics") as client:
+    async with in_process(
+        "logistics", LogisticsSettings(), parts, engine, (inbox, outbox), clock
+    ) as client:
+        await unit(engine, lambda c: handlers.place_order(c, incoming(order_placed())))
+        await unit(engine, lambda c: handlers.record_production(c, incoming(goods_produced())))
         yield client
 
 
 async def post(api: httpx.AsyncClient, role: str, path: str, body: Any) -> httpx.Response:
-    return await api.post(path, json=body, headers={"Authorization": f"Bearer {token(role)}"})
+    return await api.post(path, json=body, headers=bearer(role))
 
 
 @pytest.mark.rule("P5.1")
@@ -72,9 +50,7 @@ async def test_customer_service_requests_a_shipment_and_the_order_view_shows_it(
     assert created.status_code == 200, created.text
     assert created.json()["shipment_id"] == SHIPMENT
 
-    view = await api.get(
-        f"/orders/{ORDER}", headers={"Authorization": f"Bearer {token('dispatcher')}"}
-    )
+    view = await api.get(f"/orders/{ORDER}", headers=bearer("dispatcher"))
     assert view.json()["remaining"] == {} and len(view.json()["shipments"]) == 1
     again = await post(api, "customer_service", f"/orders/{ORDER}/shipments", {})
     assert again.status_code == 409
@@ -126,9 +102,7 @@ async def test_an_emergency_release_without_a_reason_is_422_and_dispatch_unrelea
     assert (
         await post(api, "dispatcher", f"/shipments/{SHIPMENT}/dispatch", notice)
     ).status_code == 409
-    shipment = await api.get(
-        f"/shipments/{SHIPMENT}", headers={"Authorization": f"Bearer {token('dispatcher')}"}
-    )
+    shipment = await api.get(f"/shipments/{SHIPMENT}", headers=bearer("dispatcher"))
     assert shipment.json()["status"] == "requested" and shipment.json()["dispatched"] is None
 
 
@@ -162,7 +136,5 @@ async def test_a_released_shipment_goes_through_check_handover_dispatch_and_deli
         answer = await post(api, role, f"/shipments/{SHIPMENT}/{step}", body)
         assert answer.status_code == 200, f"{step}: {answer.text}"
     assert answer.json()["status"] == "delivered"
-    listed = await api.get(
-        "/shipments?status=delivered", headers={"Authorization": f"Bearer {token('dispatcher')}"}
-    )
+    listed = await api.get("/shipments?status=delivered", headers=bearer("dispatcher"))
     assert [s["shipment_id"] for s in listed.json()] == [SHIPMENT]
