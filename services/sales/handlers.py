@@ -102,9 +102,7 @@ async def submit(
     """P1.2, P1.3, P1.6: register a submission under a new number and check it, or re-check
     the held order it corrects; the same placed order again changes nothing."""
     facts = await _facts(connection, command, now.date())
-    existing = await repository.find_by_submission(
-        connection, command.submitter, command.customer_reference
-    )
+    existing = await repository.find_by_submission(connection, repository.submission_key(command))
     if existing is None:
         order_id = await repository.next_order_number(connection, now.year)
         order = Order.register(order_id, command, facts, by)

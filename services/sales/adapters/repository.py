@@ -17,6 +17,7 @@ from services.sales.adapters.tables import (
     orders,
     products,
 )
+from services.sales.domain.commands import PlaceOrder
 from services.sales.domain.intake import Defect, format_order_number
 from services.sales.domain.master import Customer, Product
 from services.sales.domain.model import (
@@ -38,15 +39,24 @@ async def next_order_number(connection: AsyncConnection, year: int) -> str:
     return format_order_number(year, await next_in_year(connection, order_number_counters, year))
 
 
-async def find_by_submission(
-    connection: AsyncConnection, submitter: str, customer_reference: str
-) -> str | None:
-    known: str | None = rows.recall(("submission", submitter, customer_reference))
+SubmissionKey = tuple[str, str, str]
+"""What identifies a submission (P1.6): submitter, customer, customer's reference."""
+
+
+def submission_key(submission: OrderSubmission | PlaceOrder | Order) -> SubmissionKey:
+    return (submission.submitter, submission.customer_id, submission.customer_reference)
+
+
+async def find_by_submission(connection: AsyncConnection, key: SubmissionKey) -> str | None:
+    known: str | None = rows.recall(("submission", *key))
     if known is not None:  # registered or looked up in this batch; "" means none
         return known or None
+    submitter, customer_id, reference = key
     return await connection.scalar(
         select(orders.c.order_id).where(
-            orders.c.submitter == submitter, orders.c.customer_reference == customer_reference
+            orders.c.submitter == submitter,
+            orders.c.customer_id == customer_id,
+            orders.c.customer_reference == reference,
         )
     )
 
@@ -56,17 +66,20 @@ async def preload_submissions(
 ) -> None:
     """Before a batch of submissions: which of them are registered already, in one statement
     (the domain then corrects a held order or ignores a repeat, P1.6)."""
-    wanted = {(item.submitter, item.customer_reference) for item in submissions}
+    wanted = {submission_key(item) for item in submissions}
     found = await connection.execute(
-        select(orders.c.order_id, orders.c.submitter, orders.c.customer_reference).where(
-            orders.c.customer_reference.in_(sorted({reference for _, reference in wanted}))
-        )
+        select(
+            orders.c.order_id,
+            orders.c.submitter,
+            orders.c.customer_id,
+            orders.c.customer_reference,
+        ).where(orders.c.customer_reference.in_(sorted({key[2] for key in wanted})))
     )
-    registered = {(row.submitter, row.customer_reference): row.order_id for row in found}
-    for submitter, reference in wanted:
-        rows.remember(
-            ("submission", submitter, reference), registered.get((submitter, reference), "")
-        )
+    registered = {
+        (row.submitter, row.customer_id, row.customer_reference): row.order_id for row in found
+    }
+    for key in wanted:
+        rows.remember(("submission", *key), registered.get(key, ""))
 
 
 async def load(connection: AsyncConnection, order_id: str, for_update: bool = True) -> Order | None:
@@ -248,7 +261,7 @@ def _row(order: Order) -> dict[str, Any]:
 
 async def add(connection: AsyncConnection, order: Order) -> None:
     await rows.add(connection, orders, _row(order))
-    rows.remember(("submission", order.submitter, order.customer_reference), order.order_id)
+    rows.remember(("submission", *submission_key(order)), order.order_id)
     await _record_decisions(connection, order)
     await _record_delays(connection, order)
 

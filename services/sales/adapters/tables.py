@@ -54,7 +54,9 @@ orders = Table(
     Column("outcome", String(20), nullable=True),
     Column("decline_reason", String(1000), nullable=False),
     Column("awaiting_new_delivery_date", Boolean, nullable=False),
-    UniqueConstraint("submitter", "customer_reference", name="uq_orders_submission"),
+    UniqueConstraint(
+        "submitter", "customer_id", "customer_reference", name="uq_orders_submission_customer"
+    ),
     Index("ix_orders_status", "status", "order_id"),
 )
 

@@ -1,0 +1,55 @@
+"""A submission is identified by its submitter, its customer and the customer's reference
+(P1.6): two customers may use the same reference at the same submitter."""
+
+import pytest
+
+from tests.unit.sales.test_service import Sales, desk_order, sales, token
+
+__all__ = ["sales"]  # the fixture
+
+pytestmark = pytest.mark.rule("P1.6")
+
+
+async def test_two_customers_with_the_same_reference_at_one_submitter_are_two_orders(
+    sales: Sales,
+) -> None:
+    first = await sales.http.post(
+        "/orders", json=desk_order("PO-SAME", customer_id="CUST-0001"), headers=token("sales_rep")
+    )
+    second = await sales.http.post(
+        "/orders", json=desk_order("PO-SAME", customer_id="CUST-0002"), headers=token("sales_rep")
+    )
+
+    assert first.status_code == second.status_code == 201
+    assert first.json()["order_id"] != second.json()["order_id"]
+    assert first.json()["customer_id"] == "CUST-0001"
+    assert second.json()["customer_id"] == "CUST-0002"
+    placed = [event for event in await sales.published() if event["event_type"] == "order.placed"]
+    assert [event["payload"]["customer_id"] for event in placed] == ["CUST-0001", "CUST-0002"]
+
+
+async def test_the_same_customers_reference_again_stays_one_order(sales: Sales) -> None:
+    rep = token("sales_rep")
+    first = await sales.http.post("/orders", json=desk_order("PO-AGAIN"), headers=rep)
+    again = await sales.http.post("/orders", json=desk_order("PO-AGAIN"), headers=rep)
+
+    assert first.json()["order_id"] == again.json()["order_id"]
+
+
+async def test_a_held_order_of_one_customer_is_not_corrected_by_another_customers_submission(
+    sales: Sales,
+) -> None:
+    held = await sales.http.post(
+        "/orders",
+        json=desk_order("PO-HELD", customer_id="CUST-0001", currency="USD"),
+        headers=token("sales_rep"),
+    )
+    other = await sales.http.post(
+        "/orders", json=desk_order("PO-HELD", customer_id="CUST-0002"), headers=token("sales_rep")
+    )
+
+    assert held.json()["status"] == "held"
+    assert other.json()["order_id"] != held.json()["order_id"]
+    still = await sales.http.get(f"/orders/{held.json()['order_id']}", headers=token("sales_rep"))
+    assert still.json()["status"] == "held"
+    assert still.json()["customer_id"] == "CUST-0001"
