@@ -36,7 +36,7 @@ from services.review.domain.rules import (
     terms_findings,
 )
 from shared.contracts.bounds import clip
-from shared.decisions import BeyondAuthority, NotAllowedNow, Person, Signature
+from shared.decisions import BeyondAuthority, InvalidDecision, NotAllowedNow, Person, Signature
 
 REVIEW_PERIOD = timedelta(days=2)
 """P2.4: the feasibility review is organised within 2 days of receipt."""
@@ -105,6 +105,8 @@ class OpenReview:
     requested_delivery_date: date
     payment_terms: str | None
     lines: tuple[Line, ...]
+    entered_by: str | None = None
+    """The user who entered the order at the sales desk; None: it came from another system."""
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,7 @@ class Review:
     lines: tuple[Line, ...]
     received_at: datetime
     deadline: datetime
+    entered_by: str | None = None
     status: ReviewStatus = ReviewStatus.AWAITING_MASTER_DATA
     missing_master_data: tuple[str, ...] = ()
     findings: tuple[str, ...] = ()
@@ -285,6 +288,7 @@ class Review:
             lines=command.lines,
             received_at=now,
             deadline=now + REVIEW_PERIOD,
+            entered_by=command.entered_by,
         )
         review.events.append(
             FeasibilityWasRequested(
@@ -463,6 +467,7 @@ class Review:
         signature = Signature(person.user, person.role, now)
         if command.accepted:
             assert command.agreed_date is not None
+            self._check_agreed_date(command.agreed_date, now)
             self.negotiation = replace(
                 self.negotiation,
                 status=NegotiationStatus.ACCEPTED,
@@ -482,6 +487,34 @@ class Review:
             closed_at=now,
         )
         self._complete(Decision.decline(command.reason))
+
+    def _check_agreed_date(self, agreed: date, now: datetime) -> None:
+        """P2.4, P2.6: a date agreed with the customer is neither in the past nor before the date
+        the departments offered, and it never overrules engineering's or QA's "not feasible":
+        only that department's own answer can lift it."""
+        assert self.negotiation is not None
+        blocking = self._not_feasible_by_engineering_or_qa()
+        if blocking:
+            raise NotAllowedNow(
+                f"order {self.order_id}: {', '.join(blocking)} answered not feasible; an agreed "
+                "date does not change that (P2.4), only that department's own answer does"
+            )
+        if agreed < now.date():
+            raise InvalidDecision(f"the agreed date {agreed} is in the past (P2.6)")
+        offered = self.negotiation.proposed_delivery_date
+        if offered is not None and agreed < offered:
+            raise InvalidDecision(
+                f"the agreed date {agreed} is before {offered}, the earliest date the "
+                "departments can meet (P2.6)"
+            )
+
+    def _not_feasible_by_engineering_or_qa(self) -> list[str]:
+        return [
+            department.value
+            for department in (Department.ENGINEERING, Department.QA)
+            if (answer := self.answers.get(department)) is not None
+            and answer.verdict is Verdict.NOT_FEASIBLE
+        ]
 
     # -- deadline and filing --------------------------------------------------------------------
 
@@ -550,9 +583,18 @@ class Review:
                 f"every required approval of order {self.order_id} is in; the review waits "
                 f"for: {', '.join(self.waiting_for())}"
             )
+        if person.user == self.entered_by:
+            raise BeyondAuthority(
+                f"{person.user} entered order {self.order_id} and may not also approve it (P8.1)"
+            )
         for index in pending:
             if self.approvals[index].role != person.role:
                 continue
+            if person.role == GENERAL_MANAGER and self._pending(SALES_MANAGER):
+                raise NotAllowedNow(
+                    f"order {self.order_id} waits for the sales manager, who passes it on to the "
+                    "general manager once signed (P2.3)"
+                )
             limit = authority.limit_of(person.role)
             if person.role != SALES_MANAGER and limit is not None and self.total_amount > limit:
                 raise BeyondAuthority(
@@ -575,6 +617,9 @@ class Review:
             f"the pending approvals of order {self.order_id} are not the {person.role}'s: "
             + ", ".join(roles)
         )
+
+    def _pending(self, role: str) -> bool:
+        return any(step.role == role and step.pending for step in self.approvals)
 
     def _sign(
         self,
@@ -600,7 +645,11 @@ class Review:
             return
         if any(department not in self.answers for department in Department):
             return
-        if self.negotiation and self.negotiation.status is NegotiationStatus.ACCEPTED:
+        if (
+            self.negotiation
+            and self.negotiation.status is NegotiationStatus.ACCEPTED
+            and not self._not_feasible_by_engineering_or_qa()
+        ):
             return
         answers = [self.answers[department] for department in Department]
         if all(answer.verdict is Verdict.FEASIBLE for answer in answers):
