@@ -309,5 +309,7 @@ async def record_payment(
     return await _apply(
         connection,
         incoming,
-        lambda order: order.record_payment(payment.paid_total, payment.settled),
+        lambda order: order.record_payment(
+            payment.paid_total, payment.settled, incoming.body.occurred_at.date()
+        ),
     )

@@ -572,15 +572,32 @@ class Order:
         self.delivered = self.delivered or order_delivered
         self._close_if_fulfilled()
 
-    def record_payment(self, paid_total: Decimal, settled: bool) -> None:
-        """Money for the order, at any time (P6.2), as finance's running total. The deposit is
-        in once the money received covers it, whatever the payments were called, and even
-        when it came before the confirmation (P3.3); full payment lets a delivered order close
-        (P5.6, P7.6)."""
+    def record_payment(self, paid_total: Decimal, settled: bool, on: date) -> None:
+        """Money for the order, at any time (P6.2), as finance's running total, recorded by
+        finance `on` that day. The deposit is in once the money received covers it, whatever
+        the payments were called, and even when it came before the confirmation (P3.3); a
+        deposit completed after the signed confirmation holds production back just as a late
+        signature does, so it moves the date a day for each day after the confirmation went
+        out (P3.4); full payment lets a delivered order close (P5.6, P7.6)."""
+        deposit_was_in = self.deposit_received
         self.paid_total = max(self.paid_total, paid_total)
         self.settled = self.settled or settled
+        if not deposit_was_in and self.deposit_received:
+            self._move_date_for_late_deposit(on)
         self._release_if_ready()
         self._close_if_fulfilled()
+
+    def _move_date_for_late_deposit(self, on: date) -> None:
+        if self.released or self.tier == "A" or self.signed_received_on is None:
+            return  # released already, released without waiting, or the signature moves it
+        confirmation = self.confirmation_if_issued()
+        days_late = min(
+            max(0, (on - confirmation.sent_on).days),
+            (DATE_MAX - confirmation.confirmed_delivery_date).days,
+        )
+        moved = confirmation.confirmed_delivery_date + timedelta(days=days_late)
+        if moved > confirmation.expected_delivery_date:
+            self.expected_delivery_date = moved
 
     def _close_if_fulfilled(self) -> None:
         """P5.6, P7.6: an order closes as fulfilled only when logistics reported it delivered

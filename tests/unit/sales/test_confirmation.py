@@ -81,7 +81,7 @@ def test_a_b_tier_order_waits_for_the_signature_and_the_deposit_p3_3() -> None:
 
 def test_a_b_tier_order_waits_for_the_signature_when_the_deposit_is_in_p3_3() -> None:
     order = approved(B)
-    order.record_payment(DEPOSIT, settled=False)
+    order.record_payment(DEPOSIT, settled=False, on=TODAY)
 
     assert releases(order) == []
 
@@ -89,14 +89,14 @@ def test_a_b_tier_order_waits_for_the_signature_when_the_deposit_is_in_p3_3() ->
 def test_a_b_tier_order_signed_on_the_day_and_paid_is_released_on_its_date_p3_3() -> None:
     order = approved(B)
     sign(order, TODAY)
-    order.record_payment(DEPOSIT, settled=False)
+    order.record_payment(DEPOSIT, settled=False, on=TODAY)
 
     assert releases(order) == [OrderWasReleased("SO-1", "signed_and_deposit", CONFIRMED)]
 
 
 def test_each_day_the_signature_is_late_moves_the_date_back_a_day_p3_4() -> None:
     order = approved(C)
-    order.record_payment(Decimal("730.00"), settled=False)
+    order.record_payment(Decimal("730.00"), settled=False, on=TODAY)
     sign(order, TODAY + timedelta(days=3))
 
     moved = CONFIRMED + timedelta(days=3)
@@ -117,7 +117,7 @@ def test_a_signature_dated_before_the_confirmation_is_not_late() -> None:
 
 def test_a_deposit_that_arrives_before_the_confirmation_is_counted_p3_3_p6_2() -> None:
     order = Order.register("SO-1", command(), facts(B))
-    order.record_payment(DEPOSIT, settled=False)
+    order.record_payment(DEPOSIT, settled=False, on=TODAY)
     order.record_review(True, CONFIRMED, "", B, TODAY)
     assert releases(order) == []
 
@@ -129,17 +129,17 @@ def test_a_deposit_that_arrives_before_the_confirmation_is_counted_p3_3_p6_2() -
 def test_part_of_the_deposit_does_not_release_the_order_p3_3() -> None:
     order = approved(B)
     sign(order)
-    order.record_payment(Decimal("400.00"), settled=False)
+    order.record_payment(Decimal("400.00"), settled=False, on=TODAY)
     assert releases(order) == []
 
-    order.record_payment(Decimal("438.00"), settled=False)
+    order.record_payment(Decimal("438.00"), settled=False, on=TODAY)
 
     assert releases(order) == [OrderWasReleased("SO-1", "signed_and_deposit", CONFIRMED)]
 
 
 def test_money_received_before_the_confirmation_counts_towards_the_deposit_p3_3_p6_2() -> None:
     order = Order.register("SO-1", command(), facts(B))
-    order.record_payment(Decimal("500.00"), settled=False)
+    order.record_payment(Decimal("500.00"), settled=False, on=TODAY)
     order.record_review(True, CONFIRMED, "", B, TODAY)
 
     assert order.deposit_received
@@ -149,8 +149,8 @@ def test_money_received_before_the_confirmation_counts_towards_the_deposit_p3_3_
 
 def test_a_running_total_delivered_out_of_date_does_not_lower_what_was_received() -> None:
     order = approved(B)
-    order.record_payment(DEPOSIT, settled=False)
-    order.record_payment(Decimal("100.00"), settled=False)
+    order.record_payment(DEPOSIT, settled=False, on=TODAY)
+    order.record_payment(Decimal("100.00"), settled=False, on=TODAY)
 
     assert order.paid_total == DEPOSIT
     assert order.deposit_received
@@ -158,7 +158,7 @@ def test_a_running_total_delivered_out_of_date_does_not_lower_what_was_received(
 
 def test_full_payment_also_satisfies_the_deposit() -> None:
     order = approved(B)
-    order.record_payment(TOTAL, settled=True)
+    order.record_payment(TOTAL, settled=True, on=TODAY)
     sign(order)
 
     assert len(releases(order)) == 1
@@ -187,8 +187,8 @@ def test_an_order_is_released_exactly_once_whatever_arrives_afterwards() -> None
     order = approved(B)
     sign(order)
     for _ in range(3):
-        order.record_payment(DEPOSIT, settled=False)
-    order.record_payment(TOTAL, settled=True)
+        order.record_payment(DEPOSIT, settled=False, on=TODAY)
+    order.record_payment(TOTAL, settled=True, on=TODAY)
 
     assert len(releases(order)) == 1
 
@@ -240,7 +240,7 @@ def test_a_closed_order_ignores_a_late_second_verdict_and_closes_only_once() -> 
     order.record_review(False, None, "no", A, TODAY)
     order.record_review(True, CONFIRMED, "", A, TODAY)
     order.record_delivery("SH-1", TODAY, order_delivered=True)
-    order.record_payment(TOTAL, settled=True)
+    order.record_payment(TOTAL, settled=True, on=TODAY)
 
     assert order.outcome is Outcome.DECLINED
     assert sum(isinstance(event, OrderWasClosed) for event in order.events) == 1
@@ -266,7 +266,7 @@ def test_an_approved_order_is_not_closed_before_it_is_delivered_and_paid() -> No
 @pytest.mark.rule("P5.6")
 def test_a_released_delivered_and_settled_order_closes_as_fulfilled() -> None:
     order = approved(A)
-    order.record_payment(TOTAL, settled=True)
+    order.record_payment(TOTAL, settled=True, on=TODAY)
     order.record_shipment()
     assert not any(isinstance(event, OrderWasClosed) for event in order.events)
 
@@ -280,7 +280,7 @@ def test_a_released_delivered_and_settled_order_closes_as_fulfilled() -> None:
 def test_a_partial_payment_does_not_close_the_order_p6_2() -> None:
     order = approved(A)
     order.record_delivery("SH-1", TODAY, order_delivered=True)
-    order.record_payment(Decimal("100.00"), settled=False)
+    order.record_payment(Decimal("100.00"), settled=False, on=TODAY)
 
     assert order.status is OrderStatus.RELEASED
 
@@ -290,7 +290,7 @@ def test_a_sales_manager_hold_stops_the_release_until_lifted() -> None:
     order.hold("customer disputes the price", by("sales_manager", "jonas"))
     order.record_review(True, CONFIRMED, "", B, TODAY)
     sign(order)
-    order.record_payment(DEPOSIT, settled=False)
+    order.record_payment(DEPOSIT, settled=False, on=TODAY)
     assert releases(order) == []
 
     order.release_hold(by("sales_manager", "jonas"))
@@ -347,3 +347,33 @@ def test_a_signed_confirmation_dated_after_today_is_refused_and_changes_nothing_
         order.record_signed_confirmation(TODAY + timedelta(days=1), by("sales_rep"))
 
     assert order.signed_received_on is None
+
+
+@pytest.mark.rule("P3.3", "P3.4")
+def test_a_deposit_completed_days_after_the_signature_moves_the_date_like_a_late_one() -> None:
+    order = approved(B)
+    sign(order, TODAY)
+    order.record_payment(DEPOSIT, settled=False, on=TODAY + timedelta(days=4))
+
+    moved = CONFIRMED + timedelta(days=4)
+    assert releases(order) == [OrderWasReleased("SO-1", "signed_and_deposit", moved)]
+    assert order.expected_delivery_date == moved
+
+
+@pytest.mark.rule("P3.3", "P3.4")
+def test_a_deposit_in_before_a_late_signature_moves_the_date_only_by_the_signature() -> None:
+    order = approved(B)
+    order.record_payment(DEPOSIT, settled=False, on=TODAY + timedelta(days=1))
+    sign(order, TODAY + timedelta(days=2))
+
+    moved = CONFIRMED + timedelta(days=2)
+    assert releases(order) == [OrderWasReleased("SO-1", "signed_and_deposit", moved)]
+
+
+@pytest.mark.rule("P3.4")
+def test_a_late_payment_does_not_move_an_a_tier_date_or_a_released_one() -> None:
+    order = approved(A)
+    order.record_payment(TOTAL, settled=True, on=TODAY + timedelta(days=9))
+
+    assert releases(order) == [OrderWasReleased("SO-1", "a_tier_before_signature", CONFIRMED)]
+    assert order.confirmation().expected_delivery_date == CONFIRMED

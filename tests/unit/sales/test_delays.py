@@ -110,7 +110,7 @@ def test_a_delay_on_a_shipped_or_closed_order_is_kept_but_nothing_waits() -> Non
     shipped.record_shipment()
     closed = approved()
     closed.record_delivery("SH-1", TODAY, order_delivered=True)
-    closed.record_payment(Decimal("1460.00"), settled=True)
+    closed.record_payment(Decimal("1460.00"), settled=True, on=TODAY)
     assert closed.status is OrderStatus.CLOSED
 
     for order in (shipped, closed):
@@ -126,7 +126,7 @@ def test_an_order_that_closes_no_longer_waits_for_a_new_date() -> None:
     order.record_delay(reported())
 
     order.record_delivery("SH-1", TODAY, order_delivered=True)
-    order.record_payment(Decimal("1460.00"), settled=True)
+    order.record_payment(Decimal("1460.00"), settled=True, on=TODAY)
 
     assert order.outcome is Outcome.FULFILLED
     assert not order.awaiting_new_delivery_date
@@ -202,7 +202,7 @@ def test_a_shipped_or_closed_order_takes_no_new_date() -> None:
     shipped.record_shipment()
     closed = approved()
     closed.record_delivery("SH-1", TODAY, order_delivered=True)
-    closed.record_payment(Decimal("1460.00"), settled=True)
+    closed.record_payment(Decimal("1460.00"), settled=True, on=TODAY)
 
     for order, why in ((shipped, "shipped"), (closed, "closed")):
         with pytest.raises(NotAllowedNow, match=why):
@@ -242,7 +242,7 @@ def test_a_b_tier_order_given_a_new_date_before_release_is_released_for_that_dat
     order.revise_delivery_date(AGREED, "agreed", by("sales_manager"))
 
     order.record_signed_confirmation(TODAY, by("sales_rep"))
-    order.record_payment(Decimal("438.00"), settled=False)
+    order.record_payment(Decimal("438.00"), settled=False, on=TODAY)
 
     released = [event for event in order.events if isinstance(event, OrderWasReleased)]
     assert released == [OrderWasReleased("SO-1", "signed_and_deposit", AGREED)]

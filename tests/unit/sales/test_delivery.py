@@ -54,7 +54,7 @@ def closings(order: Order) -> list[OrderWasClosed]:
 def test_a_shipped_and_settled_order_stays_open_until_it_is_delivered() -> None:
     order = approved()
     order.record_shipment()
-    order.record_payment(TOTAL, settled=True)
+    order.record_payment(TOTAL, settled=True, on=TODAY)
 
     assert closings(order) == []
     assert order.outcome is None
@@ -73,7 +73,7 @@ def test_a_delivery_before_the_payment_and_before_the_shipping_notice_closes_on_
     assert order.shipped and order.delivered
     assert closings(order) == []
 
-    order.record_payment(TOTAL, settled=True)
+    order.record_payment(TOTAL, settled=True, on=TODAY)
     order.record_shipment()  # the shipping notice, overtaken on its way
 
     assert closings(order) == [OrderWasClosed("SO-1", Outcome.FULFILLED)]
@@ -82,7 +82,7 @@ def test_a_delivery_before_the_payment_and_before_the_shipping_notice_closes_on_
 
 def test_one_shipment_delivered_of_several_does_not_close_a_settled_order() -> None:
     order = approved()
-    order.record_payment(TOTAL, settled=True)
+    order.record_payment(TOTAL, settled=True, on=TODAY)
 
     order.record_delivery("SH-1", TODAY, order_delivered=False)
 
@@ -96,7 +96,7 @@ def test_one_shipment_delivered_of_several_does_not_close_a_settled_order() -> N
 
 def test_a_repeated_delivery_closes_the_order_once_and_keeps_the_first_day() -> None:
     order = approved()
-    order.record_payment(TOTAL, settled=True)
+    order.record_payment(TOTAL, settled=True, on=TODAY)
 
     order.record_delivery("SH-1", TODAY, order_delivered=True)
     order.record_delivery("SH-1", TODAY + timedelta(days=3), order_delivered=True)
@@ -112,7 +112,7 @@ def test_a_declined_order_that_hears_of_a_delivery_stays_declined() -> None:
     order.record_review(False, None, "capacity full", A, TODAY)
 
     order.record_delivery("SH-1", TODAY, order_delivered=True)
-    order.record_payment(TOTAL, settled=True)
+    order.record_payment(TOTAL, settled=True, on=TODAY)
 
     assert order.outcome is Outcome.DECLINED
     assert len(closings(order)) == 1
