@@ -19,11 +19,14 @@ from services.review.domain.model import (
 from shared.contracts import (
     BalanceUpdated,
     CollectionStepped,
+    ConfirmationIssued,
+    ConfirmationSigned,
     CustomerUpdated,
     Event,
     FeasibilityAssessed,
     OrderClosed,
     OrderPlaced,
+    OrderReleased,
     ProductUpdated,
 )
 from shared.decisions import NotFound
@@ -49,7 +52,7 @@ async def open_review(
     if parked is not None:
         review.record_assessment(*parked, now)
     basis = await master_data.basis_for(
-        connection, review.customer_id, review.product_codes, policy
+        connection, review.customer_id, review.product_codes, policy, review.order_id
     )
     review.evaluate(basis, now)
     await repository.add(connection, review)
@@ -138,6 +141,52 @@ async def close_review(connection: AsyncConnection, incoming: Incoming[OrderClos
     return all_to_wire(review.events, incoming.causation_id, incoming.received_at)
 
 
+async def record_confirmation(
+    connection: AsyncConnection, incoming: Incoming[ConfirmationIssued]
+) -> list[Event]:
+    """P6.4: sales confirmed an approved order; the credit check is made again with the
+    customer's other approved orders, and an exceeded limit is escalated (see
+    `Review.record_confirmation`)."""
+    issued = incoming.body
+    review = await _consumed(connection, issued.order_id)
+    credit = await master_data.credit_reason(
+        connection, review.customer_id, review.order_id, review.total_amount, review.currency
+    )
+    review.record_confirmation(issued.payload.confirmed_delivery_date, credit, incoming.received_at)
+    await repository.save(connection, review)
+    return all_to_wire(review.events, incoming.causation_id, incoming.received_at)
+
+
+async def record_signature(
+    connection: AsyncConnection, incoming: Incoming[ConfirmationSigned]
+) -> list[Event]:
+    """P3.4: the signed confirmation is back; a late one moved the date, unless the release
+    fixed it already."""
+    review = await _consumed(connection, incoming.body.order_id)
+    review.move_delivery_date(incoming.body.payload.expected_delivery_date)
+    await repository.save(connection, review)
+    return []
+
+
+async def record_release(
+    connection: AsyncConnection, incoming: Incoming[OrderReleased]
+) -> list[Event]:
+    """P3.5: the release carries the final delivery date."""
+    review = await _consumed(connection, incoming.body.order_id)
+    review.fix_delivery_date(incoming.body.payload.delivery_date)
+    await repository.save(connection, review)
+    return []
+
+
+async def _consumed(connection: AsyncConnection, order_id: str) -> Review:
+    """The review a consumed message is about; an order review never saw is refused (the
+    record is dead-lettered with the reason)."""
+    review = await repository.load(connection, order_id)
+    if review is None:
+        raise MessageRejected(f"unknown order {order_id!r}")
+    return review
+
+
 async def _evaluate_waiting(
     connection: AsyncConnection,
     arrived: str,
@@ -152,7 +201,7 @@ async def _evaluate_waiting(
         if arrived not in review.missing_master_data:
             continue
         basis = await master_data.basis_for(
-            connection, review.customer_id, review.product_codes, policy
+            connection, review.customer_id, review.product_codes, policy, review.order_id
         )
         review.evaluate(basis, now)
         await repository.save(connection, review)
@@ -193,10 +242,13 @@ async def sign_approval(
     now: datetime,
 ) -> tuple[Review, list[Event]]:
     """P2.2, P2.3, P8.1: a person approves or rejects; the domain decides whether they may,
-    with the customer's escalated invoices as they are now (P6.3)."""
+    with the customer's escalated invoices (P6.3) and its credit (P6.4) as they are now."""
     review = await _load(connection, order_id)
     escalated = await master_data.escalated_invoices(connection, review.customer_id)
-    review.sign(command, authority, now, escalated)
+    credit = await master_data.credit_reason(
+        connection, review.customer_id, order_id, review.total_amount, review.currency
+    )
+    review.sign(command, authority, now, escalated, credit)
     await repository.save(connection, review)
     return review, all_to_wire(review.events, None, now)
 

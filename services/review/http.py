@@ -157,6 +157,15 @@ class ReviewView(View):
     feasible_delivery_date: date | None
     negotiation: NegotiationView | None
     confirmed_delivery_date: date | None
+    delivery_date: date | None = Field(
+        description="The order's current delivery date: the confirmed one, moved by a late "
+        "signature (P3.4), fixed by the release (P3.5)"
+    )
+    delivery_date_final: bool = Field(description="The release fixed the delivery date")
+    entered_by: str | None = Field(
+        description="Who entered the order at the sales desk; they may not approve it (P8.1)"
+    )
+    confirmed_at: datetime | None = Field(description="When sales confirmed the order")
     decline_reason: str
     outcome: Outcome | None
 
@@ -188,6 +197,10 @@ class ReviewView(View):
             feasible_delivery_date=review.feasible_delivery_date,
             negotiation=_negotiation(review.negotiation),
             confirmed_delivery_date=review.confirmed_delivery_date,
+            delivery_date=review.delivery_date,
+            delivery_date_final=review.delivery_date_final,
+            entered_by=review.entered_by,
+            confirmed_at=review.confirmed_at,
             decline_reason=review.decline_reason,
             outcome=review.outcome,
         )

@@ -18,11 +18,14 @@ from services.review.settings import ReviewSettings
 from shared.contracts import (
     BalanceUpdated,
     CollectionStepped,
+    ConfirmationIssued,
+    ConfirmationSigned,
     CustomerUpdated,
     Event,
     FeasibilityAssessed,
     OrderClosed,
     OrderPlaced,
+    OrderReleased,
     ProductUpdated,
     topics,
 )
@@ -86,6 +89,19 @@ def routes(policy: ReviewPolicy) -> Sequence[Route[Any]]:
             preload=REVIEWS,
         ),
         Route(topics.ORDER_CLOSED, OrderClosed, handlers.close_review, preload=REVIEWS),
+        Route(
+            topics.CONFIRMATION_ISSUED,
+            ConfirmationIssued,
+            handlers.record_confirmation,
+            preload=REVIEWS,
+        ),
+        Route(
+            topics.CONFIRMATION_SIGNED,
+            ConfirmationSigned,
+            handlers.record_signature,
+            preload=REVIEWS,
+        ),
+        Route(topics.ORDER_RELEASED, OrderReleased, handlers.record_release, preload=REVIEWS),
     ]
 
 

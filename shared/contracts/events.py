@@ -33,6 +33,7 @@ from shared.contracts.common import (
     Money,
     OrderLine,
     Problem,
+    Signed,
 )
 from shared.contracts.envelope import Event
 
@@ -57,6 +58,11 @@ class OrderPlacedPayload(Contract):
     contact: Contact
     payment_terms: PaymentTerm | None = Field(
         default=None, description="Payment terms asked for; null: the customer's default"
+    )
+    entered_by: Signed | None = Field(
+        default=None,
+        description="The person who entered the order at the sales desk, who may not also "
+        "approve it (P8.1); null: it came from another system",
     )
 
 

@@ -10,8 +10,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.review.adapters import repository
 from services.review.adapters.tables import balances, collection_escalations, customers, products
 from services.review.domain.master import Customer, Product, ReviewBasis, ReviewPolicy
+from services.review.domain.rules import credit_limit_reason
 from shared.contracts.master import BalanceRecord, CustomerRecord, ProductRecord
 from shared.contracts.money import CollectionStepped, CollectionSteppedPayload
 from shared.db import rows
@@ -116,27 +118,54 @@ async def escalated_invoices(connection: AsyncConnection, customer_id: str) -> t
     return tuple(row.invoice_number for row in found)
 
 
+async def customer_of(connection: AsyncConnection, customer_id: str) -> Customer | None:
+    """The customer's latest record, None when it has not arrived yet."""
+    row = await rows.load(connection, customers, customer_id, for_update=False)
+    if row is None:
+        return None
+    return Customer(
+        customer_id=row["customer_id"],
+        tier=row["tier"],
+        credit_limit=row["credit_limit"],
+        payment_terms=tuple(row["payment_terms"]),
+    )
+
+
+async def open_balance(connection: AsyncConnection, customer_id: str, order_id: str) -> Decimal:
+    """P6.4: what the customer owes for the credit check of order `order_id`: finance's open
+    balance of its confirmed orders, plus the orders review approved that sales has not
+    confirmed yet (review's own record; finance does not know them so far)."""
+    balance_row = await rows.load(connection, balances, customer_id, for_update=False)
+    finance = Decimal(0) if balance_row is None else balance_row["open_balance"]
+    return finance + await repository.approved_unconfirmed_total(
+        connection, customer_id, excluding=order_id
+    )
+
+
+async def credit_reason(
+    connection: AsyncConnection, customer_id: str, order_id: str, total: Decimal, currency: str
+) -> str | None:
+    """P6.4: the credit check of an order as it stands now; None: within the limit (or the
+    customer's record has not arrived)."""
+    customer = await customer_of(connection, customer_id)
+    if customer is None:
+        return None
+    balance = await open_balance(connection, customer_id, order_id)
+    return credit_limit_reason(total, currency, customer, balance)
+
+
 async def basis_for(
     connection: AsyncConnection,
     customer_id: str,
     product_codes: Iterable[str],
     policy: ReviewPolicy,
+    order_id: str,
 ) -> ReviewBasis:
-    """The master data a review is evaluated against, as far as it has arrived, with review's
-    own rules."""
-    customer_row = await rows.load(connection, customers, customer_id, for_update=False)
+    """The master data the review of `order_id` is evaluated against, as far as it has
+    arrived, with review's own rules."""
     product_rows = await rows.load_many(connection, products, product_codes)
-    balance_row = await rows.load(connection, balances, customer_id, for_update=False)
-    open_balance = None if balance_row is None else balance_row["open_balance"]
     return ReviewBasis(
-        customer=None
-        if customer_row is None
-        else Customer(
-            customer_id=customer_row["customer_id"],
-            tier=customer_row["tier"],
-            credit_limit=customer_row["credit_limit"],
-            payment_terms=tuple(customer_row["payment_terms"]),
-        ),
+        customer=await customer_of(connection, customer_id),
         products={
             row["product_code"]: Product(
                 product_code=row["product_code"],
@@ -151,7 +180,7 @@ async def basis_for(
         },
         authority=policy.authority,
         qa_capability_level=policy.qa_capability_level,
-        open_balance=Decimal(0) if open_balance is None else open_balance,
+        open_balance=await open_balance(connection, customer_id, order_id),
         auto_approval=policy.auto_approval,
         escalated_invoices=await escalated_invoices(connection, customer_id),
     )

@@ -4,6 +4,7 @@ written per message. The domain's dataclasses are converted to and from JSON by 
 TypeAdapters: enums as their values, dates and datetimes in ISO 8601, tuples as lists."""
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -80,6 +81,23 @@ async def overdue(connection: AsyncConnection, now: datetime, limit: int) -> lis
     return [row.order_id for row in found]
 
 
+async def approved_unconfirmed_total(
+    connection: AsyncConnection, customer_id: str, excluding: str
+) -> Decimal:
+    """P6.4: the totals of the customer's orders review approved and sales has not confirmed
+    yet (not in finance's open balance so far), other than `excluding`."""
+    await rows.flush_table(connection, reviews)  # this batch's approvals count
+    found = await connection.execute(
+        select(reviews.c.total_amount).where(
+            reviews.c.customer_id == customer_id,
+            reviews.c.status == ReviewStatus.APPROVED.value,
+            reviews.c.confirmed_at.is_(None),
+            reviews.c.order_id != excluding,
+        )
+    )
+    return sum((row.total_amount for row in found), Decimal(0))
+
+
 async def add(connection: AsyncConnection, review: Review) -> None:
     await rows.add(connection, reviews, _row(review))
 
@@ -153,6 +171,10 @@ def _row(review: Review) -> dict[str, Any]:
         "answers": _ANSWERS.dump_python(review.answers, mode="json"),
         "negotiation": _NEGOTIATION.dump_python(review.negotiation, mode="json"),
         "feasible_delivery_date": review.feasible_delivery_date,
+        "entered_by": review.entered_by,
+        "delivery_date": review.delivery_date,
+        "delivery_date_final": review.delivery_date_final,
+        "confirmed_at": review.confirmed_at,
     }
 
 
@@ -179,4 +201,8 @@ def _review(row: Any) -> Review:
         decline_reason=row["decline_reason"],
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
         escalated_at=row["escalated_at"],
+        entered_by=row["entered_by"],
+        delivery_date=row["delivery_date"],
+        delivery_date_final=bool(row["delivery_date_final"]),
+        confirmed_at=row["confirmed_at"],
     )

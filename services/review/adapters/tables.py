@@ -10,6 +10,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    false,
 )
 
 from shared.db.messaging_tables import add_messaging_tables
@@ -42,10 +43,16 @@ reviews = Table(
     Column("answers", JSON, nullable=True),
     Column("negotiation", JSON, nullable=True),
     Column("feasible_delivery_date", Date, nullable=True),
+    Column("entered_by", String(100), nullable=True),
+    Column("delivery_date", Date, nullable=True),
+    Column("delivery_date_final", Boolean, nullable=False, server_default=false()),
+    Column("confirmed_at", UtcDateTime(), nullable=True),
     Index("ix_reviews_status_deadline", "status", "deadline"),
+    Index("ix_reviews_customer_status", "customer_id", "status"),
 )
 """One row per placed order: the review and its decisions so far (who, in which role, when).
-Open reviews are found by status; overdue ones by status and deadline (P8.2)."""
+Open reviews are found by status; overdue ones by status and deadline (P8.2); a customer's
+approved orders not yet confirmed by customer and status (P6.4)."""
 
 parked_assessments = Table(
     "parked_assessments",

@@ -43,6 +43,7 @@ def open_review_command(placed: OrderPlaced) -> OpenReview:
         requested_delivery_date=payload.requested_delivery_date,
         payment_terms=payload.payment_terms,
         lines=tuple(Line(line.line_no, line.product_code, line.quantity) for line in payload.lines),
+        entered_by=payload.entered_by.user if payload.entered_by else None,
     )
 
 

@@ -24,6 +24,7 @@ from services.review.domain.master import (
     ReviewBasis,
 )
 from services.review.domain.rules import (
+    CREDIT_LIMIT,
     ESCALATED_BALANCE,
     Assessment,
     Department,
@@ -258,6 +259,7 @@ class Review:
     received_at: datetime
     deadline: datetime
     entered_by: str | None = None
+    """P8.1: who entered the order at the sales desk; they may not approve it."""
     status: ReviewStatus = ReviewStatus.AWAITING_MASTER_DATA
     missing_master_data: tuple[str, ...] = ()
     findings: tuple[str, ...] = ()
@@ -270,6 +272,14 @@ class Review:
     decline_reason: str = ""
     outcome: Outcome | None = None
     escalated_at: datetime | None = None
+    delivery_date: date | None = None
+    """The order's current delivery date: the confirmed one, moved by a late signature (P3.4)
+    and fixed by the release (P3.5)."""
+    delivery_date_final: bool = False
+    """True once the release fixed the date: a signature arriving later does not move it."""
+    confirmed_at: datetime | None = None
+    """When sales confirmed the approved order; until then it counts in the credit check of the
+    customer's other orders (P6.4)."""
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     # -- opening and evaluation ---------------------------------------------------------------
@@ -370,6 +380,7 @@ class Review:
         authority: ApprovalAuthority,
         now: datetime,
         escalated_invoices: Sequence[str] = (),
+        credit_reason: str | None = None,
     ) -> None:
         """P2.3, P8.1: the domain decides which pending step the person may sign. The sales
         manager signs the sales manager's step, recording the stamp and the authorised
@@ -380,12 +391,15 @@ class Review:
         P6.3: the customer's escalated invoices as they are at this decision. A review evaluated
         before the escalation arrived takes the general manager's step now, with the reason,
         before anyone signs: the sales manager's signature then is one of two and approves
-        nothing alone. Signatures given before the escalation stand."""
-        if escalated_invoices and self.status in (
-            ReviewStatus.IN_REVIEW,
-            ReviewStatus.NEGOTIATING,
-        ):
-            self._require_general_manager(escalated_invoices)
+        nothing alone. Signatures given before the escalation stand.
+
+        P6.4: `credit_reason`, the credit check as it is at this decision (the customer's other
+        orders approved meanwhile count); a limit exceeded now needs the general manager too."""
+        if self.status in (ReviewStatus.IN_REVIEW, ReviewStatus.NEGOTIATING):
+            if escalated_invoices:
+                self._require_general_manager(escalated_invoices)
+            if credit_reason is not None:
+                self._add_general_manager_reason(credit_reason, CREDIT_LIMIT)
         person = command.person
         index = self._step_for(person, authority)
         step = self.approvals[index]
@@ -542,6 +556,44 @@ class Review:
         )
         return True
 
+    def record_confirmation(
+        self, confirmed_delivery_date: date, credit_reason: str | None, now: datetime
+    ) -> None:
+        """P6.4, P2.7: sales confirmed the approved order. From now on it is in finance's open
+        balance, no longer counted by review. The credit check is made again, with every other
+        order of the customer approved meanwhile: exceeded now, and no general manager signed
+        the order, it is escalated to management once (`review.escalated` waiting for
+        `approval:general_manager` and `credit_limit`) and the reason kept with the review.
+        A confirmation seen again changes nothing."""
+        if self.confirmed_at is not None:
+            return
+        self.confirmed_at = now
+        if self.delivery_date is None:
+            self.delivery_date = confirmed_delivery_date
+        if credit_reason is None or self.status is not ReviewStatus.APPROVED:
+            return
+        if any(not step.pending and step.role == GENERAL_MANAGER for step in self.approvals):
+            return
+        self.general_manager_reasons = (*self.general_manager_reasons, credit_reason)
+        self.events.append(
+            ReviewWasEscalated(
+                self.order_id,
+                self.received_at,
+                self.deadline,
+                (f"approval:{GENERAL_MANAGER}", "credit_limit"),
+            )
+        )
+
+    def move_delivery_date(self, expected: date) -> None:
+        """P3.4: a late signature moved the date, unless the release fixed it already."""
+        if not self.delivery_date_final:
+            self.delivery_date = expected
+
+    def fix_delivery_date(self, released: date) -> None:
+        """P3.5: the release carries the date production works to; it is final."""
+        self.delivery_date = released
+        self.delivery_date_final = True
+
     def close(self, outcome: Outcome) -> None:
         """File the review with the order's final outcome (P7.6); closing twice changes nothing."""
         if self.status is ReviewStatus.CLOSED:
@@ -554,9 +606,12 @@ class Review:
     def _require_general_manager(self, escalated_invoices: Sequence[str]) -> None:
         """P6.3, P8.1: the customer's escalated overdue balance needs the general manager."""
         reason = escalation_reason(self.customer_id, escalated_invoices)
-        if reason is None:
-            return
-        if not any(ESCALATED_BALANCE in known for known in self.general_manager_reasons):
+        if reason is not None:
+            self._add_general_manager_reason(reason, ESCALATED_BALANCE)
+
+    def _add_general_manager_reason(self, reason: str, kind: str) -> None:
+        """The general manager's step becomes required, with the reason (one of each `kind`)."""
+        if not any(kind in known for known in self.general_manager_reasons):
             self.general_manager_reasons = (*self.general_manager_reasons, reason)
         if all(step.role != GENERAL_MANAGER for step in self.approvals):
             self.approvals.append(ApprovalStep(GENERAL_MANAGER))
@@ -702,6 +757,7 @@ class Review:
         if decision.approved:
             self.status = ReviewStatus.APPROVED
             self.confirmed_delivery_date = decision.confirmed_delivery_date
+            self.delivery_date = decision.confirmed_delivery_date
         else:
             self.status = ReviewStatus.DECLINED
             self.decline_reason = decision.reason

@@ -74,17 +74,32 @@ def general_manager_reasons(
             f"the order total {total} {currency} exceeds the sales manager's authority of "
             f"{limit} {currency} (P2.3)"
         )
-    if customer.tier == "A" and open_balance + total > customer.credit_limit:
-        reasons.append(
-            f"customer {customer.customer_id}'s open balance {open_balance} {currency} plus this "
-            f"order {total} {currency} exceeds its credit limit of {customer.credit_limit} "
-            f"{currency} (P6.4)"
-        )
+    credit = credit_limit_reason(total, currency, customer, open_balance)
+    if credit is not None:
+        reasons.append(credit)
     reasons.extend(f"terms check: {finding} (P2.1)" for finding in findings)
     escalated = escalation_reason(customer.customer_id, escalated_invoices)
     if escalated is not None:
         reasons.append(escalated)
     return tuple(reasons)
+
+
+CREDIT_LIMIT = "exceeds its credit limit"
+"""What every reason of an exceeded credit limit says (P6.4)."""
+
+
+def credit_limit_reason(
+    total: Decimal, currency: str, customer: Customer, open_balance: Decimal
+) -> str | None:
+    """P6.4: why an A-tier customer's order needs the general manager: its open balance (what
+    finance says is unpaid, plus the orders review approved that sales has not confirmed yet)
+    plus this order exceeds its credit limit; None when it does not."""
+    if customer.tier != "A" or open_balance + total <= customer.credit_limit:
+        return None
+    return clip(
+        f"customer {customer.customer_id}'s open balance {open_balance} {currency} plus this "
+        f"order {total} {currency} {CREDIT_LIMIT} of {customer.credit_limit} {currency} (P6.4)"
+    )
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ from services.sales.domain.model import Decider
 from shared.contracts import (
     BalanceUpdated,
     CollectionStepped,
+    ConfirmationIssued,
+    ConfirmationSigned,
     CustomerUpdated,
     DeliveryLate,
     DeliveryRevised,
@@ -43,6 +45,7 @@ from shared.contracts import (
     FeasibilityRequested,
     GoodsDelivered,
     GoodsShipped,
+    OrderPlaced,
     OrderReleased,
     OrderSubmission,
     PaymentReceived,
@@ -283,11 +286,43 @@ def review_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     codes = draw(product_codes())
     customer = customer_record(draw, draw(s.code(40)))
     invoice_stem = draw(s.code(47))
+    order = placed(draw, order_id, customer.customer_id, codes)
+    if draw(st.booleans()):  # entered at the desk by a person (P8.1)
+        body = order.model_dump(mode="json")
+        body["payload"]["entered_by"] = {**signed(draw), "at": NOW.isoformat()}
+        order = OrderPlaced.model_validate(body)
     return {
         "customer": customer,
         "products": [product_record(draw, code) for code in codes],
         "balance": draw(s.money()),
-        "placed": placed(draw, order_id, customer.customer_id, codes),
+        "placed": order,
+        "confirmed": event(
+            ConfirmationIssued,
+            order_id,
+            {
+                "customer_id": customer.customer_id,
+                "tier": draw(st.sampled_from(["A", "B", "C"])),
+                "confirmed_delivery_date": draw(s.dates()),
+                "sent_on": draw(s.dates()),
+                "total_amount": order.payload.total_amount,
+                "currency": "EUR",
+                "deposit_amount": draw(s.money(high=order.payload.total_amount)),
+                "document_path": "/" + "~" * 199,
+            },
+            "sales",
+        ),
+        "signed": event(
+            ConfirmationSigned,
+            order_id,
+            {
+                "received_on": draw(s.dates()),
+                "days_late": draw(s.edges(0, MAX_DAYS_IN_WINDOW, st.integers(0, 60))),
+                "expected_delivery_date": draw(s.dates()),
+            },
+            "sales",
+        ),
+        "released": release(draw, order_id, produced_lines(draw, codes), draw(s.dates())),
+        "release_first": draw(st.booleans()),
         "assessed": event(
             FeasibilityAssessed,
             order_id,
@@ -393,6 +428,15 @@ def test_review_handlers_take_every_extreme_valid_value(scenario: dict[str, Any]
             REFUSALS,
             review.escalate_overdue(connection, NOW + timedelta(days=3), limit=10),
         )
+        confirmed = [
+            review.record_confirmation(connection, incoming(scenario["confirmed"], "x")),
+            review.record_signature(connection, incoming(scenario["signed"], "x")),
+            review.record_release(connection, incoming(scenario["released"], "x")),
+        ]
+        if scenario["release_first"]:
+            confirmed.reverse()
+        for step in confirmed:
+            await refusing_nothing_but(REFUSALS, step)
         await refusing_nothing_but(
             REFUSALS, review.close_review(connection, incoming(scenario["closed"], "x"))
         )
