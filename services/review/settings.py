@@ -20,7 +20,7 @@ class ReviewSettings(ServiceSettings):
         ge=0,
         description="Automatic approval policy: orders of the AUTO_APPROVE_TIERS up to this "
         "total that need no general manager get the sales manager's step from the actor "
-        "'policy:auto-approve' at receipt (P2.3, P8.1); unset: off, people approve every order",
+        "'automatic-policy' at receipt (P2.3, P8.1); unset or 0: off, people approve every order",
     )
     auto_approve_tiers: str = Field(
         default="A",

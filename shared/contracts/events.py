@@ -113,6 +113,13 @@ class ReviewCompletedPayload(Contract):
         description="Delivery date the company commits to (P2.5); null when declined"
     )
     reason: Reason = Field(default="", description="Why, when declined")
+    approved_by: list[Signed] = Field(
+        default_factory=list,
+        max_length=2,
+        description="Who gave the approvals, in which role, when (P2.3, P8.1): the sales "
+        "manager and, where required, the general manager; the automatic policy signs as "
+        "'automatic-policy'",
+    )
 
 
 class ReviewCompleted(Event):

@@ -23,6 +23,7 @@ from shared.contracts import (
     ReviewEscalated,
 )
 from shared.contracts.bounds import MAX_REASONS, clip
+from shared.contracts.common import Signed
 from shared.contracts.events import ProducedLine, ReviewCompletedPayload
 from shared.contracts.process import (
     DepartmentAnswer,
@@ -86,7 +87,7 @@ def to_wire(event: DomainEvent, causation_id: UUID | None, now: datetime) -> Eve
                     reasons=[clip(reason) for reason in event.reasons[:MAX_REASONS]],
                 ),
             )
-        case ReviewWasCompleted(decision=decision):
+        case ReviewWasCompleted(decision=decision, approved_by=approved_by):
             return new_event(
                 ReviewCompleted,
                 order_id=event.order_id,
@@ -97,6 +98,10 @@ def to_wire(event: DomainEvent, causation_id: UUID | None, now: datetime) -> Eve
                     outcome="approved" if decision.approved else "declined",
                     confirmed_delivery_date=decision.confirmed_delivery_date,
                     reason=clip(decision.reason),
+                    approved_by=[
+                        Signed(user=signature.user, role=signature.role, at=signature.at)
+                        for signature in approved_by
+                    ],
                 ),
             )
         case ReviewWasEscalated():

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from shared.decisions import AUTOMATIC_POLICY_USER
+
 SALES_MANAGER = "sales_manager"
 GENERAL_MANAGER = "general_manager"
 
@@ -61,8 +63,8 @@ class ApprovalAuthority:
 @dataclass(frozen=True)
 class AutoApprovalPolicy:
     """The automatic policy: orders of these tiers up to this total that need no general manager
-    get the sales manager's step from `policy:auto-approve` at receipt. Off when max_amount is
-    None."""
+    get the sales manager's step from the automatic policy (`automatic-policy`) at receipt. Off
+    unless the settings give a max_amount above 0."""
 
     max_amount: Decimal | None = None
     tiers: frozenset[str] = frozenset({"A"})
@@ -70,13 +72,14 @@ class AutoApprovalPolicy:
     def applies(self, tier: str, total: Decimal, general_manager_needed: bool) -> bool:
         return (
             self.max_amount is not None
+            and self.max_amount > 0
             and tier in self.tiers
             and total <= self.max_amount
             and not general_manager_needed
         )
 
 
-AUTO_APPROVER = "policy:auto-approve"
+AUTO_APPROVER = AUTOMATIC_POLICY_USER
 """The actor recorded when the automatic policy signs the sales manager's step."""
 
 

@@ -232,6 +232,8 @@ class NegotiationWasOpened:
 class ReviewWasCompleted:
     order_id: str
     decision: Decision
+    approved_by: tuple[Signature, ...] = ()
+    """Who gave the approvals (the automatic policy as itself, P8.1)."""
 
 
 @dataclass(frozen=True)
@@ -761,7 +763,12 @@ class Review:
         else:
             self.status = ReviewStatus.DECLINED
             self.decline_reason = decision.reason
-        self.events.append(ReviewWasCompleted(self.order_id, decision))
+        approved_by = tuple(
+            step.signature
+            for step in self.approvals
+            if step.signature is not None and step.decision is ApprovalDecision.APPROVE
+        )
+        self.events.append(ReviewWasCompleted(self.order_id, decision, approved_by))
 
 
 def _answer(assessment: Assessment, source: AnswerSource, now: datetime) -> Answer:

@@ -175,7 +175,11 @@ def test_approved_and_all_feasible_the_requested_date_is_confirmed_p2_3_p2_5() -
     assert review.status is ReviewStatus.APPROVED
     assert review.confirmed_delivery_date == REQUESTED
     assert completed_events(review) == [
-        ReviewWasCompleted("SO-2027-000001", Decision.approve(REQUESTED))
+        ReviewWasCompleted(
+            "SO-2027-000001",
+            Decision.approve(REQUESTED),
+            (Signature("jonas.weber", "sales_manager", LATER),),
+        )
     ]
 
 
@@ -555,7 +559,7 @@ def test_the_policy_signs_the_sales_managers_step_at_receipt_like_a_person_p8_1(
     review = evaluated(auto_approve="50000")
 
     (step,) = review.approvals
-    assert step.signature == Signature("policy:auto-approve", "sales_manager", RECEIVED)
+    assert step.signature == Signature("automatic-policy", "sales_manager", RECEIVED)
     assert step.decision is ApprovalDecision.APPROVE
     assert step.contract_stamped is None  # the policy never claims to have seen the stamp
 

@@ -300,9 +300,12 @@ async def test_with_the_policy_on_an_a_tier_order_completes_once_production_answ
         "outcome": "approved",
         "confirmed_delivery_date": "2027-04-15",
         "reason": "",
+        "approved_by": [
+            {"user": "automatic-policy", "role": "sales_manager", "at": "2027-03-01T09:00:00Z"}
+        ],
     }
     (step,) = (await automatic.view("SO-2027-000001"))["approvals"]
-    assert step["user"] == "policy:auto-approve"
+    assert step["user"] == "automatic-policy"
     assert step["role"] == "sales_manager"
 
 
