@@ -4,9 +4,9 @@ Each kind has one owner: sales owns customers and products. A consumer keeps the
 per key in its own database.
 """
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Final, Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from shared.contracts import topics
 from shared.contracts.bounds import (
@@ -21,9 +21,31 @@ from shared.contracts.bounds import (
 from shared.contracts.common import Contract, CurrencyCode, Money
 from shared.contracts.envelope import Event
 
+PAY_BEFORE_SHIPMENT: Final = "prepaid"
+"""The one payment term of a B or C customer, who pays before the goods leave (P5.2)."""
+
+
+def buys_on_credit(tier: str | None) -> bool:
+    """P5.2: only an A customer's goods go out on credit; any other tier, or none known, pays
+    before shipment."""
+    return tier == "A"
+
+
+def terms_refused_for(tier: str | None, terms: str) -> str | None:
+    """Why `terms` are not allowed for a customer of `tier` (P5.2); None: they are. A B or C
+    customer pays before shipment, so any term but prepaid (netN, cod, an unknown code) would
+    let goods go out unpaid."""
+    if buys_on_credit(tier) or terms.lower() == PAY_BEFORE_SHIPMENT:
+        return None
+    return (
+        f"a tier {tier or 'C'} customer pays before shipment (P5.2): payment terms {terms} "
+        f"are not allowed, only {PAY_BEFORE_SHIPMENT}"
+    )
+
 
 class CustomerRecord(Contract):
-    """A customer as sales keeps it (P1.4, P6.4)."""
+    """A customer as sales keeps it (P1.4, P6.4). A B or C customer's only payment term is
+    prepaid (P5.2), so no service can accept one on credit."""
 
     customer_id: CustomerId = Field(description="Customer number")
     name: Name = Field(description="Customer's name")
@@ -33,11 +55,23 @@ class CustomerRecord(Contract):
     payment_terms: list[PaymentTerm] = Field(
         min_length=1,
         max_length=MAX_PAYMENT_TERMS,
-        description="Payment terms allowed for this customer, first is the default",
+        description=(
+            "Payment terms allowed for this customer, first is the default; "
+            "tiers B and C: prepaid only (P5.2)"
+        ),
     )
     deposit_percent: Percent = Field(
         description="Deposit asked before production, as a percentage of the order (B/C, P3.3)"
     )
+
+    @model_validator(mode="after")
+    def _b_and_c_pay_before_shipment(self) -> Self:
+        """P5.2: no credit terms for a B or C customer."""
+        for terms in self.payment_terms:
+            reason = terms_refused_for(self.tier, terms)
+            if reason is not None:
+                raise ValueError(reason)
+        return self
 
 
 class CustomerUpdated(Event):

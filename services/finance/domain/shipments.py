@@ -12,7 +12,7 @@ from services.finance.domain.collection import Invoice
 from services.finance.domain.commands import CustomerTerms, RequestShipment, ShipGoods, Units
 from services.finance.domain.events import BalanceWasDue, InvoiceWasIssued, PaymentWasChecked
 from services.finance.domain.state import AccountState, Shipped
-from services.finance.domain.terms import due_by, is_prepaid
+from services.finance.domain.terms import PREPAID, due_by, is_prepaid
 from services.finance.domain.valuation import Valued, value_shipment
 from shared.contracts.bounds import DATE_MAX
 from shared.decisions import NotAllowedNow, Signature
@@ -172,7 +172,8 @@ class Shipments(AccountState):
             raise NotAllowedNow(f"order {self.order_id} has {MAX_DOCUMENTS} {kind}s already")
         numbered = invoice_number if kind == "invoice" else proforma_number
         terms = self.terms(customer)
-        due = due_by(terms, issued_on) if kind == "invoice" else due_by("prepaid", issued_on)
+        tier = customer.tier or self.tier
+        due = due_by(terms if kind == "invoice" else PREPAID, issued_on, tier=tier)
         invoice = Invoice(
             invoice_number=numbered(self.order_id, count),
             amount=valued.amount,

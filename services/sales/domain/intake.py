@@ -46,6 +46,10 @@ def intake_defects(command: PlaceOrder, facts: IntakeFacts) -> list[Defect]:
                 f"not {command.currency}",
             )
         )
+    if customer is not None and command.payment_terms is not None:
+        refused = customer.terms_refused(command.payment_terms)
+        if refused is not None:
+            defects.append(Defect("payment_terms", refused))
     seen: set[str] = set()
     for index, line in enumerate(command.lines):
         defects.extend(_line_defects(index, line, command.currency, facts, seen))

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from shared.contracts.master import terms_refused_for
+
 Tier = Literal["A", "B", "C"]
 
 HUNDRED = Decimal(100)
@@ -25,6 +27,11 @@ class Customer:
     @property
     def default_payment_terms(self) -> str:
         return self.payment_terms[0]
+
+    def terms_refused(self, terms: str) -> str | None:
+        """Why an order of this customer cannot go on `terms`; None: the tier allows them. A B
+        or C customer pays before shipment, so credit terms are refused (P5.2)."""
+        return terms_refused_for(self.tier, terms)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ SERVICE = Signature("ines.duarte", "customer_service", AT)
 def invoiced(*shipments: int) -> Account:
     account = opened("1000.00")
     for number in shipments or (10,):
-        account.ship(shipped(f"SH-{number}", ("PUMP-1", number)), tier("B"))
+        account.ship(shipped(f"SH-{number}", ("PUMP-1", number)), tier("A"))
     account.events.clear()
     return account
 

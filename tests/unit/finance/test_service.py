@@ -462,6 +462,7 @@ async def test_the_collection_round_steps_an_overdue_invoice_once_per_step(
     engine: AsyncEngine,
 ) -> None:
     await consume(engine, handlers.open_account, placed(terms="net30"))
+    await consume(engine, handlers.confirm_order, confirmed("A"))
     shipped = event(
         GoodsShipped,
         ORDER,

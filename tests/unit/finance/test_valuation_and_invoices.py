@@ -92,7 +92,7 @@ def test_invoices_are_numbered_per_order_from_one_and_issued_once_per_shipment()
 def test_net60_is_due_sixty_days_after_the_invoice() -> None:
     account = opened(terms="net60")
 
-    account.ship(shipped("SH-1"), tier("B"))
+    account.ship(shipped("SH-1"), tier("A"))
 
     (invoice,) = account.invoices
     assert (invoice.due_date, invoice.payment_terms) == (TODAY + timedelta(days=60), "net60")
@@ -100,13 +100,13 @@ def test_net60_is_due_sixty_days_after_the_invoice() -> None:
 
 @pytest.mark.rule("P6.3")
 def test_prepaid_and_cash_on_delivery_are_due_on_the_day_of_issue() -> None:
-    assert due_by("prepaid", TODAY).due_date == TODAY
-    assert due_by("cod", TODAY).due_date == TODAY
+    assert due_by("prepaid", TODAY, tier="B").due_date == TODAY
+    assert due_by("cod", TODAY, tier="A").due_date == TODAY
 
 
 @pytest.mark.rule("P6.3")
 def test_unknown_terms_are_due_in_30_days_and_the_invoice_says_so() -> None:
-    due = due_by("quarterly", TODAY)
+    due = due_by("quarterly", TODAY, tier="A")
 
     assert due.due_date == TODAY + timedelta(days=30)
     assert "quarterly" in due.note
@@ -116,14 +116,14 @@ def test_unknown_terms_are_due_in_30_days_and_the_invoice_says_so() -> None:
 def test_an_order_without_terms_follows_the_customers_first_terms() -> None:
     account = opened()
 
-    account.ship(shipped("SH-1"), tier("B", default_terms="net45"))
+    account.ship(shipped("SH-1"), tier("A", default_terms="net45"))
 
     assert account.invoices[0].due_date == TODAY + timedelta(days=45)
 
 
 @pytest.mark.rule("P6.3")
 def test_a_due_date_beyond_the_contracts_window_is_held_at_its_last_day() -> None:
-    due = due_by("net99999", date(2100, 12, 1))
+    due = due_by("net99999", date(2100, 12, 1), tier="A")
 
     assert due.due_date == date(2100, 12, 31)
     assert due.note
@@ -150,3 +150,27 @@ def test_a_shipment_requested_before_its_order_gets_its_pro_forma_when_the_order
     account.open(order(terms="prepaid"))
 
     assert [e.invoice.kind for e in issued(account)] == ["proforma"]
+
+
+@pytest.mark.rule("P5.2", "P6.3")
+@pytest.mark.parametrize("name", ["B", "C", None])
+@pytest.mark.parametrize(("terms", "default"), [("net30", None), (None, "net60"), ("eom", None)])
+def test_a_b_or_c_invoice_gets_no_credit_days_whatever_the_terms_say(
+    name: str | None, terms: str | None, default: str | None
+) -> None:
+    account = opened(terms=terms)
+
+    account.ship(shipped("SH-1"), tier(name, default_terms=default))  # type: ignore[arg-type]
+
+    (invoice,) = account.invoices
+    assert invoice.due_date == TODAY
+    assert "pays before shipment" in invoice.note
+
+
+@pytest.mark.rule("P5.2", "P6.3")
+def test_an_a_tier_invoice_keeps_the_credit_days_of_its_terms() -> None:
+    account = opened(terms="net30")
+
+    account.ship(shipped("SH-1"), tier("A"))
+
+    assert account.invoices[0].due_date == TODAY + timedelta(days=30)

@@ -72,13 +72,15 @@ def total(lines: list[dict[str, Any]]) -> Decimal:
 
 
 def customer_record(draw: st.DrawFn, customer_id: str) -> CustomerRecord:
+    tier = draw(st.sampled_from(["A", "B", "C"]))
+    terms = st.lists(s.code(40), min_size=1, max_size=MAX_PAYMENT_TERMS)
     return CustomerRecord(
         customer_id=customer_id,
         name=draw(s.text(200)),
-        tier=draw(st.sampled_from(["A", "B", "C"])),
+        tier=tier,
         currency="EUR",
         credit_limit=draw(s.money()),
-        payment_terms=draw(st.lists(s.code(40), min_size=1, max_size=MAX_PAYMENT_TERMS)),
+        payment_terms=draw(terms if tier == "A" else st.just(["prepaid"])),  # P5.2
         deposit_percent=draw(s.edges(Decimal(0), Decimal(100), st.decimals(0, 100, places=2))),
     )
 

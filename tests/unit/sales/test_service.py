@@ -203,7 +203,9 @@ async def test_a_restart_announces_only_what_changed(tmp_path: Path) -> None:
     await again.close()
 
     seed = load_seed()
-    changed_customer = seed.customers[0].model_copy(update={"tier": "B"})
+    changed_customer = seed.customers[0].model_copy(
+        update={"tier": "B", "payment_terms": ["prepaid"]}
+    )
     changed = Sales(tmp_path, seed.model_copy(update={"customers": [changed_customer]}))
     changed.read_up_to = 45
     await changed.start()
@@ -312,7 +314,7 @@ async def test_unknown_orders_are_not_found(sales: Sales) -> None:
 async def test_a_b_tier_order_is_confirmed_signed_late_paid_and_released_once_p3(
     sales: Sales,
 ) -> None:
-    body = desk_order("PO-<b>&4", customer_id="CUST-0011")
+    body = desk_order("PO-<b>&4", customer_id="CUST-0011", payment_terms="prepaid")
     order_id = (await sales.http.post("/orders", json=body, headers=token("sales_rep"))).json()[
         "order_id"
     ]
