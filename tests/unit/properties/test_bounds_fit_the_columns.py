@@ -99,6 +99,7 @@ STORED: list[tuple[Table, str, Any]] = [
     (review.reviews, "currency", CurrencyCode),
     (review.reviews, "decline_reason", bounds.Reason),
     (review.reviews, "payment_terms", bounds.PaymentTerm),
+    (review.reviews, "entered_by", bounds.UserName),
     (review.parked_assessments, "order_id", bounds.OrderId),
     (review.customers, "customer_id", bounds.CustomerId),
     (review.customers, "name", bounds.Name),
