@@ -199,6 +199,12 @@ ShortText = Annotated[str, Field(min_length=1, max_length=100), PRINTABLE]
 Company = Annotated[str, Field(min_length=1, max_length=200), PRINTABLE]
 DocumentPath = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^/[!-~]*$")]
 IsoMomentText = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9T:.+Z-]+$")]
+NOTICE_SUBJECT_MAX: Final = 200
+NoticeSubject = Annotated[str, Field(min_length=1, max_length=NOTICE_SUBJECT_MAX), PRINTABLE]
+"""A notice's subject line (customer.notified)."""
+NOTICE_TEXT_MAX: Final = 4000
+NoticeText = Annotated[str, Field(min_length=1, max_length=NOTICE_TEXT_MAX), PRINTABLE]
+"""A notice's text in plain words, one paragraph: a line break is a control character."""
 IsoWeek = Annotated[str, Field(max_length=10, pattern=r"^[0-9]{4}-W[0-9]{2}$")]
 
 MAX_PROBLEMS: Final = 1000

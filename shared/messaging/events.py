@@ -17,10 +17,12 @@ def new_event(
     occurred_at: datetime,
     payload: Any,
     order_id: str | None = None,
+    event_id: UUID | None = None,
 ) -> E:
-    """A new event with a fresh id; `order_id` is omitted only for events about no order."""
+    """A new event with a fresh id, or with `event_id` for an event that must keep its id when
+    what caused it is handled again; `order_id` is omitted only for events about no order."""
     envelope: dict[str, Any] = {
-        "event_id": uuid4(),
+        "event_id": event_id or uuid4(),
         "producer": producer,
         "causation_id": causation_id,
         "occurred_at": occurred_at,
