@@ -207,8 +207,17 @@ def placed_payload(order: Order) -> OrderPlacedPayload:
             "delivery_address": order.delivery_address,
             "contact": order.contact,
             "payment_terms": order.payment_terms,
+            "entered_by": entrant(order),
         }
     )
+
+
+def entrant(order: Order) -> Signed | None:
+    """Who entered the order at the desk in this unit of work (review refuses them as its
+    approver, P8.1); None for another system's submission."""
+    if order.entrant is None:
+        return None
+    return Signed(user=order.entrant.user, role=order.entrant.role, at=order.entrant.at)
 
 
 def rejection(

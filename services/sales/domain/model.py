@@ -219,6 +219,8 @@ class Order:
     awaiting_new_delivery_date: bool = False
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
     decisions: list[Decision] = field(default_factory=list, compare=False, repr=False)
+    entrant: Decision | None = field(default=None, compare=False, repr=False)
+    """Who entered this version of the order at the desk, in this unit of work (P8.1)."""
     """Decisions made since the order was loaded; the stored history is read on its own."""
     delays: list[Delay] = field(default_factory=list, compare=False, repr=False)
     """Delays recorded since the order was loaded; the stored ones are read on their own."""
@@ -333,6 +335,7 @@ class Order:
         self.payment_terms = command.payment_terms
         if by is not None:
             self._decide("entered", by, f"channel {command.channel}")
+            self.entrant = self.decisions[-1]
 
     def _proceed(self, facts: IntakeFacts) -> None:
         if self.channel in VERBAL_CHANNELS:

@@ -53,3 +53,14 @@ async def test_a_held_order_of_one_customer_is_not_corrected_by_another_customer
     still = await sales.http.get(f"/orders/{held.json()['order_id']}", headers=token("sales_rep"))
     assert still.json()["status"] == "held"
     assert still.json()["customer_id"] == "CUST-0001"
+
+
+@pytest.mark.rule("P8.1")
+async def test_an_order_entered_at_the_desk_names_its_entrant_on_order_placed(
+    sales: Sales,
+) -> None:
+    await sales.http.post("/orders", json=desk_order("PO-WHO"), headers=token("sales_rep"))
+
+    [placed] = [e for e in await sales.published() if e["event_type"] == "order.placed"]
+    assert placed["payload"]["entered_by"]["role"] == "sales_rep"
+    assert placed["payload"]["entered_by"]["user"]
