@@ -27,6 +27,7 @@ from services.sales.domain.model import (
     OrderStatus,
     PlaceOrder,
 )
+from services.sales.timeline import timeline_router
 from shared.contracts import OrderSubmission
 from shared.contracts.bounds import ContractDate, RequiredReason
 from shared.decisions import NotFound
@@ -215,6 +216,7 @@ class OrderDetail(OrderView):
 
 def router(context: ServiceContext) -> APIRouter:
     api = APIRouter(tags=["orders"])
+    api.include_router(timeline_router(context))
     current_actor = Depends(context.current_actor)
 
     def decider(actor: Actor) -> Decider:

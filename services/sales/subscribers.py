@@ -1,78 +1,85 @@
-"""What sales consumes (one route per topic), its HTTP API and its work at start."""
+"""What sales consumes (one route per topic), its HTTP API and its work at start and in the
+background.
 
-from collections.abc import Awaitable, Callable, Sequence
+Besides its own handlers, sales follows every event about an order on the bus: each becomes a
+step of the order's history, opens or closes the order's deadline steps and puts escalations in
+the work queue (`adapters/tracking.py`, P7.6, P8.2)."""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.sales import handlers
-from services.sales.adapters import repository
+from services.sales.adapters import repository, tracking
 from services.sales.adapters.tables import orders
+from services.sales.domain.deadlines import Deadlines
 from services.sales.http import router
-from shared.contracts import (
-    DeliveryLate,
-    Event,
-    GoodsDelivered,
-    GoodsShipped,
-    OrderDelayed,
-    OrderSubmission,
-    PaymentReceived,
-    ReviewCompleted,
-    topics,
-)
-from shared.messaging.routes import Route, preload_orders
+from services.sales.settings import SalesSettings
+from shared.contracts import EVENT_TYPES, Event, OrderSubmission, topics
+from shared.messaging.routes import Handler, Incoming, Preload, Route, chain, preload_orders
 from shared.runtime import ServiceContext, ServiceParts
 
 ORDERS = preload_orders(orders)
 """Other departments' events of a batch: their orders are read in one statement."""
 
+NOT_ABOUT_ONE_ORDER = frozenset(
+    {
+        topics.ORDER_REJECTED,
+        topics.PAYMENT_UNMATCHED,
+        topics.CUSTOMER_UPDATED,
+        topics.PRODUCT_UPDATED,
+        topics.BALANCE_UPDATED,
+    }
+)
+"""Event topics keyed by something other than an order: no order's history holds them."""
 
-def routes() -> Sequence[Route[Any]]:
-    return [
-        Route(
-            topics.ORDER_SUBMITTED,
-            OrderSubmission,
-            handlers.take_submission,
-            on_invalid=handlers.reject_invalid_submission,
-            preload=repository.preload_submissions,
-        ),
-        Route(
-            topics.REVIEW_COMPLETED,
-            ReviewCompleted,
-            handlers.record_review,
-            preload=ORDERS,
-        ),
-        Route(
-            topics.GOODS_SHIPPED,
-            GoodsShipped,
-            handlers.record_shipment,
-            preload=ORDERS,
-        ),
-        Route(
-            topics.GOODS_DELIVERED,
-            GoodsDelivered,
-            handlers.record_delivery,
-            preload=ORDERS,
-        ),
-        Route(
-            topics.DELIVERY_LATE,
-            DeliveryLate,
-            handlers.record_late_delivery,
-            preload=ORDERS,
-        ),
-        Route(
-            topics.ORDER_DELAYED,
-            OrderDelayed,
-            handlers.record_delay,
-            preload=ORDERS,
-        ),
-        Route(
-            topics.PAYMENT_RECEIVED,
-            PaymentReceived,
-            handlers.record_payment,
-            preload=ORDERS,
-        ),
-    ]
+TRACKED: Mapping[str, type[Event]] = {
+    kind.TOPIC: kind for kind in EVENT_TYPES if kind.TOPIC not in NOT_ABOUT_ONE_ORDER
+}
+"""Every event topic about one order: sales follows them all."""
+
+OWN_HANDLERS: Mapping[str, Handler] = {
+    topics.REVIEW_COMPLETED: handlers.record_review,
+    topics.GOODS_SHIPPED: handlers.record_shipment,
+    topics.GOODS_DELIVERED: handlers.record_delivery,
+    topics.DELIVERY_LATE: handlers.record_late_delivery,
+    topics.ORDER_DELAYED: handlers.record_delay,
+    topics.PAYMENT_RECEIVED: handlers.record_payment,
+}
+"""Events that change sales' own order, each with its handler (run before the tracking)."""
+
+
+def tracker(deadlines: Deadlines) -> Handler:
+    async def track(connection: AsyncConnection, incoming: Incoming[Event]) -> list[Event]:
+        await tracking.track(connection, incoming.body, deadlines)
+        return []
+
+    return track
+
+
+def routes(
+    deadlines: Deadlines, notices: Mapping[str, Handler] | None = None
+) -> Sequence[Route[Any]]:
+    notices = notices or {}
+    submissions = Route(
+        topics.ORDER_SUBMITTED,
+        OrderSubmission,
+        handlers.take_submission,
+        on_invalid=handlers.reject_invalid_submission,
+        preload=repository.preload_submissions,
+    )
+    followed: list[Route[Any]] = []
+    for topic, contract in TRACKED.items():
+        steps = [OWN_HANDLERS[topic]] if topic in OWN_HANDLERS else []
+        steps.append(tracker(deadlines))
+        if topic in notices:
+            steps.append(notices[topic])
+        preload: Preload | None = ORDERS if topic in OWN_HANDLERS or topic in notices else None
+        followed.append(Route(topic, contract, chain(*steps), preload=preload))
+    return [submissions, *followed]
 
 
 def master_data_loader(context: ServiceContext) -> Callable[[], Awaitable[None]]:
@@ -90,9 +97,29 @@ def master_data_loader(context: ServiceContext) -> Callable[[], Awaitable[None]]
     return load_master_data
 
 
+def step_rounds(
+    context: ServiceContext, deadlines: Deadlines, seconds: float
+) -> Callable[[], Awaitable[None]]:
+    """P8.2: every `seconds`, flag the open steps heading for (or past) their deadline."""
+
+    async def rounds() -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            await context.unit_of_work.run(
+                partial(tracking.flag_steps, now=context.clock.now(), deadlines=deadlines)
+            )
+
+    return rounds
+
+
 def parts(context: ServiceContext) -> ServiceParts:
+    settings = context.settings
+    if not isinstance(settings, SalesSettings):
+        settings = SalesSettings()
+    deadlines = settings.deadlines
     return ServiceParts(
-        routes=routes(),
+        routes=routes(deadlines),
         router=router(context),
         on_start=[master_data_loader(context)],
+        background=[step_rounds(context, deadlines, settings.step_round_seconds)],
     )

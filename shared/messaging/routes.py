@@ -50,6 +50,20 @@ class Incoming(Generic[M]):
 Handler = Callable[[AsyncConnection, Incoming[Any]], Awaitable[Sequence[Event]]]
 """Does the work of one message inside the unit of work; returns the events it causes."""
 
+
+def chain(*handlers: Handler) -> Handler:
+    """One handler doing each of `handlers` in turn in the same unit of work; the events of
+    all of them, in that order."""
+
+    async def chained(connection: AsyncConnection, incoming: Incoming[Any]) -> Sequence[Event]:
+        events: list[Event] = []
+        for handler in handlers:
+            events.extend(await handler(connection, incoming))
+        return events
+
+    return chained
+
+
 Preload = Callable[[AsyncConnection, Sequence[Any]], Awaitable[None]]
 """Reads, in one statement, what the handler will need for all of a batch's messages (their
 decoded bodies) of this route; see `shared.db.rows.preload`."""

@@ -6,6 +6,7 @@ import importlib
 from collections import defaultdict
 
 from services.review.domain.master import ApprovalAuthority, ReviewPolicy
+from services.sales.domain.deadlines import Deadlines
 from shared.contracts import topics
 from tests.support.bus import Watcher, group_lag
 from tests.support.databases import fetch
@@ -14,9 +15,10 @@ from tests.support.system import SERVICES, System
 CLOSE_TIMEOUT = 240.0
 
 ROUTE_ARGUMENTS: dict[str, tuple[object, ...]] = {
-    "review": (ReviewPolicy(ApprovalAuthority({}), qa_capability_level=0),)
+    "review": (ReviewPolicy(ApprovalAuthority({}), qa_capability_level=0),),
+    "sales": (Deadlines(),),
 }
-"""Arguments of each service's routes(): only review's take one; it does not change topics."""
+"""Arguments of each service's routes() that take any; they do not change the topics."""
 
 
 def consumed_topics(service: str) -> list[str]:

@@ -98,6 +98,54 @@ order_delays = Table(
 )
 """Production's delay reports on an order, one row per order.delayed event (P4.10)."""
 
+order_history = Table(
+    "order_history",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("order_id", String(40), nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
+    Column("event_type", String(60), nullable=False),
+    Column("producer", String(40), nullable=False),
+    Column("causation_id", String(36), nullable=True),
+    Column("actors", JSON, nullable=False),
+    Column("summary", String(500), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Index("ix_order_history_order", "order_id", "occurred_at"),
+)
+"""Every event about an order seen on the bus, from every department (P7.6, P8.3, P8.4)."""
+
+order_steps = Table(
+    "order_steps",
+    metadata,
+    Column("order_id", String(40), primary_key=True),
+    Column("step", String(40), primary_key=True),
+    Column("owner_role", String(100), nullable=False),
+    Column("opened_at", UtcDateTime(), nullable=True),
+    Column("warn_at", UtcDateTime(), nullable=True),
+    Column("due_at", UtcDateTime(), nullable=True),
+    Column("closed_at", UtcDateTime(), nullable=True),
+    Column("flagged", String(10), nullable=True),
+    Index("ix_order_steps_watch", "closed_at", "warn_at"),
+)
+"""Each order's steps with their owner and deadline, and the flag each has had (P8.2)."""
+
+work_items = Table(
+    "work_items",
+    metadata,
+    Column("item_id", String(36), primary_key=True),
+    Column("order_id", String(40), nullable=False),
+    Column("kind", String(60), nullable=False),
+    Column("owner_role", String(100), nullable=False),
+    Column("summary", String(1000), nullable=False),
+    Column("opened_at", UtcDateTime(), nullable=False),
+    Column("closed_at", UtcDateTime(), nullable=True),
+    Column("closed_by", String(300), nullable=True),
+    Column("detail", String(100), nullable=True),
+    Index("ix_work_items_queue", "owner_role", "closed_at", "opened_at"),
+    Index("ix_work_items_order", "order_id", "kind"),
+)
+"""Escalations waiting for a person (P8.2): the work queue."""
+
 customers = Table(
     "customers",
     metadata,

@@ -46,11 +46,13 @@ from services.production.domain.purchasing import (
 from services.production.domain.safety_stock import SafetyStockStatus
 from services.review.adapters import tables as review
 from services.sales.adapters import tables as sales
+from services.sales.adapters.tracking import CLOSED_BY_MAX, SUMMARY_MAX, WORK_SUMMARY_MAX
 from services.sales.domain.intake import format_order_number
-from shared.contracts import bounds
+from shared.contracts import bounds, topics
 from shared.contracts.common import Channel, CurrencyCode
 from shared.contracts.money import CollectionStep
 from shared.contracts.production import DelayCause
+from shared.contracts.steps import FlagLevel, StepName
 from shared.db import rows
 from tests.support.databases import sqlite_database
 
@@ -128,6 +130,15 @@ STORED: list[tuple[Table, str, Any]] = [
     (sales.order_delays, "production_order_id", bounds.DocumentNumber),
     (sales.order_delays, "reason", bounds.Reason),
     (sales.order_delays, "cause", DelayCause),
+    (sales.order_history, "order_id", bounds.OrderId),
+    (sales.order_history, "producer", bounds.ServiceName),
+    (sales.order_steps, "order_id", bounds.OrderId),
+    (sales.order_steps, "step", StepName),
+    (sales.order_steps, "owner_role", bounds.UserName),
+    (sales.order_steps, "flagged", FlagLevel),
+    (sales.work_items, "order_id", bounds.OrderId),
+    (sales.work_items, "owner_role", bounds.UserName),
+    (sales.work_items, "detail", StepName),
     (logistics.shipments, "order_id", bounds.OrderId),
     (logistics.shipments, "production_order_id", bounds.DocumentNumber),
     (logistics.shipments, "tracking_number", bounds.TrackingNumber),
@@ -198,6 +209,13 @@ DERIVED: list[tuple[Table, str, str]] = [
     (production.supplier_returns, "number", longest_document_number(RETURNS)),
     (production.safety_stock_requests, "number", longest_document_number(SAFETY_STOCK)),
     (sales.order_delays, "event_id", str(UUID(int=2**128 - 1))),
+    (sales.order_history, "event_id", str(UUID(int=2**128 - 1))),
+    (sales.order_history, "causation_id", str(UUID(int=2**128 - 1))),
+    (sales.order_history, "event_type", max(topics.ALL_TOPICS, key=len)),
+    (sales.order_history, "summary", "S" * SUMMARY_MAX),
+    (sales.work_items, "item_id", str(UUID(int=2**128 - 1))),
+    (sales.work_items, "summary", "S" * WORK_SUMMARY_MAX),
+    (sales.work_items, "closed_by", "S" * CLOSED_BY_MAX),
     (production.production_orders, "status", longest_value(ProductionStatus)),
     (production.requisitions, "status", longest_value(RequisitionStatus)),
     (production.purchase_orders, "status", longest_value(PurchaseOrderStatus)),

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from services.sales import handlers
 from services.sales.adapters import repository
 from services.sales.adapters.tables import outbox
+from services.sales.domain.deadlines import Deadlines
 from services.sales.domain.model import Order, OrderStatus, OrderWasClosed, Outcome
 from services.sales.subscribers import ORDERS, routes
 from shared.contracts import (
@@ -243,7 +244,7 @@ def records(topic: str, *events: Event) -> list[Delivery]:
 
 
 def test_sales_consumes_deliveries_and_late_notices_with_the_orders_preloaded() -> None:
-    by_topic = {route.topic: route for route in routes()}
+    by_topic = {route.topic: route for route in routes(Deadlines())}
 
     for topic, contract in (
         (topics.GOODS_DELIVERED, GoodsDelivered),

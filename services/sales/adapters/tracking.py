@@ -1,0 +1,329 @@
+"""Sales' record of every order's life on the bus: the history (P7.6), the steps and their
+deadlines (P8.2) and the work queue (P8.2). Each consumed event about an order passes through
+`track` inside the unit of work of its batch; a replayed event changes nothing."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.sales import SERVICE_NAME
+from services.sales.adapters.tables import order_history, order_steps, work_items
+from services.sales.domain.deadlines import STEP_OWNERS, Deadlines
+from services.sales.domain.steps import (
+    Facts,
+    StepChange,
+    changes_for,
+    flag_due,
+    reason_for,
+    warning_at,
+)
+from services.sales.domain.work import Escalation, owner_of, settled_kinds
+from shared.contracts import (
+    CollectionStepped,
+    DeliveryLate,
+    Event,
+    GoodsDelivered,
+    GoodsShipped,
+    InvoiceIssued,
+    OrderReleased,
+    PaymentReceived,
+    ReviewCompleted,
+    StepFlagged,
+)
+from shared.contracts.common import Signed
+from shared.contracts.process import DeliveryRevised
+from shared.contracts.steps import StepFlaggedPayload, StepName
+from shared.db.upsert import insert_or_ignore
+from shared.messaging.events import new_event
+
+SUMMARY_MAX = 500
+"""A history step's summary, in characters (the column's width)."""
+WORK_SUMMARY_MAX = 1000
+CLOSED_BY_MAX = 300
+ROUND_LIMIT = 500
+"""Steps flagged per round at most; the next round takes the rest."""
+
+
+# -- history ---------------------------------------------------------------------------------
+
+
+def actors_of(value: object) -> list[Signed]:
+    """Every person's signature anywhere in an event's payload (who, role, when)."""
+    found: list[Signed] = []
+    if isinstance(value, Signed):
+        found.append(value)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            found.extend(actors_of(getattr(value, name)))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found.extend(actors_of(item))
+    return found
+
+
+def summary_of(event: Event) -> str:
+    """What happened, in words: the first line of the event type's description."""
+    doc = (type(event).__doc__ or event.event_type).strip().splitlines()[0]
+    return doc[:SUMMARY_MAX]
+
+
+async def record_history(connection: AsyncConnection, event: Event) -> bool:
+    """The event as a step of its order's history; False if it was recorded already."""
+    payload: Any = getattr(event, "payload", None)
+    return await insert_or_ignore(
+        connection,
+        order_history,
+        {
+            "event_id": str(event.event_id),
+            "order_id": event.order_id,
+            "occurred_at": event.occurred_at,
+            "event_type": event.event_type,
+            "producer": event.producer,
+            "causation_id": None if event.causation_id is None else str(event.causation_id),
+            "actors": [actor.model_dump(mode="json") for actor in actors_of(payload)],
+            "summary": summary_of(event),
+            "payload": {} if payload is None else payload.model_dump(mode="json"),
+        },
+    )
+
+
+# -- steps -----------------------------------------------------------------------------------
+
+
+def facts_of(event: Event) -> Facts:
+    facts = Facts(event.event_type, event.occurred_at)
+    match event:
+        case OrderReleased() | DeliveryRevised():
+            return Facts(event.event_type, event.occurred_at, event.payload.delivery_date)
+        case GoodsShipped():
+            return Facts(
+                event.event_type, event.occurred_at, expected_on=event.payload.expected_delivery_on
+            )
+        case GoodsDelivered():
+            return Facts(
+                event.event_type, event.occurred_at, whole_order=event.payload.order_delivered
+            )
+        case InvoiceIssued():
+            return Facts(
+                event.event_type,
+                event.occurred_at,
+                due_date=event.payload.due_date,
+                invoice=event.payload.kind == "invoice",
+            )
+        case PaymentReceived():
+            return Facts(event.event_type, event.occurred_at, settled=event.payload.settled)
+        case ReviewCompleted():
+            return Facts(
+                event.event_type, event.occurred_at, declined=event.payload.outcome == "declined"
+            )
+    return facts
+
+
+async def _apply_step(
+    connection: AsyncConnection, order_id: str, change: StepChange, deadlines: Deadlines
+) -> None:
+    key = and_(order_steps.c.order_id == order_id, order_steps.c.step == change.step)
+    row = (await connection.execute(select(order_steps).where(key).with_for_update())).first()
+    if change.kind == "close":
+        if row is None:
+            await insert_or_ignore(
+                connection,
+                order_steps,
+                {
+                    "order_id": order_id,
+                    "step": change.step,
+                    "owner_role": change.owner_role,
+                    "closed_at": change.at,
+                },
+            )
+        elif row.closed_at is None:
+            await connection.execute(update(order_steps).where(key).values(closed_at=change.at))
+        await _settle(connection, order_id, ("step.flagged",), change.at, change.step)
+        return
+    assert change.due_at is not None
+    if change.kind == "open" and row is None:
+        await insert_or_ignore(
+            connection,
+            order_steps,
+            {
+                "order_id": order_id,
+                "step": change.step,
+                "owner_role": change.owner_role,
+                "opened_at": change.at,
+                "due_at": change.due_at,
+                "warn_at": warning_at(change.at, change.due_at, deadlines),
+            },
+        )
+    elif change.kind == "move" and row is not None and row.closed_at is None and row.opened_at:
+        await connection.execute(
+            update(order_steps)
+            .where(key)
+            .values(
+                due_at=change.due_at,
+                warn_at=warning_at(row.opened_at, change.due_at, deadlines),
+                flagged=None,
+            )
+        )
+
+
+# -- work queue ------------------------------------------------------------------------------
+
+
+def escalation_of(event: Event) -> Escalation:
+    hint: str | None = None
+    match event:
+        case DeliveryLate():
+            hint = event.payload.notify[0] if event.payload.notify else None
+        case CollectionStepped():
+            hint = event.payload.step
+        case StepFlagged():
+            hint = event.payload.owner_role
+    return Escalation(event.event_type, hint)
+
+
+async def _open_item(connection: AsyncConnection, event: Event) -> None:
+    owner = owner_of(escalation_of(event))
+    if owner is None:
+        return
+    detail = None
+    if isinstance(event, StepFlagged):
+        detail = event.payload.step
+        if await _step_closed(connection, event.order_id, detail):
+            return  # the step finished before its flag came back from the bus
+    summary = summary_of(event)
+    reason = getattr(getattr(event, "payload", None), "reason", "")
+    if isinstance(reason, str) and reason:
+        summary = f"{summary} {reason}"[:WORK_SUMMARY_MAX]
+    await insert_or_ignore(
+        connection,
+        work_items,
+        {
+            "item_id": str(event.event_id),
+            "order_id": event.order_id,
+            "kind": event.event_type,
+            "owner_role": owner,
+            "summary": summary,
+            "opened_at": event.occurred_at,
+            "detail": detail,
+        },
+    )
+
+
+async def _step_closed(connection: AsyncConnection, order_id: str, step: str) -> bool:
+    closed = await connection.scalar(
+        select(order_steps.c.closed_at).where(
+            order_steps.c.order_id == order_id, order_steps.c.step == step
+        )
+    )
+    return closed is not None
+
+
+async def _settle(
+    connection: AsyncConnection,
+    order_id: str,
+    kinds: Sequence[str],
+    at: datetime,
+    detail: str | None = None,
+    by: str = "",
+) -> None:
+    if not kinds:
+        return
+    condition = and_(
+        work_items.c.order_id == order_id,
+        work_items.c.kind.in_(kinds),
+        work_items.c.closed_at.is_(None),
+    )
+    if detail is not None:
+        condition = and_(condition, work_items.c.detail == detail)
+    await connection.execute(
+        update(work_items)
+        .where(condition)
+        .values(closed_at=at, closed_by=(by or "settled")[:CLOSED_BY_MAX])
+    )
+
+
+# -- the handler -----------------------------------------------------------------------------
+
+
+async def track(connection: AsyncConnection, event: Event, deadlines: Deadlines) -> None:
+    """History, steps and work queue for one consumed event about an order."""
+    if not await record_history(connection, event):
+        return  # seen before: its effects are in place
+    for change in changes_for(facts_of(event), deadlines):
+        await _apply_step(connection, event.order_id, change, deadlines)
+    await _open_item(connection, event)
+    paid = isinstance(event, PaymentReceived) and event.payload.settled
+    cleared = isinstance(event, CollectionStepped) and event.payload.step == "cleared"
+    await _settle(
+        connection,
+        event.order_id,
+        settled_kinds(
+            event.event_type, paid=paid or cleared, closed=event.event_type == "order.closed"
+        ),
+        event.occurred_at,
+        by=f"{event.event_type} {event.event_id}",
+    )
+
+
+async def flag_steps(
+    connection: AsyncConnection, now: datetime, deadlines: Deadlines
+) -> list[Event]:
+    """P8.2: every open step past its warning share or its deadline, flagged once per level.
+    Rows are claimed with SKIP LOCKED, so replicas running the same round share the work."""
+    statement = (
+        select(order_steps)
+        .where(
+            order_steps.c.closed_at.is_(None),
+            order_steps.c.opened_at.is_not(None),
+            or_(
+                and_(order_steps.c.flagged.is_(None), order_steps.c.warn_at <= now),
+                and_(order_steps.c.flagged != "overdue", order_steps.c.due_at <= now),
+            ),
+        )
+        .order_by(order_steps.c.warn_at)
+        .limit(ROUND_LIMIT)
+        .with_for_update(skip_locked=True)
+    )
+    events: list[Event] = []
+    for row in (await connection.execute(statement)).all():
+        level = flag_due(row.flagged, row.warn_at, row.due_at, now)
+        if level is None:
+            continue
+        step: StepName = row.step
+        await connection.execute(
+            update(order_steps)
+            .where(order_steps.c.order_id == row.order_id, order_steps.c.step == row.step)
+            .values(flagged=level)
+        )
+        events.append(
+            new_event(
+                StepFlagged,
+                producer=SERVICE_NAME,
+                causation_id=None,
+                occurred_at=now,
+                order_id=row.order_id,
+                payload=StepFlaggedPayload(
+                    step=step,
+                    level=level,
+                    owner_role=STEP_OWNERS[step],
+                    opened_at=row.opened_at,
+                    due_at=row.due_at,
+                    reason=reason_for(step, level, row.due_at),
+                ),
+            )
+        )
+    return events
+
+
+async def mark_done(connection: AsyncConnection, item_id: str, at: datetime, by: str) -> bool:
+    """A person took care of a work item; False if it is not open (any more)."""
+    result = await connection.execute(
+        update(work_items)
+        .where(work_items.c.item_id == item_id, work_items.c.closed_at.is_(None))
+        .values(closed_at=at, closed_by=by[:CLOSED_BY_MAX])
+    )
+    return bool(result.rowcount)

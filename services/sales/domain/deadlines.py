@@ -1,0 +1,38 @@
+"""How long each step of an order may take, who owns it, and when a step heading for a late
+finish is flagged (P1.5, P8.2). Pure values: the step watch and the customer notices both read
+them, so the date the customer is promised and the deadline sales watches are the same."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from shared.contracts.steps import StepName
+
+STEP_OWNERS: dict[StepName, str] = {
+    "review": "sales_manager",
+    "signed_confirmation": "sales_rep",
+    "deposit": "sales_rep",
+    "production": "production_planner",
+    "shipment": "dispatcher",
+    "delivery": "dispatcher",
+    "payment": "finance_clerk",
+}
+"""The role that owns each step and must act when it is flagged."""
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Time allowed for the steps whose deadline is not a date on the order itself
+    (production: the delivery date; delivery: the shipping notice's day; payment: the
+    invoice's due date)."""
+
+    review: timedelta = timedelta(days=2)
+    """From placement to the review's outcome; also what the customer is told (P1.5)."""
+    signed_confirmation: timedelta = timedelta(days=1)
+    """From the confirmation sent to the signed copy back (P3.4: the same day)."""
+    deposit: timedelta = timedelta(days=5)
+    """From the deposit asked to the order released for production (P3.3)."""
+    shipment: timedelta = timedelta(days=2)
+    """From the goods produced to the goods shipped (P5)."""
+    warning_share: Decimal = Decimal("0.75")
+    """A step still open after this share of its time is flagged as a warning."""

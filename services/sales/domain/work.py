@@ -1,0 +1,71 @@
+"""The work queue (P8.2): every escalation on the bus becomes an item in front of the role
+that must act, until the event that settles it arrives or a person marks it done. Pure."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+COLLECTION_OWNERS: Mapping[str, str] = {
+    "reminder": "customer_service",
+    "follow_up": "sales_rep",
+    "sales_manager": "sales_manager",
+    "general_manager": "general_manager",
+}
+"""Who acts on each step of chasing an overdue invoice (P6.3)."""
+
+FIXED_OWNERS: Mapping[str, str] = {
+    "order.held": "customer_service",
+    "review.escalated": "sales_manager",
+    "negotiation.opened": "sales_rep",
+    "order.delayed": "sales_rep",
+    "shipment.escalated": "general_manager",
+    "balance.due": "customer_service",
+}
+"""Escalations whose owner does not depend on their payload."""
+
+SETTLED_BY: Mapping[str, tuple[str, ...]] = {
+    "order.placed": ("order.held",),
+    "review.completed": ("review.escalated", "negotiation.opened", "order.held"),
+    "delivery.revised": ("order.delayed",),
+    "shipment.released": ("shipment.escalated",),
+    "goods.delivered": ("delivery.late",),
+}
+"""The kinds of item on the same order that an event settles."""
+
+SETTLED_WHEN_PAID: tuple[str, ...] = ("collection.stepped", "balance.due")
+ALL_KINDS: tuple[str, ...] = (
+    *FIXED_OWNERS,
+    "delivery.late",
+    "collection.stepped",
+    "step.flagged",
+)
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """What the work queue reads of an escalation event."""
+
+    event_type: str
+    owner_hint: str | None = None
+    """delivery.late: the first role it notifies; collection.stepped: its step;
+    step.flagged: the step's owner."""
+
+
+def owner_of(escalation: Escalation) -> str | None:
+    """The role an escalation puts work in front of; None: it is not work (a cleared step)."""
+    if escalation.event_type in FIXED_OWNERS:
+        return FIXED_OWNERS[escalation.event_type]
+    if escalation.event_type == "collection.stepped":
+        return COLLECTION_OWNERS.get(escalation.owner_hint or "")
+    if escalation.event_type in ("delivery.late", "step.flagged"):
+        return escalation.owner_hint or "customer_service"
+    return None
+
+
+def settled_kinds(event_type: str, *, paid: bool = False, closed: bool = False) -> Sequence[str]:
+    """The kinds of open item on the order that this event settles."""
+    if closed:
+        return ALL_KINDS
+    kinds = list(SETTLED_BY.get(event_type, ()))
+    if paid:
+        kinds.extend(SETTLED_WHEN_PAID)
+    return kinds

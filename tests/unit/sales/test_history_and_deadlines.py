@@ -1,0 +1,368 @@
+"""Sales' record of every order's life on the bus: one history across all departments with who
+did what and when (P7.6), each step's owner and deadline with a flag before the deadline and at
+it (P8.2), and the work queue that puts every escalation in front of a person (P8.2)."""
+
+import json
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from services.sales.adapters import tracking
+from services.sales.cli import render
+from services.sales.domain.deadlines import Deadlines
+from shared.contracts import EVENT_TYPES, Event
+from shared.messaging.pipeline import Delivery, Pipeline
+from shared.messaging.routes import Source
+from tests.unit.sales.test_service import START, Sales, desk_order, sales, token
+
+__all__ = ["sales"]  # the fixture
+
+KINDS = {kind.TOPIC: kind for kind in EVENT_TYPES}
+CONFIRMED = "2027-03-15"
+
+
+def on_bus(
+    topic: str, order_id: str, payload: dict[str, Any], at: datetime, producer: str, cause: Any
+) -> Event:
+    return KINDS[topic].model_validate(
+        {
+            "event_id": str(uuid4()),
+            "order_id": order_id,
+            "occurred_at": at.isoformat(),
+            "producer": producer,
+            "causation_id": None if cause is None else str(cause),
+            "payload": payload,
+        }
+    )
+
+
+class Bus:
+    """Feeds events to sales' real routes, as its consumer would."""
+
+    def __init__(self, sales: Sales) -> None:
+        self.sales = sales
+        self.pipeline = Pipeline(sales.unit_of_work, sales.parts.routes, service="sales")
+        self.offset = 0
+
+    async def deliver(self, *events: Event | dict[str, Any]) -> None:
+        batch = []
+        for item in events:
+            raw = item if isinstance(item, dict) else item.model_dump(mode="json")
+            self.offset += 1
+            batch.append(
+                Delivery(Source(raw["event_type"], 0, self.offset, None), json.dumps(raw).encode())
+            )
+        await self.pipeline.consume_batch(batch)
+
+    async def echo(self) -> list[dict[str, Any]]:
+        """What sales published goes back through its consumer, as from the bus."""
+        published = await self.sales.published()
+        await self.deliver(*published)
+        return published
+
+
+async def placed_order(sales: Sales, bus: Bus) -> tuple[str, dict[str, Any]]:
+    entered = await sales.http.post("/orders", json=desk_order("PO-H"), headers=token("sales_rep"))
+    order_id: str = entered.json()["order_id"]
+    [placed] = [event for event in await bus.echo() if event["event_type"] == "order.placed"]
+    return order_id, placed
+
+
+async def history(sales: Sales, order_id: str) -> dict[str, Any]:
+    answer = await sales.http.get(f"/orders/{order_id}/history", headers=token("qa"))
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+async def flag_round(sales: Sales, now: datetime) -> None:
+    await sales.unit_of_work.run(partial(tracking.flag_steps, now=now, deadlines=Deadlines()))
+
+
+@pytest.mark.rule("P7.6", "P8.4")
+async def test_the_history_lists_every_departments_step_with_who_role_and_when_in_order(
+    sales: Sales,
+) -> None:
+    bus = Bus(sales)
+    order_id, placed = await placed_order(sales, bus)
+    completed = on_bus(
+        "review.completed",
+        order_id,
+        {"outcome": "approved", "confirmed_delivery_date": CONFIRMED, "reason": ""},
+        START + timedelta(hours=2),
+        "review",
+        placed["event_id"],
+    )
+    # an effect stamped a little before its cause (the clocks disagree) still comes after it
+    escalated = on_bus(
+        "review.escalated",
+        order_id,
+        {
+            "received_at": START.isoformat(),
+            "deadline": (START + timedelta(days=2)).isoformat(),
+            "waiting_for": ["engineering"],
+        },
+        START - timedelta(minutes=5),
+        "review",
+        placed["event_id"],
+    )
+    await bus.deliver(completed, escalated)
+    await bus.echo()
+
+    steps = (await history(sales, order_id))["steps"]
+    bus_steps = [step for step in steps if step["event_id"]]
+    kinds = [step["what"] for step in bus_steps]
+    assert kinds[0] == "order.placed"
+    assert set(kinds) >= {
+        "order.placed",
+        "review.escalated",
+        "review.completed",
+        "confirmation.issued",
+    }
+    assert kinds.index("review.escalated") > kinds.index("order.placed")
+    assert {step["producer"] for step in bus_steps} >= {"sales", "review"}
+    entered = [step for step in steps if step["what"] == "decision.entered"]
+    assert entered and entered[0]["by"][0]["role"] == "sales_rep"
+    review = next(step for step in bus_steps if step["what"] == "review.completed")
+    assert review["caused_by"] == placed["event_id"]
+    assert review["by"] == []  # review's own rule, no person on this event
+
+
+@pytest.mark.rule("P7.6")
+async def test_a_person_named_on_an_event_is_who_did_that_step(sales: Sales) -> None:
+    bus = Bus(sales)
+    order_id, placed = await placed_order(sales, bus)
+    revised = on_bus(
+        "delivery.revised",
+        order_id,
+        {
+            "delivery_date": "2027-04-01",
+            "previous_delivery_date": CONFIRMED,
+            "reason": "agreed with the customer",
+            "agreed": {"user": "ben.ortiz", "role": "sales_manager", "at": START.isoformat()},
+        },
+        START + timedelta(days=1),
+        "sales",
+        placed["event_id"],
+    )
+    await bus.deliver(revised)
+
+    step = next(
+        s for s in (await history(sales, order_id))["steps"] if s["what"] == "delivery.revised"
+    )
+    [person] = step["by"]
+    assert (person["user"], person["role"]) == ("ben.ortiz", "sales_manager")
+    assert datetime.fromisoformat(person["at"]) == START
+
+
+@pytest.mark.rule("P7.6")
+async def test_replaying_every_event_leaves_the_history_as_it_was(sales: Sales) -> None:
+    bus = Bus(sales)
+    order_id, placed = await placed_order(sales, bus)
+    before = await history(sales, order_id)
+
+    bus.offset = 0  # the same records from the start: the inbox knows them
+    await bus.deliver(placed)
+    fresh = Bus(sales)
+    await fresh.deliver(placed)
+
+    assert await history(sales, order_id) == before
+
+
+async def test_the_history_of_an_unknown_order_is_not_found(sales: Sales) -> None:
+    answer = await sales.http.get("/orders/SO-2099-999999/history", headers=token("qa"))
+    assert answer.status_code == 404
+
+
+@pytest.mark.rule("P8.2")
+async def test_a_step_is_flagged_before_its_deadline_and_again_at_it_each_once(
+    sales: Sales,
+) -> None:
+    bus = Bus(sales)
+    order_id, _placed = await placed_order(sales, bus)
+    due = START + Deadlines().review
+
+    await flag_round(sales, START + timedelta(hours=35))  # 73% of two days: not yet
+    assert await sales.published() == []
+    await flag_round(sales, START + timedelta(hours=37))  # past 75%
+    [warning] = await sales.published()
+    await flag_round(sales, START + timedelta(hours=40))
+    assert await sales.published() == []
+    await flag_round(sales, due)
+    [overdue] = await sales.published()
+    await flag_round(sales, due + timedelta(hours=5))
+
+    assert await sales.published() == []
+    assert warning["event_type"] == overdue["event_type"] == "step.flagged"
+    assert warning["order_id"] == order_id
+    assert warning["payload"]["step"] == "review"
+    assert warning["payload"]["level"] == "warning"
+    assert warning["payload"]["owner_role"] == "sales_manager"
+    assert datetime.fromisoformat(warning["payload"]["due_at"]) == due
+    assert datetime.fromisoformat(warning["occurred_at"]) < due
+    assert overdue["payload"]["level"] == "overdue"
+
+
+@pytest.mark.rule("P8.2")
+async def test_a_step_finished_in_time_is_never_flagged(sales: Sales) -> None:
+    bus = Bus(sales)
+    order_id, placed = await placed_order(sales, bus)
+    await bus.deliver(
+        on_bus(
+            "review.completed",
+            order_id,
+            {"outcome": "declined", "confirmed_delivery_date": None, "reason": "no capacity"},
+            START + timedelta(hours=1),
+            "review",
+            placed["event_id"],
+        )
+    )
+    await bus.echo()
+
+    await flag_round(sales, START + timedelta(days=3))
+    assert [e for e in await sales.published() if e["event_type"] == "step.flagged"] == []
+
+
+@pytest.mark.rule("P8.2")
+async def test_a_step_closed_before_its_opening_event_arrives_stays_closed(sales: Sales) -> None:
+    bus = Bus(sales)
+    order_id, placed = await placed_order(sales, bus)
+    produced_first = on_bus(
+        "goods.produced",
+        order_id,
+        {
+            "production_order_id": "PO-1",
+            "lines": [{"product_code": "VALVE-DN50", "quantity": 20}],
+            "ready_on": "2027-03-10",
+        },
+        START + timedelta(days=9),
+        "production",
+        None,
+    )
+    await bus.deliver(produced_first)
+    await bus.deliver(
+        on_bus(
+            "order.released",
+            order_id,
+            {
+                "delivery_date": "2026-11-22",
+                "lines": [{"product_code": "VALVE-DN50", "quantity": 20}],
+                "gate": "a_tier_before_signature",
+            },
+            START + timedelta(hours=1),
+            "sales",
+            placed["event_id"],
+        )
+    )
+
+    await flag_round(sales, START + timedelta(days=30))
+    flagged = [e for e in await sales.published() if e["event_type"] == "step.flagged"]
+    assert "production" not in {e["payload"]["step"] for e in flagged}
+
+
+@pytest.mark.rule("P8.2")
+async def test_every_escalation_waits_in_its_owners_queue_until_it_is_settled(
+    sales: Sales,
+) -> None:
+    bus = Bus(sales)
+    order_id, placed = await placed_order(sales, bus)
+    escalated = on_bus(
+        "review.escalated",
+        order_id,
+        {
+            "received_at": START.isoformat(),
+            "deadline": (START + timedelta(days=2)).isoformat(),
+            "waiting_for": ["engineering"],
+        },
+        START + timedelta(days=2),
+        "review",
+        placed["event_id"],
+    )
+    await bus.deliver(escalated)
+
+    queue = (
+        await sales.http.get(
+            "/work-queue", params={"role": "sales_manager"}, headers=token("sales_manager")
+        )
+    ).json()
+    assert [(item["order_id"], item["kind"]) for item in queue] == [(order_id, "review.escalated")]
+    assert (
+        await sales.http.get(
+            "/work-queue", params={"role": "dispatcher"}, headers=token("sales_manager")
+        )
+    ).json() == []
+
+    await bus.deliver(
+        on_bus(
+            "review.completed",
+            order_id,
+            {"outcome": "approved", "confirmed_delivery_date": CONFIRMED, "reason": ""},
+            START + timedelta(days=2, hours=1),
+            "review",
+            escalated.event_id,
+        )
+    )
+
+    assert (await sales.http.get("/work-queue", headers=token("sales_manager"))).json() == []
+    settled = (
+        await sales.http.get(
+            "/work-queue", params={"include_closed": "true"}, headers=token("sales_manager")
+        )
+    ).json()
+    assert settled[0]["closed_by"].startswith("review.completed")
+
+
+@pytest.mark.rule("P8.2")
+async def test_a_flagged_step_is_work_for_its_owner_and_only_the_owner_or_a_manager_settles_it(
+    sales: Sales,
+) -> None:
+    bus = Bus(sales)
+    await placed_order(sales, bus)
+    await flag_round(sales, START + timedelta(hours=40))
+    await bus.echo()
+
+    [item] = (await sales.http.get("/work-queue", headers=token("sales_manager"))).json()
+    assert item["kind"] == "step.flagged" and item["owner_role"] == "sales_manager"
+    path = f"/work-queue/{item['item_id']}/done"
+    refused = await sales.http.post(path, json={"note": "seen"}, headers=token("dispatcher"))
+    assert refused.status_code == 403
+    done = await sales.http.post(path, json={"note": "chased"}, headers=token("sales_manager"))
+    assert done.status_code == 200
+    assert done.json()["closed_by"].startswith("jonas.weber (sales_manager) at ")
+    assert done.json()["closed_by"].endswith(": chased")
+    again = await sales.http.post(path, json={"note": "again"}, headers=token("sales_manager"))
+    assert again.status_code == 409
+    typo = await sales.http.post(path, json={"nte": "x"}, headers=token("sales_manager"))
+    assert typo.status_code == 422
+
+
+def test_the_command_line_prints_each_step_with_who_and_department() -> None:
+    text = render(
+        {
+            "order_id": "SO-1",
+            "steps": [
+                {
+                    "at": "2026-12-01T09:00:00Z",
+                    "what": "order.placed",
+                    "summary": "placed",
+                    "producer": "sales",
+                    "by": [],
+                },
+                {
+                    "at": "2026-12-01T10:00:00Z",
+                    "what": "shipment.released",
+                    "summary": "released",
+                    "producer": "logistics",
+                    "by": [{"user": "sam.okafor", "role": "dispatcher", "at": "x"}],
+                },
+            ],
+        }
+    )
+
+    lines = text.splitlines()
+    assert lines[0] == "History of SO-1"
+    assert "sales (rule)" in lines[1]
+    assert "sam.okafor (dispatcher)" in lines[2] and "logistics" in lines[2]
