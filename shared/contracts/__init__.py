@@ -15,6 +15,7 @@ from shared.contracts.events import (
 from shared.contracts.intake import OrderSubmission, PaymentNotification
 from shared.contracts.master import BalanceUpdated, CustomerUpdated, ProductUpdated
 from shared.contracts.money import BalanceDue, CollectionStepped, CreditChanged, PaymentChecked
+from shared.contracts.notices import CustomerNotified
 from shared.contracts.process import (
     ConfirmationIssued,
     ConfirmationSigned,
@@ -36,6 +37,7 @@ from shared.contracts.shipping import (
     ShipmentReleased,
     ShipmentRequested,
 )
+from shared.contracts.steps import StepFlagged
 
 __all__ = [
     "EVENT_TYPES",
@@ -45,6 +47,7 @@ __all__ = [
     "ConfirmationIssued",
     "ConfirmationSigned",
     "CreditChanged",
+    "CustomerNotified",
     "CustomerUpdated",
     "DeliveryLate",
     "DeliveryRevised",
@@ -75,5 +78,6 @@ __all__ = [
     "ShipmentEscalated",
     "ShipmentReleased",
     "ShipmentRequested",
+    "StepFlagged",
     "SubmissionRejected",
 ]

@@ -1,6 +1,15 @@
 """Every event type, for schema generation and tooling."""
 
-from shared.contracts import events, master, money, process, production, shipping
+from shared.contracts import (
+    events,
+    master,
+    money,
+    notices,
+    process,
+    production,
+    shipping,
+    steps,
+)
 from shared.contracts.envelope import Event
 
 EVENT_TYPES: tuple[type[Event], ...] = (
@@ -35,6 +44,8 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     money.BalanceDue,
     money.CollectionStepped,
     money.CreditChanged,
+    steps.StepFlagged,
+    notices.CustomerNotified,
     master.CustomerUpdated,
     master.ProductUpdated,
     master.BalanceUpdated,

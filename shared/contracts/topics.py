@@ -38,6 +38,8 @@ DELIVERY_LATE: Final = "delivery.late"
 BALANCE_DUE: Final = "balance.due"
 COLLECTION_STEPPED: Final = "collection.stepped"
 CREDIT_CHANGED: Final = "credit.changed"
+STEP_FLAGGED: Final = "step.flagged"
+CUSTOMER_NOTIFIED: Final = "customer.notified"
 DEAD_LETTER: Final = "message.deadlettered"
 
 COMPACTED_TOPICS: Final = (CUSTOMER_UPDATED, PRODUCT_UPDATED, BALANCE_UPDATED)
@@ -80,5 +82,7 @@ ALL_TOPICS: Final = (
     BALANCE_DUE,
     COLLECTION_STEPPED,
     CREDIT_CHANGED,
+    STEP_FLAGGED,
+    CUSTOMER_NOTIFIED,
     DEAD_LETTER,
 )

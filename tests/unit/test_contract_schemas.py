@@ -31,6 +31,7 @@ from shared.contracts.events import (
 from shared.contracts.intake import OrderSubmission, PaymentNotification
 from shared.contracts.master import BalanceUpdated, CustomerUpdated, ProductUpdated
 from shared.contracts.money import BalanceDue, CollectionStepped, CreditChanged, PaymentChecked
+from shared.contracts.notices import CustomerNotified
 from shared.contracts.process import (
     ConfirmationIssued,
     ConfirmationSigned,
@@ -53,6 +54,7 @@ from shared.contracts.shipping import (
     ShipmentReleased,
     ShipmentRequested,
 )
+from shared.contracts.steps import StepFlagged
 from shared.messaging.events import new_event
 from tests.support.orders import submission
 
@@ -163,6 +165,30 @@ EVENT_SAMPLES: dict[type[Event], tuple[str | None, dict[str, Any]]] = {
             "promised_on": "2027-01-20",
             "note": "pays after the audit",
             "recorded": {**SIGNED, "user": "mei.zhang", "role": "sales_rep"},
+        },
+    ),
+    StepFlagged: (
+        "SO-000001",
+        {
+            "step": "production",
+            "level": "warning",
+            "owner_role": "production_planner",
+            "opened_at": "2026-12-01T09:00:00+00:00",
+            "due_at": "2026-12-15T17:00:00+00:00",
+            "reason": "production has used 80% of its time and the goods are not produced yet",
+        },
+    ),
+    CustomerNotified: (
+        "SO-000001",
+        {
+            "customer_id": "CUST-0001",
+            "customer_reference": "PO-4711",
+            "kind": "confirmation_expected",
+            "addressee": {"name": "Jana Keller", "email": "j.keller@acme-pumps.example"},
+            "channel": "email",
+            "subject": "Your order PO-4711 (SO-000001): confirmation by 2027-03-03",
+            "text": "Dear Jana Keller, we have your order PO-4711, our number SO-000001.",
+            "expect_by": "2027-03-03",
         },
     ),
     CreditChanged: (
