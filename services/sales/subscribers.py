@@ -17,6 +17,7 @@ from services.sales.adapters import repository, tracking
 from services.sales.adapters.tables import orders
 from services.sales.domain.deadlines import Deadlines
 from services.sales.http import router
+from services.sales.notices import notice_handlers
 from services.sales.settings import SalesSettings
 from shared.contracts import EVENT_TYPES, Event, OrderSubmission, topics
 from shared.messaging.routes import Handler, Incoming, Preload, Route, chain, preload_orders
@@ -118,7 +119,7 @@ def parts(context: ServiceContext) -> ServiceParts:
         settings = SalesSettings()
     deadlines = settings.deadlines
     return ServiceParts(
-        routes=routes(deadlines),
+        routes=routes(deadlines, notice_handlers(deadlines)),
         router=router(context),
         on_start=[master_data_loader(context)],
         background=[step_rounds(context, deadlines, settings.step_round_seconds)],
