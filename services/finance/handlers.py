@@ -1,6 +1,9 @@
 """Finance's message handlers: each maps a consumed message to a command and lets the ledger
 carry it out; the ledger stores what changed and collects the events."""
 
+from datetime import date
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.finance.adapters import repository
@@ -15,11 +18,13 @@ from services.finance.adapters.wire import (
 )
 from services.finance.domain import commands
 from services.finance.domain.commands import ReceivePayment
+from services.finance.domain.delivery import DateSource
 from services.finance.domain.events import PaymentKind
 from services.finance.domain.model import Outcome
 from services.finance.ledger import Ledger
 from shared.contracts import (
     ConfirmationIssued,
+    ConfirmationSigned,
     CustomerUpdated,
     DeliveryRevised,
     Event,
@@ -27,6 +32,7 @@ from shared.contracts import (
     GoodsShipped,
     OrderClosed,
     OrderPlaced,
+    OrderReleased,
     PaymentNotification,
     ShipmentRequested,
 )
@@ -142,10 +148,40 @@ async def close_account(
 async def revise_delivery(
     connection: AsyncConnection, incoming: Incoming[DeliveryRevised], policy: bool = False
 ) -> list[Event]:
-    """P4.10: the delivery date sales agreed after a delay replaces the confirmed one."""
+    """P4.10: the delivery date sales agreed after a delay replaces the current one."""
+    return await _move_delivery(
+        connection, incoming, incoming.body.payload.delivery_date, DateSource.REVISED, policy
+    )
+
+
+async def record_signature(
+    connection: AsyncConnection, incoming: Incoming[ConfirmationSigned], policy: bool = False
+) -> list[Event]:
+    """P3.4: the delivery date a late signature moved, unless the release (or a person) has
+    set the date already."""
+    expected = incoming.body.payload.expected_delivery_date
+    return await _move_delivery(connection, incoming, expected, DateSource.SIGNED, policy)
+
+
+async def record_release(
+    connection: AsyncConnection, incoming: Incoming[OrderReleased], policy: bool = False
+) -> list[Event]:
+    """P3.3, P3.5: the release's delivery date (moved by a late deposit) is the order's date
+    until a person revises it."""
+    released = incoming.body.payload.delivery_date
+    return await _move_delivery(connection, incoming, released, DateSource.RELEASED, policy)
+
+
+async def _move_delivery(
+    connection: AsyncConnection,
+    incoming: Incoming[Any],
+    delivery_date: date,
+    source: DateSource,
+    policy: bool,
+) -> list[Event]:
     ledger = Ledger(connection, incoming.received_at, policy)
     account = await ledger.account_or_start(incoming.body.order_id)
-    account.revise_delivery(incoming.body.payload.delivery_date)
+    account.move_delivery(delivery_date, source)
     return await ledger.events(incoming.causation_id)
 
 

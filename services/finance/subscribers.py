@@ -16,6 +16,7 @@ from services.finance.ledger import Ledger
 from services.finance.settings import FinanceSettings
 from shared.contracts import (
     ConfirmationIssued,
+    ConfirmationSigned,
     CustomerUpdated,
     DeliveryRevised,
     Event,
@@ -23,6 +24,7 @@ from shared.contracts import (
     GoodsShipped,
     OrderClosed,
     OrderPlaced,
+    OrderReleased,
     PaymentNotification,
     ShipmentRequested,
     topics,
@@ -79,6 +81,8 @@ def routes(policy: bool = False) -> Sequence[Route[Any]]:
         ),
         route(topics.ORDER_CLOSED, OrderClosed, handlers.close_account),
         route(topics.DELIVERY_REVISED, DeliveryRevised, handlers.revise_delivery),
+        route(topics.CONFIRMATION_SIGNED, ConfirmationSigned, handlers.record_signature),
+        route(topics.ORDER_RELEASED, OrderReleased, handlers.record_release),
         Route(
             topics.CUSTOMER_UPDATED,
             CustomerUpdated,

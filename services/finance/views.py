@@ -50,6 +50,7 @@ def account_view(account: Account, paid: list[dict[str, Any]] | None = None) -> 
         "credit": account.credit,
         "credit_used": account.credit_used,
         "payment_terms": account.payment_terms,
+        "delivery_date": account.confirmed_delivery_date,
         "deposit_amount": account.deposit_amount,
         "invoices": [invoice_view(invoice) for invoice in account.invoices],
         "checks": [check_view(check, account.currency) for check in account.checks],

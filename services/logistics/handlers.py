@@ -10,14 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.logistics.adapters import wire
 from services.logistics.desk import Desk
+from services.logistics.domain.delivery import DateSource
 from services.logistics.domain.model import OrderShipping
 from shared.contracts import (
     ConfirmationIssued,
+    ConfirmationSigned,
     DeliveryRevised,
     Event,
     GoodsProduced,
     OrderClosed,
     OrderPlaced,
+    OrderReleased,
     PaymentChecked,
 )
 from shared.messaging.routes import Incoming, MessageRejected
@@ -74,12 +77,49 @@ async def revise_delivery(
     policy: bool = False,
     release_authority: Decimal | None = None,
 ) -> list[Event]:
-    """P4.10: the date agreed with the customer is the order's delivery date from now on."""
+    """P4.10: the date agreed with the customer is the order's delivery date from now on;
+    nothing from an earlier step moves it back."""
     delivery_date = incoming.body.payload.delivery_date
     return await _apply(
         connection,
         incoming,
         lambda order: order.revise_delivery(delivery_date),
+        policy,
+        release_authority,
+    )
+
+
+async def record_signature(
+    connection: AsyncConnection,
+    incoming: Incoming[ConfirmationSigned],
+    policy: bool = False,
+    release_authority: Decimal | None = None,
+) -> list[Event]:
+    """P3.4: the delivery date a late signature moved, unless the release (or a person) has
+    set the date already."""
+    expected = incoming.body.payload.expected_delivery_date
+    return await _apply(
+        connection,
+        incoming,
+        lambda order: order.move_delivery(expected, DateSource.SIGNED),
+        policy,
+        release_authority,
+    )
+
+
+async def record_release(
+    connection: AsyncConnection,
+    incoming: Incoming[OrderReleased],
+    policy: bool = False,
+    release_authority: Decimal | None = None,
+) -> list[Event]:
+    """P3.3, P3.5: the release's delivery date (moved by a late deposit) is the order's date
+    until a person revises it."""
+    released = incoming.body.payload.delivery_date
+    return await _apply(
+        connection,
+        incoming,
+        lambda order: order.move_delivery(released, DateSource.RELEASED),
         policy,
         release_authority,
     )

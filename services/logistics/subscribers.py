@@ -16,11 +16,13 @@ from services.logistics.http import router
 from services.logistics.settings import LogisticsSettings
 from shared.contracts import (
     ConfirmationIssued,
+    ConfirmationSigned,
     DeliveryRevised,
     Event,
     GoodsProduced,
     OrderClosed,
     OrderPlaced,
+    OrderReleased,
     PaymentChecked,
     topics,
 )
@@ -39,6 +41,8 @@ def routes(policy: bool = False, release_authority: Decimal | None = None) -> Se
         (topics.ORDER_PLACED, OrderPlaced, handlers.place_order, SHIPPING),
         (topics.CONFIRMATION_ISSUED, ConfirmationIssued, handlers.confirm_order, SHIPPING),
         (topics.DELIVERY_REVISED, DeliveryRevised, handlers.revise_delivery, SHIPPING),
+        (topics.CONFIRMATION_SIGNED, ConfirmationSigned, handlers.record_signature, SHIPPING),
+        (topics.ORDER_RELEASED, OrderReleased, handlers.record_release, SHIPPING),
         (topics.GOODS_PRODUCED, GoodsProduced, handlers.record_production, SHIPPING),
         (
             topics.PAYMENT_CHECKED,

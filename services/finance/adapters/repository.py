@@ -15,6 +15,7 @@ from services.finance.adapters.tables import accounts, invoices, payment_checks
 from services.finance.domain.checks import PaymentCheck
 from services.finance.domain.collection import Invoice
 from services.finance.domain.commands import Line
+from services.finance.domain.delivery import DateSource
 from services.finance.domain.model import Account, AccountStatus, Outcome, Shipped
 from services.finance.domain.valuation import Valued
 from shared.db import rows
@@ -45,6 +46,7 @@ def _account(row: dict[str, Any]) -> Account:
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
         confirmed=bool(row["confirmed"]),
         confirmed_delivery_date=row["confirmed_delivery_date"],
+        delivery_date_source=_source(row["delivery_date_source"]),
         deposit_amount=row["deposit_amount"],
         deposit_requested=bool(row["deposit_requested"]),
         valued=_VALUED.validate_python(row["valued"] or ()),
@@ -52,6 +54,12 @@ def _account(row: dict[str, Any]) -> Account:
         shipped=_SHIPPED.validate_python(row["shipped"] or ()),
         invoices=_INVOICES.validate_python(row["invoices"] or ()),
     )
+
+
+def _source(stored: str | None) -> DateSource | None:
+    """The step that set the stored delivery date; none (or a value this version does not
+    know) lets any date replace it."""
+    return DateSource(stored) if stored in {source.value for source in DateSource} else None
 
 
 def _row(account: Account) -> dict[str, Any]:
@@ -66,6 +74,7 @@ def _row(account: Account) -> dict[str, Any]:
         "outcome": account.outcome.value if account.outcome else None,
         "confirmed": account.confirmed,
         "confirmed_delivery_date": account.confirmed_delivery_date,
+        "delivery_date_source": account.delivery_date_source,
         "deposit_amount": account.deposit_amount,
         "deposit_requested": account.deposit_requested,
         "lines": _LINES.dump_python(account.lines, mode="json"),

@@ -37,6 +37,7 @@ accounts = Table(
     Column("outcome", String(20), nullable=True),
     Column("confirmed", Boolean, nullable=False, default=False),
     Column("confirmed_delivery_date", Date, nullable=True),
+    Column("delivery_date_source", String(10), nullable=True),
     Column("deposit_amount", MoneyType(), nullable=False),
     Column("deposit_requested", Boolean, nullable=False, default=False),
     Column("lines", JSON, nullable=True),

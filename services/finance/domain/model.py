@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.finance.domain.commands import ConfirmOrder, CustomerTerms, OpenAccount
+from services.finance.domain.delivery import DateSource, replaces
 from services.finance.domain.events import DepositWasRequested
 from services.finance.domain.payments import AccountNotOpened, CurrencyMismatch, Payments
 from services.finance.domain.shipments import invoice_number, proforma_number
@@ -69,7 +70,7 @@ class Account(Payments):
         self.open(opening, customer)
         self.confirmed = True
         self.tier = command.tier or self.tier
-        self.confirmed_delivery_date = command.confirmed_delivery_date
+        self.move_delivery(command.confirmed_delivery_date, DateSource.CONFIRMED)
         self.deposit_amount = command.deposit_amount
         still_to_pay = command.deposit_amount - self.deposit_paid
         if still_to_pay > ZERO and self.status is not AccountStatus.CLOSED:
@@ -80,10 +81,18 @@ class Account(Payments):
             )
 
     def revise_delivery(self, delivery_date: date) -> None:
-        """P4.10: the account's confirmed date follows the one agreed after a delay, once the
-        order is confirmed and while it is open."""
-        if self.confirmed and self.status is not AccountStatus.CLOSED:
+        """P4.10: the account's delivery date follows the one agreed after a delay."""
+        self.move_delivery(delivery_date, DateSource.REVISED)
+
+    def move_delivery(self, delivery_date: date, source: DateSource) -> None:
+        """P3.4, P3.5, P4.10: the order's current delivery date, from the confirmation, a late
+        signature, the release or a person's revision, whichever is the latest step heard of
+        (in any order of arrival); a closed account's date stays."""
+        if self.status is AccountStatus.CLOSED:
+            return
+        if replaces(self.delivery_date_source, source):
             self.confirmed_delivery_date = delivery_date
+            self.delivery_date_source = source
 
     def close(self, outcome: Outcome) -> None:
         """File the account with the order's final outcome (P7.6). Money that still comes in

@@ -13,6 +13,7 @@ from services.finance.domain import credit as credits
 from services.finance.domain.checks import PaymentCheck
 from services.finance.domain.collection import Invoice
 from services.finance.domain.commands import CustomerTerms, Line, Units
+from services.finance.domain.delivery import DateSource
 from services.finance.domain.events import DomainEvent
 from services.finance.domain.terms import terms_of
 from services.finance.domain.valuation import Valued
@@ -60,6 +61,8 @@ class AccountState:
     outcome: Outcome | None = None
     confirmed: bool = False
     confirmed_delivery_date: date | None = None
+    """The order's current delivery date (see `delivery.py`)."""
+    delivery_date_source: DateSource | None = None
     deposit_amount: Decimal = ZERO
     deposit_requested: bool = False
     valued: tuple[Valued, ...] = ()

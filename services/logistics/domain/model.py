@@ -12,6 +12,7 @@ from services.logistics.domain.commands import (
     RequestShipment,
     Units,
 )
+from services.logistics.domain.delivery import DateSource, replaces
 from services.logistics.domain.events import GoodsWereDelivered, ShipmentWasRequested
 from services.logistics.domain.shipment import Correction, Shipment
 from shared.decisions import AUTOMATIC_POLICY_USER, InvalidDecision, NotAllowedNow, Signature
@@ -48,6 +49,8 @@ class OrderShipping:
     placement: Placement | None = None
     tier: str | None = None
     delivery_date: date | None = None
+    """The order's current delivery date (see `delivery.py`)."""
+    delivery_date_source: DateSource | None = None
     produced: Units = field(default_factory=dict)
     produced_at: datetime | None = None
     production_order_id: str | None = None
@@ -65,11 +68,22 @@ class OrderShipping:
             self.placement = placement
 
     def confirm(self, tier: str, delivery_date: date) -> None:
+        """confirmation.issued: the tier, and the confirmed date unless a later step has set
+        the date already."""
         self.tier = tier
-        self.delivery_date = delivery_date
+        self.move_delivery(delivery_date, DateSource.CONFIRMED)
 
     def revise_delivery(self, delivery_date: date) -> None:
-        self.delivery_date = delivery_date
+        """delivery.revised: the date a person agreed after the release (P4.10)."""
+        self.move_delivery(delivery_date, DateSource.REVISED)
+
+    def move_delivery(self, delivery_date: date, source: DateSource) -> None:
+        """P3.4, P3.5, P4.10: the order's current delivery date, from the confirmation, a late
+        signature, the release or a person's revision, whichever is the latest step heard of
+        (in any order of arrival)."""
+        if replaces(self.delivery_date_source, source):
+            self.delivery_date = delivery_date
+            self.delivery_date_source = source
 
     def record_production(self, report: RecordProduction) -> None:
         """goods.produced: the latest finished totals per product replace earlier ones, never

@@ -7,11 +7,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from shared.contracts import (
+    ConfirmationSigned,
     Event,
     OrderClosed,
     OrderPlaced,
+    OrderReleased,
 )
 from shared.contracts.bounds import (
+    MAX_DAYS_IN_WINDOW,
     MAX_PAYMENT_TERMS,
 )
 from shared.contracts.master import CustomerRecord, ProductRecord
@@ -128,6 +131,26 @@ def placed(draw: st.DrawFn, order_id: str, customer_id: str, codes: list[str]) -
         "payment_terms": draw(st.one_of(st.none(), s.code(40))),
     }
     return event(OrderPlaced, order_id, payload, "sales")  # type: ignore[no-any-return]
+
+
+def signed_confirmation(draw: st.DrawFn, order_id: str) -> ConfirmationSigned:
+    """confirmation.signed at its extremes (P3.4)."""
+    payload = {
+        "received_on": draw(s.dates()),
+        "days_late": draw(s.edges(0, MAX_DAYS_IN_WINDOW, st.integers(0, 60))),
+        "expected_delivery_date": draw(s.dates()),
+    }
+    return event(ConfirmationSigned, order_id, payload, "sales")  # type: ignore[no-any-return]
+
+
+def released(draw: st.DrawFn, order_id: str, codes: list[str]) -> OrderReleased:
+    """order.released at its extremes (P3.2, P3.3)."""
+    payload = {
+        "delivery_date": draw(s.dates()),
+        "lines": produced_lines(draw, codes),
+        "gate": draw(st.sampled_from(["a_tier_before_signature", "signed", "signed_and_deposit"])),
+    }
+    return event(OrderReleased, order_id, payload, "sales")  # type: ignore[no-any-return]
 
 
 def closed(draw: st.DrawFn, order_id: str) -> OrderClosed:

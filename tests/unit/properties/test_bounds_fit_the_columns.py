@@ -315,7 +315,15 @@ async def test_a_document_number_at_the_counters_maximum_is_the_longest_derived(
 def test_every_text_column_a_contract_value_lands_in_is_listed() -> None:
     """A new String column must be added here, with the bound that protects it."""
     listed = {name(case) for case in STORED} | {name(case) for case in DERIVED}
-    internal = {"status", "outcome", "kind", "role", "tier", "release_gate"}
+    internal = {
+        "status",
+        "outcome",
+        "kind",
+        "role",
+        "tier",
+        "release_gate",
+        "delivery_date_source",
+    }
     every = {
         name((table, column.name, None))
         for module in (sales, review, production, logistics, finance)

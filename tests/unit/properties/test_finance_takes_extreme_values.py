@@ -35,6 +35,8 @@ from tests.unit.properties.extremes import (
     placed,
     produced_lines,
     product_codes,
+    released,
+    signed_confirmation,
 )
 from tests.unit.properties.harness import NOW, incoming, refusing_nothing_but, run
 
@@ -48,6 +50,8 @@ STEPS = [
     "payments",
     "closed",
     "revised",
+    "signed",
+    "released",
 ]
 
 
@@ -168,6 +172,8 @@ def finance_scenarios(draw: st.DrawFn) -> dict[str, Any]:
                 "sales",
             )
         ],
+        "signed": signed_confirmation(draw, order_id),
+        "released": released(draw, order_id, codes),
         "order": draw(st.permutations(STEPS)),
         "today": draw(s.dates(NOW.date(), DATE_MAX - timedelta(days=30))),
         "later": draw(st.sampled_from([1, 8, 15, 31, 400, 40_000])),
@@ -184,6 +190,8 @@ HANDLERS: dict[str, Any] = {
     "payments": finance.receive_payment,
     "closed": finance.close_account,
     "revised": finance.revise_delivery,
+    "signed": finance.record_signature,
+    "released": finance.record_release,
 }
 
 

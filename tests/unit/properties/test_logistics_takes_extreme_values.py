@@ -1,4 +1,4 @@
-"""What passed a contract never crashes logistics: see extremes.py. Every consumer (the six
+"""What passed a contract never crashes logistics: see extremes.py. Every consumer (the eight
 topics, in any order of arrival, with and without the automatic policy) and the deadline round
 take the contracts' extreme valid values; nothing but deliberate refusals is raised, every
 emitted event validates, and everything stored fits PostgreSQL."""
@@ -33,6 +33,8 @@ from tests.unit.properties.extremes import (
     placed,
     produced_lines,
     product_codes,
+    released,
+    signed_confirmation,
 )
 from tests.unit.properties.harness import NOW, incoming, refusing_nothing_but, run
 
@@ -40,12 +42,14 @@ HANDLERS: dict[str, Any] = {
     "placed": logistics.place_order,
     "confirmed": logistics.confirm_order,
     "revised": logistics.revise_delivery,
+    "signed": logistics.record_signature,
+    "released": logistics.record_release,
     "produced": logistics.record_production,
     "produced_again": logistics.record_production,
     "checked": logistics.record_payment_check,
     "closed": logistics.close_order,
 }
-"""The six consumed topics (goods.produced twice); a last passed check follows them all."""
+"""The eight consumed topics (goods.produced twice); a last passed check follows them all."""
 
 
 @st.composite
@@ -109,6 +113,8 @@ def logistics_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             },
             "sales",
         ),
+        "signed": signed_confirmation(draw, order_id),
+        "released": released(draw, order_id, codes),
         "produced": produced(draw, order, codes),
         "produced_again": produced(draw, order, codes),
         "checked": checked(draw, order_id, tier, amount, passed),
