@@ -78,7 +78,9 @@ def routes(
         steps.append(tracker(deadlines))
         if topic in notices:
             steps.append(notices[topic])
-        preload: Preload | None = ORDERS if topic in OWN_HANDLERS or topic in notices else None
+        preload: Preload = (
+            ORDERS if topic in OWN_HANDLERS or topic in notices else tracking.preload_known
+        )
         followed.append(Route(topic, contract, chain(*steps), preload=preload))
     return [submissions, *followed]
 

@@ -9,11 +9,13 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from sqlalchemy import select
 
 from services.sales.adapters import tracking
+from services.sales.adapters.tables import outbox
 from services.sales.cli import render
 from services.sales.domain.deadlines import Deadlines
-from shared.contracts import EVENT_TYPES, Event
+from shared.contracts import EVENT_TYPES, Event, topics
 from shared.messaging.pipeline import Delivery, Pipeline
 from shared.messaging.routes import Source
 from tests.unit.sales.test_service import START, Sales, desk_order, sales, token
@@ -371,3 +373,34 @@ def test_the_command_line_prints_each_step_with_who_and_department() -> None:
     assert lines[0] == "History of SO-1"
     assert "sales (rule)" in lines[1]
     assert "sam.okafor (dispatcher)" in lines[2] and "logistics" in lines[2]
+
+
+@pytest.mark.rule("P7.6")
+async def test_an_event_about_an_order_sales_never_registered_is_dead_lettered_not_kept(
+    sales: Sales,
+) -> None:
+    bus = Bus(sales)
+    forged = on_bus(
+        "review.escalated",
+        "SO-2099-000001",
+        {"received_at": "9999-12-31T23:59:59Z", "deadline": "0001-01-01", "waiting_for": []},
+        START,
+        "review",
+        None,
+    )
+
+    await bus.deliver(forged)
+
+    [dead] = await sales.published()
+    assert dead["order_id"] == "SO-2099-000001"
+    async with sales.engine.connect() as connection:
+        reasons = (
+            await connection.execute(
+                select(outbox.c.headers).where(outbox.c.topic == topics.DEAD_LETTER)
+            )
+        ).all()
+    assert (
+        "no order SO-2099-000001 in sales' register" in json.loads(reasons[0].headers)["dlq.reason"]
+    )
+    answer = await sales.http.get("/orders/SO-2099-000001/history", headers=token("qa"))
+    assert answer.status_code == 404
