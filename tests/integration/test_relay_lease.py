@@ -34,6 +34,8 @@ async def test_a_lease_whose_session_is_gone_is_not_held_any_more(
                 text(
                     "SELECT pg_terminate_backend(pid) FROM pg_locks"
                     " WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()"
+                    " AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database())"
                 )
             )
             assert list(pids.scalars()) == [True]

@@ -1,7 +1,8 @@
 """A stand-in for the bank: pays every invoice it sees, by publishing a payment notification; a
 shipment paid on its pro-forma (prepaid terms) is not paid again on its invoice.
 
-Built on plain aiokafka: nothing of the project is on this side of the bus.
+Built on plain aiokafka; it reads an invoice through the published contract, as a bank's
+gateway would, so what is not an invoice (anyone may publish to the topic) is not paid.
 """
 
 import asyncio
@@ -9,7 +10,9 @@ import contextlib
 import json
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pydantic import ValidationError
 
+from shared.contracts import InvoiceIssued
 from tests.support.orders import payment_for
 
 
@@ -45,6 +48,10 @@ class Bank:
 
     async def _run(self) -> None:
         async for message in self._consumer:
+            try:
+                InvoiceIssued.model_validate_json(message.value or b"")
+            except ValidationError:
+                continue  # not an invoice: hostile records share the topic
             invoice = json.loads(message.value or b"{}")
             payload = invoice["payload"]
             number = payload.get("shipment_id") or payload["invoice_number"]
