@@ -22,6 +22,7 @@ from services.sales.domain.model import (
     OrderWasPlaced,
     OrderWasReleased,
     PlaceOrder,
+    ResubmissionRefused,
 )
 from shared.contracts import (
     ConfirmationIssued,
@@ -125,6 +126,11 @@ def to_wire(event: DomainEvent, order: Order, causation_id: UUID | None, now: da
         )
 
     match event:
+        case ResubmissionRefused(reason=reason):
+            problem = Problem(field="", message=safe_text(reason))
+            return rejection(
+                order.submitter, order.customer_reference, [problem], causation_id, now
+            )
         case OrderWasPlaced():
             return envelope(OrderPlaced, placed_payload(order))
         case OrderWasHeld(reasons=reasons):
@@ -224,7 +230,7 @@ def rejection(
     submitter: str,
     customer_reference: str,
     problems: list[Problem],
-    causation_id: UUID,
+    causation_id: UUID | None,
     now: datetime,
 ) -> SubmissionRejected:
     return new_event(

@@ -139,8 +139,18 @@ class OrderWasClosed:
     outcome: Outcome
 
 
+@dataclass(frozen=True)
+class ResubmissionRefused:
+    """A submission that differs from the order it repeats, after the order was placed: the
+    submitter is told that a change is a change request (P1.6, P7.1), not a resubmission."""
+
+    order_id: str
+    reason: str
+
+
 DomainEvent = (
-    OrderWasPlaced
+    ResubmissionRefused
+    | OrderWasPlaced
     | OrderWasHeld
     | ConfirmationWasIssued
     | ConfirmationWasSigned
@@ -284,7 +294,8 @@ class Order:
     def resubmit(self, command: PlaceOrder, facts: IntakeFacts, by: Decider | None = None) -> None:
         """The same submission again (P1.6). A held or verbal order takes the new version and is
         checked again (a written version is the written confirmation, P1.1); an order already
-        placed is one order: nothing happens."""
+        placed is one order: the same submission again changes nothing, a different one is
+        answered, never dropped (refused at the desk, order.rejected on the bus)."""
         if by is not None:
             check_entry_authority(by)
         if self.status is OrderStatus.HELD:
@@ -295,6 +306,15 @@ class Order:
                 return
             self._take(command, by)
             self._proceed(facts)
+        elif command != self.as_submitted():
+            reason = (
+                f"order {self.order_id} is {self.status.value} already and differs from this "
+                "submission: a change to a placed order is a change request (P7.1), which is "
+                "not taken by resubmitting; the order stays as it is"
+            )
+            if by is not None:
+                raise NotAllowedNow(reason)
+            self.events.append(ResubmissionRefused(self.order_id, reason))
 
     def as_submitted(self) -> PlaceOrder:
         """The submission this order currently holds."""

@@ -12,6 +12,7 @@ from services.sales.domain.model import (
     OrderStatus,
     OrderWasHeld,
     OrderWasPlaced,
+    ResubmissionRefused,
 )
 from shared.decisions import BeyondAuthority, NotAllowedNow
 from tests.unit.sales.builders import by, command, facts
@@ -149,11 +150,31 @@ def test_the_same_placed_order_submitted_again_is_one_order_p1_6() -> None:
     order.events.clear()
 
     order.resubmit(command(), facts())
-    order.resubmit(command(lines=(Line(1, "VALVE-DN50", 1, Decimal("48.50")),)), facts())
 
     assert order.status is OrderStatus.PLACED
     assert order.events == []
+
+
+@pytest.mark.rule("P1.6", "P7.1")
+def test_a_different_submission_of_a_placed_order_is_answered_and_changes_nothing() -> None:
+    order = Order.register("SO-1", command(), facts())
+    order.events.clear()
+
+    order.resubmit(command(lines=(Line(1, "VALVE-DN50", 1, Decimal("48.50")),)), facts())
+
+    [refused] = order.events
+    assert isinstance(refused, ResubmissionRefused)
+    assert "change request (P7.1)" in refused.reason
+    assert order.status is OrderStatus.PLACED
     assert order.total_amount == Decimal("1460.00")
+
+
+@pytest.mark.rule("P1.6", "P7.1")
+def test_a_different_version_of_a_placed_order_entered_at_the_desk_is_refused() -> None:
+    order = Order.register("SO-1", command(), facts())
+
+    with pytest.raises(NotAllowedNow, match="change request"):
+        order.resubmit(command(requested_delivery_date=date(2027, 4, 1)), facts(), by("sales_rep"))
 
 
 def test_the_check_uses_the_day_of_the_resubmission() -> None:

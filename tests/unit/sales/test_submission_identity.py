@@ -1,8 +1,13 @@
 """A submission is identified by its submitter, its customer and the customer's reference
 (P1.6): two customers may use the same reference at the same submitter."""
 
+from uuid import uuid4
+
 import pytest
 
+from services.sales import handlers
+from shared.contracts import OrderSubmission
+from shared.messaging.routes import Incoming, Source
 from tests.unit.sales.test_service import Sales, desk_order, sales, token
 
 __all__ = ["sales"]  # the fixture
@@ -64,3 +69,36 @@ async def test_an_order_entered_at_the_desk_names_its_entrant_on_order_placed(
     [placed] = [e for e in await sales.published() if e["event_type"] == "order.placed"]
     assert placed["payload"]["entered_by"]["role"] == "sales_rep"
     assert placed["payload"]["entered_by"]["user"]
+
+
+async def submitted_on_the_bus(sales: Sales, body: dict[str, object], offset: int) -> None:
+    incoming = Incoming(
+        body=OrderSubmission.model_validate(body),
+        source=Source("order.submitted", 0, offset, b"PO-BUS"),
+        causation_id=uuid4(),
+        received_at=sales.clock.now(),
+    )
+    await sales.unit_of_work.run(
+        lambda connection: handlers.take_submission(connection, incoming),
+        f"order.submitted:0:{offset}",
+    )
+
+
+@pytest.mark.rule("P1.6", "P7.1")
+async def test_a_different_resubmission_on_the_bus_is_answered_with_order_rejected(
+    sales: Sales,
+) -> None:
+    await submitted_on_the_bus(sales, desk_order("PO-BUS", submitter="webshop"), 1)
+    placed = await sales.published()
+    changed = desk_order("PO-BUS", submitter="webshop", requested_delivery_date="2027-04-01")
+
+    await submitted_on_the_bus(sales, changed, 2)
+    await submitted_on_the_bus(sales, desk_order("PO-BUS", submitter="webshop"), 3)
+
+    assert [event["event_type"] for event in placed] == ["order.placed"]
+    [rejected] = await sales.published()
+    assert rejected["event_type"] == "order.rejected"
+    assert rejected["payload"]["customer_reference"] == "PO-BUS"
+    [problem] = rejected["payload"]["problems"]
+    assert placed[0]["order_id"] in problem["message"]
+    assert "change request (P7.1)" in problem["message"]
