@@ -38,7 +38,7 @@ from shared.contracts.common import Signed
 from shared.contracts.process import DeliveryRevised
 from shared.contracts.steps import StepFlaggedPayload, StepName
 from shared.db import rows
-from shared.db.upsert import insert_or_ignore
+from shared.db.upsert import dialect_insert, insert_or_ignore
 from shared.messaging.events import new_event
 from shared.messaging.routes import MessageRejected
 
@@ -73,24 +73,43 @@ def summary_of(event: Event) -> str:
     return doc[:SUMMARY_MAX]
 
 
-async def record_history(connection: AsyncConnection, event: Event) -> bool:
-    """The event as a step of its order's history; False if it was recorded already."""
+HISTORY_PENDING = ("sales", "history rows")
+"""Where a transaction gathers its history rows, written in one statement at its flush."""
+
+
+def history_row(event: Event) -> dict[str, Any]:
     payload: Any = getattr(event, "payload", None)
-    return await insert_or_ignore(
-        connection,
-        order_history,
-        {
-            "event_id": str(event.event_id),
-            "order_id": event.order_id,
-            "occurred_at": event.occurred_at,
-            "event_type": event.event_type,
-            "producer": event.producer,
-            "causation_id": None if event.causation_id is None else str(event.causation_id),
-            "actors": [actor.model_dump(mode="json") for actor in actors_of(payload)],
-            "summary": summary_of(event),
-            "payload": {} if payload is None else payload.model_dump(mode="json"),
-        },
-    )
+    return {
+        "event_id": str(event.event_id),
+        "order_id": event.order_id,
+        "occurred_at": event.occurred_at,
+        "event_type": event.event_type,
+        "producer": event.producer,
+        "causation_id": None if event.causation_id is None else str(event.causation_id),
+        "actors": [actor.model_dump(mode="json") for actor in actors_of(payload)],
+        "summary": summary_of(event),
+        "payload": {} if payload is None else payload.model_dump(mode="json"),
+    }
+
+
+async def record_history(connection: AsyncConnection, event: Event) -> None:
+    """The event as a step of its order's history, written with the batch's others when the
+    unit of work flushes; one already recorded (the same event id) stays as it was."""
+    pending: list[dict[str, Any]] | None = rows.recall(HISTORY_PENDING)
+    if pending is None:
+        pending = []
+        rows.remember(HISTORY_PENDING, pending)
+
+        async def write(connection: AsyncConnection) -> None:
+            statement = dialect_insert(connection, order_history).on_conflict_do_nothing(
+                index_elements=[order_history.c.event_id]
+            )
+            await connection.execute(statement, pending)
+
+        pending.append(history_row(event))
+        await rows.write_at_flush(connection, HISTORY_PENDING, write)
+        return
+    pending.append(history_row(event))
 
 
 # -- steps -----------------------------------------------------------------------------------
@@ -265,8 +284,7 @@ async def track(connection: AsyncConnection, event: Event, deadlines: Deadlines)
         raise MessageRejected(
             f"no order {event.order_id} in sales' register: nothing to follow ({event.event_type})"
         )
-    if not await record_history(connection, event):
-        return  # seen before: its effects are in place
+    await record_history(connection, event)  # the inbox has let each event through once
     for change in changes_for(facts_of(event), deadlines):
         await _apply_step(connection, event.order_id, change, deadlines)
     await _open_item(connection, event)
