@@ -53,6 +53,20 @@ OWN_HANDLERS: Mapping[str, Handler] = {
 """Events that change sales' own order, each with its handler (run before the tracking)."""
 
 
+def both(first: Preload, second: Preload) -> Preload:
+    async def preload(connection: AsyncConnection, bodies: Sequence[Any]) -> None:
+        await first(connection, bodies)
+        await second(connection, bodies)
+
+    return preload
+
+
+ORDERS_AND_TRACKS = both(ORDERS, tracking.preload)
+"""Every followed event: its order's row, locked (so one order's steps are changed by one
+transaction at a time, whichever replica consumes which topic), its steps and open work
+items; one statement each per batch."""
+
+
 def tracker(deadlines: Deadlines) -> Handler:
     async def track(connection: AsyncConnection, incoming: Incoming[Event]) -> list[Event]:
         await tracking.track(connection, incoming.body, deadlines)
@@ -78,9 +92,7 @@ def routes(
         steps.append(tracker(deadlines))
         if topic in notices:
             steps.append(notices[topic])
-        preload: Preload = (
-            ORDERS if topic in OWN_HANDLERS or topic in notices else tracking.preload_known
-        )
+        preload = ORDERS_AND_TRACKS
         followed.append(Route(topic, contract, chain(*steps), preload=preload))
     return [submissions, *followed]
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.sales import SERVICE_NAME
 from services.sales.adapters.tables import order_history, order_steps, orders, work_items
+from services.sales.adapters.tracking_state import OrderTracks, tracks
 from services.sales.domain.deadlines import STEP_OWNERS, Deadlines
 from services.sales.domain.steps import (
     Facts,
@@ -38,7 +39,7 @@ from shared.contracts.common import Signed
 from shared.contracts.process import DeliveryRevised
 from shared.contracts.steps import StepFlaggedPayload, StepName
 from shared.db import rows
-from shared.db.upsert import dialect_insert, insert_or_ignore
+from shared.db.upsert import dialect_insert
 from shared.messaging.events import new_event
 from shared.messaging.routes import MessageRejected
 
@@ -144,51 +145,49 @@ def facts_of(event: Event) -> Facts:
     return facts
 
 
-async def _apply_step(
-    connection: AsyncConnection, order_id: str, change: StepChange, deadlines: Deadlines
+def _apply_step(
+    state: OrderTracks, order_id: str, change: StepChange, deadlines: Deadlines, by: str
 ) -> None:
-    key = and_(order_steps.c.order_id == order_id, order_steps.c.step == change.step)
-    row = (await connection.execute(select(order_steps).where(key).with_for_update())).first()
+    row = state.step(order_id, change.step)
     if change.kind == "close":
         if row is None:
-            await insert_or_ignore(
-                connection,
-                order_steps,
-                {
-                    "order_id": order_id,
-                    "step": change.step,
-                    "owner_role": change.owner_role,
-                    "closed_at": change.at,
-                },
-            )
-        elif row.closed_at is None:
-            await connection.execute(update(order_steps).where(key).values(closed_at=change.at))
-        await _settle(connection, order_id, ("step.flagged",), change.at, change.step)
+            state.add_step(_step_row(order_id, change, closed_at=change.at))
+        elif row["closed_at"] is None:
+            state.change_step(order_id, change.step, closed_at=change.at)
+        state.settle(order_id, ("step.flagged",), change.at, by, change.step)
         return
     assert change.due_at is not None
     if change.kind == "open" and row is None:
-        await insert_or_ignore(
-            connection,
-            order_steps,
-            {
-                "order_id": order_id,
-                "step": change.step,
-                "owner_role": change.owner_role,
-                "opened_at": change.at,
-                "due_at": change.due_at,
-                "warn_at": warning_at(change.at, change.due_at, deadlines),
-            },
-        )
-    elif change.kind == "move" and row is not None and row.closed_at is None and row.opened_at:
-        await connection.execute(
-            update(order_steps)
-            .where(key)
-            .values(
+        state.add_step(
+            _step_row(
+                order_id,
+                change,
+                opened_at=change.at,
                 due_at=change.due_at,
-                warn_at=warning_at(row.opened_at, change.due_at, deadlines),
-                flagged=None,
+                warn_at=warning_at(change.at, change.due_at, deadlines),
             )
         )
+    elif change.kind == "move" and row and row["closed_at"] is None and row["opened_at"]:
+        state.change_step(
+            order_id,
+            change.step,
+            due_at=change.due_at,
+            warn_at=warning_at(row["opened_at"], change.due_at, deadlines),
+            flagged=None,
+        )
+
+
+def _step_row(order_id: str, change: StepChange, **values: Any) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "step": change.step,
+        "owner_role": change.owner_role,
+        "opened_at": None,
+        "warn_at": None,
+        "due_at": None,
+        "closed_at": None,
+        "flagged": None,
+    } | values
 
 
 # -- work queue ------------------------------------------------------------------------------
@@ -206,22 +205,21 @@ def escalation_of(event: Event) -> Escalation:
     return Escalation(event.event_type, hint)
 
 
-async def _open_item(connection: AsyncConnection, event: Event) -> None:
+def _open_item(state: OrderTracks, event: Event) -> None:
     owner = owner_of(escalation_of(event))
     if owner is None:
         return
     detail = None
     if isinstance(event, StepFlagged):
         detail = event.payload.step
-        if await _step_closed(connection, event.order_id, detail):
+        step = state.step(event.order_id, detail)
+        if step is not None and step["closed_at"] is not None:
             return  # the step finished before its flag came back from the bus
     summary = summary_of(event)
     reason = getattr(getattr(event, "payload", None), "reason", "")
     if isinstance(reason, str) and reason:
         summary = f"{summary} {reason}"[:WORK_SUMMARY_MAX]
-    await insert_or_ignore(
-        connection,
-        work_items,
+    state.open_item(
         {
             "item_id": str(event.event_id),
             "order_id": event.order_id,
@@ -229,51 +227,23 @@ async def _open_item(connection: AsyncConnection, event: Event) -> None:
             "owner_role": owner,
             "summary": summary,
             "opened_at": event.occurred_at,
+            "closed_at": None,
+            "closed_by": None,
             "detail": detail,
-        },
-    )
-
-
-async def _step_closed(connection: AsyncConnection, order_id: str, step: str) -> bool:
-    closed = await connection.scalar(
-        select(order_steps.c.closed_at).where(
-            order_steps.c.order_id == order_id, order_steps.c.step == step
-        )
-    )
-    return closed is not None
-
-
-async def _settle(
-    connection: AsyncConnection,
-    order_id: str,
-    kinds: Sequence[str],
-    at: datetime,
-    detail: str | None = None,
-    by: str = "",
-) -> None:
-    if not kinds:
-        return
-    condition = and_(
-        work_items.c.order_id == order_id,
-        work_items.c.kind.in_(kinds),
-        work_items.c.closed_at.is_(None),
-    )
-    if detail is not None:
-        condition = and_(condition, work_items.c.detail == detail)
-    await connection.execute(
-        update(work_items)
-        .where(condition)
-        .values(closed_at=at, closed_by=(by or "settled")[:CLOSED_BY_MAX])
+        }
     )
 
 
 # -- the handler -----------------------------------------------------------------------------
 
 
-async def preload_known(connection: AsyncConnection, bodies: Sequence[Event]) -> None:
-    """Before a batch: which of its orders sales has registered, in one statement (unlocked:
-    tracking changes no order)."""
-    await rows.load_many(connection, orders, (body.order_id for body in bodies))
+async def preload(connection: AsyncConnection, bodies: Sequence[Event]) -> None:
+    """Before a batch, after its orders' rows (see the routes): their steps and open work
+    items, in two statements."""
+    order_ids = [body.order_id for body in bodies]
+    await rows.load_many(connection, orders, order_ids)
+    state, _ = await tracks(connection)
+    await state.load(connection, order_ids)
 
 
 async def track(connection: AsyncConnection, event: Event, deadlines: Deadlines) -> None:
@@ -285,20 +255,21 @@ async def track(connection: AsyncConnection, event: Event, deadlines: Deadlines)
             f"no order {event.order_id} in sales' register: nothing to follow ({event.event_type})"
         )
     await record_history(connection, event)  # the inbox has let each event through once
+    state, at_flush = await tracks(connection)
+    await state.load(connection, [event.order_id])
+    by = f"{event.event_type} {event.event_id}"[:CLOSED_BY_MAX]
     for change in changes_for(facts_of(event), deadlines):
-        await _apply_step(connection, event.order_id, change, deadlines)
-    await _open_item(connection, event)
+        _apply_step(state, event.order_id, change, deadlines, by)
+    _open_item(state, event)
     paid = isinstance(event, PaymentReceived) and event.payload.settled
     cleared = isinstance(event, CollectionStepped) and event.payload.step == "cleared"
-    await _settle(
-        connection,
-        event.order_id,
-        settled_kinds(
-            event.event_type, paid=paid or cleared, closed=event.event_type == "order.closed"
-        ),
-        event.occurred_at,
-        by=f"{event.event_type} {event.event_id}",
+    kinds = settled_kinds(
+        event.event_type, paid=paid or cleared, closed=event.event_type == "order.closed"
     )
+    if kinds:
+        state.settle(event.order_id, kinds, event.occurred_at, by, None)
+    if not at_flush:
+        await state.write(connection)
 
 
 async def flag_steps(

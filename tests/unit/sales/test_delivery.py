@@ -18,7 +18,7 @@ from services.sales.adapters import repository
 from services.sales.adapters.tables import outbox
 from services.sales.domain.deadlines import Deadlines
 from services.sales.domain.model import Order, OrderStatus, OrderWasClosed, Outcome
-from services.sales.subscribers import ORDERS, routes
+from services.sales.subscribers import ORDERS_AND_TRACKS, routes
 from shared.contracts import (
     DeliveryLate,
     Event,
@@ -251,7 +251,7 @@ def test_sales_consumes_deliveries_and_late_notices_with_the_orders_preloaded() 
         (topics.DELIVERY_LATE, DeliveryLate),
     ):
         assert by_topic[topic].contract is contract
-        assert by_topic[topic].preload is ORDERS
+        assert by_topic[topic].preload is ORDERS_AND_TRACKS
 
 
 async def test_the_sales_rep_sees_a_late_delivery_on_the_order_until_it_is_delivered(
