@@ -11,7 +11,7 @@ and PostgreSQL can hold. tests/unit/properties/ proves it.
 """
 
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Final
 
@@ -38,6 +38,15 @@ def _moment_in_window(value: datetime) -> datetime:
     if not DATE_MIN <= value.replace(tzinfo=None).date() <= DATE_MAX:
         raise ValueError(f"moment must lie between {DATE_MIN} and {DATE_MAX}")
     return value
+
+
+def moment_within_window(value: datetime) -> datetime:
+    """A UTC moment moved just inside the contracts' window: for a moment a service derived
+    (a deadline at the end of the last day, an event stamped east of UTC on the first day)
+    that must go back on the wire."""
+    low = datetime.combine(DATE_MIN, time(0), tzinfo=UTC)
+    high = datetime.combine(DATE_MAX, time.max, tzinfo=UTC)
+    return min(max(value.astimezone(UTC), low), high)
 
 
 _DATE_SCHEMA: Final = {"formatMinimum": DATE_MIN.isoformat(), "formatMaximum": DATE_MAX.isoformat()}

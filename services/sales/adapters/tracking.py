@@ -35,6 +35,7 @@ from shared.contracts import (
     ReviewCompleted,
     StepFlagged,
 )
+from shared.contracts.bounds import moment_within_window
 from shared.contracts.common import Signed
 from shared.contracts.process import DeliveryRevised
 from shared.contracts.steps import StepFlaggedPayload, StepName
@@ -313,8 +314,8 @@ async def flag_steps(
                     step=step,
                     level=level,
                     owner_role=STEP_OWNERS[step],
-                    opened_at=row.opened_at,
-                    due_at=row.due_at,
+                    opened_at=moment_within_window(row.opened_at),
+                    due_at=moment_within_window(row.due_at),
                     reason=reason_for(step, level, row.due_at),
                 ),
             )

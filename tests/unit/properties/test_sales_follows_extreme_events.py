@@ -14,8 +14,8 @@ bounds (shared/contracts/bounds.py) and draws each at its extremes, so a new eve
 is covered without a new builder; confirmation.signed and order.closed come from extremes.py as
 well. Seeded and repeatable (derandomize).
 
-The step round fails on steps at the window's edges (FLAGS_OUTSIDE_THE_WINDOW): that property
-and its small examples are expected to fail until sales is fixed."""
+The step round's flags stay inside the contracts' window for steps at its edges (these
+properties found the round building flags outside it)."""
 
 import asyncio
 import functools
@@ -39,7 +39,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
-from pydantic import AwareDatetime, BaseModel, ValidationError
+from pydantic import AwareDatetime, BaseModel
 from pydantic.fields import FieldInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -755,19 +755,8 @@ STEP_TOPICS = (
 """The events that open a step or move its deadline (docs/history-and-deadlines.md)."""
 
 
-FLAGS_OUTSIDE_THE_WINDOW = (
-    "sales bug: flag_steps builds step.flagged from order_steps as stored, and a step opened "
-    "by a valid event can hold a moment outside the contracts' window: due_at = end_of(a "
-    "date of 2100-12-31) = 2101-01-01T00:00Z (order.released, goods.shipped, invoice.issued) "
-    "or occurred_at + a deadline past 2100-12-31, and opened_at = an occurred_at on "
-    "2000-01-01 east of UTC (1999-12-31 in UTC); StepFlaggedPayload refuses it, new_event "
-    "raises ValidationError and the whole round rolls back (no step of any order is flagged)"
-)
-
-
 @HEAVY
 @pytest.mark.rule("P8.2")
-@pytest.mark.xfail(strict=True, raises=ValidationError, reason=FLAGS_OUTSIDE_THE_WINDOW)
 @pytest.mark.filterwarnings("ignore:Generating overly large repr")  # the failing example
 @given(scenario=scenarios(STEP_TOPICS))
 def test_the_step_round_flags_steps_opened_by_extreme_events_with_valid_flags(
@@ -881,12 +870,12 @@ EDGE_STEPS = {
         },
     ),
 }
-"""The step round's failing examples, one step each, on the demo order (see
-FLAGS_OUTSIDE_THE_WINDOW): what the property above finds, small enough to read."""
+"""Steps at the window's edges, one each, on the demo order: a deadline at the end of
+2100-12-31 (2101-01-01T00:00Z in UTC), an occurred_at plus a deadline past it, an opening on
+2000-01-01 east of UTC (1999-12-31 in UTC); the examples the property above once failed on."""
 
 
 @pytest.mark.rule("P8.2")
-@pytest.mark.xfail(strict=True, raises=ValidationError, reason=FLAGS_OUTSIDE_THE_WINDOW)
 @pytest.mark.parametrize("case", list(EDGE_STEPS))
 def test_a_step_at_the_windows_edge_is_flagged_with_an_event_its_contract_accepts(
     migrated: Path, case: str
