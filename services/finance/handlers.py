@@ -18,7 +18,6 @@ from services.finance.adapters.wire import (
 )
 from services.finance.domain import commands
 from services.finance.domain.commands import ReceivePayment
-from services.finance.domain.delivery import DateSource
 from services.finance.domain.events import PaymentKind
 from services.finance.domain.model import Outcome
 from services.finance.ledger import Ledger
@@ -36,6 +35,7 @@ from shared.contracts import (
     PaymentNotification,
     ShipmentRequested,
 )
+from shared.delivery_dates import DateSource
 from shared.messaging.routes import Incoming, MessageRejected
 
 NO_CURRENCY = "XXX"

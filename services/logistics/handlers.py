@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.logistics.adapters import wire
 from services.logistics.desk import Desk
-from services.logistics.domain.delivery import DateSource
 from services.logistics.domain.model import OrderShipping
 from shared.contracts import (
     ConfirmationIssued,
@@ -23,6 +22,7 @@ from shared.contracts import (
     OrderReleased,
     PaymentChecked,
 )
+from shared.delivery_dates import DateSource
 from shared.messaging.routes import Incoming, MessageRejected
 
 

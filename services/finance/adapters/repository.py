@@ -15,10 +15,10 @@ from services.finance.adapters.tables import accounts, invoices, payment_checks
 from services.finance.domain.checks import PaymentCheck
 from services.finance.domain.collection import Invoice
 from services.finance.domain.commands import Line
-from services.finance.domain.delivery import DateSource
 from services.finance.domain.model import Account, AccountStatus, Outcome, Shipped
 from services.finance.domain.valuation import Valued
 from shared.db import rows
+from shared.delivery_dates import DateSource
 
 _LINES: TypeAdapter[tuple[Line, ...]] = TypeAdapter(tuple[Line, ...])
 _VALUED: TypeAdapter[tuple[Valued, ...]] = TypeAdapter(tuple[Valued, ...])

@@ -13,11 +13,11 @@ from datetime import date
 from decimal import Decimal
 
 from services.finance.domain.commands import ConfirmOrder, CustomerTerms, OpenAccount
-from services.finance.domain.delivery import DateSource, replaces
 from services.finance.domain.events import DepositWasRequested
 from services.finance.domain.payments import AccountNotOpened, CurrencyMismatch, Payments
 from services.finance.domain.shipments import invoice_number, proforma_number
 from services.finance.domain.state import AccountStatus, Outcome, Shipped
+from shared.delivery_dates import DateSource, replaces
 
 __all__ = [
     "Account",

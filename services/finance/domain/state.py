@@ -13,11 +13,11 @@ from services.finance.domain import credit as credits
 from services.finance.domain.checks import PaymentCheck
 from services.finance.domain.collection import Invoice
 from services.finance.domain.commands import CustomerTerms, Line, Units
-from services.finance.domain.delivery import DateSource
 from services.finance.domain.events import DomainEvent
 from services.finance.domain.terms import terms_of
 from services.finance.domain.valuation import Valued
 from shared.decisions import NotFound
+from shared.delivery_dates import DateSource
 
 ZERO = Decimal("0.00")
 

@@ -12,10 +12,10 @@ from services.logistics.domain.commands import (
     RequestShipment,
     Units,
 )
-from services.logistics.domain.delivery import DateSource, replaces
 from services.logistics.domain.events import GoodsWereDelivered, ShipmentWasRequested
 from services.logistics.domain.shipment import Correction, Shipment
 from shared.decisions import AUTOMATIC_POLICY_USER, InvalidDecision, NotAllowedNow, Signature
+from shared.delivery_dates import DateSource, replaces
 
 AUTOMATIC_RELEASE = AUTOMATIC_POLICY_USER
 """Who is recorded as releasing a shipment the automatic policy released."""

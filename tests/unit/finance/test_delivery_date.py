@@ -14,11 +14,11 @@ from services.finance import handlers
 from services.finance.adapters import repository
 from services.finance.app import DEFINITION
 from services.finance.domain.commands import ConfirmOrder
-from services.finance.domain.delivery import DateSource
 from services.finance.domain.model import Account, Outcome
 from services.finance.views import account_view
 from shared.contracts import ConfirmationSigned, Event, OrderReleased
 from shared.db import rows
+from shared.delivery_dates import DateSource
 from shared.messaging.events import new_event
 from shared.messaging.routes import Incoming, Source
 from tests.support.databases import sqlite_database

@@ -11,11 +11,11 @@ import pytest
 from services.logistics import handlers
 from services.logistics.adapters import repository
 from services.logistics.adapters.tables import metadata
-from services.logistics.domain.delivery import DateSource
 from services.logistics.domain.model import OrderShipping
 from services.logistics.views import order_view
 from shared.contracts import ConfirmationSigned, Event, OrderReleased
 from shared.db import rows
+from shared.delivery_dates import DateSource
 from tests.support.databases import sqlite_database
 from tests.unit.logistics.builders import (
     AUTHORITY,

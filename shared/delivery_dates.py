@@ -1,4 +1,5 @@
-"""Which kind of message set an order's current delivery date in logistics (P3.4, P3.5, P4.10).
+"""Which kind of message set an order's current delivery date (P3.4, P3.5, P4.10), for every
+service that keeps the date (finance, logistics).
 
 The date is the confirmed one (confirmation.issued), moved by a late signature
 (confirmation.signed, P3.4), fixed by the release (order.released, which carries a date a late
