@@ -24,6 +24,7 @@ from services.sales.adapters import repository
 from services.sales.domain.deadlines import Deadlines
 from services.sales.domain.model import Order
 from services.sales.notice_texts import About, Wording
+from shared.clock import Clock
 from shared.contracts import CustomerNotified, Event, topics
 from shared.contracts.common import Contact
 from shared.contracts.notices import NoticeChannel
@@ -62,9 +63,12 @@ def notified(
     reached: tuple[Contact, NoticeChannel],
     wording: Wording,
     incoming: Incoming[Any],
+    clock: Clock | None,
 ) -> list[Event]:
     """The notice as an event, or none (logged) if the contract refuses it: a notice never
-    fails the unit of work it is part of."""
+    fails the unit of work it is part of. It is stamped when it is staged (with a clock): the
+    notices of one order come from events on different topics, and a batch done again after a
+    deadlock is staged after newer notices, so the time it was received would go back."""
     contact, channel = reached
     try:
         notice = new_event(
@@ -72,7 +76,7 @@ def notified(
             order_id=order.order_id,
             producer=SERVICE_NAME,
             causation_id=incoming.causation_id,
-            occurred_at=incoming.received_at,
+            occurred_at=clock.now() if clock else incoming.received_at,
             event_id=notice_id(incoming.causation_id),
             payload={
                 "customer_id": order.customer_id,
@@ -88,7 +92,7 @@ def notified(
     return [notice]
 
 
-def _handler(compose: Compose[E]) -> Handler:
+def _handler(compose: Compose[E], clock: Clock | None) -> Handler:
     async def handle(connection: AsyncConnection, incoming: Incoming[E]) -> list[Event]:
         event = incoming.body
         order = await repository.load(connection, event.order_id, for_update=False)
@@ -100,24 +104,25 @@ def _handler(compose: Compose[E]) -> Handler:
             log.info("no notice for %s: its contact has neither e-mail nor phone", order.order_id)
             return []
         wording = compose(About(order.order_id, order.customer_reference, reached[0].name), event)
-        return [] if wording is None else notified(order, reached, wording, incoming)
+        return [] if wording is None else notified(order, reached, wording, incoming, clock)
 
     return handle
 
 
-def notice_handlers(deadlines: Deadlines) -> dict[str, Handler]:
-    """topic -> the handler that tells the customer of that step (P1.5 among them)."""
+def notice_handlers(deadlines: Deadlines, clock: Clock | None = None) -> dict[str, Handler]:
+    """topic -> the handler that tells the customer of that step (P1.5 among them); notices are
+    stamped by `clock` when staged (without one: when their cause was received)."""
     return {
         topics.ORDER_PLACED: _handler(
-            partial(notice_texts.confirmation_expected, review=deadlines.review)
+            partial(notice_texts.confirmation_expected, review=deadlines.review), clock
         ),
-        topics.ORDER_HELD: _handler(notice_texts.order_held),
-        topics.REVIEW_COMPLETED: _handler(notice_texts.order_declined),
-        topics.CONFIRMATION_ISSUED: _handler(notice_texts.confirmation),
-        topics.DEPOSIT_REQUESTED: _handler(notice_texts.deposit_request),
-        topics.ORDER_DELAYED: _handler(notice_texts.delay),
-        topics.DELIVERY_REVISED: _handler(notice_texts.new_date),
-        topics.GOODS_SHIPPED: _handler(notice_texts.shipping_notice),
-        topics.INVOICE_ISSUED: _handler(notice_texts.invoice),
-        topics.BALANCE_DUE: _handler(notice_texts.balance_due),
+        topics.ORDER_HELD: _handler(notice_texts.order_held, clock),
+        topics.REVIEW_COMPLETED: _handler(notice_texts.order_declined, clock),
+        topics.CONFIRMATION_ISSUED: _handler(notice_texts.confirmation, clock),
+        topics.DEPOSIT_REQUESTED: _handler(notice_texts.deposit_request, clock),
+        topics.ORDER_DELAYED: _handler(notice_texts.delay, clock),
+        topics.DELIVERY_REVISED: _handler(notice_texts.new_date, clock),
+        topics.GOODS_SHIPPED: _handler(notice_texts.shipping_notice, clock),
+        topics.INVOICE_ISSUED: _handler(notice_texts.invoice, clock),
+        topics.BALANCE_DUE: _handler(notice_texts.balance_due, clock),
     }

@@ -133,7 +133,7 @@ def parts(context: ServiceContext) -> ServiceParts:
         settings = SalesSettings()
     deadlines = settings.deadlines
     return ServiceParts(
-        routes=routes(deadlines, notice_handlers(deadlines)),
+        routes=routes(deadlines, notice_handlers(deadlines, context.clock)),
         router=router(context),
         on_start=[master_data_loader(context)],
         background=[step_rounds(context, deadlines, settings.step_round_seconds)],
