@@ -32,7 +32,6 @@ from shared.contracts import (
     InvoiceIssued,
     OrderReleased,
     PaymentReceived,
-    ReviewCompleted,
     StepFlagged,
 )
 from shared.contracts.bounds import moment_within_window
@@ -118,7 +117,6 @@ async def record_history(connection: AsyncConnection, event: Event) -> None:
 
 
 def facts_of(event: Event) -> Facts:
-    facts = Facts(event.event_type, event.occurred_at)
     match event:
         case OrderReleased() | DeliveryRevised():
             return Facts(event.event_type, event.occurred_at, event.payload.delivery_date)
@@ -139,11 +137,7 @@ def facts_of(event: Event) -> Facts:
             )
         case PaymentReceived():
             return Facts(event.event_type, event.occurred_at, settled=event.payload.settled)
-        case ReviewCompleted():
-            return Facts(
-                event.event_type, event.occurred_at, declined=event.payload.outcome == "declined"
-            )
-    return facts
+    return Facts(event.event_type, event.occurred_at)
 
 
 def _apply_step(

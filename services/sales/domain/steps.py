@@ -39,7 +39,6 @@ class Facts:
     expected_on: date | None = None
     due_date: date | None = None
     settled: bool = False
-    declined: bool = False
     whole_order: bool = False
     invoice: bool = False
 
