@@ -1,5 +1,11 @@
 """Wire contracts: the JSON every Orderflow topic carries. Versioned, frozen, described."""
 
+from shared.contracts.changes import (
+    ChangeAcknowledged,
+    ChangeDecided,
+    ChangeRequested,
+    ShipmentCancelled,
+)
 from shared.contracts.envelope import Event
 from shared.contracts.events import (
     GoodsProduced,
@@ -30,6 +36,7 @@ from shared.contracts.process import (
 )
 from shared.contracts.production import MaterialsListed, OrderDelayed, ScheduleChanged
 from shared.contracts.registry import EVENT_TYPES
+from shared.contracts.returns import CreditNoteIssued, ReturnStepped
 from shared.contracts.shipping import (
     DeliveryLate,
     GoodsDelivered,
@@ -43,10 +50,14 @@ __all__ = [
     "EVENT_TYPES",
     "BalanceDue",
     "BalanceUpdated",
+    "ChangeAcknowledged",
+    "ChangeDecided",
+    "ChangeRequested",
     "CollectionStepped",
     "ConfirmationIssued",
     "ConfirmationSigned",
     "CreditChanged",
+    "CreditNoteIssued",
     "CustomerNotified",
     "CustomerUpdated",
     "DeliveryLate",
@@ -72,9 +83,11 @@ __all__ = [
     "PaymentReceived",
     "PaymentUnmatched",
     "ProductUpdated",
+    "ReturnStepped",
     "ReviewCompleted",
     "ReviewEscalated",
     "ScheduleChanged",
+    "ShipmentCancelled",
     "ShipmentEscalated",
     "ShipmentReleased",
     "ShipmentRequested",

@@ -128,6 +128,16 @@ UnitPrice = Annotated[
 
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 
+MAX_VERSIONS: Final = 100
+"""Versions of one order: the order as placed and at most 99 changes (P7.1)."""
+OrderVersion = Annotated[int, Field(ge=1, le=MAX_VERSIONS)]
+"""Version 1 is the order as placed; version n is what change n made of it."""
+ChangeNo = Annotated[int, Field(ge=2, le=MAX_VERSIONS)]
+"""A change's number: the version it would make (its document is CR-<order id>-<n>)."""
+MAX_RETURNS: Final = 100
+"""Returns of one order (RT-<order id>-<n>)."""
+ReturnNo = Annotated[int, Field(ge=1, le=MAX_RETURNS)]
+
 # -- characters ------------------------------------------------------------------------------------
 
 FORBIDDEN_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})

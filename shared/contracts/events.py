@@ -13,6 +13,7 @@ from shared.contracts.bounds import (
     ContractDate,
     CustomerId,
     DocumentNumber,
+    OrderVersion,
     PayerReference,
     PaymentId,
     PaymentTerm,
@@ -119,6 +120,9 @@ class ReviewCompletedPayload(Contract):
         description="Who gave the approvals, in which role, when (P2.3, P8.1): the sales "
         "manager and, where required, the general manager; the automatic policy signs as "
         "'automatic-policy'",
+    )
+    version: OrderVersion = Field(
+        default=1, description="The order's version this was made from (1: as placed; P7.4)"
     )
 
 
@@ -301,8 +305,9 @@ class PaymentUnmatched(Event):
 class OrderClosedPayload(Contract):
     """The order's final outcome."""
 
-    outcome: Literal["fulfilled", "declined"] = Field(
-        description="fulfilled: delivered and paid in full; declined: review declined it"
+    outcome: Literal["fulfilled", "declined", "cancelled"] = Field(
+        description="fulfilled: delivered and paid in full; declined: review declined it; "
+        "cancelled: the customer cancelled it (P7.2, P7.4)"
     )
 
 

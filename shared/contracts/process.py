@@ -14,6 +14,7 @@ from shared.contracts.bounds import (
     DaysLate,
     DocumentPath,
     IsoMomentText,
+    OrderVersion,
     Reason,
     Reference,
     ShortText,
@@ -55,6 +56,9 @@ class FeasibilityRequestedPayload(Contract):
         min_length=1, max_length=MAX_LINES, description="Products and quantities"
     )
     rush: bool = Field(default=False, description="Marked urgent (P4.6)")
+    version: OrderVersion = Field(
+        default=1, description="The order's version this was made from (1: as placed; P7.4)"
+    )
 
 
 class FeasibilityRequested(Event):
@@ -83,6 +87,9 @@ class FeasibilityAssessedPayload(Contract):
 
     production: DepartmentAnswer = Field(description="Capacity in the requested week")
     purchasing: DepartmentAnswer = Field(description="Materials in stock or obtainable in time")
+    version: OrderVersion = Field(
+        default=1, description="The order's version this was made from (1: as placed; P7.4)"
+    )
 
 
 class FeasibilityAssessed(Event):

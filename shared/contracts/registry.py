@@ -1,12 +1,14 @@
 """Every event type, for schema generation and tooling."""
 
 from shared.contracts import (
+    changes,
     events,
     master,
     money,
     notices,
     process,
     production,
+    returns,
     shipping,
     steps,
 )
@@ -45,6 +47,12 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     money.CollectionStepped,
     money.CreditChanged,
     steps.StepFlagged,
+    changes.ChangeRequested,
+    changes.ChangeAcknowledged,
+    changes.ChangeDecided,
+    changes.ShipmentCancelled,
+    returns.ReturnStepped,
+    returns.CreditNoteIssued,
     notices.CustomerNotified,
     master.CustomerUpdated,
     master.ProductUpdated,

@@ -40,6 +40,12 @@ COLLECTION_STEPPED: Final = "collection.stepped"
 CREDIT_CHANGED: Final = "credit.changed"
 STEP_FLAGGED: Final = "step.flagged"
 CUSTOMER_NOTIFIED: Final = "customer.notified"
+CHANGE_REQUESTED: Final = "change.requested"
+CHANGE_ACKNOWLEDGED: Final = "change.acknowledged"
+CHANGE_DECIDED: Final = "change.decided"
+SHIPMENT_CANCELLED: Final = "shipment.cancelled"
+RETURN_STEPPED: Final = "return.stepped"
+CREDIT_NOTE_ISSUED: Final = "credit_note.issued"
 DEAD_LETTER: Final = "message.deadlettered"
 
 COMPACTED_TOPICS: Final = (CUSTOMER_UPDATED, PRODUCT_UPDATED, BALANCE_UPDATED)
@@ -83,6 +89,12 @@ ALL_TOPICS: Final = (
     COLLECTION_STEPPED,
     CREDIT_CHANGED,
     STEP_FLAGGED,
+    CHANGE_REQUESTED,
+    CHANGE_ACKNOWLEDGED,
+    CHANGE_DECIDED,
+    SHIPMENT_CANCELLED,
+    RETURN_STEPPED,
+    CREDIT_NOTE_ISSUED,
     CUSTOMER_NOTIFIED,
     DEAD_LETTER,
 )

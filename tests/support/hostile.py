@@ -66,7 +66,7 @@ class Hostile:
     """What is wrong with it, e.g. "scratch:random-bytes" or "mutated:wrong-type"."""
 
 
-_EXAMPLE = re.compile(r"#### `(?P<topic>[a-z.]+)`\n\n```json\n(?P<body>.*?)\n```", re.DOTALL)
+_EXAMPLE = re.compile(r"#### `(?P<topic>[a-z_.]+)`\n\n```json\n(?P<body>.*?)\n```", re.DOTALL)
 
 
 def catalogue_examples() -> dict[str, Json]:

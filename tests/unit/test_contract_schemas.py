@@ -16,6 +16,12 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ValidationError
 
 from shared.contracts import topics
+from shared.contracts.changes import (
+    ChangeAcknowledged,
+    ChangeDecided,
+    ChangeRequested,
+    ShipmentCancelled,
+)
 from shared.contracts.envelope import Event
 from shared.contracts.events import (
     GoodsProduced,
@@ -46,6 +52,7 @@ from shared.contracts.process import (
 )
 from shared.contracts.production import MaterialsListed, OrderDelayed, ScheduleChanged
 from shared.contracts.registry import EVENT_TYPES
+from shared.contracts.returns import CreditNoteIssued, ReturnStepped
 from shared.contracts.schemas import MESSAGES, SCHEMA_DIR, render, schema_path
 from shared.contracts.shipping import (
     DeliveryLate,
@@ -69,6 +76,13 @@ ADDRESS = {
 }
 
 SIGNED = {"user": "hana.kim", "role": "finance_clerk", "at": "2026-12-02T09:15:00Z"}
+ORDER_LINE_15 = {
+    "line_no": 1,
+    "product_code": "VALVE-DN50",
+    "quantity": 15,
+    "unit_price": "120.00",
+    "amount": "1800.00",
+}
 SHIPPED_LINES = [{"product_code": "VALVE-DN50", "quantity": 20}]
 
 # One valid payload per event type; order_id None means the event is about no order.
@@ -176,6 +190,90 @@ EVENT_SAMPLES: dict[type[Event], tuple[str | None, dict[str, Any]]] = {
             "opened_at": "2026-12-01T09:00:00+00:00",
             "due_at": "2026-12-15T17:00:00+00:00",
             "reason": "production has used 80% of its time and the goods are not produced yet",
+        },
+    ),
+    ChangeRequested: (
+        "SO-000001",
+        {
+            "change_no": 2,
+            "based_on": 1,
+            "kinds": ["decrease"],
+            "stage": "after_confirmation",
+            "needs_review": False,
+            "lines": [ORDER_LINE_15],
+            "total_amount": "1800.00",
+            "requested_delivery_date": "2027-04-30",
+            "requirements": "",
+            "reason": "the customer needs 15, not 20",
+            "via": "desk",
+            "requested": {**SIGNED, "user": "mei.zhang", "role": "sales_rep"},
+            "answer_by": "2026-12-03T09:15:00Z",
+        },
+    ),
+    ChangeAcknowledged: (
+        "SO-000001",
+        {
+            "change_no": 2,
+            "department": "production",
+            "outcome": "accepted",
+            "started": False,
+            "materials_on_order": [
+                {
+                    "purchase_order": "PO-2026-0007",
+                    "material_code": "STEEL-S235",
+                    "ordered": "40",
+                    "delivered": "0",
+                }
+            ],
+            "held": ["MO-SO-000001"],
+        },
+    ),
+    ChangeDecided: (
+        "SO-000001",
+        {
+            "change_no": 2,
+            "outcome": "applied",
+            "stage": "after_confirmation",
+            "kinds": ["decrease"],
+            "lines": [ORDER_LINE_15],
+            "total_amount": "1800.00",
+            "delivery_date": "2027-04-30",
+            "charge": "120.00",
+            "charge_reason": "steel bought for the 5 units dropped",
+            "decided": {**SIGNED, "user": "li.wang", "role": "sales_manager"},
+        },
+    ),
+    ShipmentCancelled: (
+        "SO-000001",
+        {
+            "shipment_id": "SH-SO-000001-1",
+            "change_no": 2,
+            "reason": "the order is 15 now; the shipment took 20",
+        },
+    ),
+    ReturnStepped: (
+        "SO-000001",
+        {
+            "return_number": "RT-SO-000001-1",
+            "step": "inspected",
+            "shipment_id": "SH-SO-000001-1",
+            "lines": [{"product_code": "VALVE-DN50", "quantity": 5}],
+            "inspected": [{"product_code": "VALVE-DN50", "accepted": 4, "rejected": 1}],
+            "remedy": "credit",
+            "signed": {**SIGNED, "user": "qa.chen", "role": "qa_inspector"},
+        },
+    ),
+    CreditNoteIssued: (
+        "SO-000001",
+        {
+            "credit_note_number": "CN-SO-000001-1",
+            "return_number": "RT-SO-000001-1",
+            "lines": [{"product_code": "VALVE-DN50", "quantity": 4, "unit_value": "120.00"}],
+            "amount": "480.00",
+            "currency": "EUR",
+            "balance_due": "1920.00",
+            "credit": "0.00",
+            "issued_on": "2027-05-10",
         },
     ),
     CustomerNotified: (

@@ -11,7 +11,7 @@ from tests.support.flow import consumers_by_topic
 from tests.support.system import SERVICES
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-EXAMPLE = re.compile(r"#### `(?P<topic>[a-z.]+)`\n\n```json\n(?P<body>.*?)\n```", re.DOTALL)
+EXAMPLE = re.compile(r"#### `(?P<topic>[a-z_.]+)`\n\n```json\n(?P<body>.*?)\n```", re.DOTALL)
 
 
 def catalogue_examples() -> dict[str, str]:
@@ -27,7 +27,7 @@ def test_the_catalogue_example_is_a_valid_message_of_its_topic(topic: str) -> No
     MESSAGES[topic].model_validate_json(catalogue_examples()[topic])
 
 
-CATALOGUE_ROW = re.compile(r"^\| `(?P<topic>[a-z.]+)` \| [^|]+ \| (?P<consumers>[^|]+) \|", re.M)
+CATALOGUE_ROW = re.compile(r"^\| `(?P<topic>[a-z_.]+)` \| [^|]+ \| (?P<consumers>[^|]+) \|", re.M)
 
 
 def test_the_catalogue_names_exactly_the_services_that_consume_each_topic() -> None:
