@@ -53,6 +53,8 @@ class Desk:
         self._new: set[tuple[str, str]] = set()
         self._loaded: dict[tuple[str, str], OrderShipping | Shipment] = {}
         """As loaded, by id: what did not change is not written again."""
+        self.staged: list[Event] = []
+        """Events about the order rather than one shipment (a change's acknowledgement)."""
 
     # -- loading --------------------------------------------------------------------------------
 
@@ -148,6 +150,8 @@ class Desk:
         finance = shipment.finance
         if finance is None or not finance.passed or shipment.release is not None:
             return
+        if shipment.held_for is not None:
+            return  # held for an open change (P7.2): the policy ships it once released
         if shipment.status is not ShipmentStatus.REQUESTED:
             return
         waybill = waybill_for(shipment.shipment_id)
@@ -192,6 +196,8 @@ class Desk:
             out += [to_wire(e, shipment, order, causation_id, self.now) for e in shipment.events]
             shipment.events.clear()
         self._new.clear()
+        out += self.staged
+        self.staged = []
         return out
 
     def _changed(self, key: tuple[str, str], current: OrderShipping | Shipment) -> bool:

@@ -8,10 +8,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.logistics.adapters import wire
+from services.logistics.adapters import change_wire, wire
 from services.logistics.desk import Desk
+from services.logistics.domain import changes
 from services.logistics.domain.model import OrderShipping
 from shared.contracts import (
+    ChangeDecided,
+    ChangeRequested,
     ConfirmationIssued,
     ConfirmationSigned,
     DeliveryRevised,
@@ -175,3 +178,42 @@ async def close_order(
     return await _apply(
         connection, incoming, lambda order: order.close(outcome), policy, release_authority
     )
+
+
+async def take_change_request(
+    connection: AsyncConnection,
+    incoming: Incoming[ChangeRequested],
+    policy: bool = False,
+    release_authority: Decimal | None = None,
+) -> list[Event]:
+    """P7.1, P7.2, P5.4: hold every shipment not handed over for a decrease or cancellation,
+    or refuse it ("raise a return") once more has left than it leaves ordered; acknowledge
+    each change once, with an id derived from this event's, so a replay answers the same."""
+    desk = Desk(connection, incoming.received_at, policy, release_authority)
+    order = await desk.order_or_start(incoming.body.order_id)
+    asked = change_wire.asked(incoming.body)
+    answer = changes.take_request(order, await desk.shipments_of(order), asked)
+    if answer is not None:
+        desk.staged.append(
+            change_wire.acknowledged(
+                answer, order.order_id, incoming.causation_id, incoming.received_at
+            )
+        )
+    return await desk.events(incoming.causation_id)
+
+
+async def apply_change_decision(
+    connection: AsyncConnection,
+    incoming: Incoming[ChangeDecided],
+    policy: bool = False,
+    release_authority: Decimal | None = None,
+) -> list[Event]:
+    """P7.2: an applied change's lines are what is ordered; held shipments that still fit go
+    on, the others are cancelled (shipment.cancelled); refused, withdrawn or superseded: the
+    holds are lifted. A decision about an order not heard of yet is kept on its record."""
+    desk = Desk(connection, incoming.received_at, policy, release_authority)
+    order = await desk.order_or_start(incoming.body.order_id)
+    decided = change_wire.decision(incoming.body, incoming.received_at)
+    changes.apply_decision(order, await desk.shipments_of(order), decided)
+    await desk.act_for_people(order)
+    return await desk.events(incoming.causation_id)

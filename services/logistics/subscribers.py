@@ -15,6 +15,8 @@ from services.logistics.desk import Desk
 from services.logistics.http import router
 from services.logistics.settings import LogisticsSettings
 from shared.contracts import (
+    ChangeDecided,
+    ChangeRequested,
     ConfirmationIssued,
     ConfirmationSigned,
     DeliveryRevised,
@@ -51,6 +53,8 @@ def routes(policy: bool = False, release_authority: Decimal | None = None) -> Se
             repository.preload_checks,
         ),
         (topics.ORDER_CLOSED, OrderClosed, handlers.close_order, SHIPPING),
+        (topics.CHANGE_REQUESTED, ChangeRequested, handlers.take_change_request, SHIPPING),
+        (topics.CHANGE_DECIDED, ChangeDecided, handlers.apply_change_decision, SHIPPING),
     ]
     return [
         Route(topic, contract, partial(handler, **given), preload=preload)

@@ -28,6 +28,7 @@ def order_view(order: OrderShipping, shipments: list[Shipment]) -> dict[str, Any
             for code, count in shipment.lines.items():
                 shipped[code] = shipped.get(code, 0) + count
     placement = order.placement
+    active = [shipment for shipment in shipments if shipment.active]
     return {
         "order_id": order.order_id,
         "placed": placement is not None,
@@ -40,9 +41,11 @@ def order_view(order: OrderShipping, shipments: list[Shipment]) -> dict[str, Any
         "shipped": shipped,
         "remaining": order.remaining(),
         "available": order.available(),
-        "delivered": bool(shipments)
+        "delivered": bool(active)
         and not order.remaining()
-        and all(s.status is ShipmentStatus.DELIVERED for s in shipments),
+        and all(s.status is ShipmentStatus.DELIVERED for s in active),
         "outcome": order.outcome,
+        "version": order.version,
+        "pending_change": order.pending_change,
         "shipments": [shipment_view(shipment) for shipment in shipments],
     }

@@ -82,6 +82,7 @@ async def store_shipment(connection: AsyncConnection, shipment: Shipment, new: b
         "expected_delivery_on": dispatched.expected_delivery_on if dispatched else None,
         "escalate_at": shipment.escalate_at,
         "late_reported": shipment.late_reported,
+        "held_for": shipment.held_for,
         "document": _SHIPMENT.dump_python(shipment, mode="json", exclude={"events"}),
     }
     await (rows.add if new else rows.save)(connection, shipments, row)

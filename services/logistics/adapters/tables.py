@@ -1,6 +1,6 @@
 """Logistics' own database tables."""
 
-from sqlalchemy import JSON, Boolean, Column, Date, Index, MetaData, String, Table
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, MetaData, String, Table
 
 from shared.db.messaging_tables import add_messaging_tables
 from shared.db.types import UtcDateTime
@@ -29,6 +29,7 @@ shipments = Table(
     Column("expected_delivery_on", Date, nullable=True),
     Column("escalate_at", UtcDateTime(), nullable=True),
     Column("late_reported", Boolean, nullable=False),
+    Column("held_for", Integer, nullable=True),
     Column("document", JSON, nullable=False),
     Index("ix_shipments_status_expected", "status", "expected_delivery_on"),
     Index("ix_shipments_escalate_at", "escalate_at"),

@@ -31,6 +31,7 @@ from shared.contracts import (
 )
 from shared.contracts import common as wire
 from shared.contracts.bounds import MAX_QUANTITY
+from shared.contracts.changes import ShipmentCancelled, ShipmentCancelledPayload
 from shared.contracts.events import GoodsShippedPayload, ProducedLine
 from shared.contracts.shipping import (
     DeliveryLatePayload,
@@ -188,6 +189,15 @@ def _payload(event: domain.DomainEvent, shipment: Shipment, order: OrderShipping
                 days_late=days_late,
                 notify=list(NOTIFIED_OF_LATE_DELIVERY),
             )
+        case domain.ShipmentWasCancelled():
+            cancellation = shipment.cancellation
+            assert cancellation is not None
+            return ShipmentCancelledPayload(
+                shipment_id=shipment.shipment_id,
+                change_no=cancellation.change_no,
+                reason=cancellation.reason,
+                cancelled=None,
+            )
 
 
 _KINDS: dict[type[domain.DomainEvent], type[Event]] = {
@@ -197,6 +207,7 @@ _KINDS: dict[type[domain.DomainEvent], type[Event]] = {
     domain.GoodsWereShipped: GoodsShipped,
     domain.GoodsWereDelivered: GoodsDelivered,
     domain.DeliveryWasLate: DeliveryLate,
+    domain.ShipmentWasCancelled: ShipmentCancelled,
 }
 
 

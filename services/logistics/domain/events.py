@@ -38,6 +38,11 @@ class DeliveryWasLate:
     days_late: int
 
 
+@dataclass(frozen=True)
+class ShipmentWasCancelled:
+    shipment_id: str
+
+
 DomainEvent = (
     ShipmentWasRequested
     | ShipmentWasReleased
@@ -45,4 +50,5 @@ DomainEvent = (
     | GoodsWereShipped
     | GoodsWereDelivered
     | DeliveryWasLate
+    | ShipmentWasCancelled
 )

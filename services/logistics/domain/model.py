@@ -58,7 +58,19 @@ class OrderShipping:
     """Units in shipments requested so far."""
     shipments: int = 0
     delivered: int = 0
+    cancelled: int = 0
+    """Shipments cancelled by an applied change (P7.2)."""
     outcome: str | None = None
+    version: int = 1
+    """The highest change applied from change.decided (1: the order as placed)."""
+    applied: Units | None = None
+    """The ordered units of the applied version; None: as placed (P7.2)."""
+    pending_change: int | None = None
+    """A change requested and not decided, that holds the shipments not handed over."""
+    answered: int = 1
+    """The highest change acknowledged: each is acknowledged once (P7.1)."""
+    returns: int = 0
+    """Returns numbered so far, RT-<order id>-<n> (P7.5)."""
 
     # -- what other departments report ----------------------------------------------------------
 
@@ -101,6 +113,10 @@ class OrderShipping:
 
     @property
     def ordered(self) -> Units:
+        """What the highest applied version orders: an applied change's lines, else the
+        placement's (rule 2 of docs/changes-and-returns.md, in any order of arrival)."""
+        if self.applied is not None:
+            return self.applied
         return self.placement.ordered if self.placement else {}
 
     def remaining(self) -> Units:
@@ -158,6 +174,7 @@ class OrderShipping:
             requested=signed,
             production_order_id=self.production_order_id,
             corrections=corrections,
+            held_for=self.pending_change,
         )
         shipment.events.append(ShipmentWasRequested(shipment.shipment_id))
         return shipment
@@ -206,5 +223,6 @@ class OrderShipping:
         its receipt."""
         shipment.deliver(receipt, signed)
         self.delivered += 1
-        order_delivered = not self.remaining() and self.delivered == self.shipments
+        settled = self.delivered + self.cancelled
+        order_delivered = not self.remaining() and settled == self.shipments
         shipment.events.append(GoodsWereDelivered(shipment.shipment_id, order_delivered))

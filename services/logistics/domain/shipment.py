@@ -21,6 +21,7 @@ from services.logistics.domain.events import (
     DeliveryWasLate,
     DomainEvent,
     GoodsWereShipped,
+    ShipmentWasCancelled,
     ShipmentWasEscalated,
     ShipmentWasReleased,
 )
@@ -34,6 +35,18 @@ class ShipmentStatus(StrEnum):
     HANDED_OVER = "handed_over"
     DISPATCHED = "dispatched"
     DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+HANDED_OVER_STATUSES = frozenset(
+    {ShipmentStatus.HANDED_OVER, ShipmentStatus.DISPATCHED, ShipmentStatus.DELIVERED}
+)
+"""What has left with a carrier: a change can no longer take it back (P7.2)."""
+
+
+def change_number(order_id: str, change_no: int) -> str:
+    """The change's document number, CR-<order id>-<n> (as shared.contracts.changes)."""
+    return f"CR-{order_id}-{change_no}"
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,15 @@ class Dispatched:
 
 
 @dataclass(frozen=True)
+class Cancellation:
+    """A held shipment the applied change no longer allows (P7.2)."""
+
+    change_no: int
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Receipt:
     delivered_on: date
     received_by: str
@@ -107,7 +129,29 @@ class Shipment:
     dispatched: Dispatched | None = None
     receipt: Receipt | None = None
     late_reported: bool = False
+    held_for: int | None = None
+    """The change this shipment is held for: no handover or dispatch until it is decided."""
+    cancellation: Cancellation | None = None
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def handed_over(self) -> bool:
+        """It has left with a carrier (handed over, dispatched or delivered)."""
+        return self.status in HANDED_OVER_STATUSES
+
+    @property
+    def active(self) -> bool:
+        """Not cancelled: its units count against the order's."""
+        return self.status is not ShipmentStatus.CANCELLED
+
+    def _refuse_if_held(self, act: str) -> None:
+        """P5.4, P7.2: a shipment held for an open change is neither handed over nor
+        dispatched (409)."""
+        if self.held_for is not None:
+            held = change_number(self.order_id, self.held_for)
+            raise NotAllowedNow(f"{self.shipment_id} is held for change {held}: no {act}")
+        if self.status is ShipmentStatus.CANCELLED:
+            raise NotAllowedNow(f"{self.shipment_id} is cancelled: no {act}")
 
     @property
     def finance_passed(self) -> bool:
@@ -131,6 +175,8 @@ class Shipment:
         emergency release it completes the paperwork."""
         if self.release is not None:
             raise NotAllowedNow(f"{self.shipment_id} is released already")
+        if self.status is ShipmentStatus.CANCELLED:
+            raise NotAllowedNow(f"{self.shipment_id} is cancelled")
         if not self.finance_passed:
             raise NotAllowedNow(f"finance's check of {self.shipment_id} has not passed")
         self.release = signed
@@ -188,7 +234,9 @@ class Shipment:
         self.status = ShipmentStatus.CHECKED
 
     def hand_over(self, waybills: tuple[str, ...], parcels: int, signed: Signature) -> None:
-        """P5.3, P5.4: waybills, the parcels counted and the outbound check's parcels agree."""
+        """P5.3, P5.4: waybills, the parcels counted and the outbound check's parcels agree;
+        never while held for a change (P7.2)."""
+        self._refuse_if_held("handover")
         if not self.released:
             raise NotAllowedNow(f"{self.shipment_id} is not released: no handover")
         if self.status is not ShipmentStatus.CHECKED or self.outbound is None:
@@ -204,7 +252,9 @@ class Shipment:
         self.status = ShipmentStatus.HANDED_OVER
 
     def dispatch(self, notice: Dispatch, signed: Signature) -> None:
-        """P5.3, P5.5: never without a release; the shipping notice goes out."""
+        """P5.3, P5.5: never without a release, never while held; the shipping notice goes
+        out."""
+        self._refuse_if_held("dispatch")
         if not self.released:
             raise NotAllowedNow(f"{self.shipment_id} is not released: no dispatch")
         if self.status is not ShipmentStatus.HANDED_OVER:
@@ -244,6 +294,14 @@ class Shipment:
         )
         self.status = ShipmentStatus.DELIVERED
         return self.receipt
+
+    def cancel(self, change_no: int, reason: str, at: datetime) -> None:
+        """P7.2: the applied change no longer allows this shipment, which has not left."""
+        self.status = ShipmentStatus.CANCELLED
+        self.held_for = None
+        self.escalate_at = None
+        self.cancellation = Cancellation(change_no, reason, at)
+        self.events.append(ShipmentWasCancelled(self.shipment_id))
 
     def flag_if_late(self, today: date) -> None:
         """P5.6: once, when the expected day has passed without a receipt."""
