@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.finance.adapters import repository
 from services.finance.adapters.customers import store_customer
 from services.finance.adapters.wire import (
+    apply_change_command,
     confirm_order_command,
+    credit_return_command,
     customer_from_record,
     open_account_command,
     receive_payment_command,
@@ -18,10 +20,13 @@ from services.finance.adapters.wire import (
 )
 from services.finance.domain import commands
 from services.finance.domain.commands import ReceivePayment
+from services.finance.domain.credit_notes import return_no
 from services.finance.domain.events import PaymentKind
 from services.finance.domain.model import Outcome
 from services.finance.ledger import Ledger
 from shared.contracts import (
+    ChangeDecided,
+    ChangeRequested,
     ConfirmationIssued,
     ConfirmationSigned,
     CustomerUpdated,
@@ -33,6 +38,8 @@ from shared.contracts import (
     OrderPlaced,
     OrderReleased,
     PaymentNotification,
+    ReturnStepped,
+    ShipmentCancelled,
     ShipmentRequested,
 )
 from shared.delivery_dates import DateSource
@@ -142,6 +149,77 @@ async def close_account(
     ledger = Ledger(connection, incoming.received_at, policy)
     account = await ledger.account_or_start(incoming.body.order_id)
     account.close(Outcome(incoming.body.payload.outcome))
+    return await ledger.events(incoming.causation_id)
+
+
+async def acknowledge_change(
+    connection: AsyncConnection, incoming: Incoming[ChangeRequested], policy: bool = False
+) -> list[Event]:
+    """P7.1: answer a change once, with what was paid, asked as deposit and invoiced (zeros
+    for an order finance has not heard of yet, whose account this starts); the answer's id is
+    derived from the consumed event's, so a replay answers with the same id."""
+    ledger = Ledger(connection, incoming.received_at, policy)
+    account = await ledger.account_or_start(incoming.body.order_id)
+    account.acknowledge(incoming.body.payload.change_no)
+    return await ledger.events(incoming.causation_id)
+
+
+async def apply_change(
+    connection: AsyncConnection, incoming: Incoming[ChangeDecided], policy: bool = False
+) -> list[Event]:
+    """P7.1, P7.2, P6.2: an applied change above the account's version replaces its lines and
+    total and keeps its charge; money paid beyond what is now owed is credit at once, a charge
+    the money does not cover is invoiced. Changes refused, withdrawn or superseded change
+    nothing. An order finance has not heard of yet keeps the change for when it arrives."""
+    body = incoming.body
+    if body.payload.outcome != "applied":
+        return []
+    ledger = Ledger(connection, incoming.received_at, policy)
+    account = await ledger.account_or_start(body.order_id)
+    command = apply_change_command(body, incoming.received_at)
+    account.apply_change(command, await ledger.customer(account))
+    await ledger.act_for_people(account)
+    return await ledger.events(incoming.causation_id)
+
+
+async def cancel_shipment(
+    connection: AsyncConnection, incoming: Incoming[ShipmentCancelled], policy: bool = False
+) -> list[Event]:
+    """P7.2: a shipment logistics cancelled loses its check and value, and its pro-forma is
+    void, so a later shipment is valued on what is left of the order."""
+    body = incoming.body
+    await _require_own_shipment(connection, body.payload.shipment_id, body.order_id)
+    ledger = Ledger(connection, incoming.received_at, policy)
+    account = await ledger.account_or_start(body.order_id)
+    account.cancel_shipment(body.payload.shipment_id, incoming.received_at)
+    return await ledger.events(incoming.causation_id)
+
+
+async def credit_return(
+    connection: AsyncConnection, incoming: Incoming[ReturnStepped], policy: bool = False
+) -> list[Event]:
+    """P7.5, P6.3: a return inspected with remedy credit and units accepted gets one credit
+    note, CN-<order id>-<n>; the balance falls by it. Other steps change nothing here. A
+    return number of another order, or a return of an order whose lines finance does not
+    know, is refused (dead-lettered)."""
+    body = incoming.body
+    payload = body.payload
+    accepted = [(item.product_code, item.accepted) for item in payload.inspected]
+    if payload.step != "inspected" or payload.remedy != "credit":
+        return []
+    if sum(quantity for _code, quantity in accepted) <= 0:
+        return []
+    n = return_no(payload.return_number, body.order_id)
+    if n is None:
+        raise MessageRejected(
+            f"return {payload.return_number} is not a return of order {body.order_id}"
+        )
+    ledger = Ledger(connection, incoming.received_at, policy)
+    account = await ledger.account(body.order_id)
+    if account is None or not account.valuable:
+        raise MessageRejected(f"finance does not know the lines of order {body.order_id}")
+    command = credit_return_command(payload.return_number, n, accepted, incoming.received_at)
+    account.credit_return(command)
     return await ledger.events(incoming.causation_id)
 
 

@@ -15,6 +15,8 @@ from services.finance.http import router
 from services.finance.ledger import Ledger
 from services.finance.settings import FinanceSettings
 from shared.contracts import (
+    ChangeDecided,
+    ChangeRequested,
     ConfirmationIssued,
     ConfirmationSigned,
     CustomerUpdated,
@@ -26,6 +28,8 @@ from shared.contracts import (
     OrderPlaced,
     OrderReleased,
     PaymentNotification,
+    ReturnStepped,
+    ShipmentCancelled,
     ShipmentRequested,
     topics,
 )
@@ -83,6 +87,10 @@ def routes(policy: bool = False) -> Sequence[Route[Any]]:
         route(topics.DELIVERY_REVISED, DeliveryRevised, handlers.revise_delivery),
         route(topics.CONFIRMATION_SIGNED, ConfirmationSigned, handlers.record_signature),
         route(topics.ORDER_RELEASED, OrderReleased, handlers.record_release),
+        route(topics.CHANGE_REQUESTED, ChangeRequested, handlers.acknowledge_change),
+        route(topics.CHANGE_DECIDED, ChangeDecided, handlers.apply_change),
+        route(topics.SHIPMENT_CANCELLED, ShipmentCancelled, handlers.cancel_shipment, _shipments),
+        route(topics.RETURN_STEPPED, ReturnStepped, handlers.credit_return),
         Route(
             topics.CUSTOMER_UPDATED,
             CustomerUpdated,

@@ -52,6 +52,10 @@ def account_view(account: Account, paid: list[dict[str, Any]] | None = None) -> 
         "payment_terms": account.payment_terms,
         "delivery_date": account.confirmed_delivery_date,
         "deposit_amount": account.deposit_amount,
+        "version": account.version,
+        "charged": account.charged,
+        "credited": account.credited,
+        "credit_notes": [asdict(note) for note in account.credit_notes],
         "invoices": [invoice_view(invoice) for invoice in account.invoices],
         "checks": [check_view(check, account.currency) for check in account.checks],
     }

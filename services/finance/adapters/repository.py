@@ -11,10 +11,11 @@ from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.finance.adapters.tables import accounts, invoices, payment_checks
+from services.finance.adapters.tables import accounts, credit_notes, invoices, payment_checks
 from services.finance.domain.checks import PaymentCheck
 from services.finance.domain.collection import Invoice
 from services.finance.domain.commands import Line
+from services.finance.domain.credit_notes import CreditNote
 from services.finance.domain.model import Account, AccountStatus, Outcome, Shipped
 from services.finance.domain.valuation import Valued
 from shared.db import rows
@@ -25,6 +26,7 @@ _VALUED: TypeAdapter[tuple[Valued, ...]] = TypeAdapter(tuple[Valued, ...])
 _CHECKS: TypeAdapter[tuple[PaymentCheck, ...]] = TypeAdapter(tuple[PaymentCheck, ...])
 _SHIPPED: TypeAdapter[tuple[Shipped, ...]] = TypeAdapter(tuple[Shipped, ...])
 _INVOICES: TypeAdapter[tuple[Invoice, ...]] = TypeAdapter(tuple[Invoice, ...])
+_NOTES: TypeAdapter[tuple[CreditNote, ...]] = TypeAdapter(tuple[CreditNote, ...])
 
 COLLECTION_BATCH = 200
 """Accounts one collection round walks at most (P6.3); the rest wait for the next round."""
@@ -53,6 +55,11 @@ def _account(row: dict[str, Any]) -> Account:
         checks=_CHECKS.validate_python(row["checks"] or ()),
         shipped=_SHIPPED.validate_python(row["shipped"] or ()),
         invoices=_INVOICES.validate_python(row["invoices"] or ()),
+        version=row["version"],
+        acknowledged_change=row["acknowledged_change"],
+        charged=row["charged"],
+        credited=row["credited"],
+        credit_notes=_NOTES.validate_python(row["credit_notes"] or ()),
     )
 
 
@@ -87,6 +94,11 @@ def _row(account: Account) -> dict[str, Any]:
         "shipped": _SHIPPED.dump_python(account.shipped, mode="json"),
         "invoices": _INVOICES.dump_python(account.invoices, mode="json"),
         "next_collection_on": account.next_collection_on,
+        "version": account.version,
+        "acknowledged_change": account.acknowledged_change,
+        "charged": account.charged,
+        "credited": account.credited,
+        "credit_notes": _NOTES.dump_python(account.credit_notes, mode="json"),
     }
 
 
@@ -115,6 +127,10 @@ async def store(connection: AsyncConnection, account: Account, before: Account |
             await rows.add(connection, invoices, _invoice_row(account, invoice))
         elif known[invoice.invoice_number] != invoice:
             await rows.save(connection, invoices, _invoice_row(account, invoice))
+    noted = {note.credit_note_number for note in before.credit_notes} if before else set()
+    for note in account.credit_notes:
+        if note.credit_note_number not in noted:
+            await rows.add(connection, credit_notes, _credit_note_row(account, note))
 
 
 def _check_row(account: Account, check: PaymentCheck) -> dict[str, Any]:
@@ -149,6 +165,28 @@ def _invoice_row(account: Account, invoice: Invoice) -> dict[str, Any]:
         "step": invoice.step,
         "escalated": invoice.escalated,
         "promised_on": invoice.promised_on,
+        "voided": invoice.voided,
+    }
+
+
+def _credit_note_row(account: Account, note: CreditNote) -> dict[str, Any]:
+    return {
+        "credit_note_number": note.credit_note_number,
+        "order_id": account.order_id,
+        "return_number": note.return_number,
+        "customer_id": account.customer_id,
+        "amount": note.amount,
+        "currency": note.currency,
+        "issued_on": note.issued_on,
+        "lines": [
+            {
+                "product_code": line.product_code,
+                "quantity": line.quantity,
+                "unit_value": str(line.unit_value),
+                "amount": str(line.amount),
+            }
+            for line in note.lines
+        ],
     }
 
 

@@ -50,6 +50,11 @@ accounts = Table(
     Column("shipped", JSON, nullable=True),
     Column("invoices", JSON, nullable=True),
     Column("next_collection_on", Date, nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+    Column("acknowledged_change", Integer, nullable=False, default=1),
+    Column("charged", MoneyType(), nullable=False, default=0),
+    Column("credited", MoneyType(), nullable=False, default=0),
+    Column("credit_notes", JSON, nullable=True),
     Index("ix_accounts_next_collection_on", "next_collection_on"),
 )
 """One row per order: the account whole (P5.2, P6.1 to P6.4); its checks, shipments and
@@ -73,10 +78,26 @@ invoices = Table(
     Column("step", String(20), nullable=True),
     Column("escalated", Boolean, nullable=False, default=False),
     Column("promised_on", Date, nullable=True),
+    Column("voided", Boolean, nullable=False, default=False),
     Index("ix_invoices_order_id", "order_id"),
     Index("ix_invoices_customer_step", "customer_id", "step"),
 )
 """Every invoice and pro-forma with what is unpaid of it and its collection step (P6.3)."""
+
+credit_notes = Table(
+    "credit_notes",
+    metadata,
+    Column("credit_note_number", String(50), primary_key=True),
+    Column("order_id", String(40), nullable=False),
+    Column("return_number", String(50), nullable=False),
+    Column("customer_id", String(100), nullable=True),
+    Column("amount", MoneyType(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("lines", JSON, nullable=False),
+    Index("ix_credit_notes_order_id", "order_id"),
+)
+"""Every credit note for returned goods (P7.5), once per return."""
 
 payment_checks = Table(
     "payment_checks",

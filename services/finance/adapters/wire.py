@@ -2,13 +2,15 @@
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from services.finance import SERVICE_NAME
 from services.finance.domain.balance import BalanceWasUpdated
 from services.finance.domain.checks import CheckStatus
 from services.finance.domain.commands import (
+    ApplyChange,
     ConfirmOrder,
+    CreditReturn,
     Line,
     OpenAccount,
     ReceivePayment,
@@ -19,7 +21,9 @@ from services.finance.domain.commands import (
 from services.finance.domain.customers import Customer
 from services.finance.domain.events import (
     BalanceWasDue,
+    ChangeWasAcknowledged,
     CollectionWasStepped,
+    CreditNoteWasIssued,
     CreditWasChanged,
     DepositWasRequested,
     DomainEvent,
@@ -31,9 +35,12 @@ from services.finance.domain.matching import UnmatchedPayment
 from shared.contracts import (
     BalanceDue,
     BalanceUpdated,
+    ChangeAcknowledged,
+    ChangeDecided,
     CollectionStepped,
     ConfirmationIssued,
     CreditChanged,
+    CreditNoteIssued,
     CustomerUpdated,
     DepositRequested,
     Event,
@@ -46,7 +53,8 @@ from shared.contracts import (
     PaymentUnmatched,
     ShipmentRequested,
 )
-from shared.contracts.bounds import MAX_MONEY, clip
+from shared.contracts.bounds import DATE_MAX, MAX_MONEY, clip
+from shared.contracts.changes import ChangeAcknowledgedPayload
 from shared.contracts.common import Signed
 from shared.contracts.events import (
     InvoiceIssuedPayload,
@@ -62,6 +70,7 @@ from shared.contracts.money import (
     PaymentCheckedPayload,
 )
 from shared.contracts.process import DepositRequestedPayload
+from shared.contracts.returns import CreditedLine, CreditNoteIssuedPayload
 from shared.decisions import Signature
 from shared.messaging.events import new_event
 
@@ -100,6 +109,37 @@ def request_shipment_command(requested: ShipmentRequested) -> RequestShipment:
 
 def ship_goods_command(shipped: GoodsShipped, today: datetime) -> ShipGoods:
     return ShipGoods(shipped.payload.shipment_id, units(shipped.payload.lines), today.date())
+
+
+def apply_change_command(decided: ChangeDecided, today: datetime) -> ApplyChange:
+    """An applied change's content as finance applies it (P7.1, P7.2)."""
+    payload = decided.payload
+    return ApplyChange(
+        change_no=payload.change_no,
+        kinds=tuple(payload.kinds),
+        lines=tuple(Line(x.product_code, x.quantity, x.amount) for x in payload.lines),
+        total_amount=payload.total_amount or Decimal("0.00"),
+        charge=payload.charge or Decimal("0.00"),
+        decided_on=min(today.date(), DATE_MAX),
+        charge_reason=payload.charge_reason,
+    )
+
+
+def credit_return_command(
+    return_number: str, return_no: int, accepted: list[tuple[str, int]], today: datetime
+) -> CreditReturn:
+    return CreditReturn(
+        return_number=return_number,
+        return_no=return_no,
+        accepted=tuple(Units(code, quantity) for code, quantity in accepted if quantity > 0),
+        issued_on=min(today.date(), DATE_MAX),
+    )
+
+
+def acknowledgement_id(causation_id: UUID) -> UUID:
+    """P7.1: finance's acknowledgement of a consumed change.requested has one id, a UUID 5 of
+    that event's id and the department, so a replay answers with the same id."""
+    return uuid5(causation_id, SERVICE_NAME)
 
 
 def customer_from_record(updated: CustomerUpdated) -> Customer:
@@ -214,10 +254,40 @@ def _payload(event: DomainEvent) -> tuple[type[Event], object]:
                 note=clip(event.note),
                 recorded=signed(event.recorded),
             )
+        case ChangeWasAcknowledged():
+            return ChangeAcknowledged, ChangeAcknowledgedPayload(
+                change_no=event.change_no,
+                department="finance",
+                outcome="accepted",
+                paid_total=_money(event.paid_total),
+                deposit_amount=_money(event.deposit_amount),
+                invoiced=_money(event.invoiced),
+            )
+        case CreditNoteWasIssued(note=note):
+            return CreditNoteIssued, CreditNoteIssuedPayload(
+                credit_note_number=note.credit_note_number,
+                return_number=note.return_number,
+                lines=[
+                    CreditedLine(
+                        product_code=line.product_code,
+                        quantity=line.quantity,
+                        unit_value=line.unit_value,
+                    )
+                    for line in note.lines
+                ],
+                amount=note.amount,
+                currency=note.currency,
+                balance_due=_money(event.balance_due),
+                credit=_money(event.credit),
+                issued_on=note.issued_on,
+            )
 
 
 def to_wire(event: DomainEvent, order_id: str, causation_id: UUID | None, now: datetime) -> Event:
     kind, payload = _payload(event)
+    own_id = None
+    if isinstance(event, ChangeWasAcknowledged) and causation_id is not None:
+        own_id = acknowledgement_id(causation_id)
     return new_event(
         kind,
         order_id=order_id,
@@ -225,6 +295,7 @@ def to_wire(event: DomainEvent, order_id: str, causation_id: UUID | None, now: d
         causation_id=causation_id,
         occurred_at=now,
         payload=payload,
+        event_id=own_id,
     )
 
 

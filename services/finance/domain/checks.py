@@ -27,6 +27,8 @@ class CheckStatus(StrEnum):
     PENDING = "pending"
     PASSED = "passed"
     REFUSED = "refused"
+    CANCELLED = "cancelled"
+    """Logistics cancelled the shipment (P7.2): no value, no decision, no invoice."""
 
 
 @dataclass(frozen=True)

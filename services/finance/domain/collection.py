@@ -46,6 +46,8 @@ class Invoice:
     steps: tuple[str, ...] = ()
     """Collection steps reached, in order."""
     promised_on: date | None = None
+    voided: bool = False
+    """A pro-forma of a shipment that was cancelled (P7.2): it asks for nothing."""
 
     @property
     def open_amount(self) -> Decimal:

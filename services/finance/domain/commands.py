@@ -111,3 +111,27 @@ class CustomerTerms:
     credit_limit: Decimal | None = None
     open_balance: Decimal = Decimal("0.00")
     overdue_invoices: int = 0
+
+
+@dataclass(frozen=True)
+class ApplyChange:
+    """Command: sales applied change n (P7.1, P7.2): the order's lines and total become these;
+    `charge` is what the customer pays for what was spent (zero: none)."""
+
+    change_no: int
+    kinds: tuple[str, ...]
+    lines: tuple[Line, ...]
+    total_amount: Decimal
+    charge: Decimal
+    decided_on: date
+    charge_reason: str = ""
+
+
+@dataclass(frozen=True)
+class CreditReturn:
+    """Command: QA accepted returned units of return n for a credit note (P7.5)."""
+
+    return_number: str
+    return_no: int
+    accepted: tuple[Units, ...]
+    issued_on: date

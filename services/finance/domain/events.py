@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from services.finance.domain.checks import PaymentCheck
 from services.finance.domain.collection import Invoice
+from services.finance.domain.credit_notes import CreditNote
 from shared.decisions import Signature
 
 
@@ -94,6 +95,25 @@ class CollectionWasStepped:
     recorded: Signature | None = None
 
 
+@dataclass(frozen=True)
+class ChangeWasAcknowledged:
+    """Finance's answer to change n (P7.1): what was paid, asked as deposit and invoiced."""
+
+    order_id: str
+    change_no: int
+    paid_total: Decimal
+    deposit_amount: Decimal
+    invoiced: Decimal
+
+
+@dataclass(frozen=True)
+class CreditNoteWasIssued:
+    order_id: str
+    note: CreditNote
+    balance_due: Decimal
+    credit: Decimal
+
+
 DomainEvent = (
     InvoiceWasIssued
     | PaymentWasReceived
@@ -102,4 +122,6 @@ DomainEvent = (
     | BalanceWasDue
     | CreditWasChanged
     | CollectionWasStepped
+    | ChangeWasAcknowledged
+    | CreditNoteWasIssued
 )

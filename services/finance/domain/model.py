@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from services.finance.domain.commands import ConfirmOrder, CustomerTerms, OpenAccount
 from services.finance.domain.events import DepositWasRequested
-from services.finance.domain.payments import AccountNotOpened, CurrencyMismatch, Payments
+from services.finance.domain.payments import AccountNotOpened, CurrencyMismatch
+from services.finance.domain.returns import Returns
 from services.finance.domain.shipments import invoice_number, proforma_number
 from services.finance.domain.state import AccountStatus, Outcome, Shipped
 from shared.delivery_dates import DateSource, replaces
@@ -39,19 +40,22 @@ def format_payment_number(year: int, sequence: int) -> str:
     return f"PAY-{year}-{sequence:06d}"
 
 
-class Account(Payments):
+class Account(Returns):
     def open(self, command: OpenAccount, customer: CustomerTerms | None = None) -> None:
         """P2.7, P5.2, P6.3: take the order's customer, currency, total, lines and terms; the
         first copy counts (a confirmation opening the account brings no lines: the order's
-        come when it arrives). Shipments requested or shipped before are valued, checked and
-        invoiced now."""
+        come when it arrives). An applied change (version above 1) keeps its lines and total
+        however late the order's own copy arrives (P7.1). Shipments requested or shipped before
+        are valued, checked and invoiced now."""
         if not self.is_opened:
             self.customer_id = command.customer_id
             self.currency = command.currency
-            self.total_amount = command.total_amount
-        if not self.lines and command.lines:
-            self.lines = command.lines
+            if self.version == 1 or self.total_amount is None:
+                self.total_amount = command.total_amount
+        if command.lines and self.payment_terms is None:
             self.payment_terms = command.payment_terms
+        if not self.lines and command.lines and self.version == 1:
+            self.lines = command.lines
         if self.status is AccountStatus.AWAITING_ORDER:
             self.status = AccountStatus.OPEN
         if self.lines:

@@ -50,6 +50,8 @@ class Shipments(AccountState):
     def assess(self, shipment_id: str, customer: CustomerTerms) -> tuple[PaymentCheck, Assessment]:
         """P5.2, P6.4: the check and what the money and the customer allow for it now."""
         check = self.require_check(shipment_id)
+        if check.status is CheckStatus.CANCELLED:
+            raise NotAllowedNow(f"shipment {shipment_id} was cancelled")
         if check.amount is None:
             raise NotAllowedNow(f"shipment {shipment_id} waits for its order to reach finance")
         return check, checks.assess(
@@ -115,9 +117,9 @@ class Shipments(AccountState):
                 self._invoice(shipment, customer)
 
     def allocate_money(self) -> list[str]:
-        """P6.3: the money (up to the total) pays the invoices oldest first; the numbers of
-        those that were chased and are paid now (cleared)."""
-        covered = min(self.paid_total, self.total_amount or ZERO)
+        """P6.3, P7.5: the money and the credit notes (up to what is billed) pay the invoices
+        oldest first; the numbers of those that were chased and are paid now (cleared)."""
+        covered = min(self.paid_total + self.credited, self.billable)
         allocated = collection.allocate(self.invoices, covered)
         cleared = [i.invoice_number for i in allocated if collection.clears(i)]
         self.invoices = tuple(
@@ -167,7 +169,7 @@ class Shipments(AccountState):
     def _issue(self, kind: str, valued: Valued, issued_on: date, customer: CustomerTerms) -> None:
         if any(i.kind == kind and i.shipment_id == valued.shipment_id for i in self.invoices):
             return
-        count = sum(1 for invoice in self.invoices if invoice.kind == kind) + 1
+        count = sum(1 for i in self.invoices if i.kind == kind and i.shipment_id is not None) + 1
         if count > MAX_DOCUMENTS:
             raise NotAllowedNow(f"order {self.order_id} has {MAX_DOCUMENTS} {kind}s already")
         numbered = invoice_number if kind == "invoice" else proforma_number

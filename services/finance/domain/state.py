@@ -13,6 +13,7 @@ from services.finance.domain import credit as credits
 from services.finance.domain.checks import PaymentCheck
 from services.finance.domain.collection import Invoice
 from services.finance.domain.commands import CustomerTerms, Line, Units
+from services.finance.domain.credit_notes import CreditNote
 from services.finance.domain.events import DomainEvent
 from services.finance.domain.terms import terms_of
 from services.finance.domain.valuation import Valued
@@ -34,6 +35,8 @@ class Outcome(StrEnum):
 
     FULFILLED = "fulfilled"
     DECLINED = "declined"
+    CANCELLED = "cancelled"
+    """The customer cancelled (P7.2): a charge stays owed, money beyond it is credit."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,15 @@ class AccountState:
     checks: tuple[PaymentCheck, ...] = ()
     shipped: tuple[Shipped, ...] = ()
     invoices: tuple[Invoice, ...] = ()
+    version: int = 1
+    """The highest change applied from change.decided (P7.1); 1: the order as placed."""
+    acknowledged_change: int = 1
+    """The highest change number acknowledged on change.acknowledged; 1: none yet."""
+    charged: Decimal = ZERO
+    """Charges of applied changes for what was spent (P7.2), owed on top of the total."""
+    credited: Decimal = ZERO
+    """Credit notes for returned goods (P7.5): they lower what is owed."""
+    credit_notes: tuple[CreditNote, ...] = ()
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -78,8 +90,13 @@ class AccountState:
 
     @property
     def is_opened(self) -> bool:
-        """Whether the order (customer, currency, total) is known."""
-        return self.total_amount is not None
+        """Whether the order (customer, currency, total) is known; an applied change that
+        came before the order brings a total but no customer (P7.1 rule 6)."""
+        return (
+            self.total_amount is not None
+            and self.customer_id is not None
+            and self.currency is not None
+        )
 
     @property
     def valuable(self) -> bool:
@@ -87,18 +104,39 @@ class AccountState:
         return self.is_opened and bool(self.lines)
 
     @property
+    def billable(self) -> Decimal:
+        """What the customer is billed on the order: the (applied) total plus the charges of
+        applied changes (P7.2); invoices never add up to more."""
+        return (self.total_amount or ZERO) + self.charged
+
+    @property
+    def owed(self) -> Decimal | None:
+        """What the customer owes in all: total + charges - credit notes (P7.2, P7.5); None
+        while the total is unknown."""
+        if self.total_amount is None:
+            return None
+        return max(self.billable - self.credited, ZERO)
+
+    @property
     def balance_due(self) -> Decimal:
-        """What is still owed; an overpayment leaves nothing due, never a negative balance."""
-        return max((self.total_amount or ZERO) - self.paid_total, ZERO)
+        """What is still owed (total - credited - paid, P7.5); an overpayment leaves nothing
+        due, never a negative balance."""
+        return max((self.owed or ZERO) - self.paid_total, ZERO)
 
     @property
     def settled(self) -> bool:
-        return self.total_amount is not None and self.paid_total >= self.total_amount
+        owed = self.owed
+        return owed is not None and self.paid_total >= owed
 
     @property
     def credit(self) -> Decimal:
-        """P6.2: paid beyond the total and not yet refunded or applied."""
-        return credits.available(self.paid_total, self.total_amount, self.credit_used)
+        """P6.2: paid beyond what is owed and not yet refunded or applied."""
+        return credits.available(self.paid_total, self.owed, self.credit_used)
+
+    @property
+    def invoiced(self) -> Decimal:
+        """The amount of the order's invoices (not pro-formas) issued so far."""
+        return sum((i.amount for i in self.invoices if i.kind == "invoice"), ZERO)
 
     @property
     def deposit_paid(self) -> Decimal:
