@@ -46,7 +46,7 @@ Outcome = tuple[Order, list[Event]]
 """The order as it is now and the events its change caused."""
 
 
-def _wire(order: Order, causation_id: UUID | None, now: datetime) -> list[Event]:
+def wired(order: Order, causation_id: UUID | None, now: datetime) -> list[Event]:
     return [to_wire(event, order, causation_id, now) for event in order.events]
 
 
@@ -111,9 +111,9 @@ async def submit(
         loaded = await repository.load(connection, existing)
         assert loaded is not None  # found by its submission in this transaction
         order = loaded
-        order.resubmit(command, facts, by)
+        order.resubmit(command, facts, by, now)
         await repository.save(connection, order)
-    return order, _wire(order, causation_id, now)
+    return order, wired(order, causation_id, now)
 
 
 async def take_submission(
@@ -166,7 +166,7 @@ async def _decide(
         raise NotFound(f"no order {order_id}")
     change(order)
     await repository.save(connection, order)
-    return order, _wire(order, None, now)
+    return order, wired(order, None, now)
 
 
 async def confirm_in_writing(connection: AsyncConnection, order_id: str, by: Decider) -> Outcome:
@@ -177,7 +177,7 @@ async def confirm_in_writing(connection: AsyncConnection, order_id: str, by: Dec
     facts = await _facts(connection, order.as_submitted(), by.at.date())
     order.confirm_in_writing(by, facts)
     await repository.save(connection, order)
-    return order, _wire(order, None, by.at)
+    return order, wired(order, None, by.at)
 
 
 async def record_signed_confirmation(
@@ -215,7 +215,7 @@ async def revise_delivery_date(
 # -- other departments' events --------------------------------------------------------------
 
 
-async def _known_order(connection: AsyncConnection, incoming: Incoming[Any]) -> Order:
+async def known_order(connection: AsyncConnection, incoming: Incoming[Any]) -> Order:
     """The order another department's event is about; an unknown one is rejected."""
     order = await repository.load(connection, incoming.body.order_id)
     if order is None:
@@ -223,17 +223,17 @@ async def _known_order(connection: AsyncConnection, incoming: Incoming[Any]) -> 
     return order
 
 
-async def _saved(connection: AsyncConnection, order: Order, incoming: Incoming[Any]) -> list[Event]:
+async def saved(connection: AsyncConnection, order: Order, incoming: Incoming[Any]) -> list[Event]:
     await repository.save(connection, order)
-    return _wire(order, incoming.causation_id, incoming.received_at)
+    return wired(order, incoming.causation_id, incoming.received_at)
 
 
 async def _apply(
     connection: AsyncConnection, incoming: Incoming[Any], change: Callable[[Order], None]
 ) -> list[Event]:
-    order = await _known_order(connection, incoming)
+    order = await known_order(connection, incoming)
     change(order)
-    return await _saved(connection, order, incoming)
+    return await saved(connection, order, incoming)
 
 
 async def record_review(
@@ -242,15 +242,16 @@ async def record_review(
     """P2.6, P3.1, P3.2, P3.3: confirm and (A tier) release an approved order;
     close a declined one."""
     review = incoming.body.payload
-    order = await _known_order(connection, incoming)
+    order = await known_order(connection, incoming)
     order.record_review(
         review.outcome == "approved",
         review.confirmed_delivery_date,
         review.reason,
         await repository.customer(connection, order.customer_id),
         incoming.received_at.date(),
+        review.version,
     )
-    return await _saved(connection, order, incoming)
+    return await saved(connection, order, incoming)
 
 
 async def record_shipment(

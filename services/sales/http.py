@@ -19,6 +19,7 @@ from services.sales import handlers
 from services.sales.adapters import repository
 from services.sales.adapters.document import render_confirmation
 from services.sales.adapters.wire import place_order_command
+from services.sales.changes_http import changes_router
 from services.sales.domain.model import (
     Decider,
     Decision,
@@ -217,6 +218,7 @@ class OrderDetail(OrderView):
 def router(context: ServiceContext) -> APIRouter:
     api = APIRouter(tags=["orders"])
     api.include_router(timeline_router(context))
+    api.include_router(changes_router(context))
     current_actor = Depends(context.current_actor)
 
     def decider(actor: Actor) -> Decider:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.sales.adapters import change_rows
 from services.sales.adapters.tables import (
     customers,
     order_decisions,
@@ -183,6 +184,8 @@ def _order(row: Any) -> Order:
         outcome=Outcome(row.outcome) if row.outcome else None,
         decline_reason=row.decline_reason,
         awaiting_new_delivery_date=row.awaiting_new_delivery_date,
+        version=row.version,
+        open_change=row.open_change,
     )
 
 
@@ -256,11 +259,14 @@ def _row(order: Order) -> dict[str, Any]:
         "outcome": order.outcome.value if order.outcome else None,
         "decline_reason": order.decline_reason,
         "awaiting_new_delivery_date": order.awaiting_new_delivery_date,
+        "version": order.version,
+        "open_change": order.open_change,
     }
 
 
 async def add(connection: AsyncConnection, order: Order) -> None:
     await rows.add(connection, orders, _row(order))
+    await change_rows.save_changes_of(connection, order)
     rows.remember(("submission", *submission_key(order)), order.order_id)
     await _record_decisions(connection, order)
     await _record_delays(connection, order)
@@ -268,6 +274,7 @@ async def add(connection: AsyncConnection, order: Order) -> None:
 
 async def save(connection: AsyncConnection, order: Order) -> None:
     await rows.save(connection, orders, _row(order))
+    await change_rows.save_changes_of(connection, order)
     await _record_decisions(connection, order)
     await _record_delays(connection, order)
 

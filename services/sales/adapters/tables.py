@@ -54,11 +54,40 @@ orders = Table(
     Column("outcome", String(20), nullable=True),
     Column("decline_reason", String(1000), nullable=False),
     Column("awaiting_new_delivery_date", Boolean, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("open_change", Integer, nullable=True),
     UniqueConstraint(
         "submitter", "customer_id", "customer_reference", name="uq_orders_submission_customer"
     ),
     Index("ix_orders_status", "status", "order_id"),
 )
+
+order_changes = Table(
+    "order_changes",
+    metadata,
+    Column("change_id", String(50), primary_key=True),
+    Column("order_id", String(40), nullable=False),
+    Column("change_no", Integer, nullable=False),
+    Column("based_on", Integer, nullable=False),
+    Column("kinds", JSON, nullable=False),
+    Column("stage", String(30), nullable=False),
+    Column("lines", JSON, nullable=False),
+    Column("previous_total", MoneyType(), nullable=False),
+    Column("requested_delivery_date", Date, nullable=False),
+    Column("reason", String(1000), nullable=False),
+    Column("via", String(20), nullable=False),
+    Column("requested", JSON, nullable=True),
+    Column("requested_at", UtcDateTime(), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("answers", JSON, nullable=False),
+    Column("charge", MoneyType(), nullable=True),
+    Column("charge_reason", String(1000), nullable=False),
+    Column("decided", JSON, nullable=True),
+    Column("outcome_reason", String(1000), nullable=False),
+    Column("refused_by", String(20), nullable=True),
+    UniqueConstraint("order_id", "change_no", name="uq_order_changes_number"),
+)
+"""Every change of an order, numbered from 2 (P7.1)."""
 
 order_number_counters = Table(
     "order_number_counters",

@@ -7,6 +7,8 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import from_json
 
 from services.sales import SERVICE_NAME
+from services.sales.adapters import change_wire
+from services.sales.domain.changes import ChangeWasDecided, ChangeWasRequested
 from services.sales.domain.intake import Defect
 from services.sales.domain.master import Customer, Product
 from services.sales.domain.model import (
@@ -46,6 +48,7 @@ from shared.contracts.bounds import (
     Submitter,
     safe_text,
 )
+from shared.contracts.changes import ChangeDecided, ChangeRequested
 from shared.contracts.common import OrderLine, Problem, Signed
 from shared.contracts.events import (
     OrderClosedPayload,
@@ -188,6 +191,10 @@ def to_wire(event: DomainEvent, order: Order, causation_id: UUID | None, now: da
             )
         case OrderWasClosed(outcome=outcome):
             return envelope(OrderClosed, OrderClosedPayload(outcome=outcome.value))
+        case ChangeWasRequested(change=change):
+            return envelope(ChangeRequested, change_wire.requested(change))
+        case ChangeWasDecided(change=change):
+            return envelope(ChangeDecided, change_wire.decided(change))
 
 
 def placed_payload(order: Order) -> OrderPlacedPayload:

@@ -3,11 +3,21 @@ reviewed, confirmed, released for production, delayed and given a new date, ship
 delivered, paid, closed (P1, P2.6, P3, P4.10, P5.6, P7.6)."""
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
+from services.sales.domain.changes import (
+    Asked,
+    Change,
+    ChangeStatus,
+    ChangeWasDecided,
+    ChangeWasRequested,
+    changed_lines,
+    check_change_authority,
+    new_change,
+)
 from services.sales.domain.commands import VERBAL_CHANNELS, Decider, Line, PlaceOrder
 from services.sales.domain.intake import Defect, IntakeFacts, intake_defects
 from services.sales.domain.master import CENT, HUNDRED, Customer, Tier
@@ -45,6 +55,7 @@ class OrderStatus(StrEnum):
 class Outcome(StrEnum):
     FULFILLED = "fulfilled"
     DECLINED = "declined"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,8 @@ DomainEvent = (
     | OrderWasReleased
     | DeliveryWasRevised
     | OrderWasClosed
+    | ChangeWasRequested
+    | ChangeWasDecided
 )
 
 
@@ -227,6 +240,10 @@ class Order:
     outcome: Outcome | None = None
     decline_reason: str = ""
     awaiting_new_delivery_date: bool = False
+    version: int = 1
+    """The applied version: 1 as placed, n once change n was applied (P7.1)."""
+    open_change: int | None = None
+    """A change after confirmation not decided yet: the release waits for it (P7.2)."""
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
     decisions: list[Decision] = field(default_factory=list, compare=False, repr=False)
     entrant: Decision | None = field(default=None, compare=False, repr=False)
@@ -291,7 +308,13 @@ class Order:
         order._proceed(facts)
         return order
 
-    def resubmit(self, command: PlaceOrder, facts: IntakeFacts, by: Decider | None = None) -> None:
+    def resubmit(
+        self,
+        command: PlaceOrder,
+        facts: IntakeFacts,
+        by: Decider | None = None,
+        now: datetime | None = None,
+    ) -> None:
         """The same submission again (P1.6). A held or verbal order takes the new version and is
         checked again (a written version is the written confirmation, P1.1); an order already
         placed is one order: the same submission again changes nothing, a different one is
@@ -307,14 +330,52 @@ class Order:
             self._take(command, by)
             self._proceed(facts)
         elif command != self.as_submitted():
+            moment = now or (by.at if by else datetime.combine(facts.today, time(), UTC))
+            self._resubmitted_change(command, by, moment)
+
+    def _resubmitted_change(
+        self, command: PlaceOrder, by: Decider | None, now: datetime | None
+    ) -> None:
+        """A differing resubmission of a placed order is a change request (P1.6, P7.1) when
+        it differs only in quantities or the date; otherwise, or when the change cannot be
+        taken, the submitter is told why, and the order stays as it is."""
+        try:
+            asked = self._asked_by(command)
+            self.request_change(asked, via="resubmission", by=None, now=now)
+        except (NotAllowedNow, InvalidDecision) as refused:
             reason = (
-                f"order {self.order_id} is {self.status.value} already and differs from this "
-                "submission: a change to a placed order is a change request (P7.1), which is "
-                "not taken by resubmitting; the order stays as it is"
+                f"order {self.order_id} is {self.status.value} already and this submission "
+                f"differs from it: {refused.message}; the order stays as it is"
             )
             if by is not None:
-                raise NotAllowedNow(reason)
+                raise NotAllowedNow(reason) from None
             self.events.append(ResubmissionRefused(self.order_id, reason))
+
+    def _asked_by(self, command: PlaceOrder) -> Asked:
+        mine, theirs = self.as_submitted(), command
+        differing = [
+            name
+            for name in ("channel", "currency", "delivery_address", "contact", "payment_terms")
+            if getattr(mine, name) != getattr(theirs, name)
+        ]
+        if differing:
+            raise NotAllowedNow(
+                f"{', '.join(differing)} cannot be changed by a resubmission (P7.1)"
+            )
+        current = {line.line_no: line for line in self.lines}
+        for line in command.lines:
+            known = current.get(line.line_no)
+            if known is None or (known.product_code, known.unit_price) != (
+                line.product_code,
+                line.unit_price,
+            ):
+                raise NotAllowedNow(
+                    f"line {line.line_no} is not a quantity change of the order's line: "
+                    "products and prices are changed at the sales desk"
+                )
+        quantities = {number: 0 for number in current}
+        quantities.update({line.line_no: line.quantity for line in command.lines})
+        return Asked(quantities, command.requested_delivery_date, False, "resubmitted")
 
     def as_submitted(self) -> PlaceOrder:
         """The submission this order currently holds."""
@@ -393,12 +454,13 @@ class Order:
         reason: str,
         customer: Customer | None,
         today: date,
+        version: int = 1,
     ) -> None:
         """Review's verdict. Approved: the confirmation goes to the customer today, with the
         deposit B and C owe (P3.1, P3.3), and an A-tier order is released at once (P3.2).
         Declined: the order closes with the reason (P2.6). Only a placed order takes one."""
-        if self.status is not OrderStatus.PLACED:
-            return
+        if self.status is not OrderStatus.PLACED or version < self.version:
+            return  # decided already, or a verdict on content a change replaced (P7.4)
         if not approved:
             self.decline_reason = reason
             self._close(Outcome.DECLINED)
@@ -498,7 +560,12 @@ class Order:
     def _release_if_ready(self) -> None:
         """The single release for production (P3.2, P3.3): A at once; B and C once the signed
         confirmation is back and the deposit, where one is due, has arrived."""
-        if self.status is not OrderStatus.CONFIRMED or self.released or self.manual_hold:
+        if (
+            self.status is not OrderStatus.CONFIRMED
+            or self.released
+            or self.manual_hold
+            or self.open_change is not None
+        ):
             return
         confirmation = self.confirmation()
         gate: Gate
@@ -621,6 +688,76 @@ class Order:
         moved = confirmation.confirmed_delivery_date + timedelta(days=days_late)
         if moved > confirmation.expected_delivery_date:
             self.expected_delivery_date = moved
+
+    # -- changes and cancellations (P7.1, P7.2, P7.4) ----------------------------------------
+
+    def request_change(
+        self, asked: Asked, via: str, by: Decider | None, now: datetime | None = None
+    ) -> Change:
+        """The customer asks for a change (P7.1). Before confirmation it is applied at once and
+        the review starts again (P7.4); after it, a decrease or a cancellation waits for the
+        departments' answers (P7.2), and the release waits with it."""
+        if by is not None:
+            check_change_authority(by)
+        if self.status in (OrderStatus.HELD, OrderStatus.AWAITING_WRITTEN_CONFIRMATION):
+            raise NotAllowedNow(
+                f"order {self.order_id} is {self.status.value}: correct the order itself (P1.3)"
+            )
+        if self.status is OrderStatus.CLOSED:
+            raise NotAllowedNow(f"order {self.order_id} is closed")
+        if self.delivered:
+            raise NotAllowedNow(f"order {self.order_id} is delivered: raise a return (P7.5)")
+        if self.open_change is not None:
+            raise NotAllowedNow(
+                f"change CR-{self.order_id}-{self.open_change} of order {self.order_id} is "
+                "still open: withdraw it first, or wait for its decision"
+            )
+        moment = by.at if by is not None else now
+        assert moment is not None, "a change is recorded at a moment"
+        change = new_change(
+            order_id=self.order_id,
+            version=self.version,
+            confirmed=self.status is not OrderStatus.PLACED,
+            current=self.lines,
+            current_date=self.requested_delivery_date,
+            lines=() if asked.cancel else changed_lines(self.lines, asked),
+            requested_delivery_date=asked.requested_delivery_date or self.requested_delivery_date,
+            cancel=asked.cancel,
+            reason=asked.reason,
+            via=via,
+            by=by,
+            now=moment,
+        )
+        self.events.append(ChangeWasRequested(self.order_id, change))
+        if by is not None:
+            self._decide("change", by, f"{change.number}: {asked.reason}")
+        if change.stage == "before_confirmation":
+            change.status = ChangeStatus.APPLIED
+            change.decided = by
+            self.settle_change(change)
+        else:
+            self.open_change = change.change_no
+        return change
+
+    def settle_change(self, change: Change) -> None:
+        """Publish a change's decision once it is taken, and apply an applied one: the new
+        lines and date are the order's from now on; a cancellation closes it (P7.2, P7.4)."""
+        if change.is_open:
+            return
+        if self.open_change == change.change_no:
+            self.open_change = None
+        self.events.append(ChangeWasDecided(self.order_id, change))
+        if change.status is ChangeStatus.APPLIED and change.change_no > self.version:
+            self.version = change.change_no
+            self.requested_delivery_date = change.requested_delivery_date
+            if "cancel" in change.kinds:
+                self._close(Outcome.CANCELLED)
+                return
+            self.lines = change.lines
+            if self.deposit_amount is not None:
+                self.deposit_amount = min(self.deposit_amount, self.total_amount)
+        self._release_if_ready()
+        self._close_if_fulfilled()
 
     def _close_if_fulfilled(self) -> None:
         """P5.6, P7.6: an order closes as fulfilled only when logistics reported it delivered
