@@ -99,11 +99,11 @@ async def record_acknowledgement(
     a refusal refuses the change, the last answer needed decides it or asks for a charge."""
     event = incoming.body
     answer = event.payload
+    order = await known_order(connection, incoming)
     if answer.department != event.producer:
         raise MessageRejected(
             f"an acknowledgement of {answer.department} produced by {event.producer!r}"
         )
-    order = await known_order(connection, incoming)
     change = await change_rows.load(connection, order.order_id, answer.change_no)
     if change is None:
         raise MessageRejected(f"order {order.order_id} has no change {answer.change_no}")
