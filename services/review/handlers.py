@@ -7,7 +7,14 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.review.adapters import master_data, repository
-from services.review.adapters.wire import all_to_wire, assessment, open_review_command
+from services.review.adapters.wire import (
+    acknowledgement,
+    all_to_wire,
+    apply_change_command,
+    assessment,
+    open_review_command,
+)
+from services.review.domain.changes import ReviewAnswer
 from services.review.domain.master import ApprovalAuthority, ReviewPolicy
 from services.review.domain.model import (
     Outcome,
@@ -18,6 +25,8 @@ from services.review.domain.model import (
 )
 from shared.contracts import (
     BalanceUpdated,
+    ChangeDecided,
+    ChangeRequested,
     CollectionStepped,
     ConfirmationIssued,
     ConfirmationSigned,
@@ -126,13 +135,56 @@ async def record_assessment(
             connection, assessed.order_id, production, purchasing, incoming.received_at
         )
         return []
-    review.record_assessment(production, purchasing, incoming.received_at)
+    review.record_assessment(production, purchasing, incoming.received_at, assessed.payload.version)
     await repository.save(connection, review)
     return all_to_wire(review.events, incoming.causation_id, incoming.received_at)
 
 
+async def acknowledge_change(
+    connection: AsyncConnection, incoming: Incoming[ChangeRequested]
+) -> list[Event]:
+    """P7.1: review accepts every change request, once per change, saying whether it reviews
+    the order again (P7.4). An order review has not heard of is answered all the same, with
+    nothing to review (rule 6 of docs/changes-and-returns.md)."""
+    requested = incoming.body
+    payload = requested.payload
+    review = await repository.load(connection, requested.order_id)
+    answer: ReviewAnswer = "not_needed"
+    if review is not None:
+        given = review.acknowledge(
+            payload.change_no, payload.stage == "before_confirmation", "cancel" in payload.kinds
+        )
+        if given is None:
+            return []
+        answer = given
+        await repository.save(connection, review)
+    return [acknowledgement(requested, answer, incoming.causation_id, incoming.received_at)]
+
+
+async def apply_change(
+    connection: AsyncConnection, incoming: Incoming[ChangeDecided], policy: ReviewPolicy
+) -> list[Event]:
+    """P7.2, P7.4: apply a decided change once. Before confirmation (not a cancellation) the
+    review starts again with the new content and is evaluated at once, as a new order is;
+    otherwise only the applied total is kept. A change not applied changes nothing; an applied
+    change of an order review never saw is refused (dead-lettered with the reason)."""
+    command = apply_change_command(incoming.body)
+    if command is None:
+        return []
+    review = await _consumed(connection, incoming.body.order_id)
+    now = incoming.received_at
+    if review.apply_change(command, now):
+        basis = await master_data.basis_for(
+            connection, review.customer_id, review.product_codes, policy, review.order_id
+        )
+        review.evaluate(basis, now)
+    await repository.save(connection, review)
+    return all_to_wire(review.events, incoming.causation_id, now)
+
+
 async def close_review(connection: AsyncConnection, incoming: Incoming[OrderClosed]) -> list[Event]:
-    """P7.6: file the review with the order's final outcome."""
+    """P7.6: file the review with the order's final outcome (fulfilled, declined, or cancelled
+    by the customer, P7.2, P7.4); closing again changes nothing."""
     review = await repository.load(connection, incoming.body.order_id)
     if review is None:
         raise MessageRejected(f"unknown order {incoming.body.order_id!r}")

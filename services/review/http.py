@@ -28,6 +28,7 @@ from services.review.domain.model import (
     RecordNegotiationOutcome,
     Review,
     ReviewStatus,
+    Round,
     SignApproval,
 )
 from services.review.domain.rules import Assessment, Department, Verdict
@@ -129,12 +130,44 @@ class NegotiationView(View):
     at: datetime | None
 
 
+class RoundView(View):
+    """A round a change before confirmation ended (P7.4): what it reviewed and its answers."""
+
+    version: int = Field(description="The order's version this round reviewed")
+    status: ReviewStatus = Field(description="Where the round stood when the change came")
+    total_amount: Decimal
+    requested_delivery_date: date
+    approvals: list[ApprovalView]
+    feasibility: dict[str, AnswerView | None]
+    confirmed_delivery_date: date | None
+    decline_reason: str
+    ended_at: datetime
+
+    @classmethod
+    def of(cls, round_: Round) -> "RoundView":
+        return cls(
+            version=round_.version,
+            status=round_.status,
+            total_amount=round_.total_amount,
+            requested_delivery_date=round_.requested_delivery_date,
+            approvals=[_approval(step) for step in round_.approvals],
+            feasibility={
+                department.value: _answer(round_.answers.get(department))
+                for department in Department
+            },
+            confirmed_delivery_date=round_.confirmed_delivery_date,
+            decline_reason=round_.decline_reason,
+            ended_at=round_.ended_at,
+        )
+
+
 class ReviewView(View):
     """The state of a review: what was checked, who signed what when, the departments'
     answers, the negotiation and the verdict."""
 
     order_id: str
     status: ReviewStatus
+    version: int = Field(description="The order's version the current round reviews (P7.4)")
     customer_id: str
     currency: str
     total_amount: Decimal
@@ -168,12 +201,16 @@ class ReviewView(View):
     confirmed_at: datetime | None = Field(description="When sales confirmed the order")
     decline_reason: str
     outcome: Outcome | None
+    rounds: list[RoundView] = Field(
+        description="Earlier rounds, each ended by a change before confirmation (P7.4)"
+    )
 
     @classmethod
     def of(cls, review: Review) -> "ReviewView":
         return cls(
             order_id=review.order_id,
             status=review.status,
+            version=review.version,
             customer_id=review.customer_id,
             currency=review.currency,
             total_amount=review.total_amount,
@@ -203,6 +240,7 @@ class ReviewView(View):
             confirmed_at=review.confirmed_at,
             decline_reason=review.decline_reason,
             outcome=review.outcome,
+            rounds=[RoundView.of(round_) for round_ in review.rounds],
         )
 
 

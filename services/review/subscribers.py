@@ -17,6 +17,8 @@ from services.review.http import router
 from services.review.settings import ReviewSettings
 from shared.contracts import (
     BalanceUpdated,
+    ChangeDecided,
+    ChangeRequested,
     CollectionStepped,
     ConfirmationIssued,
     ConfirmationSigned,
@@ -102,6 +104,18 @@ def routes(policy: ReviewPolicy) -> Sequence[Route[Any]]:
             preload=REVIEWS,
         ),
         Route(topics.ORDER_RELEASED, OrderReleased, handlers.record_release, preload=REVIEWS),
+        Route(
+            topics.CHANGE_REQUESTED,
+            ChangeRequested,
+            handlers.acknowledge_change,
+            preload=REVIEWS,
+        ),
+        Route(
+            topics.CHANGE_DECIDED,
+            ChangeDecided,
+            partial(handlers.apply_change, policy=policy),
+            preload=REVIEWS,
+        ),
     ]
 
 

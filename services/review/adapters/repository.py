@@ -21,6 +21,7 @@ from services.review.domain.model import (
     Outcome,
     Review,
     ReviewStatus,
+    Round,
 )
 from services.review.domain.rules import Assessment, Department
 from shared.db import rows
@@ -34,6 +35,8 @@ _ANSWERS: TypeAdapter[dict[Department, Answer]] = TypeAdapter(dict[Department, A
 """reviews.answers, by department"""
 _NEGOTIATION: TypeAdapter[Negotiation | None] = TypeAdapter(Negotiation | None)
 """reviews.negotiation"""
+_ROUNDS: TypeAdapter[list[Round]] = TypeAdapter(list[Round])
+"""reviews.rounds, the rounds ended by a change before confirmation (P7.4)"""
 _ASSESSMENT: TypeAdapter[Assessment] = TypeAdapter(Assessment)
 """parked_assessments.production and parked_assessments.purchasing"""
 
@@ -175,6 +178,9 @@ def _row(review: Review) -> dict[str, Any]:
         "delivery_date": review.delivery_date,
         "delivery_date_final": review.delivery_date_final,
         "confirmed_at": review.confirmed_at,
+        "version": review.version,
+        "acknowledged_change": review.acknowledged_change,
+        "rounds": _ROUNDS.dump_python(review.rounds, mode="json"),
     }
 
 
@@ -205,4 +211,7 @@ def _review(row: Any) -> Review:
         delivery_date=row["delivery_date"],
         delivery_date_final=bool(row["delivery_date_final"]),
         confirmed_at=row["confirmed_at"],
+        version=row["version"],
+        acknowledged_change=row["acknowledged_change"],
+        rounds=_ROUNDS.validate_python(row["rounds"] or []),
     )

@@ -47,12 +47,17 @@ reviews = Table(
     Column("delivery_date", Date, nullable=True),
     Column("delivery_date_final", Boolean, nullable=False, server_default=false()),
     Column("confirmed_at", UtcDateTime(), nullable=True),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("acknowledged_change", Integer, nullable=False, server_default="0"),
+    Column("rounds", JSON, nullable=True),
     Index("ix_reviews_status_deadline", "status", "deadline"),
     Index("ix_reviews_customer_status", "customer_id", "status"),
 )
 """One row per placed order: the review and its decisions so far (who, in which role, when).
 Open reviews are found by status; overdue ones by status and deadline (P8.2); a customer's
-approved orders not yet confirmed by customer and status (P6.4)."""
+approved orders not yet confirmed by customer and status (P6.4). `version` is the highest change
+applied, `acknowledged_change` the highest answered, `rounds` the rounds a change before
+confirmation ended (P7.1, P7.4)."""
 
 parked_assessments = Table(
     "parked_assessments",

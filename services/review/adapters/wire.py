@@ -1,10 +1,12 @@
 """Translation between the wire contracts and the review domain."""
 
 from datetime import datetime
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from services.review import SERVICE_NAME
+from services.review.domain.changes import ReviewAnswer
 from services.review.domain.model import (
+    ApplyChange,
     DomainEvent,
     FeasibilityWasRequested,
     Line,
@@ -15,6 +17,9 @@ from services.review.domain.model import (
 )
 from services.review.domain.rules import Assessment, Verdict
 from shared.contracts import (
+    ChangeAcknowledged,
+    ChangeDecided,
+    ChangeRequested,
     Event,
     FeasibilityRequested,
     NegotiationOpened,
@@ -23,6 +28,7 @@ from shared.contracts import (
     ReviewEscalated,
 )
 from shared.contracts.bounds import MAX_REASONS, clip
+from shared.contracts.changes import ChangeAcknowledgedPayload
 from shared.contracts.common import Signed
 from shared.contracts.events import ProducedLine, ReviewCompletedPayload
 from shared.contracts.process import (
@@ -32,6 +38,8 @@ from shared.contracts.process import (
     ReviewEscalatedPayload,
 )
 from shared.messaging.events import new_event
+
+ACKNOWLEDGEMENT_NAMESPACE = uuid5(NAMESPACE_URL, "orderflow:change-acknowledgement")
 
 
 def open_review_command(placed: OrderPlaced) -> OpenReview:
@@ -72,6 +80,7 @@ def to_wire(event: DomainEvent, causation_id: UUID | None, now: datetime) -> Eve
                         ProducedLine(product_code=line.product_code, quantity=line.quantity)
                         for line in event.lines
                     ],
+                    version=event.version,
                 ),
             )
         case NegotiationWasOpened():
@@ -102,6 +111,7 @@ def to_wire(event: DomainEvent, causation_id: UUID | None, now: datetime) -> Eve
                         Signed(user=signature.user, role=signature.role, at=signature.at)
                         for signature in approved_by
                     ],
+                    version=event.version,
                 ),
             )
         case ReviewWasEscalated():
@@ -121,3 +131,49 @@ def to_wire(event: DomainEvent, causation_id: UUID | None, now: datetime) -> Eve
 
 def all_to_wire(events: list[DomainEvent], causation_id: UUID | None, now: datetime) -> list[Event]:
     return [to_wire(event, causation_id, now) for event in events]
+
+
+def apply_change_command(decided: ChangeDecided) -> ApplyChange | None:
+    """The change to apply, or None: a change refused, withdrawn or superseded changes
+    nothing in review."""
+    payload = decided.payload
+    if (
+        payload.outcome != "applied"
+        or payload.total_amount is None
+        or payload.delivery_date is None
+    ):
+        return None
+    return ApplyChange(
+        change_no=payload.change_no,
+        before_confirmation=payload.stage == "before_confirmation",
+        cancel="cancel" in payload.kinds,
+        lines=tuple(Line(line.line_no, line.product_code, line.quantity) for line in payload.lines),
+        total_amount=payload.total_amount,
+        requested_delivery_date=payload.delivery_date,
+    )
+
+
+def acknowledgement_id(causation_id: UUID) -> UUID:
+    """The id of review's acknowledgement of a consumed `change.requested` (P7.1): the same
+    each time that event is handled, and unlike any other department's."""
+    return uuid5(ACKNOWLEDGEMENT_NAMESPACE, f"{causation_id}:{SERVICE_NAME}")
+
+
+def acknowledgement(
+    requested: ChangeRequested, answer: ReviewAnswer, causation_id: UUID, now: datetime
+) -> ChangeAcknowledged:
+    """Review accepts every change; its section says whether the review starts again."""
+    return new_event(
+        ChangeAcknowledged,
+        order_id=requested.order_id,
+        producer=SERVICE_NAME,
+        causation_id=causation_id,
+        occurred_at=now,
+        event_id=acknowledgement_id(causation_id),
+        payload=ChangeAcknowledgedPayload(
+            change_no=requested.payload.change_no,
+            department="review",
+            outcome="accepted",
+            review=answer,
+        ),
+    )

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from services.review.domain.changes import ReviewAnswer, restarts_review
 from services.review.domain.master import (
     AUTO_APPROVER,
     GENERAL_MANAGER,
@@ -62,6 +63,8 @@ class Outcome(StrEnum):
 
     FULFILLED = "fulfilled"
     DECLINED = "declined"
+    CANCELLED = "cancelled"
+    """The customer cancelled the order (P7.2, P7.4)."""
 
 
 class ApprovalDecision(StrEnum):
@@ -108,6 +111,23 @@ class OpenReview:
     lines: tuple[Line, ...]
     entered_by: str | None = None
     """The user who entered the order at the sales desk; None: it came from another system."""
+
+
+@dataclass(frozen=True)
+class ApplyChange:
+    """Command: apply change `change_no` as sales decided it (`change.decided` applied; P7.2,
+    P7.4). `lines` is empty for a cancellation."""
+
+    change_no: int
+    before_confirmation: bool
+    cancel: bool
+    lines: tuple[Line, ...]
+    total_amount: Decimal
+    requested_delivery_date: date
+
+    @property
+    def restarts_review(self) -> bool:
+        return restarts_review(self.before_confirmation, self.cancel)
 
 
 @dataclass(frozen=True)
@@ -213,11 +233,29 @@ class Negotiation:
 
 
 @dataclass(frozen=True)
+class Round:
+    """A finished round of a review, kept when a change before confirmation started the review
+    again with new content (P7.4, P7.6): what it reviewed, who signed what, and how it ended."""
+
+    version: int
+    status: ReviewStatus
+    total_amount: Decimal
+    requested_delivery_date: date
+    lines: tuple[Line, ...]
+    approvals: tuple[ApprovalStep, ...]
+    answers: dict[Department, Answer]
+    confirmed_delivery_date: date | None
+    decline_reason: str
+    ended_at: datetime
+
+
+@dataclass(frozen=True)
 class FeasibilityWasRequested:
     order_id: str
     customer_id: str
     requested_delivery_date: date
     lines: tuple[Line, ...]
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -234,6 +272,8 @@ class ReviewWasCompleted:
     decision: Decision
     approved_by: tuple[Signature, ...] = ()
     """Who gave the approvals (the automatic policy as itself, P8.1)."""
+    version: int = 1
+    """The order's version reviewed (P7.4)."""
 
 
 @dataclass(frozen=True)
@@ -282,6 +322,13 @@ class Review:
     confirmed_at: datetime | None = None
     """When sales confirmed the approved order; until then it counts in the credit check of the
     customer's other orders (P6.4)."""
+    version: int = 1
+    """The highest change applied from `change.decided` (1: as placed); the current round
+    reviews this version's content (P7.4)."""
+    acknowledged_change: int = 0
+    """The highest change number acknowledged (P7.1): each is answered once."""
+    rounds: list[Round] = field(default_factory=list)
+    """Earlier rounds, each ended by a change before confirmation (P7.4)."""
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     # -- opening and evaluation ---------------------------------------------------------------
@@ -458,10 +505,13 @@ class Review:
         self._complete_if_done()
 
     def record_assessment(
-        self, production: Assessment, purchasing: Assessment, now: datetime
+        self, production: Assessment, purchasing: Assessment, now: datetime, version: int = 1
     ) -> None:
         """P2.4: production's and purchasing's answers, computed by production. Recorded for the
-        history even after the verdict; they decide nothing then."""
+        history even after the verdict; they decide nothing then. P7.4: answers about an older
+        version than the current round's change nothing."""
+        if version < self.version:
+            return
         self.answers[Department.PRODUCTION] = _answer(production, AnswerSource.ASSESSED, now)
         self.answers[Department.PURCHASING] = _answer(purchasing, AnswerSource.ASSESSED, now)
         if not self.is_open:
@@ -595,6 +645,83 @@ class Review:
         """P3.5: the release carries the date production works to; it is final."""
         self.delivery_date = released
         self.delivery_date_final = True
+
+    # -- changes (P7.1, P7.2, P7.4) --------------------------------------------------------------
+
+    def acknowledge(
+        self, change_no: int, before_confirmation: bool, cancel: bool
+    ) -> ReviewAnswer | None:
+        """P7.1: review's answer to change request `change_no`, once per change (None: answered
+        already). Before confirmation a change other than a cancellation starts the review
+        again (P7.4); anything else, and a change of a closed review, needs no new review."""
+        if change_no <= self.acknowledged_change:
+            return None
+        self.acknowledged_change = change_no
+        if self.status is ReviewStatus.CLOSED:
+            return "not_needed"
+        return "restarted" if restarts_review(before_confirmation, cancel) else "not_needed"
+
+    def apply_change(self, command: ApplyChange, now: datetime) -> bool:
+        """Apply a decided change once (a number not above `version` changes nothing). Before
+        confirmation, other than a cancellation, the review starts again with the new content
+        (P7.4): the round so far is kept in `rounds`, every approval and feasibility answer of
+        it is dropped, production and purchasing are asked again with the new version, and a
+        review already approved or declined reopens. Returns True then: the caller evaluates
+        the new round against the master data. Otherwise (after confirmation, P7.2, or a
+        cancellation) only the applied total is kept, for the customer's credit exposure; a
+        cancellation closes the review only with the `order.closed` that follows."""
+        if command.change_no <= self.version:
+            return False
+        reviewed, self.version = self.version, command.change_no
+        if not command.restarts_review or self.status is ReviewStatus.CLOSED:
+            self.total_amount = command.total_amount
+            return False
+        self._end_round(reviewed, now)
+        self.lines = command.lines
+        self.total_amount = command.total_amount
+        self.requested_delivery_date = command.requested_delivery_date
+        self.deadline = now + REVIEW_PERIOD
+        self.escalated_at = None
+        self.events.append(
+            FeasibilityWasRequested(
+                self.order_id,
+                self.customer_id,
+                self.requested_delivery_date,
+                self.lines,
+                self.version,
+            )
+        )
+        return True
+
+    def _end_round(self, reviewed: int, now: datetime) -> None:
+        """Keep the round so far, of version `reviewed`, and clear it: the review waits to be
+        evaluated again."""
+        self.rounds.append(
+            Round(
+                version=reviewed,
+                status=self.status,
+                total_amount=self.total_amount,
+                requested_delivery_date=self.requested_delivery_date,
+                lines=self.lines,
+                approvals=tuple(self.approvals),
+                answers=dict(self.answers),
+                confirmed_delivery_date=self.confirmed_delivery_date,
+                decline_reason=self.decline_reason,
+                ended_at=now,
+            )
+        )
+        self.status = ReviewStatus.AWAITING_MASTER_DATA
+        self.missing_master_data = ()
+        self.findings = ()
+        self.general_manager_reasons = ()
+        self.approvals = []
+        self.answers = {}
+        self.negotiation = None
+        self.feasible_delivery_date = None
+        self.confirmed_delivery_date = None
+        self.decline_reason = ""
+        self.delivery_date = None
+        self.delivery_date_final = False
 
     def close(self, outcome: Outcome) -> None:
         """File the review with the order's final outcome (P7.6); closing twice changes nothing."""
@@ -768,7 +895,9 @@ class Review:
             for step in self.approvals
             if step.signature is not None and step.decision is ApprovalDecision.APPROVE
         )
-        self.events.append(ReviewWasCompleted(self.order_id, decision, approved_by))
+        self.events.append(
+            ReviewWasCompleted(self.order_id, decision, approved_by, version=self.version)
+        )
 
 
 def _answer(assessment: Assessment, source: AnswerSource, now: datetime) -> Answer:
