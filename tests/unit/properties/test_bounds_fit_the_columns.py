@@ -47,8 +47,10 @@ from services.production.domain.safety_stock import SafetyStockStatus
 from services.review.adapters import tables as review
 from services.sales.adapters import tables as sales
 from services.sales.adapters.tracking import CLOSED_BY_MAX, SUMMARY_MAX, WORK_SUMMARY_MAX
+from services.sales.domain.changes import ChangeStatus
 from services.sales.domain.intake import format_order_number
 from shared.contracts import bounds, topics
+from shared.contracts.changes import Stage
 from shared.contracts.common import Channel, CurrencyCode
 from shared.contracts.money import CollectionStep
 from shared.contracts.production import DelayCause
@@ -96,6 +98,18 @@ STORED: list[tuple[Table, str, Any]] = [
     (sales.customers, "currency", CurrencyCode),
     (sales.products, "product_code", bounds.ProductCode),
     (sales.products, "name", bounds.Name),
+    (sales.order_changes, "order_id", bounds.OrderId),
+    (sales.order_changes, "stage", Stage),
+    (sales.order_changes, "reason", bounds.RequiredReason),
+    (sales.order_changes, "via", typing.Literal["desk", "resubmission"]),
+    (sales.order_changes, "charge_reason", bounds.Reason),
+    (sales.order_changes, "outcome_reason", bounds.Reason),
+    (sales.order_changes, "refused_by", typing.Literal["sales", "production", "logistics"]),
+    (finance.credit_notes, "credit_note_number", bounds.DocumentNumber),
+    (finance.credit_notes, "order_id", bounds.OrderId),
+    (finance.credit_notes, "return_number", bounds.DocumentNumber),
+    (finance.credit_notes, "customer_id", bounds.CustomerId),
+    (finance.credit_notes, "currency", CurrencyCode),
     (review.reviews, "order_id", bounds.OrderId),
     (review.reviews, "customer_id", bounds.CustomerId),
     (review.reviews, "currency", CurrencyCode),
@@ -190,6 +204,8 @@ STORED: list[tuple[Table, str, Any]] = [
 """(table, column, the bounded contract type whose values it stores)."""
 
 DERIVED: list[tuple[Table, str, str]] = [
+    (sales.order_changes, "change_id", f"CR-{LONGEST_ORDER_ID}-{bounds.MAX_VERSIONS}"),
+    (sales.order_changes, "status", longest_value(ChangeStatus)),
     (sales.orders, "order_id", format_order_number(2100, 999_999)),
     (
         production.production_orders,

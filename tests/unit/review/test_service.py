@@ -270,6 +270,7 @@ async def test_a_placed_order_asks_production_at_once_and_waits_for_its_master_d
         "requested_delivery_date": "2027-04-15",
         "lines": [{"product_code": "VALVE-DN50", "quantity": 20}],
         "rush": False,
+        "version": 1,
     }
     view = await review.view("SO-2027-000001")
     assert view["status"] == "awaiting_master_data"
@@ -303,6 +304,7 @@ async def test_with_the_policy_on_an_a_tier_order_completes_once_production_answ
         "approved_by": [
             {"user": "automatic-policy", "role": "sales_manager", "at": "2027-03-01T09:00:00Z"}
         ],
+        "version": 1,
     }
     (step,) = (await automatic.view("SO-2027-000001"))["approvals"]
     assert step["user"] == "automatic-policy"
