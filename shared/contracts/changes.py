@@ -4,6 +4,7 @@ answers with what it found; sales decides and every department applies the decis
 (docs/changes-and-returns.md)."""
 
 from typing import ClassVar, Final, Literal, Self
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import Field, model_validator
 
@@ -44,6 +45,15 @@ Stage = Literal["before_confirmation", "after_confirmation"]
 def change_number(order_id: str, change_no: int) -> str:
     """The change's document number, CR-<order id>-<n>."""
     return f"CR-{order_id}-{change_no}"
+
+
+_ACKNOWLEDGEMENTS: Final = uuid5(NAMESPACE_URL, "orderflow:change-acknowledgement")
+
+
+def acknowledgement_id(consumed: UUID, department: str) -> UUID:
+    """The id of a department's acknowledgement of the consumed change.requested: the same
+    each time that event is handled, and unlike any other department's (rule 7)."""
+    return uuid5(_ACKNOWLEDGEMENTS, f"{consumed}:{department}")
 
 
 def _lines_agree(lines: list[OrderLine], cancel: bool) -> None:

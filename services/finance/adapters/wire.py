@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from services.finance import SERVICE_NAME
 from services.finance.domain.balance import BalanceWasUpdated
@@ -54,7 +54,7 @@ from shared.contracts import (
     ShipmentRequested,
 )
 from shared.contracts.bounds import DATE_MAX, MAX_MONEY, clip
-from shared.contracts.changes import ChangeAcknowledgedPayload
+from shared.contracts.changes import ChangeAcknowledgedPayload, acknowledgement_id
 from shared.contracts.common import Signed
 from shared.contracts.events import (
     InvoiceIssuedPayload,
@@ -134,12 +134,6 @@ def credit_return_command(
         accepted=tuple(Units(code, quantity) for code, quantity in accepted if quantity > 0),
         issued_on=min(today.date(), DATE_MAX),
     )
-
-
-def acknowledgement_id(causation_id: UUID) -> UUID:
-    """P7.1: finance's acknowledgement of a consumed change.requested has one id, a UUID 5 of
-    that event's id and the department, so a replay answers with the same id."""
-    return uuid5(causation_id, SERVICE_NAME)
 
 
 def customer_from_record(updated: CustomerUpdated) -> Customer:
@@ -287,7 +281,7 @@ def to_wire(event: DomainEvent, order_id: str, causation_id: UUID | None, now: d
     kind, payload = _payload(event)
     own_id = None
     if isinstance(event, ChangeWasAcknowledged) and causation_id is not None:
-        own_id = acknowledgement_id(causation_id)
+        own_id = acknowledgement_id(causation_id, SERVICE_NAME)
     return new_event(
         kind,
         order_id=order_id,

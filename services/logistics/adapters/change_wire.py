@@ -1,7 +1,7 @@
 """Translation between the change contracts and logistics' domain (P7.1, P7.2)."""
 
 from datetime import datetime
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from services.logistics import SERVICE_NAME
 from services.logistics.adapters.wire import lines
@@ -12,17 +12,10 @@ from shared.contracts.changes import (
     ChangeAcknowledgedPayload,
     ChangeDecided,
     ChangeRequested,
+    acknowledgement_id,
 )
 from shared.contracts.common import OrderLine
 from shared.messaging.events import new_event
-
-ACKNOWLEDGEMENT_NAMESPACE = uuid5(NAMESPACE_URL, "orderflow:change-acknowledgement")
-
-
-def acknowledgement_id(causation_id: UUID) -> UUID:
-    """The id of logistics' acknowledgement of a consumed change.requested: the same each
-    time it is handled (rule 7 of docs/changes-and-returns.md)."""
-    return uuid5(ACKNOWLEDGEMENT_NAMESPACE, f"{causation_id}:{SERVICE_NAME}")
 
 
 def _units(of: list[OrderLine]) -> dict[str, int]:
@@ -60,5 +53,5 @@ def acknowledged(
         causation_id=causation_id,
         occurred_at=now,
         payload=payload,
-        event_id=acknowledgement_id(causation_id),
+        event_id=acknowledgement_id(causation_id, SERVICE_NAME),
     )

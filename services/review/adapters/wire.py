@@ -1,7 +1,7 @@
 """Translation between the wire contracts and the review domain."""
 
 from datetime import datetime
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from services.review import SERVICE_NAME
 from services.review.domain.changes import ReviewAnswer
@@ -28,7 +28,7 @@ from shared.contracts import (
     ReviewEscalated,
 )
 from shared.contracts.bounds import MAX_REASONS, clip
-from shared.contracts.changes import ChangeAcknowledgedPayload
+from shared.contracts.changes import ChangeAcknowledgedPayload, acknowledgement_id
 from shared.contracts.common import Signed
 from shared.contracts.events import ProducedLine, ReviewCompletedPayload
 from shared.contracts.process import (
@@ -38,8 +38,6 @@ from shared.contracts.process import (
     ReviewEscalatedPayload,
 )
 from shared.messaging.events import new_event
-
-ACKNOWLEDGEMENT_NAMESPACE = uuid5(NAMESPACE_URL, "orderflow:change-acknowledgement")
 
 
 def open_review_command(placed: OrderPlaced) -> OpenReview:
@@ -153,12 +151,6 @@ def apply_change_command(decided: ChangeDecided) -> ApplyChange | None:
     )
 
 
-def acknowledgement_id(causation_id: UUID) -> UUID:
-    """The id of review's acknowledgement of a consumed `change.requested` (P7.1): the same
-    each time that event is handled, and unlike any other department's."""
-    return uuid5(ACKNOWLEDGEMENT_NAMESPACE, f"{causation_id}:{SERVICE_NAME}")
-
-
 def acknowledgement(
     requested: ChangeRequested, answer: ReviewAnswer, causation_id: UUID, now: datetime
 ) -> ChangeAcknowledged:
@@ -169,7 +161,7 @@ def acknowledgement(
         producer=SERVICE_NAME,
         causation_id=causation_id,
         occurred_at=now,
-        event_id=acknowledgement_id(causation_id),
+        event_id=acknowledgement_id(causation_id, SERVICE_NAME),
         payload=ChangeAcknowledgedPayload(
             change_no=requested.payload.change_no,
             department="review",

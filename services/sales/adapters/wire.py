@@ -49,7 +49,7 @@ from shared.contracts.bounds import (
     safe_text,
 )
 from shared.contracts.changes import ChangeDecided, ChangeRequested
-from shared.contracts.common import OrderLine, Problem, Signed
+from shared.contracts.common import Problem, Signed
 from shared.contracts.events import (
     OrderClosedPayload,
     OrderPlacedPayload,
@@ -205,16 +205,7 @@ def placed_payload(order: Order) -> OrderPlacedPayload:
             "customer_id": order.customer_id,
             "channel": order.channel,
             "currency": order.currency,
-            "lines": [
-                OrderLine(
-                    line_no=line.line_no,
-                    product_code=line.product_code,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    amount=line.amount,
-                )
-                for line in order.lines
-            ],
+            "lines": change_wire.order_lines(order.lines),
             "total_amount": order.total_amount,
             "requested_delivery_date": order.requested_delivery_date,
             "delivery_address": order.delivery_address,

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
-from uuid import uuid5
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -34,6 +33,7 @@ from shared.contracts import (
     ShipmentCancelled,
     ShipmentRequested,
 )
+from shared.contracts.changes import acknowledgement_id
 from shared.db import rows
 from shared.decisions import Person
 from shared.messaging.events import new_event
@@ -228,7 +228,7 @@ async def test_a_change_is_acknowledged_with_what_was_paid_asked_and_invoiced_un
     events = await consume(engine, handlers.acknowledge_change, change)
 
     (ack,) = of(ChangeAcknowledged, events)
-    assert ack.event_id == uuid5(change.event_id, "finance")
+    assert ack.event_id == acknowledgement_id(change.event_id, "finance")
     assert (ack.payload.department, ack.payload.outcome, ack.payload.change_no) == (
         "finance",
         "accepted",

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.logistics import decisions, handlers
-from services.logistics.adapters.change_wire import acknowledgement_id
 from services.logistics.adapters.tables import inbox, outbox, shipments
 from services.logistics.desk import Desk
 from services.logistics.domain.commands import RequestShipment
@@ -18,7 +17,7 @@ from services.logistics.settings import LogisticsSettings
 from services.logistics.subscribers import parts
 from shared.clock import FrozenClock
 from shared.contracts import ChangeAcknowledged, ChangeDecided, ChangeRequested, OrderClosed
-from shared.contracts.changes import ShipmentCancelled
+from shared.contracts.changes import ShipmentCancelled, acknowledgement_id
 from shared.decisions import NotAllowedNow
 from tests.support.api import bearer, in_process
 from tests.unit.logistics.builders import (
@@ -318,8 +317,10 @@ async def test_a_replayed_change_request_is_acknowledged_once_with_the_same_id(
 
     [ack] = acknowledgements(first)
     assert again == []
-    assert ack.event_id == acknowledgement_id(asked.event_id) != asked.event_id
-    assert acknowledgement_id(asked.event_id) == acknowledgement_id(asked.event_id)
+    assert ack.event_id == acknowledgement_id(asked.event_id, "logistics") != asked.event_id
+    assert acknowledgement_id(asked.event_id, "logistics") == acknowledgement_id(
+        asked.event_id, "logistics"
+    )
 
 
 @pytest.mark.rule("P7.1")
