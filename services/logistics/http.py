@@ -18,6 +18,7 @@ from services.logistics import decisions
 from services.logistics.adapters import repository, wire
 from services.logistics.desk import Desk
 from services.logistics.domain.commands import Dispatch, RecordDelivery, RequestShipment, units
+from services.logistics.returns_http import returns_router
 from services.logistics.views import order_view, shipment_view
 from shared.contracts import common
 from shared.contracts.bounds import (
@@ -232,4 +233,5 @@ def router(
             lambda desk, person: decisions.record_delivery(desk, shipment_id, receipt, person),
         )
 
+    api.include_router(returns_router(context))  # P7.5
     return api

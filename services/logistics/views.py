@@ -1,13 +1,16 @@
-"""Orders' shipping and shipments as people read them (P5.1 to P5.6)."""
+"""Orders' shipping, shipments and customers' returns as people read them (P5.1 to P5.6,
+P7.5)."""
 
 from typing import Any
 
 from pydantic import TypeAdapter
 
 from services.logistics.domain.model import OrderShipping
+from services.logistics.domain.returns import CustomerReturn
 from services.logistics.domain.shipment import Shipment, ShipmentStatus
 
 _SHIPMENT = TypeAdapter(Shipment)
+_RETURN = TypeAdapter(CustomerReturn)
 _ON_THE_WAY = (ShipmentStatus.DISPATCHED, ShipmentStatus.DELIVERED)
 
 
@@ -49,3 +52,22 @@ def order_view(order: OrderShipping, shipments: list[Shipment]) -> dict[str, Any
         "pending_change": order.pending_change,
         "shipments": [shipment_view(shipment) for shipment in shipments],
     }
+
+
+def _lines(of: dict[str, int]) -> list[dict[str, Any]]:
+    return [{"product_code": code, "quantity": count} for code, count in sorted(of.items())]
+
+
+def return_view(found: CustomerReturn) -> dict[str, Any]:
+    """A customer's return with every step's signature; lines as product and units (P7.5)."""
+    view: dict[str, Any] = _RETURN.dump_python(found, mode="json", exclude={"events"})
+    view["lines"] = _lines(found.lines)
+    if found.receipt is not None:
+        view["receipt"]["lines"] = _lines(found.receipt.lines)
+    if found.inspection is not None:
+        view["inspection"]["verdict"] = [
+            {"product_code": code, "accepted": v.accepted, "rejected": v.rejected}
+            for code, v in sorted(found.inspection.verdict.items())
+        ]
+    view["rejected"] = _lines(found.rejected)
+    return view

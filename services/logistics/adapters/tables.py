@@ -1,6 +1,17 @@
 """Logistics' own database tables."""
 
-from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, MetaData, String, Table
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
 
 from shared.db.messaging_tables import add_messaging_tables
 from shared.db.types import UtcDateTime
@@ -46,3 +57,28 @@ waybills = Table(
 )
 """A waybill number belongs to exactly one shipment (P5.4): the key keeps two replicas from
 both taking it."""
+
+customer_returns = Table(
+    "customer_returns",
+    metadata,
+    Column("return_number", String(50), primary_key=True),
+    Column("order_id", String(40), nullable=False, index=True),
+    Column("return_no", Integer, nullable=False),
+    Column("shipment_id", String(50), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("remedy", String(20), nullable=False),
+    Column("requested_by", String(100), nullable=False),
+    Column("decided_by", String(100), nullable=True),
+    Column("received_by", String(100), nullable=True),
+    Column("inspected_by", String(100), nullable=True),
+    Column("sent_back_by", String(100), nullable=True),
+    Column("carrier", String(100), nullable=True),
+    Column("tracking_number", String(100), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("document", JSON, nullable=False),
+    UniqueConstraint("order_id", "return_no", name="uq_customer_returns_order_no"),
+)
+"""A customer's return of delivered goods, RT-<order id>-<n> (P7.5): its steps, each signed
+(user, role and time in the document, the user in the step's column), the lines asked for,
+received and inspected in the document. n is counted on the order's shipping row, locked;
+the unique key keeps two replicas from both taking it."""

@@ -1,4 +1,4 @@
-"""Who in logistics may do what (P5.1, P5.3, P5.4, P5.5, P5.6, P8.1)."""
+"""Who in logistics may do what (P5.1, P5.3, P5.4, P5.5, P5.6, P7.5, P8.1)."""
 
 from decimal import Decimal
 from enum import StrEnum
@@ -15,6 +15,11 @@ class Act(StrEnum):
     HANDOVER = "hand a shipment over to the carrier"
     DISPATCH = "dispatch a shipment"
     RECORD_DELIVERY = "record a delivery receipt"
+    REQUEST_RETURN = "record a customer's return"
+    AUTHORISE_RETURN = "authorise or decline a return"
+    RECEIVE_RETURN = "receive returned goods"
+    INSPECT_RETURN = "inspect returned goods"
+    SEND_BACK_RETURN = "send rejected returned goods back"
 
 
 MAY: dict[Act, frozenset[str]] = {
@@ -25,6 +30,11 @@ MAY: dict[Act, frozenset[str]] = {
     Act.HANDOVER: frozenset({"order_clerk"}),
     Act.DISPATCH: frozenset({"dispatcher"}),
     Act.RECORD_DELIVERY: frozenset({"customer_service", "customer_service_lead"}),
+    Act.REQUEST_RETURN: frozenset({"customer_service", "customer_service_lead"}),
+    Act.AUTHORISE_RETURN: frozenset({"sales_manager", "general_manager"}),
+    Act.RECEIVE_RETURN: frozenset({"order_clerk"}),
+    Act.INSPECT_RETURN: frozenset({"qa_inspector"}),
+    Act.SEND_BACK_RETURN: frozenset({"dispatcher"}),
 }
 """The roles that may do each act; the automatic policy acts in one of them."""
 
