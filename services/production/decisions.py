@@ -5,8 +5,6 @@ refusal raises before anything is stored, and the unit of work rolls back."""
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from services.production.adapters.documents import (
     DELIVERIES,
     PURCHASE_ORDERS,
@@ -14,7 +12,6 @@ from services.production.adapters.documents import (
     RETURNS,
     SAFETY_STOCK,
 )
-from services.production.adapters.tables import finished_stock
 from services.production.domain import purchasing, quality
 from services.production.domain.authority import Act, check
 from services.production.domain.commands import Line, ReleaseOrder
@@ -32,7 +29,6 @@ from services.production.domain.safety_stock import (
 )
 from services.production.plant import Plant
 from shared.contracts.bounds import DATE_MAX
-from shared.db.upsert import upsert
 from shared.decisions import NotAllowedNow, NotFound, Person, Signature
 
 SAFETY_STOCK_GATE = "safety_stock"
@@ -260,21 +256,8 @@ async def receive(
     order.receive(product_code, quantity, plant.today, _signed(plant, person))
     await plant.touch(order)
     if order.safety_stock:
-        await _add_finished_stock(plant, product_code, quantity)
+        await plant.add_finished_stock(product_code, quantity)
     return order
-
-
-async def _add_finished_stock(plant: Plant, product_code: str, units: int) -> None:
-    held = await plant.connection.scalar(
-        select(finished_stock.c.units)
-        .where(finished_stock.c.product_code == product_code)
-        .with_for_update()
-    )
-    await upsert(
-        plant.connection,
-        finished_stock,
-        [{"product_code": product_code, "units": int(held or 0) + units}],
-    )
 
 
 # -- safety stock (P4.7) -----------------------------------------------------------------------

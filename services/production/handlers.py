@@ -3,7 +3,8 @@ carry it out; the plant collects the events of every order it touched."""
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.production.adapters import planning
+from services.production import changes
+from services.production.adapters import change_wire, planning
 from services.production.adapters.wire import (
     assess_feasibility_command,
     release_order_command,
@@ -15,6 +16,8 @@ from services.production.domain.planner import weeks_from
 from services.production.domain.stock import earliest_start
 from services.production.plant import Plant
 from shared.contracts import (
+    ChangeDecided,
+    ChangeRequested,
     DeliveryRevised,
     Event,
     FeasibilityRequested,
@@ -32,7 +35,7 @@ async def assess_feasibility(
     command = assess_feasibility_command(incoming.body)
     plant = Plant(connection, incoming.received_at, policy)
     order = await plant.order_or_start(command.order_id)
-    if order.awaits_assessment:
+    if order.wants_assessment(command.version):
         calendar = await plant.calendar()
         listed, needs, stock = await plant.material_list(command.lines, order.materials)
         purchasing = check_materials(
@@ -81,4 +84,35 @@ async def close_order(
     plant = Plant(connection, incoming.received_at, policy)
     order = await plant.order_or_start(incoming.body.order_id)
     await plant.close(order, Outcome(incoming.body.payload.outcome))
+    return await plant.events(incoming.causation_id)
+
+
+async def take_change_request(
+    connection: AsyncConnection, incoming: Incoming[ChangeRequested], policy: bool = False
+) -> list[Event]:
+    """P7.1, P7.2: answer each change once with what is spent (started, units finished,
+    material issued, material bought) and hold the start for a decrease, cancellation or
+    changed requirement; an order production has not heard of is started and answered empty."""
+    plant = Plant(connection, incoming.received_at, policy)
+    order = await plant.order_or_start(incoming.body.order_id)
+    answer = await changes.take_request(plant, order, change_wire.asked(incoming.body))
+    events = await plant.events(incoming.causation_id)
+    if answer is not None:
+        events.append(
+            change_wire.acknowledged(
+                answer, order.order_id, incoming.causation_id, incoming.received_at
+            )
+        )
+    return events
+
+
+async def apply_change_decision(
+    connection: AsyncConnection, incoming: Incoming[ChangeDecided], policy: bool = False
+) -> list[Event]:
+    """P7.2, P7.4: the hold is lifted; an applied decrease frees the material beyond the new
+    need and cuts purchases, a cancellation closes the order, a change before confirmation
+    takes the new lines and drops the tentative booking."""
+    plant = Plant(connection, incoming.received_at, policy)
+    order = await plant.order_or_start(incoming.body.order_id)
+    await changes.apply_decision(plant, order, change_wire.decision(incoming.body))
     return await plant.events(incoming.causation_id)

@@ -39,6 +39,7 @@ from shared.contracts.bounds import (
     Reason,
     RequiredReason,
 )
+from shared.contracts.changes import change_number
 from shared.contracts.production import MaterialQuantity
 from shared.db import rows
 from shared.decisions import NotFound, Person
@@ -144,6 +145,8 @@ def order_view(order: ProductionOrder) -> dict[str, Any]:
         "reported_delivery": order.reported_delivery,
         "ready_on": order.ready_on,
         "outcome": order.outcome.value if order.outcome else None,
+        "version": order.version,
+        "held_for": change_number(order.order_id, order.held_for) if order.held_for else None,
     }
 
 

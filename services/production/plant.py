@@ -12,11 +12,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.production.adapters import planning, repository
 from services.production.adapters.documents import PURCHASE_ORDERS, REQUISITIONS
-from services.production.adapters.tables import materials
+from services.production.adapters.tables import finished_stock, materials
 from services.production.adapters.wire import to_wire
 from services.production.domain import quality
 from services.production.domain.authority import POLICY
@@ -51,6 +52,7 @@ from services.production.domain.stock import (
 from shared.contracts import Event
 from shared.contracts.bounds import DATE_MAX
 from shared.db import rows
+from shared.db.upsert import upsert
 from shared.decisions import Signature
 
 OPEN_REQUISITIONS = (RequisitionStatus.PENDING, RequisitionStatus.APPROVED)
@@ -196,8 +198,9 @@ class Plant:
         if not order.awaits_release:
             return
         calendar = await self.calendar()
-        codes = [line.product_code for line in command.lines]
-        listed, _needs, stock = await self.material_list(command.lines)
+        lines = order.to_release(command.lines)
+        codes = [line.product_code for line in lines]
+        listed, _needs, stock = await self.material_list(lines)
         operations = quality.routing_operations(
             codes, await planning.routings_for(self.connection, codes)
         )
@@ -344,12 +347,28 @@ class Plant:
             await self.supply(line.material_code, line.reserved, received=False)
         await self.touch(order)
 
+    async def add_finished_stock(self, product_code: str, units: int) -> None:
+        """Finished units nobody's order holds: safety stock (P4.7), or made for an order that
+        was cancelled or decreased (P7.2)."""
+        held = await self.connection.scalar(
+            select(finished_stock.c.units)
+            .where(finished_stock.c.product_code == product_code)
+            .with_for_update()
+        )
+        await upsert(
+            self.connection,
+            finished_stock,
+            [{"product_code": product_code, "units": int(held or 0) + units}],
+        )
+
     # -- the automatic policy -----------------------------------------------------------------
 
     async def act_for_people(self, order: ProductionOrder) -> None:
         """With the automatic policy on: start the order when the rules allow, pass every
         patrol and inspection and receive every unit (P4.8, P4.9)."""
         if not self.policy or order.status is not ProductionStatus.RELEASED:
+            return
+        if order.held_for is not None:
             return
         if not all(line.complete for line in order.materials):
             return

@@ -14,6 +14,8 @@ from services.production.http import router
 from services.production.plant import Plant
 from services.production.settings import ProductionSettings
 from shared.contracts import (
+    ChangeDecided,
+    ChangeRequested,
     DeliveryRevised,
     Event,
     FeasibilityRequested,
@@ -52,6 +54,18 @@ def routes(policy: bool = False) -> Sequence[Route[Any]]:
             topics.ORDER_CLOSED,
             OrderClosed,
             partial(handlers.close_order, policy=policy),
+            preload=PRODUCTION_ORDERS,
+        ),
+        Route(
+            topics.CHANGE_REQUESTED,
+            ChangeRequested,
+            partial(handlers.take_change_request, policy=policy),
+            preload=PRODUCTION_ORDERS,
+        ),
+        Route(
+            topics.CHANGE_DECIDED,
+            ChangeDecided,
+            partial(handlers.apply_change_decision, policy=policy),
             preload=PRODUCTION_ORDERS,
         ),
     ]

@@ -72,6 +72,11 @@ def _order(row: dict[str, Any]) -> ProductionOrder:
         reported_delivery=row["reported_delivery"],
         ready_on=row["ready_on"],
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
+        version=row["version"],
+        settled=row["settled"],
+        answered=row["answered"],
+        assessed_version=row["assessed_version"],
+        held_for=row["held_for"],
     )
 
 
@@ -112,6 +117,11 @@ def _row(order: ProductionOrder) -> dict[str, Any]:
         "reported_delivery": order.reported_delivery,
         "ready_on": order.ready_on,
         "outcome": order.outcome.value if order.outcome else None,
+        "version": order.version,
+        "settled": order.settled,
+        "answered": order.answered,
+        "assessed_version": order.assessed_version,
+        "held_for": order.held_for,
     }
 
 

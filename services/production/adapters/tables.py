@@ -45,11 +45,17 @@ production_orders = Table(
     Column("inspections", JSON, nullable=True),
     Column("receipts", JSON, nullable=True),
     Column("reported_delivery", Date, nullable=True),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("settled", Integer, nullable=False, server_default="1"),
+    Column("answered", Integer, nullable=False, server_default="1"),
+    Column("assessed_version", Integer, nullable=False, server_default="0"),
+    Column("held_for", Integer, nullable=True),
     UniqueConstraint("production_order_id", name="uq_production_orders_number"),
     Index("ix_production_orders_booked_week", "booked_week"),
 )
 """One row per customer order (or safety-stock order); `booked_week`/`booked_units` is its
-capacity booking (P4.5), `release` the gate that released it (P3.2, P3.3); its material list,
+capacity booking (P4.5), `release` the gate that released it (P3.2, P3.3); `version` the highest
+change applied, `held_for` the open change that holds its start (P7.2); its material list,
 operations, inspection requests and receipts are JSON, read and written with the order."""
 
 materials = Table(

@@ -1,5 +1,6 @@
 """Translation between the wire contracts and the production domain."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -32,6 +33,7 @@ from shared.contracts import (
     ScheduleChanged,
 )
 from shared.contracts.bounds import clip
+from shared.contracts.common import OrderLine
 from shared.contracts.events import GoodsProducedPayload, InspectedLine, ProducedLine
 from shared.contracts.process import DepartmentAnswer, FeasibilityAssessedPayload
 from shared.contracts.production import (
@@ -43,7 +45,8 @@ from shared.contracts.production import (
 from shared.messaging.events import new_event
 
 
-def _lines(lines: list[ProducedLine]) -> tuple[Line, ...]:
+def lines_of(lines: Sequence[ProducedLine | OrderLine]) -> tuple[Line, ...]:
+    """Products and quantities of wire lines, as production needs them."""
     return tuple(Line(product_code=line.product_code, quantity=line.quantity) for line in lines)
 
 
@@ -52,7 +55,8 @@ def assess_feasibility_command(request: FeasibilityRequested) -> AssessFeasibili
         order_id=request.order_id,
         customer_id=request.payload.customer_id,
         requested_delivery_date=request.payload.requested_delivery_date,
-        lines=_lines(request.payload.lines),
+        lines=lines_of(request.payload.lines),
+        version=request.payload.version,
     )
 
 
@@ -60,7 +64,7 @@ def release_order_command(released: OrderReleased) -> ReleaseOrder:
     return ReleaseOrder(
         order_id=released.order_id,
         delivery_date=released.payload.delivery_date,
-        lines=_lines(released.payload.lines),
+        lines=lines_of(released.payload.lines),
         gate=released.payload.gate,
     )
 
@@ -83,6 +87,7 @@ def _payload(event: DomainEvent, order: ProductionOrder) -> tuple[type[Event], o
             return FeasibilityAssessed, FeasibilityAssessedPayload(
                 production=_department(assessment.production),
                 purchasing=_department(assessment.purchasing),
+                version=max(order.assessed_version, 1),
             )
         case MaterialsWereListed():
             return MaterialsListed, MaterialsListedPayload(

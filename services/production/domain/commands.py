@@ -18,6 +18,8 @@ class AssessFeasibility:
     customer_id: str
     requested_delivery_date: date
     lines: tuple[Line, ...]
+    version: int = 1
+    """The order's version the request was made from (P7.4)."""
 
 
 @dataclass(frozen=True)

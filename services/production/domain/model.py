@@ -42,6 +42,7 @@ class ProductionStatus(StrEnum):
 class Outcome(StrEnum):
     FULFILLED = "fulfilled"
     DECLINED = "declined"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,18 @@ def ordered(lines: Sequence[Line]) -> dict[str, int]:
     for line in lines:
         units[line.product_code] = units.get(line.product_code, 0) + line.quantity
     return units
+
+
+def released_lines(released: Sequence[Line], applied: Sequence[Line]) -> tuple[Line, ...]:
+    """Rule 3 of a change (P7.2): per product the lower of the released and the applied
+    quantity; a product the change removed is dropped."""
+    asked = ordered(applied)
+    kept = []
+    for code, units in ordered(released).items():
+        units = min(units, asked.get(code, 0))
+        if units > 0:
+            kept.append(Line(code, units))
+    return tuple(kept)
 
 
 @dataclass
@@ -89,6 +102,16 @@ class ProductionOrder:
     """The expected delivery date last reported on `order.delayed` (P4.10)."""
     ready_on: date | None = None
     outcome: Outcome | None = None
+    version: int = 1
+    """The highest version of the order applied from `change.decided` (P7.2, P7.4)."""
+    settled: int = 1
+    """The highest change number decided, whatever the outcome."""
+    answered: int = 1
+    """The highest change number acknowledged (P7.1)."""
+    held_for: int | None = None
+    """The open change that holds the start (P7.2)."""
+    assessed_version: int = 0
+    """The version the feasibility answer was made for (0: not assessed)."""
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -115,9 +138,12 @@ class ProductionOrder:
     def released(self) -> bool:
         return self.release_gate is not None
 
-    @property
-    def awaits_assessment(self) -> bool:
-        return self.assessment is None and self.status is not ProductionStatus.CLOSED
+    def wants_assessment(self, version: int) -> bool:
+        """A feasibility request of `version` is answered: the first one, and once more for
+        each newer version after a change before confirmation (P7.4); an older one is stale."""
+        if self.status is ProductionStatus.CLOSED or version < self.version:
+            return False
+        return self.assessment is None or version > self.assessed_version
 
     @property
     def awaits_release(self) -> bool:
@@ -150,13 +176,16 @@ class ProductionOrder:
         """Answer review once for production and purchasing (P2.4, P4.5): the order is booked,
         tentatively, in the first week with room from the day its materials can be there, and
         production says whether it is then ready before the requested date. A repeated request
-        changes nothing and is not answered again."""
-        if not self.awaits_assessment:
+        changes nothing and is not answered again; a newer version is answered anew (P7.4)."""
+        if not self.wants_assessment(command.version):
             return
         self.customer_id = command.customer_id
         self.requested_delivery_date = command.requested_delivery_date
-        if self.lines is None:
+        if self.lines is None or not self.released:
             self.lines = command.lines
+        if not self.released and self.assessment is not None:
+            self.unbook()  # the booking of the older version was tentative
+        self.assessed_version = command.version
         units = total_units(command.lines)
         slot = None
         if materials_from is not None:
@@ -185,7 +214,7 @@ class ProductionOrder:
             return
         self.release_gate = command.gate
         self.confirmed_delivery_date = command.delivery_date
-        self.lines = command.lines
+        self.lines = self.to_release(command.lines)
         self.materials = materials
         self.operations = operations
         self.status = ProductionStatus.RELEASED
@@ -194,6 +223,11 @@ class ProductionOrder:
         )
         if self.booking is not None and not self.safety_stock:
             self.events.append(ScheduleWasChanged(self.order_id))  # no longer tentative
+
+    def to_release(self, lines: Sequence[Line]) -> tuple[Line, ...]:
+        """The lines a release makes: capped by a change applied before it came (rule 3)."""
+        applied = self.lines if self.version > 1 and self.lines is not None else lines
+        return released_lines(lines, applied)
 
     def relist_materials(self) -> None:
         """The requirement list to publish is the one after a rush order took what it could
@@ -291,6 +325,8 @@ class ProductionOrder:
         Returns what it consumes from stock."""
         if self.status is not ProductionStatus.RELEASED:
             raise NotAllowedNow(f"the order is {self.status.value}, not released and waiting")
+        if self.held_for is not None:
+            raise NotAllowedNow(f"held for change CR-{self.order_id}-{self.held_for}")
         short = [line.material_code for line in self.materials if not line.complete]
         if short:
             raise NotAllowedNow("materials not all reserved: " + ", ".join(short))
@@ -349,6 +385,15 @@ class ProductionOrder:
         self.receipts = quality.receive(
             self.inspections, self.receipts, product_code, quantity, on, signed
         )
+        self.finish_if_complete(on)
+
+    def finish_if_complete(self, on: date | None = None) -> None:
+        """Complete, once, when every product's received quantity reaches the ordered one."""
+        if self.status is not ProductionStatus.IN_PRODUCTION:
+            return
+        on = on or max((r.on for r in self.receipts), default=None)
+        if on is None:
+            return
         units = ordered(self.lines or ())
         tallies = tuple(
             (code, quality.tally(code, self.inspections, self.receipts)) for code in units

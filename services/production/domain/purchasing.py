@@ -19,6 +19,8 @@ class RequisitionStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     ORDERED = "ordered"
+    CANCELLED = "cancelled"
+    """The order it was for no longer needs it (P7.2)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ class PurchaseOrder:
     accepted: Decimal = Decimal(0)
     rejected: Decimal = Decimal(0)
     status: PurchaseOrderStatus = PurchaseOrderStatus.OPEN
+    cancellation_asked: str = ""
+    """Why the buyer is asked to cancel what is still open with the supplier (P7.2): the order
+    it was for was decreased or cancelled; deliveries that still come are free stock."""
 
     @property
     def open_quantity(self) -> Decimal:

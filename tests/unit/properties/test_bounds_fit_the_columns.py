@@ -25,6 +25,8 @@ from services.logistics.domain.model import (
     tracking_number_for,
     waybill_for,
 )
+from services.logistics.domain.returns import MAX_RETURNS
+from services.logistics.domain.returns import ReturnStatus as CustomerReturnStatus
 from services.logistics.domain.shipment import ShipmentStatus
 from services.production.adapters import tables as production
 from services.production.adapters.documents import (
@@ -54,6 +56,7 @@ from shared.contracts.changes import Stage
 from shared.contracts.common import Channel, CurrencyCode
 from shared.contracts.money import CollectionStep
 from shared.contracts.production import DelayCause
+from shared.contracts.returns import Remedy, return_number
 from shared.contracts.steps import FlagLevel, StepName
 from shared.db import rows
 from tests.support.databases import sqlite_database
@@ -161,6 +164,16 @@ STORED: list[tuple[Table, str, Any]] = [
     (logistics.shipping_orders, "order_id", bounds.OrderId),
     (logistics.waybills, "waybill", bounds.TrackingNumber),
     (logistics.waybills, "order_id", bounds.OrderId),
+    (logistics.customer_returns, "order_id", bounds.OrderId),
+    (logistics.customer_returns, "shipment_id", bounds.DocumentNumber),
+    (logistics.customer_returns, "remedy", Remedy),
+    (logistics.customer_returns, "requested_by", bounds.UserName),
+    (logistics.customer_returns, "decided_by", bounds.UserName),
+    (logistics.customer_returns, "received_by", bounds.UserName),
+    (logistics.customer_returns, "inspected_by", bounds.UserName),
+    (logistics.customer_returns, "sent_back_by", bounds.UserName),
+    (logistics.customer_returns, "carrier", bounds.ShortText),
+    (logistics.customer_returns, "tracking_number", bounds.TrackingNumber),
     (review.collection_escalations, "invoice_number", bounds.DocumentNumber),
     (review.collection_escalations, "customer_id", bounds.CustomerId),
     (review.collection_escalations, "step", CollectionStep),
@@ -246,6 +259,12 @@ DERIVED: list[tuple[Table, str, str]] = [
     (logistics.shipments, "status", longest_value(ShipmentStatus)),
     (logistics.shipments, "carrier", DEFAULT_CARRIER),
     (logistics.shipments, "released_by", AUTOMATIC_RELEASE),
+    (
+        logistics.customer_returns,
+        "return_number",
+        return_number(LONGEST_ORDER_ID, MAX_RETURNS),
+    ),
+    (logistics.customer_returns, "status", longest_value(CustomerReturnStatus)),
     (finance.invoices, "invoice_number", invoice_number(LONGEST_ORDER_ID, 99_999)),
     (finance.invoices, "invoice_number", proforma_number(LONGEST_ORDER_ID, 99_999)),
     (finance.payments, "payment_id", format_payment_number(2100, 999_999)),

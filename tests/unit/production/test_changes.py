@@ -1,0 +1,391 @@
+"""Production's part of a change (P7.1, P7.2, P7.4), through its handlers on an embedded
+database built by the service's migrations: the acknowledgement reports what is spent and holds
+the start; an applied decrease gives back the material beyond the new need and cuts purchases;
+a cancellation closes the order; a change before confirmation drops the tentative booking and
+the new version is assessed again. Topics keep no order between them, so the decision may come
+first."""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.production import decisions, handlers
+from services.production.adapters import planning, repository
+from services.production.adapters.documents import PURCHASE_ORDERS, REQUISITIONS
+from services.production.adapters.tables import materials
+from services.production.app import DEFINITION
+from services.production.domain.model import Outcome, ProductionStatus
+from services.production.domain.purchasing import RequisitionStatus
+from services.production.plant import Plant
+from shared.contracts import (
+    ChangeAcknowledged,
+    ChangeDecided,
+    ChangeRequested,
+    Event,
+    FeasibilityAssessed,
+    FeasibilityRequested,
+    MaterialsListed,
+    OrderReleased,
+)
+from shared.contracts.changes import acknowledgement_id
+from shared.db import rows
+from shared.decisions import NotAllowedNow, Person
+from shared.messaging.events import new_event
+from shared.seed import load_seed
+from shared.seed.model import BomLine, Material, Seed, WeeklyCapacity
+from tests.support.databases import sqlite_database
+from tests.unit.properties.harness import incoming
+
+NOW = datetime(2031, 8, 4, 9, 0, tzinfo=UTC)
+DUE = date(2031, 12, 1)
+ORDER = "SO-2031-000001"
+OTHER = "SO-2031-000002"
+STOCKED, BOUGHT = "P-STOCKED", "P-BOUGHT"
+MANAGER = Person("paul.meyer", "production_manager")
+DEPUTY = Person("anna.koch", "deputy_general_manager")
+BUYER = Person("mia.schulz", "buyer")
+PRICE = Decimal("10.00")
+
+
+def seed() -> Seed:
+    return load_seed().model_copy(
+        update={
+            "materials": [
+                Material(
+                    material_code="M-STOCKED",
+                    name="in stock",
+                    unit="pc",
+                    on_hand=Decimal(30),
+                    lead_time_days=20,
+                    supplier="Stahlwerk AG",
+                ),
+                Material(
+                    material_code="M-BOUGHT",
+                    name="to be bought",
+                    unit="pc",
+                    on_hand=Decimal(0),
+                    lead_time_days=10,
+                    supplier="Stahlwerk AG",
+                ),
+            ],
+            "bill_of_materials": [
+                BomLine(product_code=STOCKED, material_code="M-STOCKED", quantity_per_unit=1),
+                BomLine(product_code=BOUGHT, material_code="M-BOUGHT", quantity_per_unit=1),
+            ],
+            "weekly_capacity": WeeklyCapacity(default_units=100, overrides={}, lead_days=5),
+            "routings": [],
+        }
+    )
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    async with sqlite_database(tmp_path / "production.db", DEFINITION.migrations) as engine:
+        async with engine.begin() as connection, rows.in_scope(connection):
+            await planning.load_master_data(connection, seed())
+        yield engine
+
+
+def order_lines(product: str, units: int) -> list[dict[str, Any]]:
+    if not units:
+        return []
+    return [
+        {
+            "line_no": 1,
+            "product_code": product,
+            "quantity": units,
+            "unit_price": PRICE,
+            "amount": PRICE * units,
+        }
+    ]
+
+
+def requested(change_no: int, kinds: list[str], product: str, units: int) -> ChangeRequested:
+    lines = order_lines(product, units)
+    return new_event(
+        ChangeRequested,
+        order_id=ORDER,
+        producer="sales",
+        causation_id=None,
+        occurred_at=NOW,
+        payload={
+            "change_no": change_no,
+            "based_on": change_no - 1,
+            "kinds": kinds,
+            "stage": "after_confirmation",
+            "needs_review": bool({"increase", "date", "requirement"} & set(kinds)),
+            "lines": lines,
+            "total_amount": sum((line["amount"] for line in lines), start=Decimal(0)),
+            "requested_delivery_date": DUE,
+            "reason": "the customer asked",
+            "via": "desk",
+            "requested": None,
+            "answer_by": NOW,
+        },
+    )
+
+
+def decided(
+    change_no: int,
+    kinds: list[str],
+    product: str,
+    units: int,
+    outcome: str = "applied",
+    stage: str = "after_confirmation",
+) -> ChangeDecided:
+    applied = outcome == "applied"
+    lines = order_lines(product, units) if applied else []
+    return new_event(
+        ChangeDecided,
+        order_id=ORDER,
+        producer="sales",
+        causation_id=None,
+        occurred_at=NOW,
+        payload={
+            "change_no": change_no,
+            "outcome": outcome,
+            "stage": stage,
+            "kinds": kinds,
+            "lines": lines,
+            "total_amount": sum((line["amount"] for line in lines), start=Decimal(0))
+            if applied
+            else None,
+            "delivery_date": DUE if applied else None,
+            "reason": "" if applied else "the customer withdrew it",
+            "decided": None,
+        },
+    )
+
+
+def released(product: str, units: int, order_id: str = ORDER) -> OrderReleased:
+    return new_event(
+        OrderReleased,
+        order_id=order_id,
+        producer="sales",
+        causation_id=None,
+        occurred_at=NOW,
+        payload={
+            "delivery_date": DUE,
+            "gate": "signed",
+            "lines": [{"product_code": product, "quantity": units}],
+        },
+    )
+
+
+def feasibility(product: str, units: int, version: int) -> FeasibilityRequested:
+    return new_event(
+        FeasibilityRequested,
+        order_id=ORDER,
+        producer="review",
+        causation_id=None,
+        occurred_at=NOW,
+        payload={
+            "customer_id": "CUST-0001",
+            "requested_delivery_date": DUE,
+            "lines": [{"product_code": product, "quantity": units}],
+            "version": version,
+        },
+    )
+
+
+async def handle(engine: AsyncEngine, body: Event) -> list[Event]:
+    handler: Any = {
+        ChangeRequested: handlers.take_change_request,
+        ChangeDecided: handlers.apply_change_decision,
+        OrderReleased: handlers.release_order,
+        FeasibilityRequested: handlers.assess_feasibility,
+    }[type(body)]
+    async with engine.begin() as connection, rows.in_scope(connection):
+        return list(await handler(connection, incoming(body, body.TOPIC, NOW)))
+
+
+async def reserved(engine: AsyncEngine, code: str) -> Decimal:
+    async with engine.connect() as connection:
+        value = await connection.scalar(
+            select(materials.c.reserved).where(materials.c.material_code == code)
+        )
+    assert value is not None
+    return Decimal(value)
+
+
+async def in_plant(engine: AsyncEngine, work: Any) -> Any:
+    async with engine.begin() as connection, rows.in_scope(connection):
+        plant = Plant(connection, NOW)
+        result = await work(plant, connection)
+        await plant.events(None)
+        return result
+
+
+def acknowledgement(events: list[Event]) -> ChangeAcknowledged:
+    found = [event for event in events if isinstance(event, ChangeAcknowledged)]
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.mark.rule("P7.1")
+@pytest.mark.rule("P7.2")
+async def test_a_decrease_is_acknowledged_once_with_nothing_spent_and_the_start_held(
+    engine: AsyncEngine,
+) -> None:
+    await handle(engine, released(STOCKED, 20))
+    request = requested(2, ["decrease"], STOCKED, 15)
+    answer = acknowledgement(await handle(engine, request))
+    assert answer.event_id == acknowledgement_id(request.event_id, "production")
+    assert answer.producer == "production"
+    body = answer.payload
+    assert (body.department, body.outcome, body.started) == ("production", "accepted", False)
+    assert body.held == ["MO-" + ORDER] and not body.spent()
+    assert await handle(engine, request) == []  # a replay answers nothing more
+
+    async def start(plant: Plant, _: AsyncConnection) -> None:
+        await decisions.start(plant, ORDER, MANAGER)
+
+    with pytest.raises(NotAllowedNow, match="held for change CR-SO-2031-000001-2"):
+        await in_plant(engine, start)
+
+
+@pytest.mark.rule("P7.2")
+async def test_an_applied_decrease_gives_back_the_material_beyond_the_new_need_and_lists_it(
+    engine: AsyncEngine,
+) -> None:
+    await handle(engine, released(STOCKED, 20))
+    assert await reserved(engine, "M-STOCKED") == 20
+    await handle(engine, requested(2, ["decrease"], STOCKED, 15))
+    events = await handle(engine, decided(2, ["decrease"], STOCKED, 15))
+
+    assert await reserved(engine, "M-STOCKED") == 15
+    listed = [event for event in events if isinstance(event, MaterialsListed)]
+    assert [m.need for m in listed[0].payload.materials] == [15]
+    async with engine.connect() as connection:
+        order = await repository.load(connection, ORDER)
+    assert order is not None
+    assert order.units == 15 and order.version == 2 and order.held_for is None
+
+
+@pytest.mark.rule("P7.2")
+async def test_the_freed_material_goes_to_an_order_that_lacks_it(engine: AsyncEngine) -> None:
+    await handle(engine, released(STOCKED, 20))
+    await handle(engine, released(STOCKED, 20, order_id=OTHER))  # 10 reserved, 10 short
+    await handle(engine, decided(2, ["decrease"], STOCKED, 15))
+    async with engine.connect() as connection:
+        other = await repository.load(connection, OTHER)
+    assert other is not None
+    assert [(m.reserved, m.shortfall) for m in other.materials] == [(Decimal(15), Decimal(5))]
+
+
+@pytest.mark.rule("P7.2")
+async def test_a_decision_that_comes_before_its_release_caps_the_released_quantity(
+    engine: AsyncEngine,
+) -> None:
+    """Rule 3: the lower of the released and the applied quantity, whatever arrives first."""
+    await handle(engine, decided(2, ["decrease"], STOCKED, 15))
+    answer = acknowledgement(await handle(engine, requested(2, ["decrease"], STOCKED, 15)))
+    assert answer.payload.held == []  # decided already: nothing to hold
+    await handle(engine, released(STOCKED, 20))
+    assert await reserved(engine, "M-STOCKED") == 15
+
+
+@pytest.mark.rule("P7.2")
+async def test_a_withdrawn_change_lifts_the_hold_and_changes_nothing(engine: AsyncEngine) -> None:
+    await handle(engine, released(STOCKED, 20))
+    await handle(engine, requested(2, ["decrease"], STOCKED, 15))
+    await handle(engine, decided(2, ["decrease"], STOCKED, 0, outcome="withdrawn"))
+    async with engine.connect() as connection:
+        order = await repository.load(connection, ORDER)
+    assert order is not None
+    assert (order.held_for, order.units, order.version) == (None, 20, 1)
+
+
+@pytest.mark.rule("P7.1")
+@pytest.mark.rule("P7.2")
+async def test_a_cancellation_reports_the_purchase_order_then_cancels_requisitions_and_asks_the_buyer(  # noqa: E501
+    engine: AsyncEngine,
+) -> None:
+    await handle(engine, released(BOUGHT, 20))
+
+    async def buy(plant: Plant, connection: AsyncConnection) -> None:
+        [requisition] = await REQUISITIONS.find(connection, order_id=ORDER)
+        await decisions.decide_requisition(plant, requisition.number, True, "", DEPUTY)
+        await decisions.place_purchase_order(
+            plant, requisition.number, "Stahlwerk AG", Decimal(20), date(2031, 8, 14), BUYER
+        )
+
+    await in_plant(engine, buy)
+    answer = acknowledgement(await handle(engine, requested(2, ["cancel"], BOUGHT, 0)))
+    assert [(m.material_code, m.ordered) for m in answer.payload.materials_on_order] == [
+        ("M-BOUGHT", Decimal(20))
+    ]
+    assert answer.payload.spent()
+
+    await handle(engine, decided(2, ["cancel"], BOUGHT, 0))
+    async with engine.connect() as connection:
+        order = await repository.load(connection, ORDER)
+        [purchase] = await PURCHASE_ORDERS.find(connection, order_id=ORDER)
+    assert order is not None
+    assert (order.status, order.outcome) == (ProductionStatus.CLOSED, Outcome.CANCELLED)
+    assert purchase.cancellation_asked == "no longer needed after CR-SO-2031-000001-2"
+
+
+@pytest.mark.rule("P7.2")
+async def test_a_decrease_cuts_the_requisition_to_what_is_still_lacking(
+    engine: AsyncEngine,
+) -> None:
+    await handle(engine, released(BOUGHT, 20))
+    await handle(engine, decided(2, ["decrease"], BOUGHT, 5))
+    async with engine.connect() as connection:
+        [requisition] = await REQUISITIONS.find(connection, order_id=ORDER)
+    assert (requisition.status, requisition.quantity) == (RequisitionStatus.PENDING, Decimal(5))
+
+
+@pytest.mark.rule("P7.2")
+async def test_a_cancellation_cancels_the_open_requisition_and_frees_every_reservation(
+    engine: AsyncEngine,
+) -> None:
+    await handle(engine, released(BOUGHT, 20))
+    await handle(engine, released(STOCKED, 20, order_id=OTHER))
+    await handle(engine, decided(2, ["cancel"], BOUGHT, 0))
+    async with engine.connect() as connection:
+        [requisition] = await REQUISITIONS.find(connection, order_id=ORDER)
+    assert requisition.status is RequisitionStatus.CANCELLED
+    assert await reserved(engine, "M-BOUGHT") == 0
+
+
+@pytest.mark.rule("P7.4")
+async def test_a_change_before_confirmation_is_assessed_again_for_its_version_and_a_stale_request_is_not(  # noqa: E501
+    engine: AsyncEngine,
+) -> None:
+    first = await handle(engine, feasibility(STOCKED, 20, 1))
+    assert [e.payload.version for e in first if isinstance(e, FeasibilityAssessed)] == [1]
+    await handle(engine, decided(2, ["decrease"], STOCKED, 15, stage="before_confirmation"))
+    async with engine.connect() as connection:
+        order = await repository.load(connection, ORDER)
+    assert order is not None and order.booking is None  # tentative booking dropped
+
+    assert await handle(engine, feasibility(STOCKED, 20, 1)) == []  # stale
+    again = await handle(engine, feasibility(STOCKED, 15, 2))
+    assessed = [e for e in again if isinstance(e, FeasibilityAssessed)]
+    assert [e.payload.version for e in assessed] == [2]
+    assert "15 units" in assessed[0].payload.production.reason
+
+
+@pytest.mark.rule("P7.1")
+async def test_a_changed_requirement_after_the_start_is_refused_with_the_reason(
+    engine: AsyncEngine,
+) -> None:
+    await handle(engine, released(STOCKED, 20))
+
+    async def start(plant: Plant, _: AsyncConnection) -> None:
+        await decisions.start(plant, ORDER, MANAGER)
+
+    await in_plant(engine, start)
+    answer = acknowledgement(await handle(engine, requested(2, ["requirement"], STOCKED, 20)))
+    assert answer.payload.outcome == "refused"
+    assert "has started" in answer.payload.reason
+    assert answer.payload.started is True
+    assert [m.quantity for m in answer.payload.materials_consumed] == [20]
