@@ -131,11 +131,15 @@ class Pipeline:
                 delivery, source.position, f"undecodable message: {describe_failure(error)}"
             )
         message_id, causation_id = route.identify(body, source)
-        incoming = Incoming(
-            body=body, source=source, causation_id=causation_id, received_at=self._clock.now()
-        )
+        clock = self._clock
 
         async def handle(connection: Any) -> Sequence[Outgoing]:
+            # stamped at each attempt, after the batch's state was loaded: a batch retried
+            # seconds later must not date its events before what it read (an order closed
+            # "before" the payment that settled it)
+            incoming = Incoming(
+                body=body, source=source, causation_id=causation_id, received_at=clock.now()
+            )
             return await route.handler(connection, incoming)
 
         return Prepared(delivery, message_id, handle, route, body)

@@ -45,6 +45,9 @@ class Incoming(Generic[M]):
     source: Source
     causation_id: UUID
     received_at: datetime
+    """When this attempt took the record up, after its batch's state was loaded (each retry of
+    a transaction takes it anew): what the handler's events are stamped with, so an event
+    never predates the state it was decided on."""
 
 
 Handler = Callable[[AsyncConnection, Incoming[Any]], Awaitable[Sequence[Event]]]

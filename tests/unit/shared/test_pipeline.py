@@ -8,7 +8,7 @@ the pipeline stages them in the same transaction as the record's inbox claim.
 import asyncio
 import json
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -430,6 +430,39 @@ async def test_a_decision_that_loses_a_unique_key_race_is_decided_again(harness:
     assert await uow.decide(enter) == "entered"
     assert len(attempts) == 2
     assert await harness.effects() == ["SO-5"]
+
+
+async def test_a_batch_retried_later_stamps_its_events_with_the_time_of_that_attempt(
+    harness: Harness,
+) -> None:
+    """A transaction retried after a transient failure reads the state as it is then (another
+    replica may have settled the order meanwhile): its events must not carry the time of the
+    first attempt, or they would predate the state they were decided on."""
+    clock = FrozenClock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
+    stamps: list[datetime] = []
+    failures = [OperationalError("SELECT", {}, ConnectionRefusedError("db down"))]
+
+    async def handler(connection: AsyncConnection, incoming: Incoming[Any]) -> Sequence[Event]:
+        stamps.append(incoming.received_at)
+        if failures:
+            raise failures.pop()
+        return []
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(timedelta(seconds=30))
+
+    pipeline = Pipeline(
+        UnitOfWork(harness.engine, inbox, outbox, clock),
+        [Route("order.closed", OrderClosed, handler)],
+        service="test",
+        sleep=sleep,
+    )
+    await pipeline.consume_batch([harness.delivery(encoded())])
+
+    assert stamps == [
+        datetime(2026, 11, 21, 9, 0, tzinfo=UTC),
+        datetime(2026, 11, 21, 9, 0, 30, tzinfo=UTC),
+    ]
 
 
 class Deadlock(Exception):
