@@ -12,7 +12,7 @@ from services.production.domain import changes
 from services.production.domain.changes import Acknowledgement, ChangeAsked, ChangeDecision
 from services.production.domain.events import MaterialsWereListed, ScheduleWasChanged
 from services.production.domain.materials import requirements
-from services.production.domain.model import Outcome, ProductionOrder
+from services.production.domain.model import Outcome, ProductionOrder, ProductionStatus
 from services.production.domain.purchasing import PurchaseOrderStatus, RequisitionStatus
 from services.production.domain.stock import MaterialLine
 from services.production.plant import OPEN_REQUISITIONS, Plant
@@ -44,13 +44,25 @@ async def apply_decision(plant: Plant, order: ProductionOrder, decision: ChangeD
     elif effect is changes.Effect.DECREASED:
         await _decrease(plant, order, subject)
     elif effect is changes.Effect.CANCELLED:
-        finished = changes.units_finished(order)
-        await plant.close(order, Outcome.CANCELLED)
-        await _cut_purchases(plant, order, subject)
-        for line in finished:
-            await plant.add_finished_stock(line.product_code, line.quantity)
+        await close_unfulfilled(plant, order, Outcome.CANCELLED, subject)
     await plant.touch(order)
     await plant.act_for_people(order)
+
+
+async def close_unfulfilled(
+    plant: Plant, order: ProductionOrder, outcome: Outcome, subject: str
+) -> None:
+    """File an order that will not be delivered, whichever of `change.decided` and
+    `order.closed` comes first (P7.2, P4.2, P4.3): reservations go to the orders that lack
+    them, open requisitions are cancelled, the buyer is asked to cancel what is still open on
+    purchase orders, and units already finished go to free stock. Once closed, nothing."""
+    if order.status is ProductionStatus.CLOSED:
+        return
+    finished = changes.units_finished(order)
+    await plant.close(order, outcome)
+    await _cut_purchases(plant, order, subject)
+    for line in finished:
+        await plant.add_finished_stock(line.product_code, line.quantity)
 
 
 async def _decrease(plant: Plant, order: ProductionOrder, subject: str) -> None:

@@ -79,11 +79,17 @@ async def close_order(
     connection: AsyncConnection, incoming: Incoming[OrderClosed], policy: bool = False
 ) -> list[Event]:
     """P7.6: file the production order with the order's final outcome; one that never started
-    gives its booking and materials back. An order can be closed before production heard of it;
-    it is filed all the same and never made."""
+    gives its booking and materials back, and one declined or cancelled its purchases and
+    finished units too (P7.2: the closing may come before the change's decision). An order can
+    be closed before production heard of it; it is filed all the same and never made."""
     plant = Plant(connection, incoming.received_at, policy)
     order = await plant.order_or_start(incoming.body.order_id)
-    await plant.close(order, Outcome(incoming.body.payload.outcome))
+    outcome = Outcome(incoming.body.payload.outcome)
+    if outcome is Outcome.FULFILLED:
+        await plant.close(order, outcome)
+    else:
+        subject = f"order {order.order_id} {outcome.value}"
+        await changes.close_unfulfilled(plant, order, outcome, subject)
     return await plant.events(incoming.causation_id)
 
 

@@ -31,6 +31,7 @@ from shared.contracts import (
     FeasibilityAssessed,
     FeasibilityRequested,
     MaterialsListed,
+    OrderClosed,
     OrderReleased,
 )
 from shared.contracts.changes import acknowledgement_id
@@ -200,6 +201,7 @@ async def handle(engine: AsyncEngine, body: Event) -> list[Event]:
         ChangeDecided: handlers.apply_change_decision,
         OrderReleased: handlers.release_order,
         FeasibilityRequested: handlers.assess_feasibility,
+        OrderClosed: handlers.close_order,
     }[type(body)]
     async with engine.begin() as connection, rows.in_scope(connection):
         return list(await handler(connection, incoming(body, body.TOPIC, NOW)))
@@ -308,14 +310,6 @@ async def test_a_cancellation_reports_the_purchase_order_then_cancels_requisitio
     engine: AsyncEngine,
 ) -> None:
     await handle(engine, released(BOUGHT, 20))
-
-    async def buy(plant: Plant, connection: AsyncConnection) -> None:
-        [requisition] = await REQUISITIONS.find(connection, order_id=ORDER)
-        await decisions.decide_requisition(plant, requisition.number, True, "", DEPUTY)
-        await decisions.place_purchase_order(
-            plant, requisition.number, "Stahlwerk AG", Decimal(20), date(2031, 8, 14), BUYER
-        )
-
     await in_plant(engine, buy)
     answer = acknowledgement(await handle(engine, requested(2, ["cancel"], BOUGHT, 0)))
     assert [(m.material_code, m.ordered) for m in answer.payload.materials_on_order] == [
@@ -330,6 +324,42 @@ async def test_a_cancellation_reports_the_purchase_order_then_cancels_requisitio
     assert order is not None
     assert (order.status, order.outcome) == (ProductionStatus.CLOSED, Outcome.CANCELLED)
     assert purchase.cancellation_asked == "no longer needed after CR-SO-2031-000001-2"
+
+
+async def buy(plant: Plant, connection: AsyncConnection) -> None:
+    """The deputy approves the order's requisition and the buyer orders all of it."""
+    [requisition] = await REQUISITIONS.find(connection, order_id=ORDER)
+    await decisions.decide_requisition(plant, requisition.number, True, "", DEPUTY)
+    await decisions.place_purchase_order(
+        plant, requisition.number, "Stahlwerk AG", Decimal(20), date(2031, 8, 14), BUYER
+    )
+
+
+@pytest.mark.rule("P7.2")
+async def test_a_cancellation_whose_order_closed_before_its_decision_came_still_asks_the_buyer_to_cancel(  # noqa: E501
+    engine: AsyncEngine,
+) -> None:
+    """Sales publishes order.closed and change.decided on two topics: production may hear the
+    closing first, and must give back the purchases all the same."""
+    await handle(engine, released(BOUGHT, 20))
+    await in_plant(engine, buy)
+    closed = new_event(
+        OrderClosed,
+        order_id=ORDER,
+        producer="sales",
+        causation_id=None,
+        occurred_at=NOW,
+        payload={"outcome": "cancelled"},
+    )
+    await handle(engine, closed)
+    await handle(engine, decided(2, ["cancel"], BOUGHT, 0))
+    async with engine.connect() as connection:
+        order = await repository.load(connection, ORDER)
+        [purchase] = await PURCHASE_ORDERS.find(connection, order_id=ORDER)
+    assert order is not None
+    assert (order.status, order.outcome) == (ProductionStatus.CLOSED, Outcome.CANCELLED)
+    assert purchase.cancellation_asked == f"no longer needed after order {ORDER} cancelled"
+    assert await reserved(engine, "M-BOUGHT") == 0
 
 
 @pytest.mark.rule("P7.2")
