@@ -1,0 +1,407 @@
+"""Changes, cancellations and returns (P7) end to end: five service processes on PostgreSQL and
+the real broker (docs/changes-and-returns.md, "Acceptance scenarios"). Review stands in by its
+automatic policy for A-tier orders; production, logistics and finance wait for their people,
+who act through the HTTP APIs. Each scenario has a product and a material of its own, so stock
+does not leak between them.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from shared.contracts import topics
+from tests.support.production import QUIET, Part, amount, running_plant
+from tests.support.shipping import CLOCK_ROUNDS, Desk, money
+from tests.support.system import AUTOMATIC_REVIEW
+
+pytestmark = pytest.mark.e2e
+
+BOLT = Part("BOLT-C1", "STEEL-C1", on_hand="1000", price="50.00")
+"""Scenario 1: twenty bolts cost 1,000.00, one kilogram of steel each."""
+DRUM = Part("DRUM-C4", "SHEET-C4", on_hand="1000", price="100.00")
+"""Scenario 4."""
+VALVE = Part("VALVE-C5", "BRASS-C5", on_hand="1000", price="80.00")
+"""Scenario 5: ten valves cost 800.00."""
+CASING = Part("CASING-C3", "ALLOY-C3", on_hand="4", lead_time_days=7, price="100.00")
+"""Scenario 3: ten casings (1,000.00, a deposit of 300.00) need six kilograms more alloy."""
+B_TIER = "CUST-0011"
+
+
+@pytest.fixture(scope="module")
+async def company(
+    kafka_bootstrap: str, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Desk]:
+    async with running_plant(
+        kafka_bootstrap,
+        postgres_server,
+        tmp_path_factory.mktemp("changes"),
+        [BOLT, DRUM, VALVE, CASING],
+        settings={**AUTOMATIC_REVIEW, **CLOCK_ROUNDS},
+    ) as plant:
+        yield Desk(plant.running, plant.watcher, plant.apis)
+
+
+def order_path(order_id: str, tail: str = "") -> str:
+    return f"/production-orders/{order_id}{tail}"
+
+
+async def made(company: Desk, order_id: str, product_code: str, quantity: int) -> dict[str, Any]:
+    """The production manager starts the order, QA passes every patrol and the final
+    inspection of `quantity`, the warehouse receives them: goods.produced."""
+    view = await company.ok("production_manager", order_path(order_id, "/start"))
+    for operation in view["operations"]:
+        await company.ok(
+            "qa_inspector",
+            order_path(order_id, f"/operations/{operation['number']}/inspection"),
+            {"result": "pass"},
+        )
+    requests = order_path(order_id, "/inspection-requests")
+    view = await company.ok(
+        "production_manager", requests, {"product_code": product_code, "quantity": quantity}
+    )
+    number = view["inspection_requests"][-1]["number"]
+    await company.ok(
+        "qa_inspector", f"{requests}/{number}/result", {"passed": quantity, "failed": 0}
+    )
+    await company.ok(
+        "warehouse_clerk",
+        order_path(order_id, "/receipts"),
+        {"product_code": product_code, "quantity": quantity},
+    )
+    return dict((await company.event(topics.GOODS_PRODUCED, order_id))["payload"])
+
+
+async def released_for_shipping(company: Desk, order_id: str) -> str:
+    """Customer service asks for the shipment, finance signs its check, the sales manager
+    releases it: the shipment's number."""
+    shipment_id = await company.request(order_id)
+    signed = await company.decide(shipment_id, "sign")
+    assert signed.status_code == 200, signed.text
+    released = await company.release(shipment_id, "sales_manager")
+    assert released.status_code == 200, released.text
+    return shipment_id
+
+
+async def ask_change(company: Desk, order_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = await company.post("sales_rep", f"/orders/{order_id}/changes", body, service="sales")
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def decided(company: Desk, order_id: str, change_no: int) -> dict[str, Any]:
+    event = await company.event(
+        topics.CHANGE_DECIDED, order_id, lambda e: e["payload"]["change_no"] == change_no
+    )
+    return dict(event["payload"])
+
+
+@pytest.mark.rule("P7.1", "P7.2")
+async def test_p7_1_p7_2_twenty_down_to_fifteen_after_release_needs_no_review_frees_five_units_of_material_and_is_invoiced_for_fifteen(  # noqa: E501
+    company: Desk,
+) -> None:
+    order_id = await company.place(BOLT.lines(20), company.today() + timedelta(days=60))
+    await company.released(order_id)
+    assert amount((await company.material("STEEL-C1"))["reserved"]) == 20
+
+    change = await ask_change(
+        company,
+        order_id,
+        {"lines": [{"line_no": 1, "quantity": 15}], "reason": "the customer needs 15 only"},
+    )
+
+    decision = await decided(company, order_id, change["change_no"])
+    assert (decision["outcome"], decision["stage"], decision["kinds"]) == (
+        "applied",
+        "after_confirmation",
+        ["decrease"],
+    )
+    assert decision["lines"][0]["quantity"] == 15
+    requested = (await company.event(topics.CHANGE_REQUESTED, order_id))["payload"]
+    assert requested["needs_review"] is False
+    answers = {
+        event["payload"]["department"]: event["payload"]
+        for event in company.events(topics.CHANGE_ACKNOWLEDGED, order_id)
+    }
+    assert answers["production"]["started"] is False
+    assert answers["production"]["units_finished"] == []
+    assert answers["review"]["review"] == "not_needed"
+    await company.wait_until(
+        lambda: _reserved(company, "STEEL-C1", 15), "production frees the reservation of 5"
+    )
+    plan = await company.order(order_id)
+    assert [amount(line["reserved"]) for line in plan["materials"]] == [15]
+    assert len(company.events(topics.FEASIBILITY_REQUESTED, order_id)) == 1
+    assert len(company.events(topics.REVIEW_COMPLETED, order_id)) == 1
+
+    produced = await made(company, order_id, BOLT.product_code, 15)
+    assert produced["lines"] == [{"product_code": BOLT.product_code, "quantity": 15}]
+    shipment_id = await released_for_shipping(company, order_id)
+    await company.ship(shipment_id)
+    invoice = (await company.event(topics.INVOICE_ISSUED, order_id))["payload"]
+    assert money(invoice["amount"]) == Decimal("750.00")  # 15 x 50.00
+
+
+async def _reserved(company: Desk, material: str, quantity: int) -> bool:
+    return bool(amount((await company.material(material))["reserved"]) == quantity)
+
+
+@pytest.mark.rule("P7.1", "P7.2", "P6.2")
+async def test_p7_1_p7_2_a_cancellation_after_material_was_bought_reports_the_costs_keeps_the_charge_from_the_deposit_and_refunds_the_rest(  # noqa: E501
+    company: Desk,
+) -> None:
+    order_id = await company.place(CASING.lines(10), company.today() + timedelta(days=60), B_TIER)
+    await company.approve(order_id, "sales_manager")
+    issued = (await company.event(topics.CONFIRMATION_ISSUED, order_id))["payload"]
+    assert money(issued["deposit_amount"]) == Decimal("300.00")
+    await company.call(
+        "sales_rep",
+        "sales",
+        f"/orders/{order_id}/signed-confirmation",
+        {"received_on": issued["sent_on"]},
+    )
+    await company.pay(order_id, Decimal("300.00"), f"DEP-{order_id}")
+    await company.released(order_id)
+    (requisition,) = await company.wait_until(
+        lambda: company.requisitions(order_id), "the requisition for the shortfall"
+    )
+    await company.ok(
+        "deputy_general_manager",
+        f"/requisitions/{requisition['number']}/decision",
+        {"decision": "approve"},
+    )
+    purchase = await company.ok(
+        "buyer",
+        f"/requisitions/{requisition['number']}/purchase-order",
+        {
+            "supplier": CASING.supplier,
+            "quantity": "6",
+            "promised_on": (company.today() + timedelta(days=5)).isoformat(),
+        },
+    )
+
+    change = await ask_change(
+        company, order_id, {"cancel": True, "reason": "the customer's project was stopped"}
+    )
+
+    costs = (
+        await company.event(
+            topics.CHANGE_ACKNOWLEDGED,
+            order_id,
+            lambda e: e["payload"]["department"] == "production",
+        )
+    )["payload"]
+    assert [(m["purchase_order"], amount(m["ordered"])) for m in costs["materials_on_order"]] == [
+        (purchase["number"], 6)
+    ]
+    await company.wait_until(
+        lambda: _status(company, order_id, change["change_no"], "awaiting_charge"),
+        "the cancellation waiting for its charge",
+    )
+    charge = f"/orders/{order_id}/changes/{change['change_no']}/charge"
+    by_rep = await company.post(
+        "sales_rep", charge, {"amount": "1.00", "reason": "alloy ordered"}, service="sales"
+    )
+    assert by_rep.status_code == 403, by_rep.text
+    await quiet()
+    assert company.events(topics.CHANGE_DECIDED, order_id) == []
+    await company.call(
+        "sales_manager", "sales", charge, {"amount": "100.00", "reason": "alloy ordered"}
+    )
+
+    decision = await decided(company, order_id, change["change_no"])
+    assert (decision["outcome"], money(decision["charge"])) == ("applied", Decimal("100.00"))
+    assert decision["decided"]["role"] == "sales_manager"
+    closed = await company.event(topics.ORDER_CLOSED, order_id)
+    assert closed["payload"]["outcome"] == "cancelled"
+    arisen = (
+        await company.event(
+            topics.CREDIT_CHANGED, order_id, lambda e: e["payload"]["change"] == "arisen"
+        )
+    )["payload"]
+    assert money(arisen["amount"]) == Decimal("200.00")  # the deposit less the charge
+    await company.wait_until(
+        lambda: _cancellation_asked(company, order_id), "the buyer asked to cancel the purchase"
+    )
+    await company.wait_until(
+        lambda: _reserved(company, "ALLOY-C3", 0), "the reservation back in free stock"
+    )
+
+    await company.call(
+        "finance_manager",
+        "finance",
+        f"/orders/{order_id}/credit/refund",
+        {"amount": None, "reason": "cancelled: deposit less the charge"},
+    )
+    refunded = (
+        await company.event(
+            topics.CREDIT_CHANGED, order_id, lambda e: e["payload"]["change"] == "refunded"
+        )
+    )["payload"]
+    assert (money(refunded["amount"]), money(refunded["available"])) == (
+        Decimal("200.00"),
+        Decimal("0"),
+    )
+    account = await company.account(order_id)
+    assert (money(account["charged"]), money(account["credit"])) == (
+        Decimal("100.00"),
+        Decimal("0"),
+    )
+
+
+async def _cancellation_asked(company: Desk, order_id: str) -> bool:
+    purchases = await company.get("/purchase-orders", order_id=order_id)
+    return bool(purchases) and all(p["cancellation_asked"] for p in purchases)
+
+
+async def quiet() -> None:
+    await asyncio.sleep(QUIET)
+
+
+@pytest.mark.rule("P7.5", "P6.3")
+async def test_p7_5_a_return_authorised_received_inspected_and_credited_reduces_the_balance_by_its_credit_note(  # noqa: E501
+    company: Desk,
+) -> None:
+    order_id = await company.place(VALVE.lines(10), company.today() + timedelta(days=60))
+    await company.released(order_id)
+    await made(company, order_id, VALVE.product_code, 10)
+    shipment_id = await released_for_shipping(company, order_id)
+    await company.ship(shipment_id)
+    await company.deliver(shipment_id)
+    await company.event(topics.GOODS_DELIVERED, order_id)
+    invoice = (await company.event(topics.INVOICE_ISSUED, order_id))["payload"]
+    assert money(invoice["amount"]) == Decimal("800.00")
+    owed = money((await company.account(order_id))["balance_due"])
+    assert owed == Decimal("800.00")
+
+    five = [{"product_code": VALVE.product_code, "quantity": 5}]
+    requested = await company.post(
+        "customer_service",
+        f"/orders/{order_id}/returns",
+        {"shipment_id": shipment_id, "lines": five, "reason": "seals leak", "remedy": "credit"},
+        service="logistics",
+    )
+    assert requested.status_code == 201, requested.text
+    number = requested.json()["return_number"]
+    steps = f"/customer-returns/{number}"
+    by_rep = await company.post(
+        "sales_rep", f"{steps}/authorisation", {"decision": "authorise"}, service="logistics"
+    )
+    assert by_rep.status_code == 403, by_rep.text
+    await company.call(
+        "sales_manager", "logistics", f"{steps}/authorisation", {"decision": "authorise"}
+    )
+    await company.call("order_clerk", "logistics", f"{steps}/receipt", {"lines": five})
+    await company.call(
+        "qa_inspector",
+        "logistics",
+        f"{steps}/inspection",
+        {"lines": [{"product_code": VALVE.product_code, "accepted": 5, "rejected": 0}]},
+    )
+
+    note = (await company.event(topics.CREDIT_NOTE_ISSUED, order_id))["payload"]
+    assert (note["return_number"], money(note["amount"])) == (number, Decimal("400.00"))
+    assert money(note["balance_due"]) == Decimal("400.00")
+    stepped = company.events(topics.RETURN_STEPPED, order_id)
+    assert [(e["payload"]["step"], e["payload"]["signed"]["role"]) for e in stepped] == [
+        ("requested", "customer_service"),
+        ("authorised", "sales_manager"),
+        ("received", "order_clerk"),
+        ("inspected", "qa_inspector"),
+    ]
+    account = await company.wait_until(
+        lambda: _account_owing(company, order_id, Decimal("400.00")), "the credited account"
+    )
+    assert [money(invoice["unpaid"]) for invoice in account["invoices"]] == [Decimal("400.00")]
+    balances = [
+        event["payload"]
+        for event in company.events(topics.BALANCE_UPDATED)
+        if event["order_id"] == order_id
+    ]
+    assert money(balances[-1]["open_balance"]) < money(balances[-2]["open_balance"])
+
+
+async def _account_owing(company: Desk, order_id: str, owed: Decimal) -> dict[str, Any] | None:
+    account = await company.account(order_id)
+    return account if money(account["balance_due"]) == owed else None
+
+
+@pytest.mark.rule("P7.1", "P5.4", "P7.5")
+async def test_p7_1_p5_4_a_change_after_the_outbound_check_holds_the_shipment_and_after_handover_is_refused_with_raise_a_return(  # noqa: E501
+    company: Desk,
+) -> None:
+    order_id = await company.place(DRUM.lines(10), company.today() + timedelta(days=60))
+    await company.released(order_id)
+    await made(company, order_id, DRUM.product_code, 10)
+    shipment_id = await released_for_shipping(company, order_id)
+    await company.outbound_check(shipment_id, parcels=1)
+
+    first = await ask_change(
+        company, order_id, {"lines": [{"line_no": 1, "quantity": 8}], "reason": "two fewer"}
+    )
+    await company.event(
+        topics.CHANGE_ACKNOWLEDGED,
+        order_id,
+        lambda e: (
+            e["payload"]["department"] == "logistics" and e["payload"]["held"] == [shipment_id]
+        ),
+    )
+    held = await company.hand_over(shipment_id, ["WB-C4-1"])
+    assert held.status_code == 409, held.text
+    assert (await company.shipment(shipment_id))["status"] != "handed_over"
+    # ten drums are finished: what was spent is the sales manager's to charge for
+    await company.wait_until(
+        lambda: _status(company, order_id, first["change_no"], "awaiting_charge"),
+        "the change waiting for its charge",
+    )
+    charge = f"/orders/{order_id}/changes/{first['change_no']}/charge"
+    by_rep = await company.post(
+        "sales_rep", charge, {"amount": "0.00", "reason": "kept in stock"}, service="sales"
+    )
+    assert by_rep.status_code == 403, by_rep.text
+    await company.call("sales_manager", "sales", charge, {"amount": "0.00", "reason": "stock"})
+    assert (await decided(company, order_id, first["change_no"]))["outcome"] == "applied"
+    await company.event(topics.SHIPMENT_CANCELLED, order_id)
+
+    second_shipment = await released_for_shipping(company, order_id)
+    assert [line["quantity"] for line in (await company.shipment(second_shipment))["lines"]] == [8]
+    await company.outbound_check(second_shipment, parcels=1)
+    handed = await company.hand_over(second_shipment, ["WB-C4-2"])
+    assert handed.status_code == 200, handed.text
+
+    second = await ask_change(
+        company, order_id, {"lines": [{"line_no": 1, "quantity": 6}], "reason": "two fewer again"}
+    )
+    refusal = await decided(company, order_id, second["change_no"])
+    assert (refusal["outcome"], refusal["refused_by"]) == ("refused", "logistics")
+    assert "raise a return" in refusal["reason"]
+    dispatched = await company.dispatch(second_shipment)
+    assert dispatched.status_code == 200, dispatched.text
+    shipped = (await company.event(topics.GOODS_SHIPPED, order_id))["payload"]
+    assert [line["quantity"] for line in shipped["lines"]] == [8]
+
+    await company.deliver(second_shipment)
+    await company.wait_until(
+        lambda: _delivered(company, order_id), "sales hears the order was delivered"
+    )
+    late = await company.post(
+        "sales_rep",
+        f"/orders/{order_id}/changes",
+        {"lines": [{"line_no": 1, "quantity": 4}], "reason": "too late"},
+        service="sales",
+    )
+    assert late.status_code == 409, late.text
+    assert "raise a return" in late.text
+    assert len(company.events(topics.CHANGE_REQUESTED, order_id)) == 2
+
+
+async def _delivered(company: Desk, order_id: str) -> bool:
+    return bool((await company.read("sales", f"/orders/{order_id}", "sales_rep"))["delivered"])
+
+
+async def _status(company: Desk, order_id: str, change_no: int, status: str) -> bool:
+    view = await company.read("sales", f"/orders/{order_id}/changes/{change_no}", "sales_rep")
+    return bool(view["status"] == status)
