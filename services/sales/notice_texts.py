@@ -13,7 +13,11 @@ from typing import Any
 
 from shared.contracts import (
     BalanceDue,
+    ChangeDecided,
+    ChangeRequested,
     ConfirmationIssued,
+    CreditChanged,
+    CreditNoteIssued,
     DeliveryRevised,
     DepositRequested,
     GoodsShipped,
@@ -21,6 +25,7 @@ from shared.contracts import (
     OrderDelayed,
     OrderHeld,
     OrderPlaced,
+    ReturnStepped,
     ReviewCompleted,
 )
 from shared.contracts.bounds import (
@@ -30,6 +35,7 @@ from shared.contracts.bounds import (
     REJECTION_PROBLEMS,
     safe_text,
 )
+from shared.contracts.changes import change_number
 from shared.contracts.common import Problem
 from shared.contracts.notices import NoticeKind
 
@@ -41,6 +47,8 @@ class About:
     order_id: str
     reference: str
     addressee: str
+    currency: str = "EUR"
+    """The order's currency, for amounts the consumed event gives without one."""
 
     @property
     def order(self) -> str:
@@ -290,5 +298,154 @@ def balance_due(about: About, event: BalanceDue) -> Wording:
             "currency": due.currency,
             "shipment_id": due.shipment_id,
             "reason": due.reason,
+        },
+    )
+
+
+# -- changes, refunds and returns (P7.1, P7.2, P7.4, P6.2, P7.5) ------------------------------
+
+
+def change_received(about: About, event: ChangeRequested) -> Wording | None:
+    """P7.1: a change after the confirmation is being decided with every department. One
+    before it is applied at once: the customer hears of it by `change_applied`."""
+    asked = event.payload
+    if asked.stage == "before_confirmation":
+        return None
+    number = change_number(about.order_id, asked.change_no)
+    return Wording(
+        "change_received",
+        f"Order {about.reference}: your change {number} is being decided",
+        _letter(
+            about,
+            f"we have recorded your change {number} of {about.order}.",
+            "Every department is checking it now; we will tell you as soon as it is decided.",
+        ),
+        {"change_number": number},
+    )
+
+
+def change_decided(about: About, event: ChangeDecided) -> Wording | None:
+    """P7.2, P7.4: a change applied (the new total and any charge for what was already spent)
+    or refused (why). A withdrawn or superseded change tells nothing: the customer asked."""
+    decided = event.payload
+    number = change_number(about.order_id, decided.change_no)
+    if decided.outcome == "refused":
+        return Wording(
+            "change_refused",
+            f"Order {about.reference}: we cannot make your change {number}",
+            _letter(
+                about,
+                f"we are sorry: we cannot make your change {number} of {about.order}.",
+                f"The reason: {decided.reason}",
+            ),
+            {"change_number": number, "reason": decided.reason},
+        )
+    if decided.outcome != "applied":
+        return None
+    cancelled = "cancel" in decided.kinds
+    nothing = Decimal("0.00")
+    total = nothing if cancelled else (decided.total_amount or nothing)
+    charge = decided.charge or nothing
+    what = (
+        f"{about.order} is cancelled."
+        if cancelled
+        else f"{about.order} is changed as you asked; its total is now "
+        f"{_money(total, about.currency)}."
+    )
+    return Wording(
+        "change_applied",
+        f"Order {about.reference}: your change {number} is made",
+        _letter(
+            about,
+            f"as you asked in {number}, {what}",
+            f"For what was already spent we charge {_money(charge, about.currency)}"
+            + (f": {decided.charge_reason}." if decided.charge_reason else ".")
+            if charge > 0
+            else "",
+        ),
+        {"change_number": number, "amount": total, "charge": charge, "currency": about.currency},
+    )
+
+
+def refund(about: About, event: CreditChanged) -> Wording | None:
+    """P6.2: money of the customer's credit on the order is paid back."""
+    changed = event.payload
+    if changed.change != "refunded":
+        return None
+    return Wording(
+        "refund",
+        f"Order {about.reference}: refund of {_money(changed.amount, changed.currency)}",
+        _letter(
+            about,
+            f"we are refunding {_money(changed.amount, changed.currency)} of your credit on "
+            f"{about.order}.",
+        ),
+        {"amount": changed.amount, "currency": changed.currency},
+    )
+
+
+def return_step(about: About, event: ReturnStepped) -> Wording | None:
+    """P7.5: the steps of a return the customer waits for: authorised (send the goods, quoting
+    the number), declined (why), rejected goods sent back (carrier and tracking number)."""
+    step = event.payload
+    number = step.return_number
+    if step.step == "authorised":
+        return Wording(
+            "return_authorised",
+            f"Order {about.reference}: return {number} authorised",
+            _letter(
+                about,
+                f"we authorise your return {number} of goods from {about.order}.",
+                f"Please send them to us quoting {number}.",
+            ),
+            {"return_number": number},
+        )
+    if step.step == "declined":
+        return Wording(
+            "return_declined",
+            f"Order {about.reference}: we cannot take back return {number}",
+            _letter(
+                about,
+                f"we are sorry: we cannot accept your return {number} of goods from {about.order}.",
+                f"The reason: {step.reason}",
+            ),
+            {"return_number": number, "reason": step.reason},
+        )
+    if step.step == "sent_back" and step.carrier and step.tracking_number:
+        return Wording(
+            "return_sent_back",
+            f"Order {about.reference}: returned goods sent back ({number})",
+            _letter(
+                about,
+                f"the goods of your return {number} that our inspection could not accept are on "
+                f"their way back to you with {step.carrier}, tracking number "
+                f"{step.tracking_number}.",
+            ),
+            {
+                "return_number": number,
+                "carrier": step.carrier,
+                "tracking_number": step.tracking_number,
+            },
+        )
+    return None
+
+
+def credit_note(about: About, event: CreditNoteIssued) -> Wording:
+    """P7.5, P6.3: the credit note for returned goods QA accepted."""
+    note = event.payload
+    return Wording(
+        "credit_note",
+        f"Order {about.reference}: credit note {note.credit_note_number}",
+        _letter(
+            about,
+            f"for your return {note.return_number} we credit you "
+            f"{_money(note.amount, note.currency)} on {about.order} (credit note "
+            f"{note.credit_note_number}).",
+        ),
+        {
+            "credit_note_number": note.credit_note_number,
+            "return_number": note.return_number,
+            "amount": note.amount,
+            "currency": note.currency,
         },
     )

@@ -103,7 +103,8 @@ def _handler(compose: Compose[E], clock: Clock | None) -> Handler:
         if reached is None:
             log.info("no notice for %s: its contact has neither e-mail nor phone", order.order_id)
             return []
-        wording = compose(About(order.order_id, order.customer_reference, reached[0].name), event)
+        about = About(order.order_id, order.customer_reference, reached[0].name, order.currency)
+        wording = compose(about, event)
         return [] if wording is None else notified(order, reached, wording, incoming, clock)
 
     return handle
@@ -125,4 +126,9 @@ def notice_handlers(deadlines: Deadlines, clock: Clock | None = None) -> dict[st
         topics.GOODS_SHIPPED: _handler(notice_texts.shipping_notice, clock),
         topics.INVOICE_ISSUED: _handler(notice_texts.invoice, clock),
         topics.BALANCE_DUE: _handler(notice_texts.balance_due, clock),
+        topics.CHANGE_REQUESTED: _handler(notice_texts.change_received, clock),
+        topics.CHANGE_DECIDED: _handler(notice_texts.change_decided, clock),
+        topics.CREDIT_CHANGED: _handler(notice_texts.refund, clock),
+        topics.RETURN_STEPPED: _handler(notice_texts.return_step, clock),
+        topics.CREDIT_NOTE_ISSUED: _handler(notice_texts.credit_note, clock),
     }

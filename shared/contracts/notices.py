@@ -39,13 +39,24 @@ NoticeKind = Literal[
     "shipping_notice",
     "invoice",
     "balance_due",
+    "change_received",
+    "change_applied",
+    "change_refused",
+    "refund",
+    "return_authorised",
+    "return_declined",
+    "return_sent_back",
+    "credit_note",
 ]
 """What the notice tells the customer, and the event it answers: confirmation_expected
 (order.placed, P1.5), order_held (order.held: what must be corrected, P1.3, P1.5),
 order_declined (review.completed declined), confirmation (confirmation.issued, P3.1),
 deposit_request (deposit.requested, P3.3), delay (order.delayed, P4.10), new_date
 (delivery.revised, P4.10), shipping_notice (goods.shipped, P5.5), invoice (invoice.issued,
-P6.3), balance_due (balance.due, P6.3)."""
+P6.3), balance_due (balance.due, P6.3), change_received (change.requested after the
+confirmation: it is being decided, P7.1), change_applied and change_refused (change.decided,
+P7.2, P7.4), refund (credit.changed refunded, P6.2), return_authorised, return_declined and
+return_sent_back (return.stepped, P7.5), credit_note (credit_note.issued, P7.5)."""
 
 NoticeChannel = Literal["email", "phone"]
 """How the gateway reaches the addressee: email when the contact has an e-mail address, else
@@ -62,6 +73,14 @@ KIND_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "shipping_notice": ("shipment_id", "carrier", "tracking_number"),
     "invoice": ("invoice_number", "amount", "currency", "due_date"),
     "balance_due": ("amount", "currency"),
+    "change_received": ("change_number",),
+    "change_applied": ("change_number", "amount", "charge", "currency"),
+    "change_refused": ("change_number", "reason"),
+    "refund": ("amount", "currency"),
+    "return_authorised": ("return_number",),
+    "return_declined": ("return_number", "reason"),
+    "return_sent_back": ("return_number", "carrier", "tracking_number"),
+    "credit_note": ("credit_note_number", "return_number", "amount", "currency"),
 }
 """The typed facts each kind must carry (not null, not empty)."""
 
@@ -93,7 +112,8 @@ class CustomerNotifiedPayload(Contract):
     amount: Money | None = Field(
         default=None,
         description="confirmation: order total; deposit_request: deposit to pay; invoice: "
-        "invoiced amount; balance_due: amount due",
+        "invoiced amount; balance_due: amount due; change_applied: the new order total (0 for a "
+        "cancellation); refund: amount refunded; credit_note: amount credited",
     )
     deposit_amount: Money | None = Field(
         default=None, description="confirmation: deposit asked before production (0: none)"
@@ -113,9 +133,12 @@ class CustomerNotifiedPayload(Contract):
         default=None,
         description="shipping_notice: the shipment; invoice, balance_due: the shipment concerned",
     )
-    carrier: ShortText | None = Field(default=None, description="shipping_notice: the carrier")
+    carrier: ShortText | None = Field(
+        default=None, description="shipping_notice, return_sent_back: the carrier"
+    )
     tracking_number: TrackingNumber | None = Field(
-        default=None, description="shipping_notice: the carrier's tracking number"
+        default=None,
+        description="shipping_notice, return_sent_back: the carrier's tracking number",
     )
     reasons: list[Problem] = Field(
         default_factory=list,
@@ -124,7 +147,22 @@ class CustomerNotifiedPayload(Contract):
     )
     reason: Reason = Field(
         default="",
-        description="order_declined: why; new_date: what was agreed; balance_due: why it is due",
+        description="order_declined: why; new_date: what was agreed; balance_due: why it is "
+        "due; change_refused, return_declined: why",
+    )
+    change_number: DocumentNumber | None = Field(
+        default=None, description="change_received, change_applied, change_refused: CR-…"
+    )
+    charge: Money | None = Field(
+        default=None,
+        description="change_applied: what the customer pays for what was already spent (0: none)",
+    )
+    return_number: DocumentNumber | None = Field(
+        default=None,
+        description="return_authorised, return_declined, return_sent_back, credit_note: RT-…",
+    )
+    credit_note_number: DocumentNumber | None = Field(
+        default=None, description="credit_note: finance's credit note number"
     )
 
     @model_validator(mode="after")

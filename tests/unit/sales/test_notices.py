@@ -15,7 +15,11 @@ from services.sales.domain.deadlines import Deadlines
 from services.sales.notices import notice_handlers
 from shared.contracts import (
     BalanceDue,
+    ChangeDecided,
+    ChangeRequested,
     ConfirmationIssued,
+    CreditChanged,
+    CreditNoteIssued,
     CustomerNotified,
     DeliveryRevised,
     DepositRequested,
@@ -25,6 +29,7 @@ from shared.contracts import (
     OrderDelayed,
     OrderHeld,
     OrderPlaced,
+    ReturnStepped,
     ReviewCompleted,
     topics,
 )
@@ -361,6 +366,247 @@ async def test_a_balance_due_notice_tells_the_customer_what_to_pay_before_shipme
     assert "1,022.00 EUR" in payload["text"] and "shipment SH-1" in payload["text"]
 
 
+# -- changes, refunds and returns -----------------------------------------------------------
+
+LINE = {
+    "line_no": 1,
+    "product_code": "PUMP-100",
+    "quantity": 15,
+    "unit_price": "50.00",
+    "amount": "750.00",
+}
+SIGNED = {"user": "lena.vogt", "role": "sales_manager", "at": START.isoformat()}
+
+
+def change_requested(order_id: str, stage: str = "after_confirmation") -> Event:
+    return event(
+        ChangeRequested,
+        order_id,
+        {
+            "change_no": 2,
+            "based_on": 1,
+            "kinds": ["decrease"],
+            "stage": stage,
+            "needs_review": False,
+            "lines": [LINE],
+            "total_amount": "750.00",
+            "requested_delivery_date": "2027-06-30",
+            "reason": "the customer needs 15 only",
+            "via": "desk",
+            "requested": None,
+            "answer_by": START.isoformat(),
+        },
+    )
+
+
+def change_decided(order_id: str, outcome: str, **facts: Any) -> Event:
+    applied = outcome == "applied"
+    cancel = facts.pop("cancel", False)
+    payload: dict[str, Any] = {
+        "change_no": 2,
+        "outcome": outcome,
+        "stage": "after_confirmation",
+        "kinds": ["cancel"] if cancel else ["decrease"],
+        "lines": [LINE] if applied and not cancel else [],
+        "total_amount": ("0.00" if cancel else "750.00") if applied else None,
+        "delivery_date": "2027-06-30" if applied else None,
+        "decided": None,
+        **facts,
+    }
+    return event(ChangeDecided, order_id, payload)
+
+
+def return_stepped(order_id: str, step: str, **facts: Any) -> Event:
+    return event(
+        ReturnStepped,
+        order_id,
+        {
+            "return_number": f"RT-{order_id}-1",
+            "step": step,
+            "shipment_id": f"SH-{order_id}-1",
+            "lines": [{"product_code": "PUMP-100", "quantity": 5}],
+            "remedy": "credit",
+            "reason": "seals leak",
+            "signed": SIGNED,
+            **facts,
+        },
+    )
+
+
+@pytest.mark.rule("P7.1")
+async def test_a_change_after_the_confirmation_tells_the_customer_it_is_being_decided(
+    sales: Sales,
+) -> None:
+    order_id = await place(sales)
+
+    payload = await notice_for(sales, change_requested(order_id))
+
+    addressed_by_email(payload)
+    assert (payload["kind"], payload["change_number"]) == ("change_received", f"CR-{order_id}-2")
+    assert f"CR-{order_id}-2" in payload["subject"]
+
+
+@pytest.mark.rule("P7.4")
+async def test_a_change_before_the_confirmation_tells_nothing_until_it_is_applied(
+    sales: Sales,
+) -> None:
+    order_id = await place(sales)
+
+    assert await notices_for(sales, change_requested(order_id, "before_confirmation")) == []
+
+
+@pytest.mark.rule("P7.2")
+async def test_an_applied_decrease_tells_the_customer_the_new_total_and_the_charge(
+    sales: Sales,
+) -> None:
+    order_id = await place(sales)
+    decided = change_decided(
+        order_id, "applied", charge="120.00", charge_reason="material bought", decided=SIGNED
+    )
+
+    payload = await notice_for(sales, decided)
+
+    assert payload["kind"] == "change_applied"
+    assert (payload["change_number"], payload["amount"], payload["charge"]) == (
+        f"CR-{order_id}-2",
+        "750.00",
+        "120.00",
+    )
+    assert payload["currency"] == "EUR"
+    assert "its total is now 750.00 EUR" in payload["text"]
+    assert "we charge 120.00 EUR: material bought." in payload["text"]
+
+
+@pytest.mark.rule("P7.2")
+async def test_an_applied_cancellation_with_nothing_spent_tells_a_total_and_charge_of_nothing(
+    sales: Sales,
+) -> None:
+    order_id = await place(sales)
+
+    payload = await notice_for(sales, change_decided(order_id, "applied", cancel=True))
+
+    assert (payload["kind"], payload["amount"], payload["charge"]) == (
+        "change_applied",
+        "0.00",
+        "0.00",
+    )
+    assert "is cancelled" in payload["text"]
+    assert "charge" not in payload["text"]
+
+
+@pytest.mark.rule("P7.2")
+@pytest.mark.rule("P7.5")
+async def test_a_refused_change_tells_the_customer_why(sales: Sales) -> None:
+    order_id = await place(sales)
+    refused = change_decided(
+        order_id,
+        "refused",
+        reason="the goods were handed to the carrier: raise a return",
+        refused_by="logistics",
+    )
+
+    payload = await notice_for(sales, refused)
+
+    assert (payload["kind"], payload["reason"]) == (
+        "change_refused",
+        "the goods were handed to the carrier: raise a return",
+    )
+    assert "raise a return" in payload["text"]
+
+
+@pytest.mark.rule("P7.1")
+async def test_a_withdrawn_change_tells_nothing_the_customer_withdrew_it(sales: Sales) -> None:
+    order_id = await place(sales)
+    withdrawn = change_decided(order_id, "withdrawn", reason="the customer withdrew it")
+
+    assert await notices_for(sales, withdrawn) == []
+
+
+@pytest.mark.rule("P6.2")
+async def test_a_refund_of_credit_tells_the_customer_the_amount_and_arisen_credit_tells_nothing(
+    sales: Sales,
+) -> None:
+    order_id = await place(sales)
+
+    def credit(change: str) -> Event:
+        return event(
+            CreditChanged,
+            order_id,
+            {
+                "customer_id": "CUST-0001",
+                "change": change,
+                "amount": "200.00",
+                "currency": "EUR",
+                "available": "0.00" if change == "refunded" else "200.00",
+                "applied_to": None,
+                "reason": "cancelled: deposit less the charge",
+                "decided": SIGNED if change == "refunded" else None,
+            },
+        )
+
+    assert await notices_for(sales, credit("arisen")) == []
+    payload = await notice_for(sales, credit("refunded"))
+    assert (payload["kind"], payload["amount"], payload["currency"]) == ("refund", "200.00", "EUR")
+
+
+@pytest.mark.rule("P7.5")
+async def test_a_return_tells_the_customer_it_is_authorised_declined_or_sent_back(
+    sales: Sales,
+) -> None:
+    order_id = await place(sales)
+    number = f"RT-{order_id}-1"
+
+    authorised = await notice_for(sales, return_stepped(order_id, "authorised"))
+    declined = await notice_for(
+        sales, return_stepped(order_id, "declined", reason="outside the return period")
+    )
+    sent_back = await notice_for(
+        sales,
+        return_stepped(order_id, "sent_back", carrier="Rhenus", tracking_number="RH123456"),
+    )
+
+    assert (authorised["kind"], authorised["return_number"]) == ("return_authorised", number)
+    assert f"quoting {number}" in authorised["text"]
+    assert (declined["kind"], declined["reason"]) == (
+        "return_declined",
+        "outside the return period",
+    )
+    assert (sent_back["kind"], sent_back["carrier"], sent_back["tracking_number"]) == (
+        "return_sent_back",
+        "Rhenus",
+        "RH123456",
+    )
+    assert await notices_for(sales, return_stepped(order_id, "received")) == []
+
+
+@pytest.mark.rule("P7.5")
+async def test_a_credit_note_tells_the_customer_its_number_and_amount(sales: Sales) -> None:
+    order_id = await place(sales)
+    issued = event(
+        CreditNoteIssued,
+        order_id,
+        {
+            "credit_note_number": f"CN-{order_id}-1",
+            "return_number": f"RT-{order_id}-1",
+            "lines": [{"product_code": "PUMP-100", "quantity": 5, "unit_value": "80.00"}],
+            "amount": "400.00",
+            "currency": "EUR",
+            "balance_due": "400.00",
+            "credit": "0.00",
+            "issued_on": "2027-04-01",
+        },
+    )
+
+    payload = await notice_for(sales, issued)
+
+    assert (payload["kind"], payload["credit_note_number"], payload["amount"]) == (
+        "credit_note",
+        f"CN-{order_id}-1",
+        "400.00",
+    )
+    assert "400.00 EUR" in payload["text"]
+
+
 @pytest.mark.rule("P1.5")
 async def test_an_event_about_an_order_sales_does_not_know_gives_no_notice(sales: Sales) -> None:
     for topic in NOTICES:
@@ -375,6 +621,11 @@ async def test_an_event_about_an_order_sales_does_not_know_gives_no_notice(sales
             topics.GOODS_SHIPPED,
             topics.INVOICE_ISSUED,
             topics.BALANCE_DUE,
+            topics.CHANGE_REQUESTED,
+            topics.CHANGE_DECIDED,
+            topics.CREDIT_CHANGED,
+            topics.RETURN_STEPPED,
+            topics.CREDIT_NOTE_ISSUED,
         }
     unknown = event(OrderPlaced, "SO-2026-999999", _placed_payload())
 
