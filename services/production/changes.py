@@ -34,6 +34,7 @@ async def take_request(
 
 async def apply_decision(plant: Plant, order: ProductionOrder, decision: ChangeDecision) -> None:
     """Apply sales' decision (P7.2, P7.4); a lifted hold lets the automatic policy start."""
+    before = order.lines or ()
     effect = changes.apply_decision(order, decision)
     subject = change_number(order.order_id, decision.change_no)
     if effect is changes.Effect.RESHAPED:
@@ -43,6 +44,9 @@ async def apply_decision(plant: Plant, order: ProductionOrder, decision: ChangeD
             await plant.plan(order, "capacity")
     elif effect is changes.Effect.DECREASED:
         await _decrease(plant, order, subject)
+    elif effect is changes.Effect.CUT:
+        for line in changes.surplus(order, before, order.lines or ()):
+            await plant.add_finished_stock(line.product_code, line.quantity)
     elif effect is changes.Effect.CANCELLED:
         await close_unfulfilled(plant, order, Outcome.CANCELLED, subject)
     await plant.touch(order)

@@ -94,6 +94,8 @@ class Effect(StrEnum):
     DECREASED = "decreased"
     """Released, not started: fewer units; material beyond the new need goes back."""
     CANCELLED = "cancelled"
+    CUT = "cut"
+    """Started: fewer units; units finished beyond the new quantity are nobody's (P7.2)."""
 
 
 def units_finished(order: ProductionOrder) -> tuple[Line, ...]:
@@ -179,4 +181,20 @@ def apply_decision(order: ProductionOrder, decision: ChangeDecision) -> Effect:
     if order.plannable:
         return Effect.DECREASED
     order.finish_if_complete()
-    return Effect.NOTHING
+    return Effect.CUT
+
+
+def surplus(
+    order: ProductionOrder, before: Sequence[Line], after: Sequence[Line]
+) -> tuple[Line, ...]:
+    """Per product, the finished units a cut from `before` to `after` leaves to nobody: what
+    was received beyond the new quantity less what was beyond the old one (given to free stock
+    by an earlier cut already)."""
+    old, new = ordered(before), ordered(after)
+    left = []
+    for line in units_finished(order):
+        beyond_new = max(line.quantity - new.get(line.product_code, 0), 0)
+        beyond_old = max(line.quantity - old.get(line.product_code, 0), 0)
+        if beyond_new > beyond_old:
+            left.append(Line(line.product_code, beyond_new - beyond_old))
+    return tuple(left)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.production import decisions, handlers
 from services.production.adapters import planning, repository
 from services.production.adapters.documents import PURCHASE_ORDERS, REQUISITIONS
-from services.production.adapters.tables import materials
+from services.production.adapters.tables import finished_stock, materials
 from services.production.app import DEFINITION
 from services.production.domain.model import Outcome, ProductionStatus
 from services.production.domain.purchasing import RequisitionStatus
@@ -51,6 +51,8 @@ STOCKED, BOUGHT = "P-STOCKED", "P-BOUGHT"
 MANAGER = Person("paul.meyer", "production_manager")
 DEPUTY = Person("anna.koch", "deputy_general_manager")
 BUYER = Person("mia.schulz", "buyer")
+INSPECTOR = Person("jan.berg", "qa_inspector")
+CLERK = Person("ole.lund", "warehouse_clerk")
 PRICE = Decimal("10.00")
 
 
@@ -360,6 +362,44 @@ async def test_a_cancellation_whose_order_closed_before_its_decision_came_still_
     assert (order.status, order.outcome) == (ProductionStatus.CLOSED, Outcome.CANCELLED)
     assert purchase.cancellation_asked == f"no longer needed after order {ORDER} cancelled"
     assert await reserved(engine, "M-BOUGHT") == 0
+
+
+async def make(plant: Plant, connection: AsyncConnection) -> None:
+    """The order started, every operation passed, 20 units inspected, passed and received."""
+    order = await decisions.start(plant, ORDER, MANAGER)
+    for operation in order.operations:
+        await decisions.patrol(plant, ORDER, operation.number, True, "", INSPECTOR)
+    order = await decisions.request_inspection(plant, ORDER, STOCKED, 20, MANAGER)
+    number = order.inspections[-1].number
+    await decisions.sign_inspection(plant, ORDER, number, 20, 0, "", INSPECTOR)
+    await decisions.receive(plant, ORDER, STOCKED, 20, CLERK)
+
+
+async def free_finished(engine: AsyncEngine, product: str) -> int:
+    async with engine.connect() as connection:
+        units = await connection.scalar(
+            select(finished_stock.c.units).where(finished_stock.c.product_code == product)
+        )
+    return int(units or 0)
+
+
+@pytest.mark.rule("P7.2")
+async def test_units_finished_beyond_a_decreased_quantity_go_to_free_stock_once_per_cut(
+    engine: AsyncEngine,
+) -> None:
+    await handle(engine, released(STOCKED, 20))
+    await in_plant(engine, make)
+
+    await handle(engine, decided(2, ["decrease"], STOCKED, 15))
+    assert await free_finished(engine, STOCKED) == 5
+    await handle(engine, decided(2, ["decrease"], STOCKED, 15))  # the same decision again
+    assert await free_finished(engine, STOCKED) == 5
+    await handle(engine, decided(3, ["decrease"], STOCKED, 12))
+    assert await free_finished(engine, STOCKED) == 8
+    async with engine.connect() as connection:
+        order = await repository.load(connection, ORDER)
+    assert order is not None
+    assert (order.status, order.units) == (ProductionStatus.PRODUCED, 12)
 
 
 @pytest.mark.rule("P7.2")
