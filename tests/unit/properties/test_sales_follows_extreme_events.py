@@ -53,7 +53,16 @@ from services.sales.notices import notice_handlers
 from services.sales.subscribers import TRACKED, routes
 from services.sales.views import order_history
 from shared.clock import FrozenClock
-from shared.contracts import Event, OrderSubmission, ReviewCompleted, topics
+from shared.contracts import (
+    ChangeDecided,
+    ChangeRequested,
+    CreditChanged,
+    Event,
+    OrderSubmission,
+    ReturnStepped,
+    ReviewCompleted,
+    topics,
+)
 from shared.contracts import bounds as b
 from shared.contracts.common import Address, Signed
 from shared.contracts.master import CustomerRecord, ProductRecord
@@ -633,9 +642,21 @@ def signatures(value: Any) -> list[tuple[str, str, datetime]]:
 
 def told(event: Event) -> bool:
     """The customer hears of this event (docs/customer-notices.md): an approval is told by the
-    confirmation that follows it."""
-    if isinstance(event, ReviewCompleted):
-        return event.payload.outcome == "declined"
+    confirmation that follows it; a change, a credit and a return only at the steps the
+    customer waits for."""
+    match event:
+        case ReviewCompleted():
+            return event.payload.outcome == "declined"
+        case ChangeRequested():  # one before the confirmation is told as applied
+            return event.payload.stage == "after_confirmation"
+        case ChangeDecided():  # withdrawn or superseded: the customer asked
+            return event.payload.outcome in ("applied", "refused")
+        case CreditChanged():
+            return event.payload.change == "refunded"
+        case ReturnStepped():
+            step = event.payload
+            sent_back = step.step == "sent_back" and bool(step.carrier and step.tracking_number)
+            return step.step in ("authorised", "declined") or sent_back
     return event.event_type in NOTICE_TOPICS
 
 
