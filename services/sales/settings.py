@@ -39,6 +39,12 @@ class SalesSettings(ServiceSettings):
         gt=timedelta(0),
         description="Time from goods produced to goods shipped (P8.2)",
     )
+    change_charge_deadline: timedelta = Field(
+        default=DEFAULTS.change_charge,
+        gt=timedelta(0),
+        description="Time for the sales manager to charge for what a change found spent "
+        "(P7.2, P8.2)",
+    )
     warning_share: Decimal = Field(
         default=DEFAULTS.warning_share,
         gt=0,
@@ -57,5 +63,6 @@ class SalesSettings(ServiceSettings):
             signed_confirmation=self.signed_confirmation_deadline,
             deposit=self.deposit_deadline,
             shipment=self.shipment_deadline,
+            change_charge=self.change_charge_deadline,
             warning_share=self.warning_share,
         )

@@ -18,8 +18,14 @@ StepName = Literal[
     "shipment",
     "delivery",
     "payment",
+    "change_ack_review",
+    "change_ack_production",
+    "change_ack_logistics",
+    "change_ack_finance",
+    "change_charge",
 ]
-"""The steps of an order that have an owner and a deadline (docs/history-and-deadlines.md)."""
+"""The steps of an order that have an owner and a deadline (docs/history-and-deadlines.md);
+the change_* steps are those of the order's latest change (P7.1, P7.2, P8.2)."""
 
 FlagLevel = Literal["warning", "overdue"]
 """warning: the step has used its warning share of the time it has; overdue: its deadline

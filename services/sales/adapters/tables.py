@@ -154,6 +154,7 @@ order_steps = Table(
     Column("due_at", UtcDateTime(), nullable=True),
     Column("closed_at", UtcDateTime(), nullable=True),
     Column("flagged", String(10), nullable=True),
+    Column("subject", Integer, nullable=False, server_default="0"),
     Index("ix_order_steps_watch", "closed_at", "warn_at"),
 )
 """Each order's steps with their owner and deadline, and the flag each has had (P8.2)."""

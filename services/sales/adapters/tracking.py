@@ -20,10 +20,14 @@ from services.sales.domain.steps import (
     changes_for,
     flag_due,
     reason_for,
+    supersedes,
     warning_at,
 )
 from services.sales.domain.work import Escalation, owner_of, settled_kinds
 from shared.contracts import (
+    ChangeAcknowledged,
+    ChangeDecided,
+    ChangeRequested,
     CollectionStepped,
     DeliveryLate,
     Event,
@@ -137,6 +141,25 @@ def facts_of(event: Event) -> Facts:
             )
         case PaymentReceived():
             return Facts(event.event_type, event.occurred_at, settled=event.payload.settled)
+        case ChangeRequested():
+            return Facts(
+                event.event_type,
+                event.occurred_at,
+                change_no=event.payload.change_no,
+                after_confirmation=event.payload.stage == "after_confirmation",
+                answer_by=event.payload.answer_by,
+            )
+        case ChangeAcknowledged():
+            answer = event.payload
+            return Facts(
+                event.event_type,
+                event.occurred_at,
+                change_no=answer.change_no,
+                department=answer.department,
+                spent=answer.outcome == "accepted" and answer.spent(),
+            )
+        case ChangeDecided():
+            return Facts(event.event_type, event.occurred_at, change_no=event.payload.change_no)
     return Facts(event.event_type, event.occurred_at)
 
 
@@ -144,24 +167,30 @@ def _apply_step(
     state: OrderTracks, order_id: str, change: StepChange, deadlines: Deadlines, by: str
 ) -> None:
     row = state.step(order_id, change.step)
+    if row is not None and row["subject"] > change.subject:
+        return  # about an older change than the step's
+    newer = row is not None and supersedes(row["subject"], change)
     if change.kind == "close":
         if row is None:
             state.add_step(_step_row(order_id, change, closed_at=change.at))
+        elif newer:
+            state.change_step(order_id, change.step, **_fresh(change, closed_at=change.at))
         elif row["closed_at"] is None:
             state.change_step(order_id, change.step, closed_at=change.at)
         state.settle(order_id, ("step.flagged",), change.at, by, change.step)
         return
     assert change.due_at is not None
-    if change.kind == "open" and row is None:
-        state.add_step(
-            _step_row(
-                order_id,
-                change,
-                opened_at=change.at,
-                due_at=change.due_at,
-                warn_at=warning_at(change.at, change.due_at, deadlines),
-            )
+    if change.kind == "open" and (row is None or newer):
+        opened = _fresh(
+            change,
+            opened_at=change.at,
+            due_at=change.due_at,
+            warn_at=warning_at(change.at, change.due_at, deadlines),
         )
+        if row is None:
+            state.add_step(_step_row(order_id, change, **opened))
+        else:
+            state.change_step(order_id, change.step, **opened)
     elif change.kind == "move" and row and row["closed_at"] is None and row["opened_at"]:
         state.change_step(
             order_id,
@@ -172,17 +201,24 @@ def _apply_step(
         )
 
 
-def _step_row(order_id: str, change: StepChange, **values: Any) -> dict[str, Any]:
+def _fresh(change: StepChange, **values: Any) -> dict[str, Any]:
+    """A step's values as the first event of its change (or of the order) leaves them."""
     return {
-        "order_id": order_id,
-        "step": change.step,
-        "owner_role": change.owner_role,
         "opened_at": None,
         "warn_at": None,
         "due_at": None,
         "closed_at": None,
         "flagged": None,
+        "subject": change.subject,
     } | values
+
+
+def _step_row(order_id: str, change: StepChange, **values: Any) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "step": change.step,
+        "owner_role": change.owner_role,
+    } | _fresh(change, **values)
 
 
 # -- work queue ------------------------------------------------------------------------------

@@ -24,6 +24,10 @@ STATE = ("sales", "order tracks")
 StepKey = tuple[str, str]
 
 
+STEP_VALUES = ("opened_at", "due_at", "warn_at", "closed_at", "flagged", "subject")
+"""What a step's update writes: a newer change's step starts its row over."""
+
+
 @dataclass
 class OrderTracks:
     """This transaction's view of its orders' steps and open work items, and its changes."""
@@ -108,18 +112,10 @@ class OrderTracks:
                         order_steps.c.step == bindparam("_step"),
                     )
                 )
-                .values(
-                    due_at=bindparam("due_at"),
-                    warn_at=bindparam("warn_at"),
-                    closed_at=bindparam("closed_at"),
-                    flagged=bindparam("flagged"),
-                ),
+                .values(**{name: bindparam(name) for name in STEP_VALUES}),
                 [
                     {"_order": order, "_step": step}
-                    | {
-                        name: self.steps[(order, step)][name]
-                        for name in ("due_at", "warn_at", "closed_at", "flagged")
-                    }
+                    | {name: self.steps[(order, step)][name] for name in STEP_VALUES}
                     for order, step in sorted(self.changed_steps)
                 ],
             )

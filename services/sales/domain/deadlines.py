@@ -16,6 +16,11 @@ STEP_OWNERS: dict[StepName, str] = {
     "shipment": "dispatcher",
     "delivery": "dispatcher",
     "payment": "finance_clerk",
+    "change_ack_review": "deputy_general_manager",
+    "change_ack_production": "production_planner",
+    "change_ack_logistics": "dispatcher",
+    "change_ack_finance": "finance_manager",
+    "change_charge": "sales_manager",
 }
 """The role that owns each step and must act when it is flagged."""
 
@@ -34,5 +39,8 @@ class Deadlines:
     """From the deposit asked to the order released for production (P3.3)."""
     shipment: timedelta = timedelta(days=2)
     """From the goods produced to the goods shipped (P5)."""
+    change_charge: timedelta = timedelta(days=2)
+    """From production's report of what a change finds spent to the sales manager's charge
+    (P7.2). A department's acknowledgement is due by the change's `answer_by`."""
     warning_share: Decimal = Decimal("0.75")
     """A step still open after this share of its time is flagged as a warning."""

@@ -23,6 +23,8 @@ class StepChange:
     step: StepName
     at: datetime
     due_at: datetime | None = None
+    subject: int = 0
+    """Which change a change_* step is of (its number); 0 for the order's own steps."""
 
     @property
     def owner_role(self) -> str:
@@ -41,6 +43,11 @@ class Facts:
     settled: bool = False
     whole_order: bool = False
     invoice: bool = False
+    change_no: int = 0
+    after_confirmation: bool = False
+    department: str = ""
+    spent: bool = False
+    answer_by: datetime | None = None
 
 
 def end_of(day: date) -> datetime:
@@ -89,7 +96,41 @@ def changes_for(facts: Facts, deadlines: Deadlines) -> list[StepChange]:
             return [StepChange("close", "payment", at)]
         case "order.closed":
             return [StepChange("close", step, at) for step in STEP_OWNERS]
+        case "change.requested" if facts.after_confirmation and facts.answer_by is not None:
+            return [
+                StepChange("open", step, at, facts.answer_by, facts.change_no)
+                for step in ACKNOWLEDGEMENTS.values()
+            ]
+        case "change.acknowledged" if facts.department in ACKNOWLEDGEMENTS:
+            step = ACKNOWLEDGEMENTS[facts.department]
+            changed = [StepChange("close", step, at, subject=facts.change_no)]
+            if facts.department == "production" and facts.spent:
+                due = at + deadlines.change_charge
+                changed.append(StepChange("open", "change_charge", at, due, facts.change_no))
+            return changed
+        case "change.decided":
+            return [
+                StepChange("close", step, at, subject=facts.change_no)
+                for step in (*ACKNOWLEDGEMENTS.values(), "change_charge")
+            ]
     return []
+
+
+ACKNOWLEDGEMENTS: dict[str, StepName] = {
+    "review": "change_ack_review",
+    "production": "change_ack_production",
+    "logistics": "change_ack_logistics",
+    "finance": "change_ack_finance",
+}
+"""Each department's acknowledgement of a change after the confirmation, as a step (P7.1):
+opened by change.requested, due by its answer_by, closed by the department's answer or by the
+decision. Before the confirmation a change is decided at once: nothing to wait for."""
+
+
+def supersedes(row_subject: int, change: StepChange) -> bool:
+    """A change_* step's row belongs to an older change than `change`: the new change's step
+    replaces it, open or closed. Within one change, a step closed first stays closed."""
+    return change.subject > row_subject
 
 
 def warning_at(opened_at: datetime, due_at: datetime, deadlines: Deadlines) -> datetime:

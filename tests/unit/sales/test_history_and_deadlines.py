@@ -270,6 +270,194 @@ async def test_a_step_closed_before_its_opening_event_arrives_stays_closed(sales
     assert "production" not in {e["payload"]["step"] for e in flagged}
 
 
+CHANGE_LINE = {
+    "line_no": 1,
+    "product_code": "VALVE-DN50",
+    "quantity": 15,
+    "unit_price": "48.00",
+    "amount": "720.00",
+}
+
+
+def change_requested(
+    order_id: str, n: int, at: datetime, stage: str = "after_confirmation"
+) -> Event:
+    return on_bus(
+        "change.requested",
+        order_id,
+        {
+            "change_no": n,
+            "based_on": n - 1,
+            "kinds": ["decrease"],
+            "stage": stage,
+            "needs_review": False,
+            "lines": [CHANGE_LINE],
+            "total_amount": "720.00",
+            "requested_delivery_date": CONFIRMED,
+            "reason": "the customer needs 15 only",
+            "via": "desk",
+            "requested": None,
+            "answer_by": (at + timedelta(days=1)).isoformat(),
+        },
+        at,
+        "sales",
+        None,
+    )
+
+
+def change_acknowledged(
+    order_id: str, n: int, department: str, at: datetime, **facts: Any
+) -> Event:
+    return on_bus(
+        "change.acknowledged",
+        order_id,
+        {"change_no": n, "department": department, "outcome": "accepted", **facts},
+        at,
+        department,
+        None,
+    )
+
+
+def change_decided(order_id: str, n: int, at: datetime) -> Event:
+    return on_bus(
+        "change.decided",
+        order_id,
+        {
+            "change_no": n,
+            "outcome": "applied",
+            "stage": "after_confirmation",
+            "kinds": ["decrease"],
+            "lines": [CHANGE_LINE],
+            "total_amount": "720.00",
+            "delivery_date": CONFIRMED,
+            "decided": None,
+        },
+        at,
+        "sales",
+        None,
+    )
+
+
+def approved(order_id: str) -> Event:
+    return on_bus(
+        "review.completed",
+        order_id,
+        {"outcome": "approved", "confirmed_delivery_date": CONFIRMED, "reason": ""},
+        START + timedelta(hours=1),
+        "review",
+        None,
+    )
+
+
+async def followed(sales: Sales, *events: Event) -> None:
+    """The events through sales' step watch alone (sales' own handling of a change aside)."""
+    for event in events:
+
+        async def follow(connection: Any, event: Event = event) -> list[Event]:
+            await tracking.track(connection, event, Deadlines())
+            return []
+
+        await sales.unit_of_work.run(follow, str(event.event_id), event.event_type)
+
+
+async def flagged_steps(sales: Sales, now: datetime) -> set[tuple[str, str, str]]:
+    """A round of the step watch at `now`; its flags go back through sales' consumer, as from
+    the bus, and open work items."""
+    await flag_round(sales, now)
+    flagged = await flags(sales)
+    await Bus(sales).deliver(*flagged)
+    await sales.published()
+    return {
+        (e["payload"]["step"], e["payload"]["level"], e["payload"]["owner_role"]) for e in flagged
+    }
+
+
+@pytest.mark.rule("P7.1")
+@pytest.mark.rule("P8.2")
+async def test_a_department_that_does_not_acknowledge_a_change_by_its_answer_by_is_flagged(
+    sales: Sales,
+) -> None:
+    order_id, _placed = await placed_order(sales, Bus(sales))
+    asked_at = START + timedelta(days=3)
+    await followed(
+        sales,
+        approved(order_id),
+        change_requested(order_id, 2, asked_at),
+        change_acknowledged(order_id, 2, "production", asked_at + timedelta(hours=2), started=True),
+        change_acknowledged(
+            order_id, 2, "review", asked_at + timedelta(hours=3), review="not_needed"
+        ),
+    )
+    await sales.published()
+
+    assert await flagged_steps(sales, asked_at + timedelta(hours=19)) == {
+        ("change_ack_logistics", "warning", "dispatcher"),
+        ("change_ack_finance", "warning", "finance_manager"),
+    }
+    overdue = await flagged_steps(sales, asked_at + timedelta(days=1))
+    assert overdue == {
+        ("change_ack_logistics", "overdue", "dispatcher"),
+        ("change_ack_finance", "overdue", "finance_manager"),
+    }
+    queue = (await sales.http.get("/work-queue", headers=token("sales_manager"))).json()
+    assert {item["owner_role"] for item in queue} >= {"dispatcher", "finance_manager"}
+    # production found something spent: the sales manager's charge is due within two days
+    assert await flagged_steps(sales, asked_at + timedelta(days=2, hours=2)) == {
+        ("change_charge", "overdue", "sales_manager")
+    }
+
+    await followed(sales, change_decided(order_id, 2, asked_at + timedelta(days=3)))
+    assert await flagged_steps(sales, asked_at + timedelta(days=10)) == set()
+    open_items = (await sales.http.get("/work-queue", headers=token("sales_manager"))).json()
+    assert [item for item in open_items if item["kind"] == "step.flagged"] == []
+
+
+@pytest.mark.rule("P7.1")
+@pytest.mark.rule("P8.2")
+async def test_the_next_change_watches_its_acknowledgements_anew_and_an_early_decision_keeps_them_closed(  # noqa: E501
+    sales: Sales,
+) -> None:
+    order_id, _placed = await placed_order(sales, Bus(sales))
+    first = START + timedelta(days=3)
+    await followed(
+        sales,
+        approved(order_id),
+        change_requested(order_id, 2, first),
+        change_decided(order_id, 2, first),
+    )
+    second = first + timedelta(days=5)
+    await followed(
+        sales,
+        change_decided(order_id, 3, second),  # the decision came first (another topic)
+        change_requested(order_id, 3, second),
+        change_acknowledged(order_id, 2, "review", second, review="not_needed"),  # stale
+    )
+    await sales.published()
+    assert await flagged_steps(sales, second + timedelta(days=2)) == set()
+
+    third = second + timedelta(days=5)
+    await followed(sales, change_requested(order_id, 4, third))
+    flagged = await flagged_steps(sales, third + timedelta(days=1))
+    assert {step for step, _level, _owner in flagged} == {
+        "change_ack_review",
+        "change_ack_production",
+        "change_ack_logistics",
+        "change_ack_finance",
+    }
+
+
+@pytest.mark.rule("P7.4")
+async def test_a_change_before_the_confirmation_waits_for_no_acknowledgement(
+    sales: Sales,
+) -> None:
+    order_id, _placed = await placed_order(sales, Bus(sales))
+    await followed(sales, change_requested(order_id, 2, START, stage="before_confirmation"))
+    await sales.published()
+
+    flagged = await flagged_steps(sales, START + timedelta(days=1, hours=1))
+    assert {step for step, _level, _owner in flagged} <= {"review"}
+
+
 @pytest.mark.rule("P8.2")
 async def test_every_escalation_waits_in_its_owners_queue_until_it_is_settled(
     sales: Sales,
