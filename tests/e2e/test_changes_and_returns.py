@@ -92,6 +92,14 @@ async def ask_change(company: Desk, order_id: str, body: dict[str, Any]) -> dict
     return dict(response.json())
 
 
+async def told(company: Desk, order_id: str, kind: str) -> dict[str, Any]:
+    """The customer's notice of that kind about the order."""
+    event = await company.event(
+        topics.CUSTOMER_NOTIFIED, order_id, lambda e: e["payload"]["kind"] == kind
+    )
+    return dict(event["payload"])
+
+
 async def decided(company: Desk, order_id: str, change_no: int) -> dict[str, Any]:
     event = await company.event(
         topics.CHANGE_DECIDED, order_id, lambda e: e["payload"]["change_no"] == change_no
@@ -143,6 +151,15 @@ async def test_p7_1_p7_2_twenty_down_to_fifteen_after_release_needs_no_review_fr
     await company.ship(shipment_id)
     invoice = (await company.event(topics.INVOICE_ISSUED, order_id))["payload"]
     assert money(invoice["amount"]) == Decimal("750.00")  # 15 x 50.00
+    applied = await told(company, order_id, "change_applied")
+    assert (applied["change_number"], money(applied["amount"]), money(applied["charge"])) == (
+        change["change_number"],
+        Decimal("750.00"),
+        Decimal("0"),
+    )
+    assert (await told(company, order_id, "change_received"))["change_number"] == (
+        change["change_number"]
+    )
 
 
 async def _reserved(company: Desk, material: str, quantity: int) -> bool:
@@ -245,6 +262,7 @@ async def test_p7_1_p7_2_a_cancellation_after_material_was_bought_reports_the_co
         Decimal("200.00"),
         Decimal("0"),
     )
+    assert money((await told(company, order_id, "refund"))["amount"]) == Decimal("200.00")
     account = await company.account(order_id)
     assert (money(account["charged"]), money(account["credit"])) == (
         Decimal("100.00"),
@@ -305,6 +323,10 @@ async def test_p7_5_a_return_authorised_received_inspected_and_credited_reduces_
     note = (await company.event(topics.CREDIT_NOTE_ISSUED, order_id))["payload"]
     assert (note["return_number"], money(note["amount"])) == (number, Decimal("400.00"))
     assert money(note["balance_due"]) == Decimal("400.00")
+    assert (await told(company, order_id, "return_authorised"))["return_number"] == number
+    assert (await told(company, order_id, "credit_note"))["credit_note_number"] == (
+        note["credit_note_number"]
+    )
     stepped = company.events(topics.RETURN_STEPPED, order_id)
     assert [(e["payload"]["step"], e["payload"]["signed"]["role"]) for e in stepped] == [
         ("requested", "customer_service"),
@@ -378,6 +400,7 @@ async def test_p7_1_p5_4_a_change_after_the_outbound_check_holds_the_shipment_an
     refusal = await decided(company, order_id, second["change_no"])
     assert (refusal["outcome"], refusal["refused_by"]) == ("refused", "logistics")
     assert "raise a return" in refusal["reason"]
+    assert "raise a return" in (await told(company, order_id, "change_refused"))["reason"]
     dispatched = await company.dispatch(second_shipment)
     assert dispatched.status_code == 200, dispatched.text
     shipped = (await company.event(topics.GOODS_SHIPPED, order_id))["payload"]
