@@ -23,7 +23,12 @@ from services.sales.domain.steps import (
     supersedes,
     warning_at,
 )
-from services.sales.domain.work import Escalation, owner_of, settled_kinds
+from services.sales.domain.work import (
+    Escalation,
+    acknowledgement_owner,
+    owner_of,
+    settled_kinds,
+)
 from shared.contracts import (
     ChangeAcknowledged,
     ChangeDecided,
@@ -39,6 +44,7 @@ from shared.contracts import (
     StepFlagged,
 )
 from shared.contracts.bounds import moment_within_window
+from shared.contracts.changes import change_number
 from shared.contracts.common import Signed
 from shared.contracts.process import DeliveryRevised
 from shared.contracts.steps import StepFlaggedPayload, StepName
@@ -233,6 +239,9 @@ def escalation_of(event: Event) -> Escalation:
             hint = event.payload.step
         case StepFlagged():
             hint = event.payload.owner_role
+        case ChangeAcknowledged():
+            answer = event.payload
+            hint = acknowledgement_owner(answer.outcome == "refused", answer.spent())
     return Escalation(event.event_type, hint)
 
 
@@ -240,12 +249,16 @@ def _open_item(state: OrderTracks, event: Event) -> None:
     owner = owner_of(escalation_of(event))
     if owner is None:
         return
-    detail = None
+    detail: str | None = None
     if isinstance(event, StepFlagged):
         detail = event.payload.step
         step = state.step(event.order_id, detail)
         if step is not None and step["closed_at"] is not None:
             return  # the step finished before its flag came back from the bus
+    if isinstance(event, ChangeAcknowledged):
+        detail = change_number(event.order_id, event.payload.change_no)
+        if _decided(state, event.order_id, event.payload.change_no):
+            return  # its change.decided came first: nothing left to act on
     summary = summary_of(event)
     reason = getattr(getattr(event, "payload", None), "reason", "")
     if isinstance(reason, str) and reason:
@@ -263,6 +276,13 @@ def _open_item(state: OrderTracks, event: Event) -> None:
             "detail": detail,
         }
     )
+
+
+def _decided(state: OrderTracks, order_id: str, change_no: int) -> bool:
+    """change.decided of this change (or a later one) was followed: it closes the change's
+    charge step whether or not that step was ever opened."""
+    charge = state.step(order_id, "change_charge")
+    return charge is not None and charge["subject"] >= change_no and bool(charge["closed_at"])
 
 
 # -- the handler -----------------------------------------------------------------------------

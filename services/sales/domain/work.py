@@ -28,12 +28,14 @@ SETTLED_BY: Mapping[str, tuple[str, ...]] = {
     "delivery.revised": ("order.delayed",),
     "shipment.released": ("shipment.escalated",),
     "goods.delivered": ("delivery.late",),
+    "change.decided": ("change.acknowledged",),
 }
 """The kinds of item on the same order that an event settles."""
 
 SETTLED_WHEN_PAID: tuple[str, ...] = ("collection.stepped", "balance.due")
 ALL_KINDS: tuple[str, ...] = (
     *FIXED_OWNERS,
+    "change.acknowledged",
     "delivery.late",
     "collection.stepped",
     "step.flagged",
@@ -47,7 +49,7 @@ class Escalation:
     event_type: str
     owner_hint: str | None = None
     """delivery.late: the first role it notifies; collection.stepped: its step;
-    step.flagged: the step's owner."""
+    step.flagged: the step's owner; change.acknowledged: who acts on the answer."""
 
 
 def owner_of(escalation: Escalation) -> str | None:
@@ -58,6 +60,18 @@ def owner_of(escalation: Escalation) -> str | None:
         return COLLECTION_OWNERS.get(escalation.owner_hint or "")
     if escalation.event_type in ("delivery.late", "step.flagged"):
         return escalation.owner_hint or "customer_service"
+    if escalation.event_type == "change.acknowledged":
+        return escalation.owner_hint  # None: an answer nobody needs to act on
+    return None
+
+
+def acknowledgement_owner(refused: bool, spent: bool) -> str | None:
+    """A department's answer to a change that needs a person (P7.1, P7.2): a refusal is the
+    sales rep's to tell the customer, a cost report the sales manager's to charge for."""
+    if refused:
+        return "sales_rep"
+    if spent:
+        return "sales_manager"
     return None
 
 

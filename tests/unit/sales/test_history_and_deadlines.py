@@ -446,6 +446,44 @@ async def test_the_next_change_watches_its_acknowledgements_anew_and_an_early_de
     }
 
 
+async def queue(sales: Sales, role: str) -> list[tuple[str, str]]:
+    found = (
+        await sales.http.get("/work-queue", params={"role": role}, headers=token("sales_manager"))
+    ).json()
+    return [(item["kind"], item["summary"]) for item in found]
+
+
+@pytest.mark.rule("P7.1")
+@pytest.mark.rule("P7.2")
+async def test_a_refused_answer_is_the_sales_reps_work_and_a_cost_report_the_sales_managers(
+    sales: Sales,
+) -> None:
+    order_id, _placed = await placed_order(sales, Bus(sales))
+    at = START + timedelta(days=3)
+    await followed(
+        sales,
+        approved(order_id),
+        change_requested(order_id, 2, at),
+        change_acknowledged(order_id, 2, "production", at, started=True),
+        change_acknowledged(
+            order_id, 2, "logistics", at, outcome="refused", reason="handed over: raise a return"
+        ),
+        change_acknowledged(order_id, 2, "finance", at, paid_total="0.00"),
+    )
+
+    [(kind, summary)] = await queue(sales, "sales_rep")
+    assert kind == "change.acknowledged"
+    assert "raise a return" in summary
+    assert [kind for kind, _ in await queue(sales, "sales_manager")] == ["change.acknowledged"]
+    assert await queue(sales, "finance_manager") == []
+
+    await followed(sales, change_decided(order_id, 2, at + timedelta(hours=1)))
+    assert await queue(sales, "sales_rep") == []
+    assert await queue(sales, "sales_manager") == []
+    await followed(sales, change_acknowledged(order_id, 2, "production", at, started=True))
+    assert await queue(sales, "sales_manager") == []  # decided already: nothing to act on
+
+
 @pytest.mark.rule("P7.4")
 async def test_a_change_before_the_confirmation_waits_for_no_acknowledgement(
     sales: Sales,
