@@ -57,6 +57,9 @@ class WorkItemView(BaseModel):
     opened_at: datetime
     closed_at: datetime | None
     closed_by: str | None
+    detail: str | None = Field(
+        default=None, description="The flagged step, or the change (CR-…) or return (RT-…)"
+    )
 
     @classmethod
     def of(cls, item: views.WorkItem) -> "WorkItemView":

@@ -111,6 +111,8 @@ class WorkItem:
     opened_at: datetime
     closed_at: datetime | None
     closed_by: str | None
+    detail: str | None = None
+    """What in the order it is about: the flagged step, the change (CR-…) or return (RT-…)."""
 
 
 async def work_queue(
@@ -147,4 +149,5 @@ def _item(row: Any) -> WorkItem:
         opened_at=row.opened_at,
         closed_at=row.closed_at,
         closed_by=row.closed_by,
+        detail=row.detail,
     )

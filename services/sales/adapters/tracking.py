@@ -27,6 +27,7 @@ from services.sales.domain.work import (
     Escalation,
     acknowledgement_owner,
     owner_of,
+    return_step_owner,
     settled_kinds,
 )
 from shared.contracts import (
@@ -41,6 +42,7 @@ from shared.contracts import (
     InvoiceIssued,
     OrderReleased,
     PaymentReceived,
+    ReturnStepped,
     StepFlagged,
 )
 from shared.contracts.bounds import moment_within_window
@@ -242,6 +244,9 @@ def escalation_of(event: Event) -> Escalation:
         case ChangeAcknowledged():
             answer = event.payload
             hint = acknowledgement_owner(answer.outcome == "refused", answer.spent())
+        case ReturnStepped():
+            rejected = sum(verdict.rejected for verdict in event.payload.inspected)
+            hint = return_step_owner(event.payload.step, rejected)
     return Escalation(event.event_type, hint)
 
 
@@ -255,6 +260,8 @@ def _open_item(state: OrderTracks, event: Event) -> None:
         step = state.step(event.order_id, detail)
         if step is not None and step["closed_at"] is not None:
             return  # the step finished before its flag came back from the bus
+    if isinstance(event, ReturnStepped):
+        detail = event.payload.return_number
     if isinstance(event, ChangeAcknowledged):
         detail = change_number(event.order_id, event.payload.change_no)
         if _decided(state, event.order_id, event.payload.change_no):
@@ -311,6 +318,10 @@ async def track(connection: AsyncConnection, event: Event, deadlines: Deadlines)
     by = f"{event.event_type} {event.event_id}"[:CLOSED_BY_MAX]
     for change in changes_for(facts_of(event), deadlines):
         _apply_step(state, event.order_id, change, deadlines, by)
+    if isinstance(event, ReturnStepped):  # the return's next step settles the one before
+        state.settle(
+            event.order_id, ("return.stepped",), event.occurred_at, by, event.payload.return_number
+        )
     _open_item(state, event)
     paid = isinstance(event, PaymentReceived) and event.payload.settled
     cleared = isinstance(event, CollectionStepped) and event.payload.step == "cleared"

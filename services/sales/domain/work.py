@@ -33,9 +33,19 @@ SETTLED_BY: Mapping[str, tuple[str, ...]] = {
 """The kinds of item on the same order that an event settles."""
 
 SETTLED_WHEN_PAID: tuple[str, ...] = ("collection.stepped", "balance.due")
+RETURN_STEP_OWNERS: Mapping[str, str] = {
+    "requested": "sales_manager",
+    "authorised": "order_clerk",
+    "received": "qa_inspector",
+    "inspected": "dispatcher",
+}
+"""Who takes a return's next step after each (P7.5): the sales manager authorises or declines,
+the order clerk receives, QA inspects, the dispatcher sends rejected units back."""
+
 ALL_KINDS: tuple[str, ...] = (
     *FIXED_OWNERS,
     "change.acknowledged",
+    "return.stepped",
     "delivery.late",
     "collection.stepped",
     "step.flagged",
@@ -60,9 +70,17 @@ def owner_of(escalation: Escalation) -> str | None:
         return COLLECTION_OWNERS.get(escalation.owner_hint or "")
     if escalation.event_type in ("delivery.late", "step.flagged"):
         return escalation.owner_hint or "customer_service"
-    if escalation.event_type == "change.acknowledged":
-        return escalation.owner_hint  # None: an answer nobody needs to act on
+    if escalation.event_type in ("change.acknowledged", "return.stepped"):
+        return escalation.owner_hint  # None: nobody needs to act on it
     return None
+
+
+def return_step_owner(step: str, rejected_units: int) -> str | None:
+    """Who takes a return's next step (P7.5); None once it is declined, credited or sent back
+    (an inspection with nothing rejected leaves nothing to send back)."""
+    if step == "inspected" and rejected_units == 0:
+        return None
+    return RETURN_STEP_OWNERS.get(step)
 
 
 def acknowledgement_owner(refused: bool, spent: bool) -> str | None:

@@ -484,6 +484,65 @@ async def test_a_refused_answer_is_the_sales_reps_work_and_a_cost_report_the_sal
     assert await queue(sales, "sales_manager") == []  # decided already: nothing to act on
 
 
+def return_step(order_id: str, n: int, step: str, at: datetime, **facts: Any) -> Event:
+    return on_bus(
+        "return.stepped",
+        order_id,
+        {
+            "return_number": f"RT-{order_id}-{n}",
+            "step": step,
+            "shipment_id": f"SH-{order_id}-1",
+            "lines": [{"product_code": "VALVE-DN50", "quantity": 5}],
+            "remedy": "credit",
+            "reason": "seals leak",
+            "signed": {"user": "eva.klein", "role": "customer_service", "at": at.isoformat()},
+            **facts,
+        },
+        at,
+        "logistics",
+        None,
+    )
+
+
+async def returns_work(sales: Sales) -> list[tuple[str, str]]:
+    found = (await sales.http.get("/work-queue", headers=token("sales_manager"))).json()
+    return sorted(
+        (item["owner_role"], item["detail"]) for item in found if item["kind"] == "return.stepped"
+    )
+
+
+@pytest.mark.rule("P7.5")
+@pytest.mark.rule("P8.2")
+async def test_each_step_of_a_return_puts_the_next_in_front_of_its_owner_until_it_is_taken(
+    sales: Sales,
+) -> None:
+    order_id, _placed = await placed_order(sales, Bus(sales))
+    first, second = f"RT-{order_id}-1", f"RT-{order_id}-2"
+    at = START + timedelta(days=20)
+
+    await followed(sales, return_step(order_id, 1, "requested", at))
+    assert await returns_work(sales) == [("sales_manager", first)]
+    await followed(
+        sales,
+        return_step(order_id, 1, "authorised", at),
+        return_step(order_id, 2, "requested", at),
+    )
+    assert await returns_work(sales) == [("order_clerk", first), ("sales_manager", second)]
+    inspected = [{"product_code": "VALVE-DN50", "accepted": 3, "rejected": 2}]
+    await followed(
+        sales,
+        return_step(order_id, 1, "received", at),
+        return_step(order_id, 1, "inspected", at, inspected=inspected),
+    )
+    assert await returns_work(sales) == [("dispatcher", first), ("sales_manager", second)]
+    await followed(
+        sales,
+        return_step(order_id, 1, "sent_back", at, carrier="Rhenus", tracking_number="RH1"),
+        return_step(order_id, 2, "declined", at, reason="outside the return period"),
+    )
+    assert await returns_work(sales) == []
+
+
 @pytest.mark.rule("P7.4")
 async def test_a_change_before_the_confirmation_waits_for_no_acknowledgement(
     sales: Sales,
