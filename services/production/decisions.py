@@ -85,6 +85,20 @@ async def place_purchase_order(
     return order
 
 
+async def answer_cancellation(
+    plant: Plant, number: str, cancelled: bool, reason: str, person: Person
+) -> PurchaseOrder:
+    check(person, Act.ANSWER_CANCELLATION)
+    order = purchasing.answer_cancellation(
+        await PURCHASE_ORDERS.require(plant.connection, number),
+        cancelled,
+        reason,
+        _signed(plant, person),
+    )
+    await PURCHASE_ORDERS.save(plant.connection, order)
+    return order
+
+
 # -- deliveries and incoming inspection (P4.4) --------------------------------------------------
 
 

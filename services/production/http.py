@@ -62,6 +62,13 @@ class PurchaseOrderBody(Body):
     promised_on: ContractDate = Field(description="The supplier's promised delivery date")
 
 
+class CancellationBody(Body):
+    outcome: Literal["cancelled", "kept"] = Field(
+        description="cancelled: the supplier cancelled what is still open; kept: it comes"
+    )
+    reason: RequiredReason = Field(description="What the supplier answered")
+
+
 class DeliveryBody(Body):
     purchase_order: DocumentNumber | None = Field(default=None, description="null: none known")
     material_code: MaterialCode
@@ -284,6 +291,19 @@ def router(context: ServiceContext, policy: bool = False) -> APIRouter:
             actor,
             lambda plant, person: decisions.place_purchase_order(
                 plant, number, body.supplier, body.quantity, body.promised_on, person
+            ),
+        )
+
+    @api.post("/purchase-orders/{number}/cancellation")
+    async def answer_cancellation(
+        number: str, body: CancellationBody, actor: Actor = current_actor
+    ) -> Any:
+        """P7.2: the buyer's answer to production's request to cancel a purchase order that a
+        decreased or cancelled order no longer needs. Buyer."""
+        return await decide(
+            actor,
+            lambda plant, person: decisions.answer_cancellation(
+                plant, number, body.outcome == "cancelled", body.reason, person
             ),
         )
 

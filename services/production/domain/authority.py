@@ -11,6 +11,7 @@ POLICY = Person("policy:production", "policy")
 class Act(StrEnum):
     APPROVE_REQUISITION = "approve or reject a purchase requisition"
     PLACE_PURCHASE_ORDER = "place a purchase order"
+    ANSWER_CANCELLATION = "answer a request to cancel a purchase order"
     RECORD_DELIVERY = "record a supplier delivery"
     RESOLVE_DELIVERY = "assign or return a delivery that waits for purchasing"
     INSPECT_DELIVERY = "inspect incoming material"
@@ -29,6 +30,7 @@ class Act(StrEnum):
 MAY: dict[Act, frozenset[str]] = {
     Act.APPROVE_REQUISITION: frozenset({"deputy_general_manager"}),
     Act.PLACE_PURCHASE_ORDER: frozenset({"buyer"}),
+    Act.ANSWER_CANCELLATION: frozenset({"buyer"}),
     Act.RECORD_DELIVERY: frozenset({"warehouse_clerk"}),
     Act.RESOLVE_DELIVERY: frozenset({"buyer"}),
     Act.INSPECT_DELIVERY: frozenset({"qa_inspector"}),

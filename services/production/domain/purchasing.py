@@ -57,6 +57,17 @@ def decide_requisition(
 class PurchaseOrderStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+    CANCELLED = "cancelled"
+    """What was still open with the supplier was cancelled (P7.2); what came before stays."""
+
+
+@dataclass(frozen=True)
+class CancellationAnswer:
+    """The buyer's answer to a request to cancel a purchase order: what the supplier agreed."""
+
+    cancelled: bool
+    reason: str
+    signed: Signature
 
 
 @dataclass(frozen=True)
@@ -77,10 +88,32 @@ class PurchaseOrder:
     cancellation_asked: str = ""
     """Why the buyer is asked to cancel what is still open with the supplier (P7.2): the order
     it was for was decreased or cancelled; deliveries that still come are free stock."""
+    cancellation: CancellationAnswer | None = None
 
     @property
     def open_quantity(self) -> Decimal:
+        if self.status is PurchaseOrderStatus.CANCELLED:
+            return Decimal(0)
         return max(self.quantity - self.delivered, Decimal(0))
+
+
+def answer_cancellation(
+    order: PurchaseOrder, cancelled: bool, reason: str, signed: Signature
+) -> PurchaseOrder:
+    """P7.2, P4.3: the buyer says whether the supplier cancelled what is still open on a
+    purchase order production asked to cancel. Cancelled: nothing more is expected on it (a
+    delivery that still comes waits for purchasing). Kept: what comes is stock for anyone."""
+    if not order.cancellation_asked:
+        raise NotAllowedNow(f"nobody asked to cancel purchase order {order.number}")
+    if order.cancellation is not None:
+        raise NotAllowedNow(f"purchase order {order.number} was answered already")
+    if order.status is not PurchaseOrderStatus.OPEN or order.open_quantity == 0:
+        raise NotAllowedNow(f"purchase order {order.number} has nothing open to cancel")
+    if not reason.strip():
+        raise InvalidDecision("say what the supplier answered")
+    answer = CancellationAnswer(cancelled, reason.strip(), signed)
+    status = PurchaseOrderStatus.CANCELLED if cancelled else order.status
+    return replace(order, cancellation=answer, status=status)
 
 
 def place_purchase_order(

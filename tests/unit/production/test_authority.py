@@ -14,6 +14,7 @@ ROLES = sorted({user.role for user in load_seed().users} | {POLICY.role})
 EXPECTED = {
     Act.APPROVE_REQUISITION: "deputy_general_manager",
     Act.PLACE_PURCHASE_ORDER: "buyer",
+    Act.ANSWER_CANCELLATION: "buyer",
     Act.RECORD_DELIVERY: "warehouse_clerk",
     Act.RESOLVE_DELIVERY: "buyer",
     Act.INSPECT_DELIVERY: "qa_inspector",

@@ -36,7 +36,7 @@ from shared.contracts import (
 )
 from shared.contracts.changes import acknowledgement_id
 from shared.db import rows
-from shared.decisions import NotAllowedNow, Person
+from shared.decisions import BeyondAuthority, NotAllowedNow, Person
 from shared.messaging.events import new_event
 from shared.seed import load_seed
 from shared.seed.model import BomLine, Material, Seed, WeeklyCapacity
@@ -400,6 +400,49 @@ async def test_units_finished_beyond_a_decreased_quantity_go_to_free_stock_once_
         order = await repository.load(connection, ORDER)
     assert order is not None
     assert (order.status, order.units) == (ProductionStatus.PRODUCED, 12)
+
+
+@pytest.mark.rule("P7.2")
+@pytest.mark.rule("P4.3")
+async def test_the_buyer_answers_a_cancellation_once_and_a_cancelled_purchase_expects_nothing_more(
+    engine: AsyncEngine,
+) -> None:
+    await handle(engine, released(BOUGHT, 20))
+    await in_plant(engine, buy)
+    [purchase] = await in_plant(
+        engine, lambda plant, connection: PURCHASE_ORDERS.find(connection, order_id=ORDER)
+    )
+
+    async def answer(person: Person, cancelled: bool = True) -> Any:
+        return await in_plant(
+            engine,
+            lambda plant, _c: decisions.answer_cancellation(
+                plant, purchase.number, cancelled, "Stahlwerk agreed", person
+            ),
+        )
+
+    with pytest.raises(NotAllowedNow, match="nobody asked"):
+        await answer(BUYER)
+    await handle(engine, decided(2, ["cancel"], BOUGHT, 0))
+    with pytest.raises(BeyondAuthority):
+        await answer(MANAGER)
+    answered = await answer(BUYER)
+    with pytest.raises(NotAllowedNow, match="answered already"):
+        await answer(BUYER, cancelled=False)
+
+    assert (answered.status.value, answered.open_quantity) == ("cancelled", 0)
+    assert answered.cancellation is not None
+    assert (answered.cancellation.signed.user, answered.cancellation.reason) == (
+        "mia.schulz",
+        "Stahlwerk agreed",
+    )
+    late = await in_plant(
+        engine,
+        lambda plant, _c: decisions.record_delivery(
+            plant, purchase.number, "M-BOUGHT", "Stahlwerk AG", Decimal(20), "DN-1", CLERK
+        ),
+    )
+    assert late.status.value == "awaiting_purchasing"
 
 
 @pytest.mark.rule("P7.2")
