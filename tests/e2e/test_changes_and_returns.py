@@ -246,6 +246,15 @@ async def test_p7_1_p7_2_a_cancellation_after_material_was_bought_reports_the_co
     await company.wait_until(
         lambda: _reserved(company, "ALLOY-C3", 0), "the reservation back in free stock"
     )
+    answered = await company.ok(
+        "buyer",
+        f"/purchase-orders/{purchase['number']}/cancellation",
+        {"outcome": "cancelled", "reason": "the supplier agreed"},
+    )
+    assert (answered["status"], answered["cancellation"]["signed"]["role"]) == (
+        "cancelled",
+        "buyer",
+    )
 
     await company.call(
         "finance_manager",
