@@ -59,10 +59,10 @@ async def close_unfulfilled(
     """File an order that will not be delivered, whichever of `change.decided` and
     `order.closed` comes first (P7.2, P4.2, P4.3): reservations go to the orders that lack
     them, open requisitions are cancelled, the buyer is asked to cancel what is still open on
-    purchase orders, and units already finished go to free stock. Once closed, nothing."""
+    purchase orders, and the finished units it holds go to free stock. Once closed, nothing."""
     if order.status is ProductionStatus.CLOSED:
         return
-    finished = changes.units_finished(order)
+    finished = changes.units_held(order)
     await plant.close(order, outcome)
     await _cut_purchases(plant, order, subject)
     for line in finished:
@@ -109,8 +109,9 @@ async def _decrease(plant: Plant, order: ProductionOrder, subject: str) -> None:
 
 async def _cut_purchases(plant: Plant, order: ProductionOrder, subject: str) -> None:
     """Per material, purchases beyond what the order still lacks: open requisitions are cut
-    to it or cancelled, oldest kept first; the buyer is asked to cancel what stays open on
-    purchase orders, newest first (P4.3, P7.2)."""
+    to it or cancelled, oldest kept first; the buyer is asked to cancel the purchase orders
+    whose open quantity is wholly beyond it, newest first (P4.3, P7.2): one still partly needed
+    is kept whole, so answering "cancelled" never leaves the order short."""
     short = {line.material_code: line.shortfall for line in order.materials}
     reason = f"no longer needed after {subject}"
     requisitions = await REQUISITIONS.find(plant.connection, order_id=order.order_id)
@@ -145,8 +146,8 @@ async def _cut_purchases(plant: Plant, order: ProductionOrder, subject: str) -> 
             await REQUISITIONS.save(plant.connection, cut)
         surplus = covered - lacking
         for purchase in reversed(open_orders):
-            if surplus <= 0:
-                break
+            if purchase.open_quantity > surplus:
+                continue  # partly needed still: kept whole, what comes beyond is free stock
             if not purchase.cancellation_asked:
                 await PURCHASE_ORDERS.save(
                     plant.connection, replace(purchase, cancellation_asked=reason)

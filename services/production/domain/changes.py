@@ -192,9 +192,20 @@ def surplus(
     by an earlier cut already)."""
     old, new = ordered(before), ordered(after)
     left = []
-    for line in units_finished(order):
-        beyond_new = max(line.quantity - new.get(line.product_code, 0), 0)
-        beyond_old = max(line.quantity - old.get(line.product_code, 0), 0)
+    for code in sorted(set(old) | set(new)):  # a product the cut removed is all surplus
+        received = quality.tally(code, order.inspections, order.receipts).received
+        beyond_new = max(received - new.get(code, 0), 0)
+        beyond_old = max(received - old.get(code, 0), 0)
         if beyond_new > beyond_old:
-            left.append(Line(line.product_code, beyond_new - beyond_old))
+            left.append(Line(code, beyond_new - beyond_old))
     return tuple(left)
+
+
+def units_held(order: ProductionOrder) -> tuple[Line, ...]:
+    """Finished units the order still holds: received, up to its current quantity (what a cut
+    left beyond it went to free stock then)."""
+    quantities = ordered(order.lines or ())
+    return tuple(
+        Line(line.product_code, min(line.quantity, quantities[line.product_code]))
+        for line in units_finished(order)
+    )

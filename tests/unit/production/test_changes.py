@@ -400,6 +400,20 @@ async def test_units_finished_beyond_a_decreased_quantity_go_to_free_stock_once_
         order = await repository.load(connection, ORDER)
     assert order is not None
     assert (order.status, order.units) == (ProductionStatus.PRODUCED, 12)
+    await handle(engine, decided(4, ["cancel"], STOCKED, 0))
+    assert await free_finished(engine, STOCKED) == 20  # the 12 it still held, not all 20 again
+
+
+@pytest.mark.rule("P7.2")
+async def test_a_purchase_order_still_partly_needed_after_a_decrease_is_not_asked_to_be_cancelled(
+    engine: AsyncEngine,
+) -> None:
+    await handle(engine, released(BOUGHT, 20))
+    await in_plant(engine, buy)
+    await handle(engine, decided(2, ["decrease"], BOUGHT, 15))
+    async with engine.connect() as connection:
+        [purchase] = await PURCHASE_ORDERS.find(connection, order_id=ORDER)
+    assert purchase.cancellation_asked == ""  # 15 of its 20 are needed: cancelling would short
 
 
 @pytest.mark.rule("P7.2")
