@@ -15,6 +15,7 @@ from services.sales.adapters.tables import order_history, order_steps, orders, w
 from services.sales.adapters.tracking_state import OrderTracks, tracks
 from services.sales.domain.deadlines import STEP_OWNERS, Deadlines
 from services.sales.domain.steps import (
+    WITH_THE_ORDER,
     Facts,
     StepChange,
     changes_for,
@@ -177,6 +178,11 @@ def _apply_step(
     row = state.step(order_id, change.step)
     if row is not None and row["subject"] > change.subject:
         return  # about an older change than the step's
+    if change.subject == WITH_THE_ORDER and row is not None:  # order.closed: whatever it is of
+        closed_at = row["closed_at"] or change.at
+        state.change_step(order_id, change.step, closed_at=closed_at, subject=WITH_THE_ORDER)
+        state.settle(order_id, ("step.flagged",), change.at, by, change.step)
+        return
     newer = row is not None and supersedes(row["subject"], change)
     if change.kind == "close":
         if row is None:
@@ -260,6 +266,9 @@ def _open_item(state: OrderTracks, event: Event) -> None:
         step = state.step(event.order_id, detail)
         if step is not None and step["closed_at"] is not None:
             return  # the step finished before its flag came back from the bus
+        opened = None if step is None else step["opened_at"]
+        if opened is not None and moment_within_window(opened) != event.payload.opened_at:
+            return  # a flag of the step's earlier opening (an older change's)
     if isinstance(event, ReturnStepped):
         detail = event.payload.return_number
     if isinstance(event, ChangeAcknowledged):
@@ -286,10 +295,14 @@ def _open_item(state: OrderTracks, event: Event) -> None:
 
 
 def _decided(state: OrderTracks, order_id: str, change_no: int) -> bool:
-    """change.decided of this change (or a later one) was followed: it closes the change's
-    charge step whether or not that step was ever opened."""
+    """change.decided of this change was followed (it closes the change's charge step whether
+    or not that step was ever opened), or a later change has begun (one at a time is open)."""
     charge = state.step(order_id, "change_charge")
-    return charge is not None and charge["subject"] >= change_no and bool(charge["closed_at"])
+    if charge is None:
+        return False
+    return charge["subject"] > change_no or (
+        charge["subject"] == change_no and charge["closed_at"] is not None
+    )
 
 
 # -- the handler -----------------------------------------------------------------------------
@@ -322,6 +335,9 @@ async def track(connection: AsyncConnection, event: Event, deadlines: Deadlines)
         state.settle(
             event.order_id, ("return.stepped",), event.occurred_at, by, event.payload.return_number
         )
+    if isinstance(event, ChangeDecided):  # the answers to this change, not to the next one
+        number = change_number(event.order_id, event.payload.change_no)
+        state.settle(event.order_id, ("change.acknowledged",), event.occurred_at, by, number)
     _open_item(state, event)
     paid = isinstance(event, PaymentReceived) and event.payload.settled
     cleared = isinstance(event, CollectionStepped) and event.payload.step == "cleared"

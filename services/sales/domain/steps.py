@@ -95,7 +95,7 @@ def changes_for(facts: Facts, deadlines: Deadlines) -> list[StepChange]:
         case "payment.received" if facts.settled:
             return [StepChange("close", "payment", at)]
         case "order.closed":
-            return [StepChange("close", step, at) for step in STEP_OWNERS]
+            return [StepChange("close", step, at, subject=WITH_THE_ORDER) for step in STEP_OWNERS]
         case "change.requested" if facts.after_confirmation and facts.answer_by is not None:
             return [
                 StepChange("open", step, at, facts.answer_by, facts.change_no)
@@ -115,6 +115,10 @@ def changes_for(facts: Facts, deadlines: Deadlines) -> list[StepChange]:
             ]
     return []
 
+
+WITH_THE_ORDER = 2**31 - 1
+"""The subject of a step closed by `order.closed`: above every change's number, so no event
+of any change (a late one included) opens it again."""
 
 ACKNOWLEDGEMENTS: dict[str, StepName] = {
     "review": "change_ack_review",

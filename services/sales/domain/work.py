@@ -28,7 +28,6 @@ SETTLED_BY: Mapping[str, tuple[str, ...]] = {
     "delivery.revised": ("order.delayed",),
     "shipment.released": ("shipment.escalated",),
     "goods.delivered": ("delivery.late",),
-    "change.decided": ("change.acknowledged",),
 }
 """The kinds of item on the same order that an event settles."""
 

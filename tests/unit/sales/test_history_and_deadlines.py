@@ -543,6 +543,69 @@ async def test_each_step_of_a_return_puts_the_next_in_front_of_its_owner_until_i
     assert await returns_work(sales) == []
 
 
+async def details(sales: Sales, role: str) -> list[str]:
+    found = (
+        await sales.http.get("/work-queue", params={"role": role}, headers=token("sales_manager"))
+    ).json()
+    return [item["detail"] for item in found]
+
+
+@pytest.mark.rule("P7.1")
+@pytest.mark.rule("P8.2")
+async def test_a_late_decision_or_answer_of_an_older_change_leaves_the_next_changes_work_alone(
+    sales: Sales,
+) -> None:
+    order_id, _placed = await placed_order(sales, Bus(sales))
+    at = START + timedelta(days=3)
+    await followed(
+        sales,
+        approved(order_id),
+        change_requested(order_id, 2, at),
+        change_acknowledged(order_id, 2, "production", at, started=True),
+        change_requested(order_id, 3, at + timedelta(days=1)),
+        change_acknowledged(order_id, 3, "production", at + timedelta(days=1), started=True),
+        change_decided(order_id, 2, at),  # lagging behind on its topic
+        change_acknowledged(
+            order_id, 2, "logistics", at, outcome="refused", reason="handed over: raise a return"
+        ),
+    )
+
+    assert await details(sales, "sales_manager") == [f"CR-{order_id}-3"]
+    assert await details(sales, "sales_rep") == []  # change 2 is over: nothing to tell
+
+
+@pytest.mark.rule("P7.1")
+@pytest.mark.rule("P8.2")
+async def test_a_closed_order_watches_no_change_and_an_old_flag_opens_no_work(
+    sales: Sales,
+) -> None:
+    order_id, _placed = await placed_order(sales, Bus(sales))
+    at = START + timedelta(days=3)
+    await followed(sales, approved(order_id), change_requested(order_id, 2, at))
+    await sales.published()
+    await flag_round(sales, at + timedelta(days=1))
+    old_flags = await flags(sales)
+    assert {flag["payload"]["step"] for flag in old_flags} >= {"change_ack_finance"}
+    await followed(sales, change_requested(order_id, 3, at + timedelta(days=2)))
+    await Bus(sales).deliver(*old_flags)  # change 2's flags come back after change 3 began
+    assert await details(sales, "finance_manager") == []
+
+    await followed(
+        sales,
+        on_bus(
+            "order.closed",
+            order_id,
+            {"outcome": "fulfilled"},
+            at + timedelta(days=2),
+            "sales",
+            None,
+        ),
+        change_requested(order_id, 4, at + timedelta(days=3)),  # late, on its own topic
+    )
+    await sales.published()
+    assert await flagged_steps(sales, at + timedelta(days=10)) == set()
+
+
 @pytest.mark.rule("P7.4")
 async def test_a_change_before_the_confirmation_waits_for_no_acknowledgement(
     sales: Sales,
