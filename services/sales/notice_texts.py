@@ -7,7 +7,7 @@ combination of valid values makes a notice the contract refuses."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,7 @@ from shared.contracts import (
 )
 from shared.contracts.bounds import (
     DATE_MAX,
+    DATE_MIN,
     NOTICE_SUBJECT_MAX,
     NOTICE_TEXT_MAX,
     REJECTION_PROBLEMS,
@@ -312,15 +313,17 @@ def change_received(about: About, event: ChangeRequested) -> Wording | None:
     if asked.stage == "before_confirmation":
         return None
     number = change_number(about.order_id, asked.change_no)
+    day = min(max(asked.answer_by.astimezone(UTC).date(), DATE_MIN), DATE_MAX)
     return Wording(
         "change_received",
         f"Order {about.reference}: your change {number} is being decided",
         _letter(
             about,
             f"we have recorded your change {number} of {about.order}.",
-            "Every department is checking it now; we will tell you as soon as it is decided.",
+            f"Every department is checking it and answers by {day.isoformat()}; we will tell "
+            "you as soon as it is decided.",
         ),
-        {"change_number": number},
+        {"change_number": number, "expect_by": day},
     )
 
 

@@ -73,7 +73,7 @@ KIND_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "shipping_notice": ("shipment_id", "carrier", "tracking_number"),
     "invoice": ("invoice_number", "amount", "currency", "due_date"),
     "balance_due": ("amount", "currency"),
-    "change_received": ("change_number",),
+    "change_received": ("change_number", "expect_by"),
     "change_applied": ("change_number", "amount", "charge", "currency"),
     "change_refused": ("change_number", "reason"),
     "refund": ("amount", "currency"),
@@ -98,7 +98,9 @@ class CustomerNotifiedPayload(Contract):
     subject: NoticeSubject = Field(description="Subject line, in plain words")
     text: NoticeText = Field(description="The notice in plain words, one paragraph")
     expect_by: ContractDate | None = Field(
-        default=None, description="confirmation_expected: day by which to expect the answer"
+        default=None,
+        description="confirmation_expected: day by which to expect the answer; "
+        "change_received: day by which every department answers the change",
     )
     delivery_date: ContractDate | None = Field(
         default=None,

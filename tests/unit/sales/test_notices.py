@@ -394,7 +394,7 @@ def change_requested(order_id: str, stage: str = "after_confirmation") -> Event:
             "reason": "the customer needs 15 only",
             "via": "desk",
             "requested": None,
-            "answer_by": START.isoformat(),
+            "answer_by": (START + timedelta(days=1)).isoformat(),
         },
     )
 
@@ -443,6 +443,7 @@ async def test_a_change_after_the_confirmation_tells_the_customer_it_is_being_de
 
     addressed_by_email(payload)
     assert (payload["kind"], payload["change_number"]) == ("change_received", f"CR-{order_id}-2")
+    assert payload["expect_by"] == (START + timedelta(days=1)).date().isoformat()
     assert f"CR-{order_id}-2" in payload["subject"]
 
 
