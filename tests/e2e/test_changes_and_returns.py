@@ -100,6 +100,23 @@ async def told(company: Desk, order_id: str, kind: str) -> dict[str, Any]:
     return dict(event["payload"])
 
 
+async def charged(company: Desk, order_id: str, change_no: int, amount: str, reason: str) -> None:
+    """The change waits for the charge; the sales rep may not decide it (403, and no decision
+    follows); the sales manager does."""
+    await company.wait_until(
+        lambda: _status(company, order_id, change_no, "awaiting_charge"),
+        "the change waiting for its charge",
+    )
+    charge = f"/orders/{order_id}/changes/{change_no}/charge"
+    body = {"amount": amount, "reason": reason}
+    by_rep = await company.post("sales_rep", charge, body, service="sales")
+    assert by_rep.status_code == 403, by_rep.text
+    await asyncio.sleep(QUIET)
+    decisions = company.events(topics.CHANGE_DECIDED, order_id)
+    assert [e for e in decisions if e["payload"]["change_no"] == change_no] == []
+    await company.call("sales_manager", "sales", charge, body)
+
+
 async def decided(company: Desk, order_id: str, change_no: int) -> dict[str, Any]:
     event = await company.event(
         topics.CHANGE_DECIDED, order_id, lambda e: e["payload"]["change_no"] == change_no
@@ -214,20 +231,7 @@ async def test_p7_1_p7_2_a_cancellation_after_material_was_bought_reports_the_co
     assert [(m["purchase_order"], amount(m["ordered"])) for m in costs["materials_on_order"]] == [
         (purchase["number"], 6)
     ]
-    await company.wait_until(
-        lambda: _status(company, order_id, change["change_no"], "awaiting_charge"),
-        "the cancellation waiting for its charge",
-    )
-    charge = f"/orders/{order_id}/changes/{change['change_no']}/charge"
-    by_rep = await company.post(
-        "sales_rep", charge, {"amount": "1.00", "reason": "alloy ordered"}, service="sales"
-    )
-    assert by_rep.status_code == 403, by_rep.text
-    await quiet()
-    assert company.events(topics.CHANGE_DECIDED, order_id) == []
-    await company.call(
-        "sales_manager", "sales", charge, {"amount": "100.00", "reason": "alloy ordered"}
-    )
+    await charged(company, order_id, change["change_no"], "100.00", "alloy ordered")
 
     decision = await decided(company, order_id, change["change_no"])
     assert (decision["outcome"], money(decision["charge"])) == ("applied", Decimal("100.00"))
@@ -282,10 +286,6 @@ async def test_p7_1_p7_2_a_cancellation_after_material_was_bought_reports_the_co
 async def _cancellation_asked(company: Desk, order_id: str) -> bool:
     purchases = await company.get("/purchase-orders", order_id=order_id)
     return bool(purchases) and all(p["cancellation_asked"] for p in purchases)
-
-
-async def quiet() -> None:
-    await asyncio.sleep(QUIET)
 
 
 @pytest.mark.rule("P7.5", "P6.3")
@@ -384,16 +384,7 @@ async def test_p7_1_p5_4_a_change_after_the_outbound_check_holds_the_shipment_an
     assert held.status_code == 409, held.text
     assert (await company.shipment(shipment_id))["status"] != "handed_over"
     # ten drums are finished: what was spent is the sales manager's to charge for
-    await company.wait_until(
-        lambda: _status(company, order_id, first["change_no"], "awaiting_charge"),
-        "the change waiting for its charge",
-    )
-    charge = f"/orders/{order_id}/changes/{first['change_no']}/charge"
-    by_rep = await company.post(
-        "sales_rep", charge, {"amount": "0.00", "reason": "kept in stock"}, service="sales"
-    )
-    assert by_rep.status_code == 403, by_rep.text
-    await company.call("sales_manager", "sales", charge, {"amount": "0.00", "reason": "stock"})
+    await charged(company, order_id, first["change_no"], "0.00", "kept in stock")
     assert (await decided(company, order_id, first["change_no"]))["outcome"] == "applied"
     await company.event(topics.SHIPMENT_CANCELLED, order_id)
 
