@@ -47,7 +47,7 @@ NOW = datetime(2031, 8, 4, 9, 0, tzinfo=UTC)
 DUE = date(2031, 12, 1)
 ORDER = "SO-2031-000001"
 OTHER = "SO-2031-000002"
-STOCKED, BOUGHT = "P-STOCKED", "P-BOUGHT"
+STOCKED, BOUGHT, SPARE = "P-STOCKED", "P-BOUGHT", "P-SPARE"
 MANAGER = Person("paul.meyer", "production_manager")
 DEPUTY = Person("anna.koch", "deputy_general_manager")
 BUYER = Person("mia.schulz", "buyer")
@@ -80,6 +80,7 @@ def seed() -> Seed:
             "bill_of_materials": [
                 BomLine(product_code=STOCKED, material_code="M-STOCKED", quantity_per_unit=1),
                 BomLine(product_code=BOUGHT, material_code="M-BOUGHT", quantity_per_unit=1),
+                BomLine(product_code=SPARE, material_code="M-STOCKED", quantity_per_unit=1),
             ],
             "weekly_capacity": WeeklyCapacity(default_units=100, overrides={}, lead_days=5),
             "routings": [],
@@ -402,6 +403,44 @@ async def test_units_finished_beyond_a_decreased_quantity_go_to_free_stock_once_
     assert (order.status, order.units) == (ProductionStatus.PRODUCED, 12)
     await handle(engine, decided(4, ["cancel"], STOCKED, 0))
     assert await free_finished(engine, STOCKED) == 20  # the 12 it still held, not all 20 again
+
+
+@pytest.mark.rule("P7.2")
+async def test_a_cut_that_removes_a_product_gives_all_its_finished_units_to_free_stock(
+    engine: AsyncEngine,
+) -> None:
+    both = new_event(
+        OrderReleased,
+        order_id=ORDER,
+        producer="sales",
+        causation_id=None,
+        occurred_at=NOW,
+        payload={
+            "delivery_date": DUE,
+            "gate": "signed",
+            "lines": [
+                {"product_code": STOCKED, "quantity": 20},
+                {"product_code": SPARE, "quantity": 5},
+            ],
+        },
+    )
+    await handle(engine, both)
+
+    async def make_both(plant: Plant, connection: AsyncConnection) -> None:
+        order = await decisions.start(plant, ORDER, MANAGER)
+        for operation in order.operations:
+            await decisions.patrol(plant, ORDER, operation.number, True, "", INSPECTOR)
+        for product, units in ((STOCKED, 20), (SPARE, 5)):
+            order = await decisions.request_inspection(plant, ORDER, product, units, MANAGER)
+            number = order.inspections[-1].number
+            await decisions.sign_inspection(plant, ORDER, number, units, 0, "", INSPECTOR)
+            await decisions.receive(plant, ORDER, product, units, CLERK)
+
+    await in_plant(engine, make_both)
+    await handle(engine, decided(2, ["decrease"], STOCKED, 20))  # the spare line removed
+
+    assert await free_finished(engine, SPARE) == 5
+    assert await free_finished(engine, STOCKED) == 0
 
 
 @pytest.mark.rule("P7.2")
