@@ -21,7 +21,6 @@ from services.sales.domain.steps import (
     changes_for,
     flag_due,
     reason_for,
-    supersedes,
     warning_at,
 )
 from services.sales.domain.work import (
@@ -183,7 +182,7 @@ def _apply_step(
         state.change_step(order_id, change.step, closed_at=closed_at, subject=WITH_THE_ORDER)
         state.settle(order_id, ("step.flagged",), change.at, by, change.step)
         return
-    newer = row is not None and supersedes(row["subject"], change)
+    newer = row is not None and row["subject"] < change.subject  # a newer change's step
     if change.kind == "close":
         if row is None:
             state.add_step(_step_row(order_id, change, closed_at=change.at))
@@ -256,25 +255,35 @@ def escalation_of(event: Event) -> Escalation:
     return Escalation(event.event_type, hint)
 
 
+def subject_of(event: Event) -> str | None:
+    """What in the order an escalation or its settling is about (a work item's `detail`): the
+    flagged step, the return (RT-…) or the change (CR-…); None: the order as a whole."""
+    match event:
+        case StepFlagged():
+            return event.payload.step
+        case ReturnStepped():
+            return event.payload.return_number
+        case ChangeAcknowledged() | ChangeDecided():
+            return change_number(event.order_id, event.payload.change_no)
+    return None
+
+
 def _open_item(state: OrderTracks, event: Event) -> None:
     owner = owner_of(escalation_of(event))
     if owner is None:
         return
-    detail: str | None = None
+    detail = subject_of(event)
     if isinstance(event, StepFlagged):
-        detail = event.payload.step
-        step = state.step(event.order_id, detail)
+        step = state.step(event.order_id, event.payload.step)
         if step is not None and step["closed_at"] is not None:
             return  # the step finished before its flag came back from the bus
         opened = None if step is None else step["opened_at"]
         if opened is not None and moment_within_window(opened) != event.payload.opened_at:
             return  # a flag of the step's earlier opening (an older change's)
-    if isinstance(event, ReturnStepped):
-        detail = event.payload.return_number
-    if isinstance(event, ChangeAcknowledged):
-        detail = change_number(event.order_id, event.payload.change_no)
-        if _decided(state, event.order_id, event.payload.change_no):
-            return  # its change.decided came first: nothing left to act on
+    if isinstance(event, ChangeAcknowledged) and _decided(
+        state, event.order_id, event.payload.change_no
+    ):
+        return  # its change.decided came first: nothing left to act on
     summary = summary_of(event)
     reason = getattr(getattr(event, "payload", None), "reason", "")
     if isinstance(reason, str) and reason:
@@ -331,21 +340,14 @@ async def track(connection: AsyncConnection, event: Event, deadlines: Deadlines)
     by = f"{event.event_type} {event.event_id}"[:CLOSED_BY_MAX]
     for change in changes_for(facts_of(event), deadlines):
         _apply_step(state, event.order_id, change, deadlines, by)
-    if isinstance(event, ReturnStepped):  # the return's next step settles the one before
-        state.settle(
-            event.order_id, ("return.stepped",), event.occurred_at, by, event.payload.return_number
-        )
-    if isinstance(event, ChangeDecided):  # the answers to this change, not to the next one
-        number = change_number(event.order_id, event.payload.change_no)
-        state.settle(event.order_id, ("change.acknowledged",), event.occurred_at, by, number)
-    _open_item(state, event)
     paid = isinstance(event, PaymentReceived) and event.payload.settled
     cleared = isinstance(event, CollectionStepped) and event.payload.step == "cleared"
     kinds = settled_kinds(
         event.event_type, paid=paid or cleared, closed=event.event_type == "order.closed"
     )
-    if kinds:
-        state.settle(event.order_id, kinds, event.occurred_at, by, None)
+    if kinds:  # before the event's own item: a return's next step settles the one before
+        state.settle(event.order_id, kinds, event.occurred_at, by, subject_of(event))
+    _open_item(state, event)
     if not at_flush:
         await state.write(connection)
 

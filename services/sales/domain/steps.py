@@ -131,12 +131,6 @@ opened by change.requested, due by its answer_by, closed by the department's ans
 decision. Before the confirmation a change is decided at once: nothing to wait for."""
 
 
-def supersedes(row_subject: int, change: StepChange) -> bool:
-    """A change_* step's row belongs to an older change than `change`: the new change's step
-    replaces it, open or closed. Within one change, a step closed first stays closed."""
-    return change.subject > row_subject
-
-
 def warning_at(opened_at: datetime, due_at: datetime, deadlines: Deadlines) -> datetime:
     """When an open step is flagged as heading for a late finish: after the warning share of
     the time it has (at once if it opened already late)."""

@@ -28,8 +28,11 @@ SETTLED_BY: Mapping[str, tuple[str, ...]] = {
     "delivery.revised": ("order.delayed",),
     "shipment.released": ("shipment.escalated",),
     "goods.delivered": ("delivery.late",),
+    "change.decided": ("change.acknowledged",),
+    "return.stepped": ("return.stepped",),
 }
-"""The kinds of item on the same order that an event settles."""
+"""The kinds of item on the same order that an event settles; an event about one change or
+return (its subject) settles only the items of that change or return."""
 
 SETTLED_WHEN_PAID: tuple[str, ...] = ("collection.stepped", "balance.due")
 RETURN_STEP_OWNERS: Mapping[str, str] = {

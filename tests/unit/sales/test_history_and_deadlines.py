@@ -446,11 +446,16 @@ async def test_the_next_change_watches_its_acknowledgements_anew_and_an_early_de
     }
 
 
+async def open_work(sales: Sales, role: str | None = None) -> list[dict[str, Any]]:
+    """The open work items (of one role), as a manager reads them."""
+    params = {"role": role} if role else None
+    answer = await sales.http.get("/work-queue", params=params, headers=token("sales_manager"))
+    found: list[dict[str, Any]] = answer.json()
+    return found
+
+
 async def queue(sales: Sales, role: str) -> list[tuple[str, str]]:
-    found = (
-        await sales.http.get("/work-queue", params={"role": role}, headers=token("sales_manager"))
-    ).json()
-    return [(item["kind"], item["summary"]) for item in found]
+    return [(item["kind"], item["summary"]) for item in await open_work(sales, role)]
 
 
 @pytest.mark.rule("P7.1")
@@ -505,9 +510,10 @@ def return_step(order_id: str, n: int, step: str, at: datetime, **facts: Any) ->
 
 
 async def returns_work(sales: Sales) -> list[tuple[str, str]]:
-    found = (await sales.http.get("/work-queue", headers=token("sales_manager"))).json()
     return sorted(
-        (item["owner_role"], item["detail"]) for item in found if item["kind"] == "return.stepped"
+        (item["owner_role"], item["detail"])
+        for item in await open_work(sales)
+        if item["kind"] == "return.stepped"
     )
 
 
@@ -544,10 +550,7 @@ async def test_each_step_of_a_return_puts_the_next_in_front_of_its_owner_until_i
 
 
 async def details(sales: Sales, role: str) -> list[str]:
-    found = (
-        await sales.http.get("/work-queue", params={"role": role}, headers=token("sales_manager"))
-    ).json()
-    return [item["detail"] for item in found]
+    return [item["detail"] for item in await open_work(sales, role)]
 
 
 @pytest.mark.rule("P7.1")
