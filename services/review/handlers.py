@@ -13,6 +13,7 @@ from services.review.adapters.wire import (
     apply_change_command,
     assessment,
     open_review_command,
+    reopen_command,
 )
 from services.review.domain.changes import ReviewAnswer
 from services.review.domain.master import ApprovalAuthority, ReviewPolicy
@@ -141,24 +142,48 @@ async def record_assessment(
 
 
 async def acknowledge_change(
-    connection: AsyncConnection, incoming: Incoming[ChangeRequested]
+    connection: AsyncConnection, incoming: Incoming[ChangeRequested], policy: ReviewPolicy
 ) -> list[Event]:
     """P7.1: review accepts every change request, once per change, saying whether it reviews
-    the order again (P7.4). An order review has not heard of is answered all the same, with
-    nothing to review (rule 6 of docs/changes-and-returns.md)."""
+    the order again (P7.4) or opens a new round on the new content (P7.3). An order review
+    has not heard of is answered all the same, with nothing to review (rule 6 of
+    docs/changes-and-returns.md)."""
     requested = incoming.body
     payload = requested.payload
     review = await repository.load(connection, requested.order_id)
     answer: ReviewAnswer = "not_needed"
+    events: list[Event] = []
     if review is not None:
         given = review.acknowledge(
-            payload.change_no, payload.stage == "before_confirmation", "cancel" in payload.kinds
+            payload.change_no,
+            payload.stage == "before_confirmation",
+            "cancel" in payload.kinds,
+            payload.needs_review,
         )
         if given is None:
             return []
         answer = given
+        if answer == "reopened":
+            await _reopen(connection, review, requested, policy, incoming.received_at)
         await repository.save(connection, review)
-    return [acknowledgement(requested, answer, incoming.causation_id, incoming.received_at)]
+        events = all_to_wire(review.events, incoming.causation_id, incoming.received_at)
+    ack = acknowledgement(requested, answer, incoming.causation_id, incoming.received_at)
+    return [ack, *events]
+
+
+async def _reopen(
+    connection: AsyncConnection,
+    review: Review,
+    requested: ChangeRequested,
+    policy: ReviewPolicy,
+    now: datetime,
+) -> None:
+    """P7.3: the new round on the change's content, evaluated at once as a new order is."""
+    review.reopen(reopen_command(requested), now)
+    basis = await master_data.basis_for(
+        connection, review.customer_id, review.product_codes, policy, review.order_id
+    )
+    review.evaluate(basis, now)
 
 
 async def apply_change(
@@ -170,7 +195,7 @@ async def apply_change(
     change of an order review never saw is refused (dead-lettered with the reason)."""
     command = apply_change_command(incoming.body)
     if command is None:
-        return []
+        return await _abandon_round(connection, incoming.body)
     review = await _consumed(connection, incoming.body.order_id)
     now = incoming.received_at
     if review.apply_change(command, now):
@@ -180,6 +205,17 @@ async def apply_change(
         review.evaluate(basis, now)
     await repository.save(connection, review)
     return all_to_wire(review.events, incoming.causation_id, now)
+
+
+async def _abandon_round(connection: AsyncConnection, decided: ChangeDecided) -> list[Event]:
+    """P7.3: a change refused or withdrawn ends the round that reviewed it; the confirmed round
+    is the review again. Any other decision not applied changes nothing in review."""
+    if decided.payload.outcome not in ("refused", "withdrawn"):
+        return []
+    review = await repository.load(connection, decided.order_id)
+    if review is not None and review.abandon_round(decided.payload.change_no):
+        await repository.save(connection, review)
+    return []
 
 
 async def close_review(connection: AsyncConnection, incoming: Incoming[OrderClosed]) -> list[Event]:
@@ -298,7 +334,11 @@ async def sign_approval(
     review = await _load(connection, order_id)
     escalated = await master_data.escalated_invoices(connection, review.customer_id)
     credit = await master_data.credit_reason(
-        connection, review.customer_id, order_id, review.total_amount, review.currency
+        connection,
+        review.customer_id,
+        order_id,
+        review.total_amount - review.counted_in_balance,
+        review.currency,
     )
     review.sign(command, authority, now, escalated, credit)
     await repository.save(connection, review)

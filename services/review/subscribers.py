@@ -107,7 +107,7 @@ def routes(policy: ReviewPolicy) -> Sequence[Route[Any]]:
         Route(
             topics.CHANGE_REQUESTED,
             ChangeRequested,
-            handlers.acknowledge_change,
+            partial(handlers.acknowledge_change, policy=policy),
             preload=REVIEWS,
         ),
         Route(

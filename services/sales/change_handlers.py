@@ -3,6 +3,7 @@ desk or a department's acknowledgement from the bus, turned into a domain call i
 caller's unit of work; they return the order as it is now and the events the change caused."""
 
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -15,11 +16,12 @@ from services.sales.domain.changes import (
     ChangeStatus,
     decide_charge,
     take_answer,
+    take_verdict,
     withdraw,
 )
-from services.sales.domain.model import Decider, Order
-from services.sales.handlers import known_order, saved, wired
-from shared.contracts import Event
+from services.sales.domain.model import Amendment, Decider, Order
+from services.sales.handlers import known_order, record_review, saved, wired
+from shared.contracts import Event, ReviewCompleted
 from shared.contracts.changes import ChangeAcknowledged
 from shared.decisions import NotFound
 from shared.messaging.routes import Incoming, MessageRejected
@@ -91,6 +93,46 @@ async def charge_change(
     )
 
 
+async def record_verdict(
+    connection: AsyncConnection, incoming: Incoming[ReviewCompleted]
+) -> list[Event]:
+    """P2.6, P3.1, P7.3: review's verdict. On the order's open change it decides that change:
+    declined refuses it, and the order goes on as confirmed; approved applies it, once
+    production and logistics have answered, with the amended confirmation (new total, date
+    and deposit) in the same unit of work. Any other verdict is the order's own."""
+    review = incoming.body.payload
+    order = await known_order(connection, incoming)
+    if order.open_change is None or review.version != order.open_change:
+        return await record_review(connection, incoming)
+    change = await change_rows.load(connection, order.order_id, review.version)
+    if change is None:
+        raise MessageRejected(f"order {order.order_id} has no change {review.version}")
+    was = change.status
+    take_verdict(
+        change, review.outcome == "approved", review.reason, review.confirmed_delivery_date
+    )
+    if change.status is not was:
+        await _settle(connection, order, change, incoming.received_at)
+    await change_rows.save(connection, change)
+    return await saved(connection, order, incoming)
+
+
+async def _settle(connection: AsyncConnection, order: Order, change: Change, now: datetime) -> None:
+    """Publish a decided change; an approved one reviewed again with its amendment (P7.3)."""
+    if change.is_open:
+        return
+    amendment = None
+    if change.status is ChangeStatus.APPLIED and change.verdict == "approved":
+        customer = await repository.customer(connection, order.customer_id)
+        amendment = Amendment(
+            confirmed_delivery_date=change.confirmed_delivery_date
+            or change.requested_delivery_date,
+            sent_on=now.date(),
+            deposit_percent=customer.deposit_percent if customer else Decimal(0),
+        )
+    order.settle_change(change, amendment)
+
+
 async def record_acknowledgement(
     connection: AsyncConnection, incoming: Incoming[ChangeAcknowledged]
 ) -> list[Event]:
@@ -119,6 +161,6 @@ async def record_acknowledgement(
         ),
     )
     if change.status is not was and change.status is not ChangeStatus.AWAITING_CHARGE:
-        order.settle_change(change)
+        await _settle(connection, order, change, incoming.received_at)
     await change_rows.save(connection, change)
     return await saved(connection, order, incoming)

@@ -181,11 +181,19 @@ async def confirm_in_writing(connection: AsyncConnection, order_id: str, by: Dec
 
 
 async def record_signed_confirmation(
-    connection: AsyncConnection, order_id: str, received_on: date, by: Decider
+    connection: AsyncConnection,
+    order_id: str,
+    received_on: date,
+    by: Decider,
+    version: int | None = None,
 ) -> Outcome:
-    """P3.1, P3.3, P3.4: the signed confirmation is back."""
+    """P3.1, P3.3, P3.4, P7.3: the signed confirmation (of `version`, None: the last one sent)
+    is back."""
     return await _decide(
-        connection, order_id, by.at, lambda order: order.record_signed_confirmation(received_on, by)
+        connection,
+        order_id,
+        by.at,
+        lambda order: order.record_signed_confirmation(received_on, by, version),
     )
 
 

@@ -30,7 +30,7 @@ from services.sales.domain.model import (
 )
 from services.sales.timeline import timeline_router
 from shared.contracts import OrderSubmission
-from shared.contracts.bounds import ContractDate, RequiredReason
+from shared.contracts.bounds import ContractDate, OrderVersion, RequiredReason
 from shared.decisions import NotFound
 from shared.http.auth import Actor
 from shared.runtime import ServiceContext
@@ -51,6 +51,10 @@ def desk_command(submission: OrderSubmission) -> PlaceOrder:
 
 class SignedConfirmationBody(Body):
     received_on: ContractDate = Field(description="Day the signed confirmation came back (P3.4)")
+    version: OrderVersion | None = Field(
+        default=None,
+        description="The version of the confirmation signed; null: the one last sent (P7.3)",
+    )
 
 
 class HoldBody(Body):
@@ -120,6 +124,13 @@ class OrderView(BaseModel):
     )
     outcome: str | None
     decline_reason: str
+    version: int = Field(description="The applied version: 1 as placed, n after change n (P7.1)")
+    confirmation_version: int = Field(
+        description="The version the last confirmation sent confirms: above 1, amended (P7.3)"
+    )
+    release_version: int = Field(
+        description="The version production was last released with (0: not released, P7.3)"
+    )
 
     @classmethod
     def of(cls, order: Order) -> "OrderView":
@@ -163,6 +174,9 @@ class OrderView(BaseModel):
             manual_hold=order.manual_hold,
             awaiting_new_delivery_date=order.awaiting_new_delivery_date,
             delivered=order.delivered,
+            version=order.version,
+            confirmation_version=order.confirmation_version,
+            release_version=order.release_version,
             delivery_late=order.delivery_late,
             late_delivery_expected_on=order.late_delivery_expected_on,
             outcome=order.outcome.value if order.outcome else None,
@@ -298,7 +312,7 @@ def router(context: ServiceContext) -> APIRouter:
         by = decider(actor)
         order = await context.unit_of_work.decide(
             lambda connection: handlers.record_signed_confirmation(
-                connection, order_id, body.received_on, by
+                connection, order_id, body.received_on, by, body.version
             )
         )
         return OrderView.of(order)

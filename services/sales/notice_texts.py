@@ -157,6 +157,31 @@ def confirmation(about: About, event: ConfirmationIssued) -> Wording:
         if issued.deposit_amount > 0
         else ""
     )
+    facts: dict[str, Any] = {
+        "delivery_date": issued.confirmed_delivery_date,
+        "amount": issued.total_amount,
+        "deposit_amount": issued.deposit_amount,
+        "currency": issued.currency,
+        "document_path": issued.document_path,
+    }
+    confirmed = (
+        f"We confirm delivery on {issued.confirmed_delivery_date.isoformat()}; the order "
+        f"total is {_money(issued.total_amount, issued.currency)}."
+    )
+    if issued.version > 1:  # P7.3: a change reviewed again
+        number = change_number(event.order_id, issued.version)
+        return Wording(
+            "amended_confirmation",
+            f"Order {about.reference}: our amended order confirmation ({number})",
+            _letter(
+                about,
+                f"here is our amended confirmation of {about.order} after your change "
+                f"{number}, to sign and return on the day you receive it.",
+                confirmed,
+                deposit,
+            ),
+            {**facts, "change_number": number},
+        )
     return Wording(
         "confirmation",
         f"Order {about.reference}: our order confirmation",
@@ -164,17 +189,10 @@ def confirmation(about: About, event: ConfirmationIssued) -> Wording:
             about,
             f"here is our confirmation of {about.order}, to sign and return on the day you "
             "receive it.",
-            f"We confirm delivery on {issued.confirmed_delivery_date.isoformat()}; the order "
-            f"total is {_money(issued.total_amount, issued.currency)}.",
+            confirmed,
             deposit,
         ),
-        {
-            "delivery_date": issued.confirmed_delivery_date,
-            "amount": issued.total_amount,
-            "deposit_amount": issued.deposit_amount,
-            "currency": issued.currency,
-            "document_path": issued.document_path,
-        },
+        facts,
     )
 
 

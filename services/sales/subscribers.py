@@ -43,7 +43,7 @@ TRACKED: Mapping[str, type[Event]] = {
 """Every event topic about one order: sales follows them all."""
 
 OWN_HANDLERS: Mapping[str, Handler] = {
-    topics.REVIEW_COMPLETED: handlers.record_review,
+    topics.REVIEW_COMPLETED: change_handlers.record_verdict,
     topics.GOODS_SHIPPED: handlers.record_shipment,
     topics.GOODS_DELIVERED: handlers.record_delivery,
     topics.DELIVERY_LATE: handlers.record_late_delivery,

@@ -159,8 +159,10 @@ class ChangeAcknowledgedPayload(Contract):
     department: Department = Field(description="Who answers; equals the envelope's producer")
     outcome: Literal["accepted", "refused"] = Field(description="Whether it can take the change")
     reason: Reason = Field(default="", description="Why, required when refused")
-    review: Literal["not_needed", "restarted"] | None = Field(
-        default=None, description="Review: no new review needed, or the review started again"
+    review: Literal["not_needed", "restarted", "reopened"] | None = Field(
+        default=None,
+        description="Review: no new review needed, the review started again (before "
+        "confirmation, P7.4), or a new round on the new content (after it, P7.3)",
     )
     started: bool | None = Field(default=None, description="Production: production has begun")
     units_finished: list[ProducedLine] = Field(

@@ -33,6 +33,7 @@ NoticeKind = Literal[
     "order_held",
     "order_declined",
     "confirmation",
+    "amended_confirmation",
     "deposit_request",
     "delay",
     "new_date",
@@ -51,6 +52,7 @@ NoticeKind = Literal[
 """What the notice tells the customer, and the event it answers: confirmation_expected
 (order.placed, P1.5), order_held (order.held: what must be corrected, P1.3, P1.5),
 order_declined (review.completed declined), confirmation (confirmation.issued, P3.1),
+amended_confirmation (confirmation.issued of a version above 1: a change reviewed again, P7.3),
 deposit_request (deposit.requested, P3.3), delay (order.delayed, P4.10), new_date
 (delivery.revised, P4.10), shipping_notice (goods.shipped, P5.5), invoice (invoice.issued,
 P6.3), balance_due (balance.due, P6.3), change_received (change.requested after the
@@ -67,6 +69,14 @@ KIND_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "order_held": ("reasons",),
     "order_declined": (),
     "confirmation": ("delivery_date", "amount", "deposit_amount", "currency", "document_path"),
+    "amended_confirmation": (
+        "change_number",
+        "delivery_date",
+        "amount",
+        "deposit_amount",
+        "currency",
+        "document_path",
+    ),
     "deposit_request": ("amount", "currency"),
     "delay": ("delivery_date", "previous_delivery_date"),
     "new_date": ("delivery_date", "previous_delivery_date"),

@@ -158,6 +158,9 @@ class ConfirmationIssuedPayload(Contract):
     document_path: DocumentPath = Field(
         description="Path of the readable document on the sales API"
     )
+    version: OrderVersion = Field(
+        default=1, description="The order's version confirmed (above 1: amended; P7.3)"
+    )
 
 
 class ConfirmationIssued(Event):
@@ -177,6 +180,9 @@ class ConfirmationSignedPayload(Contract):
     received_on: ContractDate = Field(description="Day the signed confirmation came back")
     days_late: DaysLate = Field(description="Days after the day it was sent")
     expected_delivery_date: ContractDate = Field(description="Delivery date after the delay (P3.4)")
+    version: OrderVersion = Field(
+        default=1, description="The version of the confirmation signed (P7.3)"
+    )
 
 
 class ConfirmationSigned(Event):
@@ -221,6 +227,11 @@ class OrderReleasedPayload(Contract):
     gate: Literal["a_tier_before_signature", "signed_and_deposit", "signed"] = Field(
         description="Which gate released it: A-tier (P3.2) or signed confirmation and deposit "
         "where one is required (P3.3)"
+    )
+    version: OrderVersion = Field(
+        default=1,
+        description="The order's version released: above 1, the lines of an amended "
+        "confirmation, whose extra quantity is released with it (P7.3)",
     )
 
 

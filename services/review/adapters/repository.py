@@ -181,6 +181,7 @@ def _row(review: Review) -> dict[str, Any]:
         "version": review.version,
         "acknowledged_change": review.acknowledged_change,
         "rounds": _ROUNDS.dump_python(review.rounds, mode="json"),
+        "amending": review.amending,
     }
 
 
@@ -214,4 +215,5 @@ def _review(row: Any) -> Review:
         version=row["version"],
         acknowledged_change=row["acknowledged_change"],
         rounds=_ROUNDS.validate_python(row["rounds"] or []),
+        amending=row["amending"],
     )

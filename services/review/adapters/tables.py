@@ -50,14 +50,15 @@ reviews = Table(
     Column("version", Integer, nullable=False, server_default="1"),
     Column("acknowledged_change", Integer, nullable=False, server_default="0"),
     Column("rounds", JSON, nullable=True),
+    Column("amending", Integer, nullable=True),
     Index("ix_reviews_status_deadline", "status", "deadline"),
     Index("ix_reviews_customer_status", "customer_id", "status"),
 )
 """One row per placed order: the review and its decisions so far (who, in which role, when).
 Open reviews are found by status; overdue ones by status and deadline (P8.2); a customer's
 approved orders not yet confirmed by customer and status (P6.4). `version` is the highest change
-applied, `acknowledged_change` the highest answered, `rounds` the rounds a change before
-confirmation ended (P7.1, P7.4)."""
+applied, `acknowledged_change` the highest answered, `rounds` the rounds a change ended,
+`amending` the change after confirmation the open round reviews (P7.1, P7.3, P7.4)."""
 
 parked_assessments = Table(
     "parked_assessments",

@@ -151,6 +151,19 @@ def apply_change_command(decided: ChangeDecided) -> ApplyChange | None:
     )
 
 
+def reopen_command(requested: ChangeRequested) -> ApplyChange:
+    """The content a new round after confirmation reviews (P7.3): the change as requested."""
+    payload = requested.payload
+    return ApplyChange(
+        change_no=payload.change_no,
+        before_confirmation=False,
+        cancel=False,
+        lines=tuple(Line(line.line_no, line.product_code, line.quantity) for line in payload.lines),
+        total_amount=payload.total_amount,
+        requested_delivery_date=payload.requested_delivery_date,
+    )
+
+
 def acknowledgement(
     requested: ChangeRequested, answer: ReviewAnswer, causation_id: UUID, now: datetime
 ) -> ChangeAcknowledged:

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from services.review.domain.changes import ReviewAnswer, restarts_review
+from services.review.domain.changes import ReviewAnswer, answer_to, restarts_review
 from services.review.domain.master import (
     AUTO_APPROVER,
     GENERAL_MANAGER,
@@ -328,7 +328,10 @@ class Review:
     acknowledged_change: int = 0
     """The highest change number acknowledged (P7.1): each is answered once."""
     rounds: list[Round] = field(default_factory=list)
-    """Earlier rounds, each ended by a change before confirmation (P7.4)."""
+    """Earlier rounds, each ended by a change before confirmation (P7.4) or by a change after
+    it that is reviewed again (P7.3)."""
+    amending: int | None = None
+    """The change after confirmation this round reviews (P7.3); None: the order itself."""
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     # -- opening and evaluation ---------------------------------------------------------------
@@ -371,6 +374,15 @@ class Review:
     def escalated(self) -> bool:
         return self.escalated_at is not None
 
+    @property
+    def counted_in_balance(self) -> Decimal:
+        """What of this order finance's open balance holds already: nothing before the
+        confirmation; during a change's round the confirmed total, so the credit check counts
+        the difference only (P6.4, P7.3)."""
+        if self.amending is None or not self.rounds:
+            return Decimal(0)
+        return self.rounds[-1].total_amount
+
     def evaluate(self, basis: ReviewBasis, now: datetime) -> None:
         """Evaluate the review once the master data it needs is there; until then it waits
         (and says for what). P2.1 terms check; P2.3, P6.3, P6.4, P8.1 required approvals; P2.4
@@ -389,7 +401,7 @@ class Review:
             self.total_amount,
             self.currency,
             customer,
-            basis.open_balance,
+            basis.open_balance - self.counted_in_balance,
             basis.authority,
             self.findings,
             basis.escalated_invoices,
@@ -407,7 +419,7 @@ class Review:
             if department not in self.answers:
                 self.answers[department] = _answer(assessment, AnswerSource.COMPUTED, now)
         self.status = ReviewStatus.IN_REVIEW
-        if basis.auto_approval.applies(
+        if self.amending is None and basis.auto_approval.applies(
             customer.tier, self.total_amount, bool(self.general_manager_reasons)
         ):
             self._sign(
@@ -649,17 +661,52 @@ class Review:
     # -- changes (P7.1, P7.2, P7.4) --------------------------------------------------------------
 
     def acknowledge(
-        self, change_no: int, before_confirmation: bool, cancel: bool
+        self, change_no: int, before_confirmation: bool, cancel: bool, needs_review: bool = False
     ) -> ReviewAnswer | None:
         """P7.1: review's answer to change request `change_no`, once per change (None: answered
         already). Before confirmation a change other than a cancellation starts the review
-        again (P7.4); anything else, and a change of a closed review, needs no new review."""
+        again (P7.4); after it an increase, a new date or a changed requirement is reviewed
+        in a new round (P7.3, `reopen`); anything else, and a change of a closed review or
+        one decided already, needs no new review."""
         if change_no <= self.acknowledged_change:
             return None
         self.acknowledged_change = change_no
-        if self.status is ReviewStatus.CLOSED:
+        if self.status is ReviewStatus.CLOSED or change_no <= self.version:
             return "not_needed"
-        return "restarted" if restarts_review(before_confirmation, cancel) else "not_needed"
+        return answer_to(before_confirmation, cancel, needs_review)
+
+    def reopen(self, command: ApplyChange, now: datetime) -> None:
+        """P7.3: a new round for change `command.change_no` after confirmation, on its new
+        content: the confirmed round is kept in `rounds`, approvals are asked again on the new
+        total (the credit check counts only the difference), engineering and QA are computed
+        again, production and purchasing are asked with the new version, and the two-day
+        deadline runs anew. The round's verdict decides the change; the caller evaluates it."""
+        reviewed, self.version = self.version, command.change_no
+        self._end_round(reviewed, now)
+        self.amending = command.change_no
+        self._take_content(command, now)
+
+    def abandon_round(self, change_no: int) -> bool:
+        """P7.3: change `change_no` was refused or withdrawn: the round reviewing it ends and
+        the confirmed round it replaced is the review again. False: no such round is open."""
+        if self.amending != change_no or not self.rounds:
+            return False
+        previous = self.rounds.pop()
+        self.version = previous.version
+        self.amending = None
+        self.status = previous.status
+        self.total_amount = previous.total_amount
+        self.requested_delivery_date = previous.requested_delivery_date
+        self.lines = previous.lines
+        self.approvals = list(previous.approvals)
+        self.answers = dict(previous.answers)
+        self.confirmed_delivery_date = previous.confirmed_delivery_date
+        self.delivery_date = previous.confirmed_delivery_date
+        self.decline_reason = previous.decline_reason
+        self.missing_master_data = ()
+        self.general_manager_reasons = ()
+        self.negotiation = None
+        return True
 
     def apply_change(self, command: ApplyChange, now: datetime) -> bool:
         """Apply a decided change once (a number not above `version` changes nothing). Before
@@ -670,6 +717,9 @@ class Review:
         the new round against the master data. Otherwise (after confirmation, P7.2, or a
         cancellation) only the applied total is kept, for the customer's credit exposure; a
         cancellation closes the review only with the `order.closed` that follows."""
+        if self.amending == command.change_no:
+            self.amending = None  # the round's own verdict decided it (P7.3)
+            return False
         if command.change_no <= self.version:
             return False
         reviewed, self.version = self.version, command.change_no
@@ -677,6 +727,11 @@ class Review:
             self.total_amount = command.total_amount
             return False
         self._end_round(reviewed, now)
+        self._take_content(command, now)
+        return True
+
+    def _take_content(self, command: ApplyChange, now: datetime) -> None:
+        """The new round reviews the change's content, within two days from now."""
         self.lines = command.lines
         self.total_amount = command.total_amount
         self.requested_delivery_date = command.requested_delivery_date
@@ -691,7 +746,6 @@ class Review:
                 self.version,
             )
         )
-        return True
 
     def _end_round(self, reviewed: int, now: datetime) -> None:
         """Keep the round so far, of version `reviewed`, and clear it: the review waits to be

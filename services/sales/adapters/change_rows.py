@@ -110,6 +110,8 @@ def _row(change: Change) -> dict[str, Any]:
         "decided": _signed(change.decided),
         "outcome_reason": change.outcome_reason,
         "refused_by": change.refused_by,
+        "verdict": change.verdict,
+        "confirmed_delivery_date": change.confirmed_delivery_date,
     }
 
 
@@ -144,4 +146,6 @@ def _change(row: dict[str, Any]) -> Change:
         decided=_decider(row["decided"]),
         outcome_reason=row["outcome_reason"],
         refused_by=row["refused_by"],
+        verdict=row["verdict"],
+        confirmed_delivery_date=row["confirmed_delivery_date"],
     )

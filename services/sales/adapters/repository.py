@@ -186,6 +186,8 @@ def _order(row: Any) -> Order:
         awaiting_new_delivery_date=row.awaiting_new_delivery_date,
         version=row.version,
         open_change=row.open_change,
+        confirmation_version=row.confirmation_version,
+        release_version=row.release_version,
     )
 
 
@@ -261,6 +263,8 @@ def _row(order: Order) -> dict[str, Any]:
         "awaiting_new_delivery_date": order.awaiting_new_delivery_date,
         "version": order.version,
         "open_change": order.open_change,
+        "confirmation_version": order.confirmation_version,
+        "release_version": order.release_version,
     }
 
 

@@ -56,6 +56,8 @@ orders = Table(
     Column("awaiting_new_delivery_date", Boolean, nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),
     Column("open_change", Integer, nullable=True),
+    Column("confirmation_version", Integer, nullable=False, server_default="1"),
+    Column("release_version", Integer, nullable=False, server_default="0"),
     UniqueConstraint(
         "submitter", "customer_id", "customer_reference", name="uq_orders_submission_customer"
     ),
@@ -85,6 +87,8 @@ order_changes = Table(
     Column("decided", JSON, nullable=True),
     Column("outcome_reason", String(1000), nullable=False),
     Column("refused_by", String(20), nullable=True),
+    Column("verdict", String(10), nullable=False, server_default=""),
+    Column("confirmed_delivery_date", Date, nullable=True),
     UniqueConstraint("order_id", "change_no", name="uq_order_changes_number"),
 )
 """Every change of an order, numbered from 2 (P7.1)."""

@@ -156,6 +156,7 @@ def to_wire(event: DomainEvent, order: Order, causation_id: UUID | None, now: da
                     currency=order.currency,
                     deposit_amount=event.deposit_amount,
                     document_path=confirmation_path(order.order_id),
+                    version=event.version,
                 ),
             )
         case ConfirmationWasSigned():
@@ -165,6 +166,7 @@ def to_wire(event: DomainEvent, order: Order, causation_id: UUID | None, now: da
                     received_on=event.received_on,
                     days_late=event.days_late,
                     expected_delivery_date=event.expected_delivery_date,
+                    version=event.version,
                 ),
             )
         case OrderWasReleased():
@@ -177,6 +179,7 @@ def to_wire(event: DomainEvent, order: Order, causation_id: UUID | None, now: da
                         for line in order.lines
                     ],
                     gate=event.gate,
+                    version=event.version,
                 ),
             )
         case DeliveryWasRevised(agreed=agreed):

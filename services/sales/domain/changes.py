@@ -1,11 +1,14 @@
-"""A customer's change or cancellation of a placed order, as sales keeps it (P7.1, P7.2, P7.4).
+"""A customer's change or cancellation of a placed order, as sales keeps it (P7.1, P7.2, P7.3,
+P7.4).
 
 Sales records the change, numbers it (change n makes version n of the order) and publishes it
 to every department at once. Before confirmation it is applied at once and the review starts
 again with the new content (P7.4). After confirmation a decrease or a cancellation needs no new
 review (P7.2): sales waits for production's and logistics' answers; a refusal refuses it,
 something already spent waits for the sales manager's charge, otherwise it is applied by rule.
-A change that needs a new review after confirmation (P7.3) is not taken yet.
+More units or a new date after confirmation is reviewed again (P7.3): the change waits for
+production's and logistics' answers and for the new round's verdict; approved, it is applied
+with an amended confirmation, declined, it is refused and the order goes on as confirmed.
 """
 
 from dataclasses import dataclass, field
@@ -26,21 +29,19 @@ DECIDING_DEPARTMENTS = ("production", "logistics")
 refuse one or report a cost. Review's and finance's answers are kept all the same."""
 ACK_TIME = timedelta(days=1)
 """How long the departments have to answer a change (P8.2)."""
-NOT_BUILT_P7_3 = (
-    "a change that needs a new review after confirmation (more units, a new date, a changed "
-    "requirement) is not supported yet: place a new order for it"
-)
 
 
 class ChangeStatus(StrEnum):
     ACKNOWLEDGING = "acknowledging"
+    IN_REVIEW = "in_review"
+    """Reviewed again (P7.3): waits for the departments' answers and the round's verdict."""
     AWAITING_CHARGE = "awaiting_charge"
     APPLIED = "applied"
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"
 
 
-OPEN = frozenset({ChangeStatus.ACKNOWLEDGING, ChangeStatus.AWAITING_CHARGE})
+OPEN = frozenset({ChangeStatus.ACKNOWLEDGING, ChangeStatus.IN_REVIEW, ChangeStatus.AWAITING_CHARGE})
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,10 @@ class Change:
     decided: Decider | None = None
     outcome_reason: str = ""
     refused_by: str | None = None
+    verdict: str = ""
+    """The new round's verdict of a change reviewed again (P7.3): approved, declined or ""."""
+    confirmed_delivery_date: date | None = None
+    """The date the approved round confirmed (P7.3)."""
 
     @property
     def number(self) -> str:
@@ -176,18 +181,16 @@ def new_change(
     now: datetime,
 ) -> Change:
     """A change of the applied version into the given content; refused (changing nothing)
-    when nothing differs, when the order has no version left, or when it needs a review
-    after confirmation (P7.3, not taken yet)."""
+    when nothing differs or the order has no version left. One that needs a review after
+    confirmation waits for it (P7.3)."""
     if version >= MAX_VERSIONS:
         raise NotAllowedNow(f"order {order_id} has {MAX_VERSIONS} versions: no further change")
     kinds = kinds_of(current, lines, current_date, requested_delivery_date, cancel)
     if not kinds:
         raise InvalidDecision("nothing differs from the order as it stands")
-    if confirmed and {"increase", "date", "requirement"} & set(kinds):
-        raise NotAllowedNow(NOT_BUILT_P7_3)
     if requested_delivery_date <= now.date() and "date" in kinds:
         raise InvalidDecision(f"a new delivery date must be after today ({now.date()})")
-    return Change(
+    change = Change(
         order_id=order_id,
         change_no=version + 1,
         based_on=version,
@@ -201,6 +204,9 @@ def new_change(
         requested=by,
         requested_at=now,
     )
+    if confirmed and change.needs_review:
+        change.status = ChangeStatus.IN_REVIEW
+    return change
 
 
 def take_answer(change: Change, answer: Answer) -> None:
@@ -210,18 +216,43 @@ def take_answer(change: Change, answer: Answer) -> None:
     if answer.department in change.answers:
         return
     change.answers[answer.department] = answer
-    if change.status is not ChangeStatus.ACKNOWLEDGING:
+    if change.status not in (ChangeStatus.ACKNOWLEDGING, ChangeStatus.IN_REVIEW):
         return
     if not answer.accepted:
         change.status = ChangeStatus.REFUSED
         change.refused_by = answer.department
         change.outcome_reason = answer.reason
         return
-    if all(department in change.answers for department in DECIDING_DEPARTMENTS):
+    if change.status is ChangeStatus.IN_REVIEW:
+        _decide_reviewed(change)
+    elif all(department in change.answers for department in DECIDING_DEPARTMENTS):
         if change.answers["production"].spent:
             change.status = ChangeStatus.AWAITING_CHARGE
         else:
             change.status = ChangeStatus.APPLIED
+
+
+def take_verdict(change: Change, approved: bool, reason: str, confirmed: date | None) -> None:
+    """P7.3: the new round's verdict on a change reviewed again, kept once; declined refuses
+    the change (never the order), approved applies it once production and logistics have
+    answered too."""
+    if change.status is not ChangeStatus.IN_REVIEW or change.verdict:
+        return
+    change.verdict = "approved" if approved else "declined"
+    change.confirmed_delivery_date = confirmed
+    if not approved:
+        change.status = ChangeStatus.REFUSED
+        change.refused_by = "review"
+        change.outcome_reason = reason or "declined in review"
+        return
+    _decide_reviewed(change)
+
+
+def _decide_reviewed(change: Change) -> None:
+    if change.verdict == "approved" and all(
+        department in change.answers for department in DECIDING_DEPARTMENTS
+    ):
+        change.status = ChangeStatus.APPLIED
 
 
 def decide_charge(change: Change, amount: Decimal, reason: str, by: Decider) -> None:

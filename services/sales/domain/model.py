@@ -118,6 +118,8 @@ class ConfirmationWasIssued:
     confirmed_delivery_date: date
     sent_on: date
     deposit_amount: Decimal
+    version: int = 1
+    """Above 1: the amended confirmation of that version (P7.3)."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ class ConfirmationWasSigned:
     received_on: date
     days_late: int
     expected_delivery_date: date
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,18 @@ class OrderWasReleased:
     order_id: str
     gate: Gate
     delivery_date: date
+    version: int = 1
+    """Above 1: the lines of an amended confirmation, whose extra quantity it releases (P7.3)."""
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """What an amended confirmation needs besides the change (P7.3): the date the new round
+    confirmed, the day it goes out and the customer's deposit percentage."""
+
+    confirmed_delivery_date: date
+    sent_on: date
+    deposit_percent: Decimal
 
 
 @dataclass(frozen=True)
@@ -244,6 +259,11 @@ class Order:
     """The applied version: 1 as placed, n once change n was applied (P7.1)."""
     open_change: int | None = None
     """A change after confirmation not decided yet: the release waits for it (P7.2)."""
+    confirmation_version: int = 1
+    """The version the confirmation last sent confirms: above 1, an amended one (P7.3)."""
+    release_version: int = 0
+    """The version production was last released with (0: not released); below `version`
+    after an increase, whose extra waits for the amended confirmation's gates (P7.3)."""
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
     decisions: list[Decision] = field(default_factory=list, compare=False, repr=False)
     entrant: Decision | None = field(default=None, compare=False, repr=False)
@@ -498,12 +518,22 @@ class Order:
             signed_received_on=self.signed_received_on,
         )
 
-    def record_signed_confirmation(self, received_on: date, by: Decider) -> None:
-        """The customer returned the signed confirmation (P3.1). Each day after the day it was
-        sent moves the expected date back a day (P3.4) for B and C, whose production waits for
-        it (P3.3); an A-tier order, already released, just files it (P3.2)."""
+    def record_signed_confirmation(
+        self, received_on: date, by: Decider, version: int | None = None
+    ) -> None:
+        """The customer returned the signed confirmation (P3.1), of `version` (None: the one
+        last sent; another than that is refused). Each day after the day it was sent moves the
+        expected date back a day (P3.4) for B and C, whose production waits for it (P3.3); an
+        A-tier order, already released, just files it (P3.2). A signed amended confirmation
+        releases the extra quantity of B and C once the new deposit is in (P7.3); it does not
+        move the date of what is already released."""
         _require(by, CONFIRMATION_ROLES, "record a signed confirmation")
         confirmation = self.confirmation_if_issued()
+        if version is not None and version != self.confirmation_version:
+            raise NotAllowedNow(
+                f"the confirmation last sent for order {self.order_id} is of version "
+                f"{self.confirmation_version}, not {version}"
+            )
         if self.signed_received_on is not None:
             raise NotAllowedNow(
                 f"the signed confirmation of order {self.order_id} was already filed "
@@ -527,7 +557,11 @@ class Order:
         self.days_late = days_late
         self.expected_delivery_date = expected
         self._decide("signed_confirmation", by, f"received on {received_on}")
-        self.events.append(ConfirmationWasSigned(self.order_id, received_on, days_late, expected))
+        self.events.append(
+            ConfirmationWasSigned(
+                self.order_id, received_on, days_late, expected, self.confirmation_version
+            )
+        )
         self._release_if_ready()
 
     def confirmation_if_issued(self) -> Confirmation:
@@ -558,14 +592,13 @@ class Order:
         self._release_if_ready()
 
     def _release_if_ready(self) -> None:
-        """The single release for production (P3.2, P3.3): A at once; B and C once the signed
-        confirmation is back and the deposit, where one is due, has arrived."""
-        if (
-            self.status is not OrderStatus.CONFIRMED
-            or self.released
-            or self.manual_hold
-            or self.open_change is not None
-        ):
+        """The release for production (P3.2, P3.3): A at once; B and C once the signed
+        confirmation is back and the deposit, where one is due, has arrived. After an increase
+        the extra quantity is released again by the same gates, on the amended confirmation
+        (P7.3); what was released before keeps going meanwhile."""
+        more = self.status is OrderStatus.RELEASED and self.release_version < self.version
+        first = self.status is OrderStatus.CONFIRMED and not self.released
+        if not (first or more) or self.manual_hold or self.open_change is not None:
             return
         confirmation = self.confirmation()
         gate: Gate
@@ -581,8 +614,9 @@ class Order:
             delivery_date = confirmation.expected_delivery_date
         self.released = True
         self.release_gate = gate
+        self.release_version = self.version
         self.status = OrderStatus.RELEASED
-        self.events.append(OrderWasReleased(self.order_id, gate, delivery_date))
+        self.events.append(OrderWasReleased(self.order_id, gate, delivery_date, self.version))
 
     # -- delays and a new delivery date (P4.10) -----------------------------------------------
 
@@ -739,9 +773,10 @@ class Order:
             self.open_change = change.change_no
         return change
 
-    def settle_change(self, change: Change) -> None:
+    def settle_change(self, change: Change, amendment: Amendment | None = None) -> None:
         """Publish a change's decision once it is taken, and apply an applied one: the new
-        lines and date are the order's from now on; a cancellation closes it (P7.2, P7.4)."""
+        lines and date are the order's from now on; a cancellation closes it (P7.2, P7.4).
+        A change reviewed again goes out with its amended confirmation (P7.3)."""
         if change.is_open:
             return
         if self.open_change == change.change_no:
@@ -754,10 +789,37 @@ class Order:
                 self._close(Outcome.CANCELLED)
                 return
             self.lines = change.lines
-            if self.deposit_amount is not None:
+            if amendment is not None:
+                self._amend_confirmation(amendment)
+            elif self.deposit_amount is not None:
                 self.deposit_amount = min(self.deposit_amount, self.total_amount)
+            if "increase" not in change.kinds and self.released:
+                self.release_version = self.version  # fewer units need no new release
         self._release_if_ready()
         self._close_if_fulfilled()
+
+    def _amend_confirmation(self, amendment: Amendment) -> None:
+        """P7.3: the amended confirmation of the applied version goes to the customer today,
+        with the new total, the date the round confirmed and the deposit on the new total; a
+        B or C customer signs it again."""
+        tier: Tier = self.tier or "C"
+        self.confirmation_version = self.version
+        self.confirmed_delivery_date = amendment.confirmed_delivery_date
+        self.expected_delivery_date = amendment.confirmed_delivery_date
+        self.confirmation_sent_on = amendment.sent_on
+        self.deposit_amount = deposit_for(self.total_amount, tier, amendment.deposit_percent)
+        self.signed_received_on = None
+        self.days_late = None
+        self.events.append(
+            ConfirmationWasIssued(
+                self.order_id,
+                tier,
+                amendment.confirmed_delivery_date,
+                amendment.sent_on,
+                self.deposit_amount,
+                self.version,
+            )
+        )
 
     def _close_if_fulfilled(self) -> None:
         """P5.6, P7.6: an order closes as fulfilled only when logistics reported it delivered

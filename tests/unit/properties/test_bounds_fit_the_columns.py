@@ -107,7 +107,12 @@ STORED: list[tuple[Table, str, Any]] = [
     (sales.order_changes, "via", typing.Literal["desk", "resubmission"]),
     (sales.order_changes, "charge_reason", bounds.Reason),
     (sales.order_changes, "outcome_reason", bounds.Reason),
-    (sales.order_changes, "refused_by", typing.Literal["sales", "production", "logistics"]),
+    (
+        sales.order_changes,
+        "refused_by",
+        typing.Literal["sales", "review", "production", "logistics"],
+    ),
+    (sales.order_changes, "verdict", typing.Literal["", "approved", "declined"]),
     (finance.credit_notes, "credit_note_number", bounds.DocumentNumber),
     (finance.credit_notes, "order_id", bounds.OrderId),
     (finance.credit_notes, "return_number", bounds.DocumentNumber),

@@ -352,6 +352,7 @@ async def test_a_b_tier_order_is_confirmed_signed_late_paid_and_released_once_p3
         "received_on": late,
         "days_late": 2,
         "expected_delivery_date": "2027-03-17",
+        "version": 1,
     }
 
     await sales.consume(handlers.record_payment, deposit(order_id, "438.00"))
