@@ -68,7 +68,9 @@ async def confirm_order(
 ) -> list[Event]:
     """P2.7, P3.1, P3.3, P6.1, P6.4: the confirmed order is recorded on its account (opening it
     if the order has not reached finance yet); a deposit due is requested once; the order now
-    counts in its customer's open balance; payments that waited for it are matched (P6.2)."""
+    counts in its customer's open balance; payments that waited for it are matched (P6.2). An
+    amended confirmation (a higher version, P7.3) replaces the total and deposit and asks for
+    the deposit's difference."""
     ledger = Ledger(connection, incoming.received_at, policy)
     account = await ledger.account_or_start(incoming.body.order_id)
     command = confirm_order_command(incoming.body)
@@ -235,19 +237,29 @@ async def revise_delivery(
 async def record_signature(
     connection: AsyncConnection, incoming: Incoming[ConfirmationSigned], policy: bool = False
 ) -> list[Event]:
-    """P3.4: the delivery date a late signature moved, unless the release (or a person) has
-    set the date already."""
-    expected = incoming.body.payload.expected_delivery_date
-    return await _move_delivery(connection, incoming, expected, DateSource.SIGNED, policy)
+    """P3.4, P7.3: the delivery date a late signature of the confirmation of its version
+    moved, unless the release (or a person), or a higher version, has set the date already."""
+    payload = incoming.body.payload
+    return await _move_delivery(
+        connection,
+        incoming,
+        payload.expected_delivery_date,
+        DateSource.SIGNED,
+        policy,
+        payload.version,
+    )
 
 
 async def record_release(
     connection: AsyncConnection, incoming: Incoming[OrderReleased], policy: bool = False
 ) -> list[Event]:
-    """P3.3, P3.5: the release's delivery date (moved by a late deposit) is the order's date
-    until a person revises it."""
-    released = incoming.body.payload.delivery_date
-    return await _move_delivery(connection, incoming, released, DateSource.RELEASED, policy)
+    """P3.3, P3.5, P7.3: the release's delivery date (moved by a late deposit) is the order's
+    date until a person revises it or a higher version sets another; a release of a lower
+    version than the date's changes nothing."""
+    payload = incoming.body.payload
+    return await _move_delivery(
+        connection, incoming, payload.delivery_date, DateSource.RELEASED, policy, payload.version
+    )
 
 
 async def _move_delivery(
@@ -256,10 +268,11 @@ async def _move_delivery(
     delivery_date: date,
     source: DateSource,
     policy: bool,
+    version: int | None = None,
 ) -> list[Event]:
     ledger = Ledger(connection, incoming.received_at, policy)
     account = await ledger.account_or_start(incoming.body.order_id)
-    account.move_delivery(delivery_date, source)
+    account.move_delivery(delivery_date, source, version)
     return await ledger.events(incoming.causation_id)
 
 

@@ -53,6 +53,7 @@ def account_view(account: Account, paid: list[dict[str, Any]] | None = None) -> 
         "delivery_date": account.confirmed_delivery_date,
         "deposit_amount": account.deposit_amount,
         "version": account.version,
+        "confirmed_version": account.confirmed_version,
         "charged": account.charged,
         "credited": account.credited,
         "credit_notes": [asdict(note) for note in account.credit_notes],

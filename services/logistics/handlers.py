@@ -63,12 +63,13 @@ async def confirm_order(
     policy: bool = False,
     release_authority: Decimal | None = None,
 ) -> list[Event]:
-    """P5.3: the customer's tier (who may release in an emergency) and the confirmed date."""
+    """P5.3, P7.3: the customer's tier (who may release in an emergency) and the confirmed
+    date; an amended confirmation's date (a higher version) replaces those of lower ones."""
     body = incoming.body.payload
     return await _apply(
         connection,
         incoming,
-        lambda order: order.confirm(body.tier, body.confirmed_delivery_date),
+        lambda order: order.confirm(body.tier, body.confirmed_delivery_date, body.version),
         policy,
         release_authority,
     )
@@ -98,13 +99,15 @@ async def record_signature(
     policy: bool = False,
     release_authority: Decimal | None = None,
 ) -> list[Event]:
-    """P3.4: the delivery date a late signature moved, unless the release (or a person) has
-    set the date already."""
-    expected = incoming.body.payload.expected_delivery_date
+    """P3.4, P7.3: the delivery date a late signature of the confirmation of its version
+    moved, unless the release (or a person), or a higher version, has set the date already."""
+    body = incoming.body.payload
     return await _apply(
         connection,
         incoming,
-        lambda order: order.move_delivery(expected, DateSource.SIGNED),
+        lambda order: order.move_delivery(
+            body.expected_delivery_date, DateSource.SIGNED, body.version
+        ),
         policy,
         release_authority,
     )
@@ -116,13 +119,15 @@ async def record_release(
     policy: bool = False,
     release_authority: Decimal | None = None,
 ) -> list[Event]:
-    """P3.3, P3.5: the release's delivery date (moved by a late deposit) is the order's date
-    until a person revises it."""
-    released = incoming.body.payload.delivery_date
+    """P3.3, P3.5, P7.3: the release's delivery date (moved by a late deposit) is the order's
+    date until a person revises it or a higher version sets another; a release of a lower
+    version than the date's changes nothing. Its lines are production's business: what is
+    ordered comes from order.placed and the applied changes."""
+    body = incoming.body.payload
     return await _apply(
         connection,
         incoming,
-        lambda order: order.move_delivery(released, DateSource.RELEASED),
+        lambda order: order.move_delivery(body.delivery_date, DateSource.RELEASED, body.version),
         policy,
         release_authority,
     )
@@ -208,9 +213,11 @@ async def apply_change_decision(
     policy: bool = False,
     release_authority: Decimal | None = None,
 ) -> list[Event]:
-    """P7.2: an applied change's lines are what is ordered; held shipments that still fit go
-    on, the others are cancelled (shipment.cancelled); refused, withdrawn or superseded: the
-    holds are lifted. A decision about an order not heard of yet is kept on its record."""
+    """P7.2, P7.3: an applied change's lines are what is ordered (more after an increase, whose
+    extra is requested once produced); a new date after the confirmation is the order's; held
+    shipments that still fit go on, the others are cancelled (shipment.cancelled); refused,
+    withdrawn or superseded: the holds are lifted. A decision about an order not heard of yet
+    is kept on its record."""
     desk = Desk(connection, incoming.received_at, policy, release_authority)
     order = await desk.order_or_start(incoming.body.order_id)
     decided = change_wire.decision(incoming.body, incoming.received_at)

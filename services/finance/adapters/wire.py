@@ -96,6 +96,7 @@ def confirm_order_command(issued: ConfirmationIssued) -> ConfirmOrder:
         deposit_amount=issued.payload.deposit_amount,
         confirmed_delivery_date=issued.payload.confirmed_delivery_date,
         tier=issued.payload.tier,
+        version=issued.payload.version,
     )
 
 
@@ -112,7 +113,7 @@ def ship_goods_command(shipped: GoodsShipped, today: datetime) -> ShipGoods:
 
 
 def apply_change_command(decided: ChangeDecided, today: datetime) -> ApplyChange:
-    """An applied change's content as finance applies it (P7.1, P7.2)."""
+    """An applied change's content as finance applies it (P7.1, P7.2, P7.3)."""
     payload = decided.payload
     return ApplyChange(
         change_no=payload.change_no,
@@ -122,6 +123,8 @@ def apply_change_command(decided: ChangeDecided, today: datetime) -> ApplyChange
         charge=payload.charge or Decimal("0.00"),
         decided_on=min(today.date(), DATE_MAX),
         charge_reason=payload.charge_reason,
+        delivery_date=payload.delivery_date,
+        after_confirmation=payload.stage == "after_confirmation",
     )
 
 

@@ -16,7 +16,7 @@ from services.finance.domain.events import ChangeWasAcknowledged, InvoiceWasIssu
 from services.finance.domain.payments import Payments
 from services.finance.domain.valuation import cents
 from shared.contracts.bounds import MAX_MONEY
-from shared.contracts.changes import change_number
+from shared.contracts.changes import REVIEWED_KINDS, change_number
 
 ZERO = Decimal("0.00")
 
@@ -42,11 +42,13 @@ class Changes(Payments):
         return True
 
     def apply_change(self, command: ApplyChange, customer: CustomerTerms) -> None:
-        """P7.1, P7.2, P6.2: a change above the applied version replaces the lines and total;
-        its charge is owed on top (for a cancel the total is nil, so the charge is what is
-        owed). A deposit not yet paid keeps its share of the new total. Money paid beyond what
-        is now owed is credit at once; a charge the money does not cover is invoiced, due on
-        issue. Lower or repeated versions change nothing."""
+        """P7.1, P7.2, P7.3, P6.2: a change above the applied version replaces the lines and
+        total; its charge is owed on top (for a cancel the total is nil, so the charge is what
+        is owed). After a decrease a deposit not yet paid keeps its share of the new total; a
+        change reviewed again leaves the deposit to its amended confirmation, and a change of
+        kind date after the confirmation sets the date it asks (until that confirmation's).
+        Money paid beyond what is now owed is credit at once; a charge the money does not
+        cover is invoiced, due on issue. Lower or repeated versions change nothing."""
         if command.change_no <= self.version:
             return
         credit_before = self.credit
@@ -55,7 +57,10 @@ class Changes(Payments):
         self.lines = command.lines
         self.total_amount = command.total_amount
         self.charged = min(self.charged + command.charge, MAX_MONEY)
-        self._rescale_deposit(old_total, command.total_amount)
+        if not REVIEWED_KINDS & set(command.kinds) and self.confirmed_version < command.change_no:
+            self._rescale_deposit(old_total, command.total_amount)
+        if "date" in command.kinds and command.after_confirmation and command.delivery_date:
+            self.take_change_date(command.delivery_date, command.change_no)
         if command.charge > ZERO and self.is_opened and self.paid_total < (self.owed or ZERO):
             self._invoice_charge(command, customer)
         self.settle_invoices(command.decided_on)

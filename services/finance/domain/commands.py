@@ -60,7 +60,8 @@ class OpenAccount:
 @dataclass(frozen=True)
 class ConfirmOrder:
     """Command: record the confirmation sales sent the customer (P3.1, P2.7), with the deposit
-    a B or C customer pays before production (P3.3); zero: none."""
+    a B or C customer pays before production (P3.3); zero: none. `version` above 1: the
+    amended confirmation of that version, with the new total and deposit (P7.3)."""
 
     order_id: str
     customer_id: str
@@ -69,6 +70,7 @@ class ConfirmOrder:
     deposit_amount: Decimal
     confirmed_delivery_date: date
     tier: str | None = None
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,9 @@ class CustomerTerms:
 
 @dataclass(frozen=True)
 class ApplyChange:
-    """Command: sales applied change n (P7.1, P7.2): the order's lines and total become these;
-    `charge` is what the customer pays for what was spent (zero: none)."""
+    """Command: sales applied change n (P7.1, P7.2, P7.3): the order's lines and total become
+    these; `charge` is what the customer pays for what was spent (zero: none); `delivery_date`
+    the date asked at version n, which a change of kind date after the confirmation sets."""
 
     change_no: int
     kinds: tuple[str, ...]
@@ -125,6 +128,8 @@ class ApplyChange:
     charge: Decimal
     decided_on: date
     charge_reason: str = ""
+    delivery_date: date | None = None
+    after_confirmation: bool = True
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,13 @@ shipments) is done then.
 """
 
 from datetime import date
-from decimal import Decimal
 
+from services.finance.domain.amendments import Amendments
 from services.finance.domain.commands import ConfirmOrder, CustomerTerms, OpenAccount
-from services.finance.domain.events import DepositWasRequested
 from services.finance.domain.payments import AccountNotOpened, CurrencyMismatch
-from services.finance.domain.returns import Returns
 from services.finance.domain.shipments import invoice_number, proforma_number
 from services.finance.domain.state import AccountStatus, Outcome, Shipped
-from shared.delivery_dates import DateSource, replaces
+from shared.delivery_dates import DateSource
 
 __all__ = [
     "Account",
@@ -32,15 +30,13 @@ __all__ = [
     "proforma_number",
 ]
 
-ZERO = Decimal("0.00")
-
 
 def format_payment_number(year: int, sequence: int) -> str:
     """Payment numbers are unique and readable: PAY-<year>-<6-digit sequence>."""
     return f"PAY-{year}-{sequence:06d}"
 
 
-class Account(Returns):
+class Account(Amendments):
     def open(self, command: OpenAccount, customer: CustomerTerms | None = None) -> None:
         """P2.7, P5.2, P6.3: take the order's customer, currency, total, lines and terms; the
         first copy counts (a confirmation opening the account brings no lines: the order's
@@ -65,38 +61,28 @@ class Account(Returns):
         """Record the order as confirmed to the customer (P3.1, P2.7), opening the account if
         the order itself has not arrived yet. Money already received counts towards the deposit;
         what is still to pay of it is requested once (P3.3, P6.1), never for an order already
-        closed. A repeated confirmation changes nothing."""
+        closed. A confirmation of a higher version is the amended one (P7.3): its total and
+        deposit replace the account's and the deposit's difference is requested. A repeated
+        confirmation, or one of a lower version, changes nothing."""
         if self.confirmed:
+            self.amend_confirmation(command)
             return
         opening = OpenAccount(
             command.order_id, command.customer_id, command.currency, command.total_amount
         )
         self.open(opening, customer)
         self.confirmed = True
+        self.confirmed_version = command.version
+        if command.version > self.version:
+            self.total_amount = command.total_amount  # the lines of that version are to come
         self.tier = command.tier or self.tier
-        self.move_delivery(command.confirmed_delivery_date, DateSource.CONFIRMED)
+        self.move_delivery(command.confirmed_delivery_date, DateSource.CONFIRMED, command.version)
         self.deposit_amount = command.deposit_amount
-        still_to_pay = command.deposit_amount - self.deposit_paid
-        if still_to_pay > ZERO and self.status is not AccountStatus.CLOSED:
-            self.deposit_requested = True
-            assert self.customer_id is not None and self.currency is not None
-            self.events.append(
-                DepositWasRequested(self.order_id, self.customer_id, still_to_pay, self.currency)
-            )
+        self.request_deposit()
 
     def revise_delivery(self, delivery_date: date) -> None:
         """P4.10: the account's delivery date follows the one agreed after a delay."""
         self.move_delivery(delivery_date, DateSource.REVISED)
-
-    def move_delivery(self, delivery_date: date, source: DateSource) -> None:
-        """P3.4, P3.5, P4.10: the order's current delivery date, from the confirmation, a late
-        signature, the release or a person's revision, whichever is the latest step heard of
-        (in any order of arrival); a closed account's date stays."""
-        if self.status is AccountStatus.CLOSED:
-            return
-        if replaces(self.delivery_date_source, source):
-            self.confirmed_delivery_date = delivery_date
-            self.delivery_date_source = source
 
     def close(self, outcome: Outcome) -> None:
         """File the account with the order's final outcome (P7.6). Money that still comes in

@@ -10,8 +10,9 @@ from services.finance.domain import checks, collection
 from services.finance.domain.checks import Assessment, CheckStatus, PaymentCheck
 from services.finance.domain.collection import Invoice
 from services.finance.domain.commands import CustomerTerms, RequestShipment, ShipGoods, Units
+from services.finance.domain.dates import Dates
 from services.finance.domain.events import BalanceWasDue, InvoiceWasIssued, PaymentWasChecked
-from services.finance.domain.state import AccountState, Shipped
+from services.finance.domain.state import Shipped
 from services.finance.domain.terms import PREPAID, due_by, is_prepaid
 from services.finance.domain.valuation import Valued, value_shipment
 from shared.contracts.bounds import DATE_MAX
@@ -33,7 +34,7 @@ def proforma_number(order_id: str, n: int = 1) -> str:
     return f"PF-{order_id}-{n}"
 
 
-class Shipments(AccountState):
+class Shipments(Dates):
     def request_shipment(
         self, command: RequestShipment, at: datetime, customer: CustomerTerms
     ) -> PaymentCheck | None:
@@ -143,7 +144,7 @@ class Shipments(AccountState):
         found = next((v for v in self.valued if v.shipment_id == shipment_id), None)
         if found is None:
             found = value_shipment(
-                shipment_id, lines, self.lines, self.total_amount or ZERO, self.valued
+                shipment_id, lines, self.lines, self.valuation_total, self.valued
             )
             self.valued = (*self.valued, found)
         return found

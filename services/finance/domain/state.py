@@ -64,8 +64,10 @@ class AccountState:
     outcome: Outcome | None = None
     confirmed: bool = False
     confirmed_delivery_date: date | None = None
-    """The order's current delivery date (see `delivery.py`)."""
+    """The order's current delivery date (see `dates.py`)."""
     delivery_date_source: DateSource | None = None
+    delivery_date_version: int = 1
+    """The order's version the current delivery date comes from (P7.3, see `dates.py`)."""
     deposit_amount: Decimal = ZERO
     deposit_requested: bool = False
     valued: tuple[Valued, ...] = ()
@@ -74,6 +76,9 @@ class AccountState:
     invoices: tuple[Invoice, ...] = ()
     version: int = 1
     """The highest change applied from change.decided (P7.1); 1: the order as placed."""
+    confirmed_version: int = 1
+    """The highest version confirmed to the customer (confirmation.issued, P7.3); 1: the
+    confirmation as first sent (or none yet)."""
     acknowledged_change: int = 1
     """The highest change number acknowledged on change.acknowledged; 1: none yet."""
     charged: Decimal = ZERO
@@ -102,6 +107,16 @@ class AccountState:
     def valuable(self) -> bool:
         """Whether its shipments can be valued: the order's lines are known (P5.2)."""
         return self.is_opened and bool(self.lines)
+
+    @property
+    def valuation_total(self) -> Decimal:
+        """What the lines finance holds are worth in all, for valuing shipments (P5.2): the
+        total, or the lines' own sum while an amended confirmation's total has come before the
+        lines of its version (P7.3), so that no shipment takes the new total on the old lines."""
+        total = self.total_amount or ZERO
+        if self.confirmed_version <= self.version or not self.lines:
+            return total
+        return min(sum((line.amount for line in self.lines), ZERO), total)
 
     @property
     def billable(self) -> Decimal:

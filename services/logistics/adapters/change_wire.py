@@ -1,4 +1,4 @@
-"""Translation between the change contracts and logistics' domain (P7.1, P7.2)."""
+"""Translation between the change contracts and logistics' domain (P7.1, P7.2, P7.3)."""
 
 from datetime import datetime
 from uuid import UUID
@@ -30,7 +30,13 @@ def asked(requested: ChangeRequested) -> ChangeAsked:
 def decision(decided: ChangeDecided, at: datetime) -> ChangeDecision:
     body = decided.payload
     return ChangeDecision(
-        body.change_no, body.outcome, frozenset(body.kinds), _units(body.lines), at
+        body.change_no,
+        body.outcome,
+        frozenset(body.kinds),
+        _units(body.lines),
+        at,
+        delivery_date=body.delivery_date,
+        after_confirmation=body.stage == "after_confirmation",
     )
 
 

@@ -6,7 +6,7 @@ under their row locks, so a hold and a handover never both win."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from services.logistics.domain.commands import Units
 from services.logistics.domain.model import OrderShipping
@@ -45,10 +45,21 @@ class ChangeDecision:
     kinds: frozenset[str]
     lines: Units
     at: datetime
+    delivery_date: date | None = None
+    """The date asked at this version; a change of kind date after the confirmation sets it."""
+    after_confirmation: bool = True
 
     @property
     def cancel(self) -> bool:
         return "cancel" in self.kinds
+
+    @property
+    def new_date(self) -> date | None:
+        """P7.3: the date a change of kind date after the confirmation sets, until the
+        amended confirmation of its version brings the confirmed one; None: the date stays."""
+        if "date" in self.kinds and self.after_confirmation:
+            return self.delivery_date
+        return None
 
 
 @dataclass(frozen=True)
@@ -127,11 +138,12 @@ def _refusal(order_id: str, shipments: Sequence[Shipment], asked: ChangeAsked, l
 def apply_decision(
     order: OrderShipping, shipments: Sequence[Shipment], decided: ChangeDecision
 ) -> None:
-    """P7.2: an applied change's lines are what is ordered from now on (only if it is above
-    the version applied); every shipment not handed over (held, or not held when the decision
-    came first) that still fits, in number order, goes on, one that does not is cancelled: a
-    cancellation cancels everything that has not left. Refused, withdrawn
-    or superseded: the change's holds are lifted."""
+    """P7.2, P7.3: an applied change's lines are what is ordered from now on (only if it is
+    above the version applied), more after an increase; a change of kind date after the
+    confirmation sets its date. Every shipment not handed over (held, or not held when the
+    decision came first) that still fits, in number order, goes on, one that does not is
+    cancelled: a cancellation cancels everything that has not left. Refused, withdrawn or
+    superseded: the change's holds are lifted."""
     if order.pending_change == decided.change_no:
         order.pending_change = None
     if decided.outcome != "applied":
@@ -143,6 +155,8 @@ def apply_decision(
         return
     order.version = decided.change_no
     order.applied = {} if decided.cancel else dict(decided.lines)
+    if decided.new_date is not None:
+        order.take_change_date(decided.new_date, decided.change_no)
     if order.pending_change is not None and order.pending_change < decided.change_no:
         order.pending_change = None
     _settle(order, shipments, decided)

@@ -15,7 +15,7 @@ from services.logistics.domain.commands import (
 from services.logistics.domain.events import GoodsWereDelivered, ShipmentWasRequested
 from services.logistics.domain.shipment import Correction, Shipment
 from shared.decisions import AUTOMATIC_POLICY_USER, InvalidDecision, NotAllowedNow, Signature
-from shared.delivery_dates import DateSource, replaces
+from shared.delivery_dates import DateSource, moves
 
 AUTOMATIC_RELEASE = AUTOMATIC_POLICY_USER
 """Who is recorded as releasing a shipment the automatic policy released."""
@@ -49,8 +49,10 @@ class OrderShipping:
     placement: Placement | None = None
     tier: str | None = None
     delivery_date: date | None = None
-    """The order's current delivery date (see `delivery.py`)."""
+    """The order's current delivery date (see `dates.py`)."""
     delivery_date_source: DateSource | None = None
+    delivery_date_version: int = 1
+    """The order's version the current delivery date comes from (P7.3, see `dates.py`)."""
     produced: Units = field(default_factory=dict)
     produced_at: datetime | None = None
     production_order_id: str | None = None
@@ -79,23 +81,35 @@ class OrderShipping:
         if self.placement is None:
             self.placement = placement
 
-    def confirm(self, tier: str, delivery_date: date) -> None:
-        """confirmation.issued: the tier, and the confirmed date unless a later step has set
-        the date already."""
+    def confirm(self, tier: str, delivery_date: date, version: int = 1) -> None:
+        """confirmation.issued (of `version`; above 1 amended, P7.3): the tier, and the
+        confirmed date unless a later step or a higher version has set the date already."""
         self.tier = tier
-        self.move_delivery(delivery_date, DateSource.CONFIRMED)
+        self.move_delivery(delivery_date, DateSource.CONFIRMED, version)
 
     def revise_delivery(self, delivery_date: date) -> None:
         """delivery.revised: the date a person agreed after the release (P4.10)."""
         self.move_delivery(delivery_date, DateSource.REVISED)
 
-    def move_delivery(self, delivery_date: date, source: DateSource) -> None:
-        """P3.4, P3.5, P4.10: the order's current delivery date, from the confirmation, a late
-        signature, the release or a person's revision, whichever is the latest step heard of
-        (in any order of arrival)."""
-        if replaces(self.delivery_date_source, source):
+    def move_delivery(
+        self, delivery_date: date, source: DateSource, version: int | None = None
+    ) -> None:
+        """P3.4, P3.5, P4.10, P7.3: the order's current delivery date, from the confirmation
+        of `version`, its late signature, its release or a person's revision (None: of the
+        version the current date has), whichever is the latest heard of in any order of
+        arrival."""
+        version = self.delivery_date_version if version is None else version
+        if moves(self.delivery_date_version, self.delivery_date_source, version, source):
             self.delivery_date = delivery_date
             self.delivery_date_source = source
+            self.delivery_date_version = version
+
+    def take_change_date(self, delivery_date: date, version: int) -> None:
+        """P7.3: the date asked by change n of kind date replaces the dates of lower versions
+        only; the amended confirmation of version n brings the confirmed date, which replaces
+        it in either order of arrival."""
+        if version > self.delivery_date_version:
+            self.move_delivery(delivery_date, DateSource.CONFIRMED, version)
 
     def record_production(self, report: RecordProduction) -> None:
         """goods.produced: the latest finished totals per product replace earlier ones, never
