@@ -494,8 +494,11 @@ class Order:
         self.expected_delivery_date = confirmed
         self.confirmation_sent_on = today
         self.deposit_amount = deposit_for(self.total_amount, tier, deposit_percent)
+        self.confirmation_version = self.version
         self.events.append(
-            ConfirmationWasIssued(self.order_id, tier, confirmed, today, self.deposit_amount)
+            ConfirmationWasIssued(
+                self.order_id, tier, confirmed, today, self.deposit_amount, self.version
+            )
         )
         self._release_if_ready()
         self._close_if_fulfilled()
