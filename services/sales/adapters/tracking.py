@@ -35,6 +35,8 @@ from shared.contracts import (
     ChangeDecided,
     ChangeRequested,
     CollectionStepped,
+    ConfirmationIssued,
+    ConfirmationSigned,
     DeliveryLate,
     Event,
     GoodsDelivered,
@@ -130,8 +132,18 @@ async def record_history(connection: AsyncConnection, event: Event) -> None:
 
 def facts_of(event: Event) -> Facts:
     match event:
-        case OrderReleased() | DeliveryRevised():
+        case OrderReleased():
+            released = event.payload
+            return Facts(
+                event.event_type,
+                event.occurred_at,
+                released.delivery_date,
+                version=released.version,
+            )
+        case DeliveryRevised():
             return Facts(event.event_type, event.occurred_at, event.payload.delivery_date)
+        case ConfirmationIssued() | ConfirmationSigned():
+            return Facts(event.event_type, event.occurred_at, version=event.payload.version)
         case GoodsShipped():
             return Facts(
                 event.event_type, event.occurred_at, expected_on=event.payload.expected_delivery_on

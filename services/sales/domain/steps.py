@@ -24,7 +24,9 @@ class StepChange:
     at: datetime
     due_at: datetime | None = None
     subject: int = 0
-    """Which change a change_* step is of (its number); 0 for the order's own steps."""
+    """Which change a change_* step is of (its number); for the confirmation's and the
+    production's step, the version an amended confirmation is of (P7.3); 0 for the order's
+    own steps of version 1."""
 
     @property
     def owner_role(self) -> str:
@@ -48,6 +50,13 @@ class Facts:
     department: str = ""
     spent: bool = False
     answer_by: datetime | None = None
+    version: int = 1
+    """The order's version a confirmation, its signature or a release is of (P7.3)."""
+
+    @property
+    def of_version(self) -> int:
+        """The step subject of that version: a later version's step starts the row again."""
+        return 0 if self.version <= 1 else self.version
 
 
 def end_of(day: date) -> datetime:
@@ -64,17 +73,16 @@ def changes_for(facts: Facts, deadlines: Deadlines) -> list[StepChange]:
         case "review.completed":
             return [StepChange("close", "review", at)]
         case "confirmation.issued":
-            return [
-                StepChange("open", "signed_confirmation", at, at + deadlines.signed_confirmation)
-            ]
+            due = at + deadlines.signed_confirmation
+            return [StepChange("open", "signed_confirmation", at, due, facts.of_version)]
         case "confirmation.signed":
-            return [StepChange("close", "signed_confirmation", at)]
+            return [StepChange("close", "signed_confirmation", at, subject=facts.of_version)]
         case "deposit.requested":
             return [StepChange("open", "deposit", at, at + deadlines.deposit)]
         case "order.released" if facts.delivery_date is not None:
             return [
                 StepChange("close", "deposit", at),
-                StepChange("open", "production", at, end_of(facts.delivery_date)),
+                StepChange("open", "production", at, end_of(facts.delivery_date), facts.of_version),
             ]
         case "delivery.revised" if facts.delivery_date is not None:
             return [StepChange("move", "production", at, end_of(facts.delivery_date))]

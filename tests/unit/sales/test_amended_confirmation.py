@@ -4,13 +4,14 @@ confirmation (new total, date, deposit on the new total) and, for a B-tier custo
 quantity is released only once the customer has signed it and the new deposit is in; declined,
 the change is refused and the order goes on as confirmed."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from shared.contracts import topics
 from tests.unit.sales.test_changes import answer, change, of_type, order, placed, verdict
-from tests.unit.sales.test_history_and_deadlines import Bus, on_bus
+from tests.unit.sales.test_history_and_deadlines import Bus, flagged_steps, on_bus
 from tests.unit.sales.test_service import START, Sales, sales, token
 
 __all__ = ["sales"]  # the fixture
@@ -161,3 +162,35 @@ async def test_an_approved_increase_is_applied_only_once_production_and_logistic
 
     [decided] = of_type(await bus.echo(), topics.CHANGE_DECIDED)
     assert decided["payload"]["outcome"] == "applied"
+
+
+@pytest.mark.rule("P7.3")
+@pytest.mark.rule("P8.2")
+async def test_the_amended_confirmation_is_watched_anew_until_its_own_signature_comes_back(
+    sales: Sales,
+) -> None:
+    bus = Bus(sales)
+    order_id = await released_b_tier(sales, bus)
+    await change(sales, order_id, TO_30)
+    await bus.echo()
+    await answered(bus, order_id)
+    await bus.deliver(verdict(order_id, version=2))
+    await bus.echo()
+    late_first_signature = on_bus(
+        topics.CONFIRMATION_SIGNED,
+        order_id,
+        {
+            "received_on": START.date().isoformat(),
+            "days_late": 0,
+            "expected_delivery_date": "2027-03-15",
+            "version": 1,
+        },
+        START + timedelta(hours=1),
+        "sales",
+        None,
+    )
+    await bus.deliver(late_first_signature)
+
+    flagged = await flagged_steps(sales, START + timedelta(days=30))
+
+    assert ("signed_confirmation", "overdue", "sales_rep") in flagged
