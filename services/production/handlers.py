@@ -3,7 +3,7 @@ carry it out; the plant collects the events of every order it touched."""
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.production import changes
+from services.production import changes, relisting
 from services.production.adapters import change_wire, planning
 from services.production.adapters.wire import (
     assess_feasibility_command,
@@ -54,11 +54,15 @@ async def release_order(
     connection: AsyncConnection, incoming: Incoming[OrderReleased], policy: bool = False
 ) -> list[Event]:
     """P3.2, P4.1, P4.2, P4.3, P4.5: sales' release is the only start of production: the
-    materials are listed and reserved, requisitions raised, the order booked."""
+    materials are listed and reserved, requisitions raised, the order booked. A release of a
+    newer version of an order released already may give it more units (P7.3, rule 3)."""
     command = release_order_command(incoming.body)
     plant = Plant(connection, incoming.received_at, policy)
     order = await plant.order_or_start(command.order_id)
-    await plant.release(order, command)
+    if order.awaits_release:
+        await plant.release(order, command)
+    else:
+        await relisting.take_later_release(plant, order, command)
     return await plant.events(incoming.causation_id)
 
 
@@ -115,9 +119,10 @@ async def take_change_request(
 async def apply_change_decision(
     connection: AsyncConnection, incoming: Incoming[ChangeDecided], policy: bool = False
 ) -> list[Event]:
-    """P7.2, P7.4: the hold is lifted; an applied decrease frees the material beyond the new
-    need and cuts purchases, a cancellation closes the order, a change before confirmation
-    takes the new lines and drops the tentative booking."""
+    """P7.2, P7.3, P7.4: the hold is lifted; an applied decrease frees the material beyond the
+    new need and cuts purchases, an increase already released takes the extra, a new date is
+    the due date, a cancellation closes the order, a change before confirmation takes the new
+    lines and drops the tentative booking."""
     plant = Plant(connection, incoming.received_at, policy)
     order = await plant.order_or_start(incoming.body.order_id)
     await changes.apply_decision(plant, order, change_wire.decision(incoming.body))

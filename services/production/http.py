@@ -137,7 +137,10 @@ def order_view(order: ProductionOrder) -> dict[str, Any]:
         "confirmed_delivery_date": order.confirmed_delivery_date,
         "urgency": asdict(order.urgency) if order.urgency else None,
         "booking": asdict(order.booking) if order.booking else None,
-        "materials": [asdict(line) for line in order.materials],
+        "materials": [
+            {**asdict(line), "consumed": line.consumed, "held": line.held}
+            for line in order.materials
+        ],
         "started": asdict(order.started) if order.started else None,
         "operations": [
             {**asdict(operation), "status": operation.status.value}
@@ -153,6 +156,7 @@ def order_view(order: ProductionOrder) -> dict[str, Any]:
         "ready_on": order.ready_on,
         "outcome": order.outcome.value if order.outcome else None,
         "version": order.version,
+        "release_version": order.release_version,
         "held_for": change_number(order.order_id, order.held_for) if order.held_for else None,
     }
 

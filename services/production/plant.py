@@ -23,8 +23,9 @@ from services.production.domain import quality
 from services.production.domain.authority import POLICY
 from services.production.domain.commands import Line, ReleaseOrder
 from services.production.domain.events import ScheduleWasChanged
+from services.production.domain.lines import ordered
 from services.production.domain.materials import Requirements, Stock, requirements
-from services.production.domain.model import Outcome, ProductionOrder, ProductionStatus, ordered
+from services.production.domain.model import Outcome, ProductionOrder, ProductionStatus
 from services.production.domain.planner import (
     HORIZON_WEEKS,
     Booked,
@@ -125,7 +126,7 @@ class Plant:
         booked = await planning.booked_units(
             self.connection, weeks_from(start), excluding=order.order_id
         )
-        slot = earliest_slot(calendar, booked, order.units, start)
+        slot = earliest_slot(calendar, booked, order.units_to_book, start)
         if slot is not None:
             order.book(slot, cause)
             await self.touch(order)
@@ -165,7 +166,7 @@ class Plant:
         rush = Booked(
             order.order_id,
             order.booking or Slot("", start, start),
-            order.units,
+            order.units_to_book,
             start,
             order.due or DATE_MAX,
             urgent=True,
@@ -183,7 +184,7 @@ class Plant:
         return Booked(
             order.order_id,
             order.booking,
-            order.units,
+            order.units_to_book,
             order.earliest_start(self.today) or order.booking.start,
             order.due or DATE_MAX,
             urgent=order.urgent,
@@ -299,7 +300,7 @@ class Plant:
         too late for the order's plan is a delay (P4.3, P4.10)."""
         await PURCHASE_ORDERS.add(self.connection, purchase)
         order = await self.order(purchase.order_id)
-        if order is None or not order.plannable:
+        if order is None or not (order.plannable or order.being_made):
             return
         order.material_expected(purchase.material_code, purchase.promised_on)
         await self.touch(order)
@@ -308,7 +309,8 @@ class Plant:
     async def supply(self, material_code: str, quantity: Decimal, received: bool) -> None:
         """Material for the claims that lack it, rush orders first, then by need-by date (P4.2,
         P4.4); `received`: it is new stock (accepted by incoming inspection), else stock that
-        became free. Every order it completes is planned again."""
+        became free. Every order it completes is planned again; one being made for the extra
+        of an increase is issued what it gets at once (P7.3)."""
         if received:
             row = await rows.load(self.connection, materials, material_code, for_update=True)
             if row is not None:
@@ -317,9 +319,13 @@ class Plant:
         claims = await repository.claims_on(self.connection, material_code)
         for order_id, amount in distribute(quantity, claims):
             order = await self.order(order_id)
-            if order is None or not order.plannable:
+            if order is None or not (order.plannable or order.being_made):
                 continue
             order.material_received(material_code, amount)
+            if order.being_made:
+                order.issue_held()
+                await self.touch(order)
+                continue
             await self.touch(order)
             await self.plan(order, "late_purchase")
             await self.act_for_people(order)
@@ -340,11 +346,11 @@ class Plant:
         await self.raise_requisitions(order, "rejected delivery")
 
     async def close(self, order: ProductionOrder, outcome: Outcome) -> None:
-        """File the order (P7.6); what an order that never started held goes to the orders
-        that lack it (P4.2)."""
+        """File the order (P7.6); what the store held for it goes to the orders that lack it
+        (P4.2)."""
         for line in order.close(outcome):
             await self.touch(order)
-            await self.supply(line.material_code, line.reserved, received=False)
+            await self.supply(line.material_code, line.held, received=False)
         await self.touch(order)
 
     async def add_finished_stock(self, product_code: str, units: int) -> None:
@@ -377,10 +383,14 @@ class Plant:
         signed = Signature.of(POLICY, self.now)
         order.begin(self.today, signed)
         for operation in order.operations:
-            order.patrol(operation.number, True, "", signed)
+            if operation.status is not quality.OperationStatus.PASSED:  # passed ones stand
+                order.patrol(operation.number, True, "", signed)
         for product_code, units in ordered(order.lines or ()).items():
-            order.request_inspection(product_code, units, signed)
+            left = units - quality.tally(product_code, order.inspections, order.receipts).received
+            if left <= 0:
+                continue
+            order.request_inspection(product_code, left, signed)
             number = len(order.inspections)
-            order.sign_inspection(number, units, 0, "", signed)
-            order.receive(product_code, units, self.today, signed)
+            order.sign_inspection(number, left, 0, "", signed)
+            order.receive(product_code, left, self.today, signed)
         await self.touch(order)

@@ -26,6 +26,8 @@ DRUM = Part("DRUM-C4", "SHEET-C4", on_hand="1000", price="100.00")
 """Scenario 4."""
 VALVE = Part("VALVE-C5", "BRASS-C5", on_hand="1000", price="80.00")
 """Scenario 5: ten valves cost 800.00."""
+GEAR = Part("GEAR-C2", "IRON-C2", on_hand="1000", price="50.00")
+"""Scenario 2: twenty gears cost 1,000.00 (a deposit of 300.00), thirty 1,500.00 (450.00)."""
 CASING = Part("CASING-C3", "ALLOY-C3", on_hand="4", lead_time_days=7, price="100.00")
 """Scenario 3: ten casings (1,000.00, a deposit of 300.00) need six kilograms more alloy."""
 B_TIER = "CUST-0011"
@@ -39,7 +41,7 @@ async def company(
         kafka_bootstrap,
         postgres_server,
         tmp_path_factory.mktemp("changes"),
-        [BOLT, DRUM, VALVE, CASING],
+        [BOLT, GEAR, DRUM, VALVE, CASING],
         settings={**AUTOMATIC_REVIEW, **CLOCK_ROUNDS},
     ) as plant:
         yield Desk(plant.running, plant.watcher, plant.apis)
@@ -181,6 +183,129 @@ async def test_p7_1_p7_2_twenty_down_to_fifteen_after_release_needs_no_review_fr
 
 async def _reserved(company: Desk, material: str, quantity: int) -> bool:
     return bool(amount((await company.material(material))["reserved"]) == quantity)
+
+
+async def signed_and_paid(company: Desk, order_id: str, version: int, deposit: str) -> None:
+    """The customer signs confirmation `version` and the bank reports what is still due of
+    its deposit."""
+    await company.call(
+        "sales_rep",
+        "sales",
+        f"/orders/{order_id}/signed-confirmation",
+        {"received_on": company.today().isoformat(), "version": version},
+    )
+    await company.pay(order_id, Decimal(deposit), f"DEP-{order_id}-{version}")
+
+
+@pytest.mark.rule("P7.3", "P3.3", "P2.3")
+async def test_p7_3_twenty_up_to_thirty_for_a_b_tier_customer_is_reviewed_again_and_the_extra_ten_are_released_only_once_the_amended_confirmation_is_signed(  # noqa: E501
+    company: Desk,
+) -> None:
+    order_id = await company.place(GEAR.lines(20), company.today() + timedelta(days=60), B_TIER)
+    await company.approve(order_id, "sales_manager")
+    first = (await company.event(topics.CONFIRMATION_ISSUED, order_id))["payload"]
+    assert money(first["deposit_amount"]) == Decimal("300.00")
+    await signed_and_paid(company, order_id, 1, "300.00")
+    await company.released(order_id)
+    started = await company.ok("production_manager", order_path(order_id, "/start"))
+    assert started["status"] == "in_production"
+
+    change = await ask_change(
+        company,
+        order_id,
+        {"lines": [{"line_no": 1, "quantity": 30}], "reason": "the customer needs 10 more"},
+    )
+
+    assert change["status"] == "in_review"
+    requested = (await company.event(topics.CHANGE_REQUESTED, order_id))["payload"]
+    assert (requested["kinds"], requested["needs_review"]) == (["increase"], True)
+    reopened = await company.event(
+        topics.CHANGE_ACKNOWLEDGED, order_id, lambda e: e["payload"]["department"] == "review"
+    )
+    assert reopened["payload"]["review"] == "reopened"
+    asked = await company.event(
+        topics.FEASIBILITY_REQUESTED, order_id, lambda e: e["payload"]["version"] == 2
+    )
+    assert asked["payload"]["lines"][0]["quantity"] == 30
+    by_rep = await company.post(
+        "sales_rep",
+        f"/reviews/{order_id}/approvals",
+        {"decision": "approve", "note": "", "contract_stamped": True},
+        service="review",
+    )
+    assert by_rep.status_code == 403, by_rep.text
+    await company.approve(order_id, "sales_manager")  # the new round, on the new total
+    verdict = await company.event(
+        topics.REVIEW_COMPLETED, order_id, lambda e: e["payload"]["version"] == 2
+    )
+    assert verdict["payload"]["outcome"] == "approved"
+    assert [s["role"] for s in verdict["payload"]["approved_by"]] == ["sales_manager"]
+    amended = (
+        await company.event(
+            topics.CONFIRMATION_ISSUED, order_id, lambda e: e["payload"]["version"] == 2
+        )
+    )["payload"]
+    assert (money(amended["total_amount"]), money(amended["deposit_amount"])) == (
+        Decimal("1500.00"),
+        Decimal("450.00"),
+    )
+    assert (await decided(company, order_id, change["change_no"]))["outcome"] == "applied"
+    notice = await told(company, order_id, "amended_confirmation")
+    assert notice["change_number"] == change["change_number"]
+    asked_more = await company.event(
+        topics.DEPOSIT_REQUESTED,
+        order_id,
+        lambda e: money(e["payload"]["amount"]) == Decimal("150.00"),
+    )
+    assert asked_more["payload"]["currency"] == "EUR"
+
+    for operation in started["operations"]:  # the first twenty never stop
+        await company.ok(
+            "qa_inspector",
+            order_path(order_id, f"/operations/{operation['number']}/inspection"),
+            {"result": "pass"},
+        )
+    await asyncio.sleep(QUIET)
+    releases = company.events(topics.ORDER_RELEASED, order_id)
+    assert [e["payload"]["version"] for e in releases] == [1]
+    plan = await company.order(order_id)
+    assert (plan["status"], plan["lines"][0]["quantity"]) == ("in_production", 20)
+
+    await signed_and_paid(company, order_id, 2, "150.00")
+
+    again = await company.event(
+        topics.ORDER_RELEASED, order_id, lambda e: e["payload"]["version"] == 2
+    )
+    assert again["payload"]["lines"] == [{"product_code": GEAR.product_code, "quantity": 30}]
+    await company.wait_until(
+        lambda: _quantity(company, order_id, 30), "production takes the extra ten"
+    )
+    requests = order_path(order_id, "/inspection-requests")
+    view = await company.ok(
+        "production_manager", requests, {"product_code": GEAR.product_code, "quantity": 30}
+    )
+    number = view["inspection_requests"][-1]["number"]
+    await company.ok("qa_inspector", f"{requests}/{number}/result", {"passed": 30, "failed": 0})
+    await company.ok(
+        "warehouse_clerk",
+        order_path(order_id, "/receipts"),
+        {"product_code": GEAR.product_code, "quantity": 30},
+    )
+    produced = (await company.event(topics.GOODS_PRODUCED, order_id))["payload"]
+    assert produced["lines"] == [{"product_code": GEAR.product_code, "quantity": 30}]
+    await company.pay(order_id, Decimal("1050.00"))  # B pays before shipment (P5.2)
+    await company.event(
+        topics.PAYMENT_RECEIVED, order_id, lambda e: e["payload"]["settled"] is True
+    )
+    shipment_id = await released_for_shipping(company, order_id)
+    await company.ship(shipment_id)
+    invoice = (await company.event(topics.INVOICE_ISSUED, order_id))["payload"]
+    assert money(invoice["amount"]) == Decimal("1500.00")
+
+
+async def _quantity(company: Desk, order_id: str, units: int) -> bool:
+    plan = await company.order(order_id)
+    return bool(plan["lines"] and plan["lines"][0]["quantity"] == units)
 
 
 @pytest.mark.rule("P7.1", "P7.2", "P6.2")

@@ -201,9 +201,10 @@ def materials_of(bom: dict[str, tuple[BomLine, ...]]) -> set[str]:
 async def stock_for(
     connection: AsyncConnection, codes: Iterable[str], own: Iterable[MaterialLine] = ()
 ) -> dict[str, Stock]:
-    """Each material's stock as one order sees it: what every other order reserved is taken
-    (the materials are locked until the transaction ends)."""
-    mine = {item.material_code: item.reserved for item in own if not item.consumed}
+    """Each material's stock as one order sees it: what every other order reserved is taken,
+    what the store holds for this one (`own`) is free to it (the materials are locked until the
+    transaction ends)."""
+    mine = {item.material_code: item.held for item in own}
     found = await rows.load_many(connection, materials, codes, for_update=True)
     return {
         row["material_code"]: Stock(

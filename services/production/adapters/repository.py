@@ -63,7 +63,7 @@ def _order(row: dict[str, Any]) -> ProductionOrder:
         release_gate=row["release"],
         confirmed_delivery_date=row["confirmed_delivery_date"],
         urgency=_URGENCY.validate_python(row["urgency"]),
-        materials=_MATERIALS.validate_python(row["materials"] or ()),
+        materials=_MATERIALS.validate_python(_issued(row["materials"] or ())),
         status=ProductionStatus(row["status"]),
         started=_SIGNATURE.validate_python(row["started"]),
         operations=_OPERATIONS.validate_python(row["operations"] or ()),
@@ -77,7 +77,22 @@ def _order(row: dict[str, Any]) -> ProductionOrder:
         answered=row["answered"],
         assessed_version=row["assessed_version"],
         held_for=row["held_for"],
+        release_version=row["release_version"],
+        release_lines=_LINES.validate_python(row["release_lines"]),
+        applied_lines=_LINES.validate_python(row["applied_lines"]),
+        made_before=row["made_before"],
     )
+
+
+def _issued(stored: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Material lines as stored; one written before the issued quantity was kept (P7.3) says
+    only whether it was consumed at the start, which issued all its reservation."""
+    return [
+        line
+        if "issued" in line
+        else {**line, "issued": line["reserved"] if line.get("consumed") else "0"}
+        for line in stored
+    ]
 
 
 async def load(connection: AsyncConnection, order_id: str) -> ProductionOrder | None:
@@ -102,13 +117,18 @@ def _row(order: ProductionOrder) -> dict[str, Any]:
         "requested_delivery_date": order.requested_delivery_date,
         "assessment": _ASSESSMENT.dump_python(order.assessment, mode="json"),
         "booked_week": booking.week if booking else None,
-        "booked_units": order.units if booking else None,
+        "booked_units": order.units_to_book if booking else None,
         "booked_start": booking.start if booking else None,
         "booked_ready": booking.ready if booking else None,
         "release": order.release_gate,
         "confirmed_delivery_date": order.confirmed_delivery_date,
         "urgency": _URGENCY.dump_python(order.urgency, mode="json"),
-        "materials": _MATERIALS.dump_python(order.materials, mode="json"),
+        "materials": [
+            {**stored, "consumed": line.consumed}  # as read before the issued quantity was kept
+            for line, stored in zip(
+                order.materials, _MATERIALS.dump_python(order.materials, mode="json"), strict=True
+            )
+        ],
         "status": order.status.value,
         "started": _SIGNATURE.dump_python(order.started, mode="json"),
         "operations": _OPERATIONS.dump_python(order.operations, mode="json"),
@@ -122,6 +142,10 @@ def _row(order: ProductionOrder) -> dict[str, Any]:
         "answered": order.answered,
         "assessed_version": order.assessed_version,
         "held_for": order.held_for,
+        "release_version": order.release_version,
+        "release_lines": _LINES.dump_python(order.release_lines, mode="json"),
+        "applied_lines": _LINES.dump_python(order.applied_lines, mode="json"),
+        "made_before": order.made_before,
     }
 
 
@@ -152,7 +176,7 @@ async def sync(connection: AsyncConnection, order: ProductionOrder) -> None:
         before is None
         or before["booked_week"] != (booking.week if booking else None)
         or before["booked_start"] != (booking.start if booking else None)
-        or before["booked_units"] != (order.units if booking else None)
+        or before["booked_units"] != (order.units_to_book if booking else None)
     ):
         await store(connection, order)
         return
@@ -179,10 +203,6 @@ async def _replace_claims(
     pending.clear()
 
 
-def _held(line: MaterialLine) -> Decimal:
-    return Decimal(0) if line.consumed else line.reserved
-
-
 def _claims(order: ProductionOrder) -> list[dict[str, Any]]:
     """The order's rows in `material_reservations`: what it holds or lacks of each material."""
     needed_by = order.booking.start if order.booking else order.due
@@ -190,14 +210,14 @@ def _claims(order: ProductionOrder) -> list[dict[str, Any]]:
         {
             "order_id": order.order_id,
             "material_code": line.material_code,
-            "reserved": _held(line),
+            "reserved": line.held,
             "to_purchase": line.shortfall,
             "urgent": order.urgent,
             "needed_by": needed_by,
             "started": line.consumed,
         }
         for line in order.materials
-        if _held(line) or line.shortfall
+        if line.held or line.shortfall
     ]
 
 
@@ -205,7 +225,7 @@ async def _store_ledger(
     connection: AsyncConnection, order: ProductionOrder, previous: tuple[MaterialLine, ...]
 ) -> None:
     """Write the order's claims if its material list changed; move each material's reserved
-    total by what the order holds more or less; take what it consumed off hand."""
+    total by what the order holds more or less; take what was issued since off hand."""
     claims = _claims(order)
     if order.materials == previous and rows.recall(("claims", order.order_id)) == claims:
         return
@@ -222,12 +242,13 @@ async def _store_ledger(
     used: dict[str, Decimal] = {}
     before = {line.material_code: line for line in previous}
     for line in previous:
-        held[line.material_code] = held.get(line.material_code, Decimal(0)) - _held(line)
+        held[line.material_code] = held.get(line.material_code, Decimal(0)) - line.held
     for line in order.materials:
-        held[line.material_code] = held.get(line.material_code, Decimal(0)) + _held(line)
+        held[line.material_code] = held.get(line.material_code, Decimal(0)) + line.held
         old = before.get(line.material_code)
-        if line.consumed and not (old is not None and old.consumed):
-            used[line.material_code] = line.reserved
+        issued = line.issued - (old.issued if old is not None else Decimal(0))
+        if issued > 0:
+            used[line.material_code] = used.get(line.material_code, Decimal(0)) + issued
     for code in sorted(set(held) | set(used)):
         if not held.get(code) and not used.get(code):
             continue

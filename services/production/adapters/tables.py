@@ -50,13 +50,20 @@ production_orders = Table(
     Column("answered", Integer, nullable=False, server_default="1"),
     Column("assessed_version", Integer, nullable=False, server_default="0"),
     Column("held_for", Integer, nullable=True),
+    Column("release_version", Integer, nullable=False, server_default="0"),
+    Column("release_lines", JSON, nullable=True),
+    Column("applied_lines", JSON, nullable=True),
+    Column("made_before", Integer, nullable=False, server_default="0"),
     UniqueConstraint("production_order_id", name="uq_production_orders_number"),
     Index("ix_production_orders_booked_week", "booked_week"),
 )
 """One row per customer order (or safety-stock order); `booked_week`/`booked_units` is its
 capacity booking (P4.5), `release` the gate that released it (P3.2, P3.3); `version` the highest
-change applied, `held_for` the open change that holds its start (P7.2); its material list,
-operations, inspection requests and receipts are JSON, read and written with the order."""
+change applied, `held_for` the open change that holds its start (P7.2); `release_version` and
+`release_lines` the highest `order.released` taken, `applied_lines` the highest version's lines
+(rule 3), `made_before` the units received before a restart for an increase (P7.3); its
+material list, operations, inspection requests and receipts are JSON, read and written with
+the order."""
 
 materials = Table(
     "materials",

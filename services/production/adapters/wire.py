@@ -66,6 +66,7 @@ def release_order_command(released: OrderReleased) -> ReleaseOrder:
         delivery_date=released.payload.delivery_date,
         lines=lines_of(released.payload.lines),
         gate=released.payload.gate,
+        version=released.payload.version,
     )
 
 
@@ -110,7 +111,7 @@ def _payload(event: DomainEvent, order: ProductionOrder) -> tuple[type[Event], o
             return ScheduleChanged, ScheduleChangedPayload(
                 production_order_id=order.production_order_id,
                 week=booking.week if booking else None,
-                units=order.units if booking else 0,
+                units=order.units_to_book if booking else 0,
                 planned_start=booking.start if booking else None,
                 ready_on=booking.ready if booking else None,
                 urgent=order.urgent,

@@ -1,28 +1,26 @@
-"""A change of an order at production (P7.1, P7.2, P7.4): production answers what is already
-spent (started, units finished, material issued, material bought), holds the start while a
-decrease, cancellation or changed requirement is open, and applies the decision sales took.
-Pure: the plant gives back the material a smaller order no longer needs.
+"""A change of an order at production (P7.1, P7.2, P7.3, P7.4): production answers what is
+already spent (started, units finished, material issued, material bought), holds the start
+while a decrease, cancellation or changed requirement is open, and applies the decision sales
+took. Pure: the plant gives back the material a smaller order no longer needs, and finds the
+extra a larger one needs.
 
 Topics keep no order between them, so a decision may come before its request (rule 5 of
 docs/changes-and-returns.md): a request of a version applied or decided already is answered
 with empty facts and holds nothing. The released quantity is, per product, the lower of the
-released lines and the applied ones (rule 3), so a decrease applies without a new release.
+released lines and the applied ones (rule 3, `versions`), so a decrease applies without a new
+release and an increase once its release came too.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
 from services.production.domain import quality
 from services.production.domain.commands import Line
-from services.production.domain.model import (
-    ProductionOrder,
-    ProductionStatus,
-    ordered,
-    released_lines,
-)
+from services.production.domain.lines import ordered
+from services.production.domain.model import ProductionOrder, ProductionStatus
+from services.production.domain.versions import Effect, move_due_date, take_applied
 
 HOLDING_KINDS = frozenset({"decrease", "cancel", "requirement"})
 """The kinds of change that hold the start; an increase or a new date holds nothing."""
@@ -85,19 +83,6 @@ class Acknowledgement:
     held: tuple[str, ...] = ()
 
 
-class Effect(StrEnum):
-    """What the plant must do after a decision was applied to the order."""
-
-    NOTHING = "nothing"
-    RESHAPED = "reshaped"
-    """Not released: new lines; the tentative booking is dropped or planned again."""
-    DECREASED = "decreased"
-    """Released, not started: fewer units; material beyond the new need goes back."""
-    CANCELLED = "cancelled"
-    CUT = "cut"
-    """Started: fewer units; units finished beyond the new quantity are nobody's (P7.2)."""
-
-
 def units_finished(order: ProductionOrder) -> tuple[Line, ...]:
     """Units received into the store so far, per product (P4.9)."""
     finished = []
@@ -122,9 +107,9 @@ def take_request(
     started = order.started is not None
     finished = units_finished(order)
     consumed = tuple(
-        Consumed(line.material_code, line.unit, line.reserved)
+        Consumed(line.material_code, line.unit, line.issued)
         for line in order.materials
-        if line.consumed and line.reserved
+        if line.consumed
     )[:MAX_LISTED]
     facts = Acknowledgement(
         asked.change_no,
@@ -157,8 +142,11 @@ def take_request(
 
 
 def apply_decision(order: ProductionOrder, decision: ChangeDecision) -> Effect:
-    """P7.2, P7.4: a decision of a newer version than applied: the hold is lifted, and an
-    applied change takes effect. A repeated or older decision changes nothing."""
+    """P7.2, P7.3, P7.4: a decision of a newer version than applied: the hold is lifted, and
+    an applied change takes effect: before release its lines and date are the order's; after
+    it, rule 3 gives the lines (an increase counts once its release came too), and a new date
+    is the due date unless the release of that version came first with its own (rule 4). A
+    repeated or older decision changes nothing."""
     order.settled = max(order.settled, decision.change_no)
     if order.held_for is not None and order.held_for <= decision.change_no:
         order.held_for = None
@@ -169,19 +157,15 @@ def apply_decision(order: ProductionOrder, decision: ChangeDecision) -> Effect:
         return Effect.NOTHING
     if decision.cancel:
         return Effect.CANCELLED
-    if decision.delivery_date is not None and not order.released:
-        order.requested_delivery_date = decision.delivery_date
     if not order.released:
-        order.lines = decision.lines
+        if decision.delivery_date is not None:
+            order.requested_delivery_date = decision.delivery_date
+        order.lines = order.applied_lines = decision.lines
         return Effect.RESHAPED
-    lines = released_lines(order.lines or (), decision.lines)
-    if lines == order.lines:
-        return Effect.NOTHING
-    order.lines = lines
-    if order.plannable:
-        return Effect.DECREASED
-    order.finish_if_complete()
-    return Effect.CUT
+    effect = take_applied(order, decision.lines)
+    if "date" in decision.kinds and decision.change_no > order.release_version:
+        move_due_date(order, decision.delivery_date)
+    return effect
 
 
 def surplus(

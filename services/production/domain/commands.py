@@ -30,6 +30,8 @@ class ReleaseOrder:
     delivery_date: date
     lines: tuple[Line, ...]
     gate: str
+    version: int = 1
+    """The order's version released: above 1, the lines of an amended confirmation (P7.3)."""
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 supplied, started, patrolled, inspected, received, closed (P2.4, P3.2, P4.1 to P4.10).
 
 Production hears about an order on several topics, and Kafka keeps no order between them: any
-of them can start the production order. It is assessed once, released once, reported complete
-once, and only after its release.
+of them can start the production order. It is assessed once per version, released first once
+(a later release of a newer version may give it more units: `versions`, P7.3), reported
+complete once per quantity it reaches, and only after its release.
 """
 
 from collections.abc import Mapping, Sequence
@@ -23,9 +24,16 @@ from services.production.domain.events import (
     OrderWasDelayed,
     ScheduleWasChanged,
 )
-from services.production.domain.feasibility import Answer, Verdict
+from services.production.domain.feasibility import Answer, Verdict, production_answer
+from services.production.domain.lines import ordered, released_lines, total_units
 from services.production.domain.planner import CapacityCalendar, Slot, earliest_slot
-from services.production.domain.stock import MaterialLine, earliest_start, give_up, receive
+from services.production.domain.stock import (
+    MaterialLine,
+    earliest_start,
+    give_up,
+    issue,
+    receive,
+)
 from shared.contracts.bounds import DATE_MIN
 from shared.decisions import NotAllowedNow, Signature
 
@@ -54,29 +62,6 @@ class Urgency:
 def production_order_number(order_id: str) -> str:
     """Production's own number for the order: MO-<order id>."""
     return f"MO-{order_id}"
-
-
-def total_units(lines: Sequence[Line]) -> int:
-    return sum(line.quantity for line in lines)
-
-
-def ordered(lines: Sequence[Line]) -> dict[str, int]:
-    units: dict[str, int] = {}
-    for line in lines:
-        units[line.product_code] = units.get(line.product_code, 0) + line.quantity
-    return units
-
-
-def released_lines(released: Sequence[Line], applied: Sequence[Line]) -> tuple[Line, ...]:
-    """Rule 3 of a change (P7.2): per product the lower of the released and the applied
-    quantity; a product the change removed is dropped."""
-    asked = ordered(applied)
-    kept = []
-    for code, units in ordered(released).items():
-        units = min(units, asked.get(code, 0))
-        if units > 0:
-            kept.append(Line(code, units))
-    return tuple(kept)
 
 
 @dataclass
@@ -112,6 +97,16 @@ class ProductionOrder:
     """The open change that holds the start (P7.2)."""
     assessed_version: int = 0
     """The version the feasibility answer was made for (0: not assessed)."""
+    release_version: int = 0
+    """The highest version of `order.released` taken (0: not released; P7.3)."""
+    release_lines: tuple[Line, ...] | None = None
+    """The lines of that release: rule 3's released part."""
+    applied_lines: tuple[Line, ...] | None = None
+    """The lines of the highest version applied (the order as released while version 1):
+    rule 3's applied part. `lines` is the lower of the two per product once released."""
+    made_before: int = 0
+    """Units received before a produced order went back to released for an increase (P7.3):
+    its new booking holds capacity only for the rest."""
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -128,6 +123,11 @@ class ProductionOrder:
     @property
     def units(self) -> int:
         return total_units(self.lines or ())
+
+    @property
+    def units_to_book(self) -> int:
+        """The units its booking holds capacity for: all, less those made before a restart."""
+        return max(self.units - self.made_before, 0)
 
     @property
     def due(self) -> date | None:
@@ -153,6 +153,11 @@ class ProductionOrder:
     def plannable(self) -> bool:
         """Its booking may still move: released or tentative, not started, not closed."""
         return self.status in (ProductionStatus.AWAITING_RELEASE, ProductionStatus.RELEASED)
+
+    @property
+    def being_made(self) -> bool:
+        """Started and not complete: material it still lacks is issued to it as it comes."""
+        return self.status is ProductionStatus.IN_PRODUCTION
 
     def needed_by(self, lead_days: int) -> date:
         """The last day material may arrive for the order to be ready before its due date."""
@@ -190,7 +195,7 @@ class ProductionOrder:
         slot = None
         if materials_from is not None:
             slot = earliest_slot(calendar, booked, units, max(materials_from, today))
-        production = _answer(slot, units, command)
+        production = production_answer(slot, units, command.requested_delivery_date)
         if materials_from is None:
             production = Answer(
                 Verdict.NOT_FEASIBLE, reason="its materials cannot be obtained: see purchasing"
@@ -215,6 +220,10 @@ class ProductionOrder:
         self.release_gate = command.gate
         self.confirmed_delivery_date = command.delivery_date
         self.lines = self.to_release(command.lines)
+        self.release_version = command.version
+        self.release_lines = command.lines
+        if self.applied_lines is None:
+            self.applied_lines = command.lines  # version 1: the order as released
         self.materials = materials
         self.operations = operations
         self.status = ProductionStatus.RELEASED
@@ -226,8 +235,8 @@ class ProductionOrder:
 
     def to_release(self, lines: Sequence[Line]) -> tuple[Line, ...]:
         """The lines a release makes: capped by a change applied before it came (rule 3)."""
-        applied = self.lines if self.version > 1 and self.lines is not None else lines
-        return released_lines(lines, applied)
+        applied = self.applied_lines if self.version > 1 else None
+        return released_lines(lines, applied if applied is not None else lines)
 
     def relist_materials(self) -> None:
         """The requirement list to publish is the one after a rush order took what it could
@@ -335,8 +344,14 @@ class ProductionOrder:
             raise NotAllowedNow(f"the planned start has not come ({planned})")
         self.status = ProductionStatus.IN_PRODUCTION
         self.started = signed
-        self.materials = tuple(replace(line, consumed=True) for line in self.materials)
-        return {line.material_code: line.reserved for line in self.materials}
+        return self.issue_held()
+
+    def issue_held(self) -> dict[str, Decimal]:
+        """Issue to production what the store holds for the order (P4.8; the extra of an
+        increase as it is reserved while the order is made, P7.3); returns what it issued."""
+        issued = {line.material_code: line.held for line in self.materials if line.held}
+        self.materials = tuple(issue(line) for line in self.materials)
+        return issued
 
     def _in_production(self) -> None:
         if self.status is not ProductionStatus.IN_PRODUCTION:
@@ -414,30 +429,19 @@ class ProductionOrder:
     # -- the end ------------------------------------------------------------------------------
 
     def close(self, outcome: Outcome) -> tuple[MaterialLine, ...]:
-        """File the order with its final outcome (P7.6). One declined before it started gives
-        back its booking and its reservations (returned, for the stock ledger)."""
+        """File the order with its final outcome (P7.6). What the store still holds for it
+        goes back (returned, for the stock ledger), what it lacks is no longer wanted, and one
+        that was not being made gives back its booking."""
         if self.status is ProductionStatus.CLOSED:
             return ()
-        given_back: tuple[MaterialLine, ...] = ()
-        if self.plannable:
-            given_back = tuple(
-                line for line in self.materials if line.reserved and not line.consumed
-            )
+        given_back = tuple(line for line in self.materials if line.held)
+        if self.plannable or any(line.shortfall for line in self.materials):
             self.materials = tuple(
-                replace(line, reserved=Decimal(0), shortfall=Decimal(0), expected_on=None)
+                replace(line, reserved=line.issued, shortfall=Decimal(0), expected_on=None)
                 for line in self.materials
             )
+        if self.plannable:
             self.unbook()
         self.status = ProductionStatus.CLOSED
         self.outcome = outcome
         return given_back
-
-
-def _answer(slot: Slot | None, units: int, command: AssessFeasibility) -> Answer:
-    requested = command.requested_delivery_date
-    if slot is None:
-        return Answer(Verdict.NOT_FEASIBLE, reason=f"no week has room for {units} units in time")
-    where = f"{units} units in {slot.week}, start {slot.start.isoformat()}, ready {slot.ready}"
-    if slot.on_time_for(requested):
-        return Answer(Verdict.FEASIBLE, reason=where)
-    return Answer(Verdict.LATER, available_from=slot.earliest_delivery, reason=where)

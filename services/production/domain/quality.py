@@ -55,6 +55,18 @@ def routing_operations(
     return tuple(Operation(n, code, name) for n, (code, name) in enumerate(names, start=1))
 
 
+def extend_routing(
+    operations: tuple[Operation, ...],
+    product_codes: Iterable[str],
+    routings: Mapping[str, Sequence[str]],
+) -> tuple[Operation, ...]:
+    """The operations of products added to an order released already (P7.3), numbered after
+    the existing ones and waiting for patrol; the patrols passed stand."""
+    known = {operation.product_code for operation in operations}
+    added = routing_operations((c for c in product_codes if c not in known), routings)
+    return (*operations, *(replace(o, number=o.number + len(operations)) for o in added))
+
+
 def patrol(
     operations: tuple[Operation, ...], number: int, passed: bool, note: str, signed: Signature
 ) -> tuple[Operation, ...]:

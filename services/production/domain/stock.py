@@ -28,12 +28,23 @@ class MaterialLine:
     shortfall: Decimal
     expected_on: date | None = None
     """When the shortfall is expected in stock; None: nothing short, or nobody can deliver."""
-    consumed: bool = False
-    """Issued to production when it started (P4.8)."""
+    issued: Decimal = NOTHING
+    """What of the reservation left the store for the line (P4.8): all of it when production
+    started, and the extra of an increase as it is reserved while the order is made (P7.3)."""
 
     @property
     def complete(self) -> bool:
         return self.shortfall == 0
+
+    @property
+    def consumed(self) -> bool:
+        """Some of it was issued to production (P4.8)."""
+        return self.issued > 0
+
+    @property
+    def held(self) -> Decimal:
+        """What the store still holds for the order: reserved, not issued yet."""
+        return max(self.reserved - self.issued, NOTHING)
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,68 @@ def list_materials(
         unit = material.unit if material is not None else UNKNOWN_UNIT
         lines.append(MaterialLine(code, unit, need, reserved, short, expected))
     return tuple(lines)
+
+
+def relist(
+    lines: Sequence[MaterialLine],
+    needs: Mapping[str, Decimal],
+    stock: Mapping[str, Stock],
+    today: date,
+) -> tuple[tuple[MaterialLine, ...], tuple[tuple[str, Decimal], ...]]:
+    """The requirement list made again for an order's new needs (P4.1, P7.2, P7.3), and what
+    it held beyond them (freed, for the orders that lack it). What was issued stays issued; a
+    material holds no more than it still needs; a need that grew takes free stock (`stock` as
+    the order sees it: its own hold counts as free) as far as it goes, and the rest is short,
+    expected after the supplier's lead time or when the purchase already expected comes,
+    whichever is later. A material no longer needed and never issued drops out."""
+    before = {line.material_code: line for line in lines}
+    codes = [line.material_code for line in lines]
+    codes += sorted(code for code in needs if code not in before)
+    listed: list[MaterialLine] = []
+    freed: list[tuple[str, Decimal]] = []
+    for code in codes:
+        old = before.get(code)
+        material = stock.get(code)
+        need = needs.get(code, NOTHING)
+        issued = old.issued if old is not None else NOTHING
+        held_before = old.held if old is not None else NOTHING
+        room = max(material.free if material is not None else NOTHING, held_before)
+        held = min(max(need - issued, NOTHING), room)
+        if held_before > held:
+            freed.append((code, held_before - held))
+        if need <= 0 and issued <= 0:
+            continue
+        short = max(need - issued - held, NOTHING)
+        unit = old.unit if old is not None else material.unit if material else UNKNOWN_UNIT
+        listed.append(
+            MaterialLine(
+                code,
+                unit,
+                need,
+                issued + held,
+                short,
+                _expected(old, short, material, today),
+                issued,
+            )
+        )
+    return tuple(listed), tuple(freed)
+
+
+def _expected(
+    old: MaterialLine | None, short: Decimal, material: Stock | None, today: date
+) -> date | None:
+    """When a relisted line's shortfall is expected: as before if it did not grow; else when
+    a purchase raised today can come, and never before what was expected already."""
+    if not short:
+        return None
+    if old is not None and short <= old.shortfall:
+        return old.expected_on
+    bought = supplier_date(material, today) if material is not None else None
+    if old is None or not old.shortfall:
+        return bought
+    if bought is None or old.expected_on is None:
+        return None  # what it lacked already has no day: nor has the whole
+    return max(bought, old.expected_on)
 
 
 def take_for_rush(shortfall: Decimal, donors: Sequence[Claim]) -> list[tuple[str, Decimal]]:
@@ -129,6 +202,11 @@ def give_up(line: MaterialLine, amount: Decimal, expected_on: date | None) -> Ma
         shortfall=line.shortfall + amount,
         expected_on=expected_on,
     )
+
+
+def issue(line: MaterialLine) -> MaterialLine:
+    """A line after what the store held for it was issued to production (P4.8, P7.3)."""
+    return replace(line, issued=max(line.reserved, line.issued))
 
 
 def earliest_start(lines: Sequence[MaterialLine], today: date) -> date | None:
