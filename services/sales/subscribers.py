@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.sales import change_handlers, handlers
+from services.sales import change_handlers, handlers, replacement_handlers
 from services.sales.adapters import repository, tracking
 from services.sales.adapters.tables import orders
 from services.sales.domain.deadlines import Deadlines
@@ -50,6 +50,7 @@ OWN_HANDLERS: Mapping[str, Handler] = {
     topics.ORDER_DELAYED: handlers.record_delay,
     topics.PAYMENT_RECEIVED: handlers.record_payment,
     topics.CHANGE_ACKNOWLEDGED: change_handlers.record_acknowledgement,
+    topics.RETURN_STEPPED: replacement_handlers.replace_returned,
 }
 """Events that change sales' own order, each with its handler (run before the tracking)."""
 

@@ -13,6 +13,7 @@ from shared.contracts.bounds import (
     ContractDate,
     CustomerId,
     DocumentNumber,
+    OrderId,
     OrderVersion,
     PayerReference,
     PaymentId,
@@ -42,6 +43,15 @@ MAX_WAYBILLS: Final = 1_000
 """Waybills (parcels) of one shipment."""
 
 
+class ReplacementFor(Contract):
+    """What a replacement order replaces (P7.5): the order the goods were returned from, the
+    return, and who authorised it (the sales manager, or the general manager)."""
+
+    order_id: OrderId = Field(description="The order the returned goods came from")
+    return_number: DocumentNumber = Field(description="RT-<order id>-<n>")
+    authorised: Signed = Field(description="Who authorised the return, in which role, when")
+
+
 class OrderPlacedPayload(Contract):
     """A registered order (P1.2)."""
 
@@ -64,6 +74,11 @@ class OrderPlacedPayload(Contract):
         default=None,
         description="The person who entered the order at the sales desk, who may not also "
         "approve it (P8.1); null: it came from another system",
+    )
+    replacement_for: ReplacementFor | None = Field(
+        default=None,
+        description="A replacement of returned goods at no charge (P7.5): the return it "
+        "replaces and who authorised it; null: a customer's order",
     )
 
 

@@ -224,9 +224,10 @@ class OrderReleasedPayload(Contract):
     lines: list[ProducedLine] = Field(
         min_length=1, max_length=MAX_LINES, description="Products and quantities"
     )
-    gate: Literal["a_tier_before_signature", "signed_and_deposit", "signed"] = Field(
-        description="Which gate released it: A-tier (P3.2) or signed confirmation and deposit "
-        "where one is required (P3.3)"
+    gate: Literal["a_tier_before_signature", "signed_and_deposit", "signed", "replacement"] = Field(
+        description="Which gate released it: A-tier (P3.2), signed confirmation and deposit "
+        "where one is required (P3.3), or a replacement of returned goods, at no charge "
+        "and released on approval (P7.5)"
     )
     version: OrderVersion = Field(
         default=1,

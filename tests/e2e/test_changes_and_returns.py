@@ -28,6 +28,8 @@ VALVE = Part("VALVE-C5", "BRASS-C5", on_hand="1000", price="80.00")
 """Scenario 5: ten valves cost 800.00."""
 GEAR = Part("GEAR-C2", "IRON-C2", on_hand="1000", price="50.00")
 """Scenario 2: twenty gears cost 1,000.00 (a deposit of 300.00), thirty 1,500.00 (450.00)."""
+PUMP = Part("PUMP-C6", "CAST-C6", on_hand="1000", price="200.00")
+"""Scenario 5 with a replacement: six pumps; QA accepts two of the three returned."""
 CASING = Part("CASING-C3", "ALLOY-C3", on_hand="4", lead_time_days=7, price="100.00")
 """Scenario 3: ten casings (1,000.00, a deposit of 300.00) need six kilograms more alloy."""
 B_TIER = "CUST-0011"
@@ -41,7 +43,7 @@ async def company(
         kafka_bootstrap,
         postgres_server,
         tmp_path_factory.mktemp("changes"),
-        [BOLT, GEAR, DRUM, VALVE, CASING],
+        [BOLT, GEAR, DRUM, VALVE, PUMP, CASING],
         settings={**AUTOMATIC_REVIEW, **CLOCK_ROUNDS},
     ) as plant:
         yield Desk(plant.running, plant.watcher, plant.apis)
@@ -478,6 +480,61 @@ async def test_p7_5_a_return_authorised_received_inspected_and_credited_reduces_
         if event["order_id"] == order_id
     ]
     assert money(balances[-1]["open_balance"]) < money(balances[-2]["open_balance"])
+
+
+@pytest.mark.rule("P7.5")
+async def test_p7_5_a_return_to_be_replaced_becomes_an_order_of_the_accepted_units_at_no_charge_made_and_shipped_again(  # noqa: E501
+    company: Desk,
+) -> None:
+    order_id = await company.place(PUMP.lines(6), company.today() + timedelta(days=60))
+    await company.released(order_id)
+    await made(company, order_id, PUMP.product_code, 6)
+    shipment_id = await released_for_shipping(company, order_id)
+    await company.ship(shipment_id)
+    await company.deliver(shipment_id)
+    three = [{"product_code": PUMP.product_code, "quantity": 3}]
+    requested = await company.post(
+        "customer_service",
+        f"/orders/{order_id}/returns",
+        {"shipment_id": shipment_id, "lines": three, "reason": "cracked", "remedy": "replacement"},
+        service="logistics",
+    )
+    assert requested.status_code == 201, requested.text
+    number = requested.json()["return_number"]
+    steps = f"/customer-returns/{number}"
+    await company.call(
+        "sales_manager", "logistics", f"{steps}/authorisation", {"decision": "authorise"}
+    )
+    await company.call("order_clerk", "logistics", f"{steps}/receipt", {"lines": three})
+    await company.call(
+        "qa_inspector",
+        "logistics",
+        f"{steps}/inspection",
+        {"lines": [{"product_code": PUMP.product_code, "accepted": 2, "rejected": 1}]},
+    )
+
+    replacement_id = (await company.order_numbers([number]))[number]
+    placed = (await company.event(topics.ORDER_PLACED, replacement_id))["payload"]
+    assert (placed["submitter"], money(placed["total_amount"])) == ("returns", Decimal("0"))
+    assert [(line["quantity"], money(line["unit_price"])) for line in placed["lines"]] == [
+        (2, Decimal("0"))
+    ]
+    assert placed["replacement_for"]["order_id"] == order_id
+    assert placed["replacement_for"]["authorised"]["role"] == "sales_manager"
+    verdict = (await company.event(topics.REVIEW_COMPLETED, replacement_id))["payload"]
+    assert [s["role"] for s in verdict["approved_by"]] == ["sales_manager"]  # not the policy
+    released = (await company.event(topics.ORDER_RELEASED, replacement_id))["payload"]
+    assert released["gate"] == "replacement"
+    await company.released(replacement_id)
+    produced = await made(company, replacement_id, PUMP.product_code, 2)
+    assert produced["lines"] == [{"product_code": PUMP.product_code, "quantity": 2}]
+    again = await released_for_shipping(company, replacement_id)
+    await company.ship(again)
+    await company.deliver(again)
+    closed = await company.event(topics.ORDER_CLOSED, replacement_id)
+    assert closed["payload"]["outcome"] == "fulfilled"
+    assert company.events(topics.INVOICE_ISSUED, replacement_id) == []
+    assert company.events(topics.CREDIT_NOTE_ISSUED, order_id) == []
 
 
 async def _account_owing(company: Desk, order_id: str, owed: Decimal) -> dict[str, Any] | None:

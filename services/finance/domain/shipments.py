@@ -168,6 +168,10 @@ class Shipments(Dates):
         self.allocate_money()
 
     def _issue(self, kind: str, valued: Valued, issued_on: date, customer: CustomerTerms) -> None:
+        """The invoice or pro-forma of a valued shipment, once; none of zero value (a
+        replacement of returned goods owes nothing, P7.5)."""
+        if valued.amount <= ZERO:
+            return
         if any(i.kind == kind and i.shipment_id == valued.shipment_id for i in self.invoices):
             return
         count = sum(1 for i in self.invoices if i.kind == kind and i.shipment_id is not None) + 1

@@ -19,6 +19,7 @@ from services.review.domain.model import (
     Line,
     Negotiation,
     Outcome,
+    Replacement,
     Review,
     ReviewStatus,
     Round,
@@ -26,6 +27,7 @@ from services.review.domain.model import (
 from services.review.domain.rules import Assessment, Department
 from shared.db import rows
 from shared.db.upsert import upsert
+from shared.decisions import Signature
 
 _LINES: TypeAdapter[tuple[Line, ...]] = TypeAdapter(tuple[Line, ...])
 """reviews.lines"""
@@ -182,7 +184,28 @@ def _row(review: Review) -> dict[str, Any]:
         "acknowledged_change": review.acknowledged_change,
         "rounds": _ROUNDS.dump_python(review.rounds, mode="json"),
         "amending": review.amending,
+        "replacement": _replacement_row(review.replacement),
     }
+
+
+def _replacement_row(replacement: Replacement | None) -> dict[str, Any] | None:
+    if replacement is None:
+        return None
+    by = replacement.authorised
+    return {
+        "return_number": replacement.return_number,
+        "authorised": {"user": by.user, "role": by.role, "at": by.at.isoformat()},
+    }
+
+
+def _replacement(value: dict[str, Any] | None) -> Replacement | None:
+    if value is None:
+        return None
+    by = value["authorised"]
+    return Replacement(
+        value["return_number"],
+        Signature(by["user"], by["role"], datetime.fromisoformat(by["at"])),
+    )
 
 
 def _review(row: Any) -> Review:
@@ -216,4 +239,5 @@ def _review(row: Any) -> Review:
         acknowledged_change=row["acknowledged_change"],
         rounds=_ROUNDS.validate_python(row["rounds"] or []),
         amending=row["amending"],
+        replacement=_replacement(row["replacement"]),
     )

@@ -51,6 +51,7 @@ reviews = Table(
     Column("acknowledged_change", Integer, nullable=False, server_default="0"),
     Column("rounds", JSON, nullable=True),
     Column("amending", Integer, nullable=True),
+    Column("replacement", JSON, nullable=True),
     Index("ix_reviews_status_deadline", "status", "deadline"),
     Index("ix_reviews_customer_status", "customer_id", "status"),
 )

@@ -12,6 +12,7 @@ from services.review.domain.model import (
     Line,
     NegotiationWasOpened,
     OpenReview,
+    Replacement,
     ReviewWasCompleted,
     ReviewWasEscalated,
 )
@@ -37,6 +38,7 @@ from shared.contracts.process import (
     NegotiationOpenedPayload,
     ReviewEscalatedPayload,
 )
+from shared.decisions import Signature
 from shared.messaging.events import new_event
 
 
@@ -51,7 +53,17 @@ def open_review_command(placed: OrderPlaced) -> OpenReview:
         payment_terms=payload.payment_terms,
         lines=tuple(Line(line.line_no, line.product_code, line.quantity) for line in payload.lines),
         entered_by=payload.entered_by.user if payload.entered_by else None,
+        replacement=_replacement(placed),
     )
+
+
+def _replacement(placed: OrderPlaced) -> Replacement | None:
+    """P7.5: the return a replacement order replaces and who authorised it."""
+    replacing = placed.payload.replacement_for
+    if replacing is None:
+        return None
+    by = replacing.authorised
+    return Replacement(replacing.return_number, Signature(by.user, by.role, by.at))
 
 
 def assessment(answer: DepartmentAnswer) -> Assessment:

@@ -111,6 +111,17 @@ class OpenReview:
     lines: tuple[Line, ...]
     entered_by: str | None = None
     """The user who entered the order at the sales desk; None: it came from another system."""
+    replacement: "Replacement | None" = None
+    """A replacement of returned goods (P7.5): the return and who authorised it."""
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """What a replacement order replaces (P7.5): the return, and the sales manager (or general
+    manager) whose authorisation of it is the order's approval."""
+
+    return_number: str
+    authorised: Signature
 
 
 @dataclass(frozen=True)
@@ -332,6 +343,8 @@ class Review:
     it that is reviewed again (P7.3)."""
     amending: int | None = None
     """The change after confirmation this round reviews (P7.3); None: the order itself."""
+    replacement: Replacement | None = None
+    """A replacement of returned goods (P7.5): its return's authorisation approves it."""
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     # -- opening and evaluation ---------------------------------------------------------------
@@ -351,6 +364,7 @@ class Review:
             received_at=now,
             deadline=now + REVIEW_PERIOD,
             entered_by=command.entered_by,
+            replacement=command.replacement,
         )
         review.events.append(
             FeasibilityWasRequested(
@@ -419,7 +433,16 @@ class Review:
             if department not in self.answers:
                 self.answers[department] = _answer(assessment, AnswerSource.COMPUTED, now)
         self.status = ReviewStatus.IN_REVIEW
-        if self.amending is None and basis.auto_approval.applies(
+        if self.replacement is not None:
+            self._sign(
+                0,
+                self.replacement.authorised,
+                ApprovalDecision.APPROVE,
+                note=f"replacement for return {self.replacement.return_number}, approved by "
+                "its authorisation (P7.5)",
+                contract_stamped=None,  # no contract: the goods are replaced at no charge
+            )
+        elif self.amending is None and basis.auto_approval.applies(
             customer.tier, self.total_amount, bool(self.general_manager_reasons)
         ):
             self._sign(

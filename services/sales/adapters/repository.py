@@ -1,7 +1,7 @@
 """Loads and stores sales orders and sales' master data in the service's own database."""
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -18,7 +18,7 @@ from services.sales.adapters.tables import (
     orders,
     products,
 )
-from services.sales.domain.commands import PlaceOrder
+from services.sales.domain.commands import Decider, PlaceOrder
 from services.sales.domain.intake import Defect, format_order_number
 from services.sales.domain.master import Customer, Product
 from services.sales.domain.model import (
@@ -30,6 +30,7 @@ from services.sales.domain.model import (
     Outcome,
     ShipmentDelivery,
 )
+from services.sales.domain.replacements import Replacement
 from shared.contracts import OrderSubmission
 from shared.db import rows
 from shared.db.sequences import next_in_year
@@ -188,6 +189,7 @@ def _order(row: Any) -> Order:
         open_change=row.open_change,
         confirmation_version=row.confirmation_version,
         release_version=row.release_version,
+        replacement_for=_replacement(row.replacement_for),
     )
 
 
@@ -265,7 +267,30 @@ def _row(order: Order) -> dict[str, Any]:
         "open_change": order.open_change,
         "confirmation_version": order.confirmation_version,
         "release_version": order.release_version,
+        "replacement_for": _replacement_row(order.replacement_for),
     }
+
+
+def _replacement_row(replacement: Replacement | None) -> dict[str, Any] | None:
+    if replacement is None:
+        return None
+    by = replacement.authorised
+    return {
+        "order_id": replacement.order_id,
+        "return_number": replacement.return_number,
+        "authorised": {"user": by.user, "role": by.role, "at": by.at.isoformat()},
+    }
+
+
+def _replacement(value: dict[str, Any] | None) -> Replacement | None:
+    if value is None:
+        return None
+    by = value["authorised"]
+    return Replacement(
+        value["order_id"],
+        value["return_number"],
+        Decider(by["user"], by["role"], datetime.fromisoformat(by["at"])),
+    )
 
 
 async def add(connection: AsyncConnection, order: Order) -> None:

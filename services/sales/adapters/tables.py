@@ -58,6 +58,7 @@ orders = Table(
     Column("open_change", Integer, nullable=True),
     Column("confirmation_version", Integer, nullable=False, server_default="1"),
     Column("release_version", Integer, nullable=False, server_default="0"),
+    Column("replacement_for", JSON, nullable=True),
     UniqueConstraint(
         "submitter", "customer_id", "customer_reference", name="uq_orders_submission_customer"
     ),
@@ -159,9 +160,11 @@ order_steps = Table(
     Column("closed_at", UtcDateTime(), nullable=True),
     Column("flagged", String(10), nullable=True),
     Column("subject", Integer, nullable=False, server_default="0"),
+    Column("return_no", Integer, primary_key=True, autoincrement=False, server_default="0"),
     Index("ix_order_steps_watch", "closed_at", "warn_at"),
 )
-"""Each order's steps with their owner and deadline, and the flag each has had (P8.2)."""
+"""Each order's steps with their owner and deadline, and the flag each has had (P8.2); a
+return's steps once per return (`return_no`, n of RT-<order id>-<n>; 0 for the other steps)."""
 
 work_items = Table(
     "work_items",

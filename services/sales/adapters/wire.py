@@ -1,6 +1,7 @@
 """Translation between the wire contracts and the sales domain."""
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from pydantic import TypeAdapter, ValidationError
@@ -215,8 +216,21 @@ def placed_payload(order: Order) -> OrderPlacedPayload:
             "contact": order.contact,
             "payment_terms": order.payment_terms,
             "entered_by": entrant(order),
+            "replacement_for": replaced(order),
         }
     )
+
+
+def replaced(order: Order) -> dict[str, Any] | None:
+    """What a replacement order replaces and who authorised the return (P7.5)."""
+    if order.replacement_for is None:
+        return None
+    by = order.replacement_for.authorised
+    return {
+        "order_id": order.replacement_for.order_id,
+        "return_number": order.replacement_for.return_number,
+        "authorised": {"user": by.user, "role": by.role, "at": by.at},
+    }
 
 
 def entrant(order: Order) -> Signed | None:

@@ -21,6 +21,7 @@ from services.sales.domain.changes import (
 from services.sales.domain.commands import VERBAL_CHANNELS, Decider, Line, PlaceOrder
 from services.sales.domain.intake import Defect, IntakeFacts, intake_defects
 from services.sales.domain.master import CENT, HUNDRED, Customer, Tier
+from services.sales.domain.replacements import Replacement
 from shared.contracts.bounds import DATE_MAX
 from shared.decisions import BeyondAuthority, InvalidDecision, NotAllowedNow, NotFound
 
@@ -40,7 +41,7 @@ HOLD_ROLES = frozenset({"sales_manager"})
 DELIVERY_DATE_ROLES = frozenset({"sales_manager", "general_manager"})
 """Who may record a new delivery date agreed with the customer after a delay (P4.10, P8.1)."""
 
-Gate = Literal["a_tier_before_signature", "signed_and_deposit", "signed"]
+Gate = Literal["a_tier_before_signature", "signed_and_deposit", "signed", "replacement"]
 
 
 class OrderStatus(StrEnum):
@@ -264,6 +265,8 @@ class Order:
     release_version: int = 0
     """The version production was last released with (0: not released); below `version`
     after an increase, whose extra waits for the amended confirmation's gates (P7.3)."""
+    replacement_for: Replacement | None = None
+    """A replacement of returned goods (P7.5): what it replaces; None for a customer's order."""
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
     decisions: list[Decision] = field(default_factory=list, compare=False, repr=False)
     entrant: Decision | None = field(default=None, compare=False, repr=False)
@@ -326,6 +329,31 @@ class Order:
         )
         order._take(command, by)
         order._proceed(facts)
+        return order
+
+    @classmethod
+    def register_replacement(
+        cls, order_id: str, command: PlaceOrder, replacement: Replacement
+    ) -> "Order":
+        """P7.5: a replacement of returned goods, registered under its own number and placed
+        at once: its products and customer are the original order's, and it owes nothing (no
+        price to check, settled from the start)."""
+        order = cls(
+            order_id=order_id,
+            submitter=command.submitter,
+            customer_reference=command.customer_reference,
+            customer_id=command.customer_id,
+            channel=command.channel,
+            currency=command.currency,
+            lines=command.lines,
+            requested_delivery_date=command.requested_delivery_date,
+            delivery_address=command.delivery_address,
+            contact=command.contact,
+            stated_total=command.stated_total,
+            settled=True,
+            replacement_for=replacement,
+        )
+        order.events.append(OrderWasPlaced(order_id))
         return order
 
     def resubmit(
@@ -605,7 +633,10 @@ class Order:
             return
         confirmation = self.confirmation()
         gate: Gate
-        if confirmation.tier == "A":
+        if self.replacement_for is not None:
+            gate = "replacement"  # owes nothing: released on approval (P7.5)
+            delivery_date = confirmation.confirmed_delivery_date
+        elif confirmation.tier == "A":
             gate = "a_tier_before_signature"
             delivery_date = confirmation.confirmed_delivery_date
         else:

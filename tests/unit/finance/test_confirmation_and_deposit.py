@@ -15,6 +15,7 @@ from services.finance.domain.commands import (
     OpenAccount,
     ReceivePayment,
     ShipGoods,
+    Units,
 )
 from services.finance.domain.events import DepositWasRequested, InvoiceWasIssued, PaymentKind
 from services.finance.domain.model import Account, AccountStatus, Outcome
@@ -102,13 +103,15 @@ def test_a_confirmation_before_the_order_opens_the_account() -> None:
 @pytest.mark.rule("P6.3")
 def test_a_shipment_before_the_confirmation_is_invoiced_once_the_orders_lines_arrive() -> None:
     account = Account.start(ORDER)
-    account.ship(ShipGoods("SH-1", (), TODAY), CustomerTerms(tier="B"))
+    account.ship(ShipGoods("SH-1", (Units("P-1", 4),), TODAY), CustomerTerms(tier="B"))
 
     account.confirm(confirmation(deposit="0.00"))
     assert account.events == []
     account.open(OpenAccount(ORDER, "CUST-0011", "EUR", TOTAL, (Line("P-1", 4, TOTAL),)))
 
-    assert [type(event) for event in account.events] == [InvoiceWasIssued]
+    [invoice] = account.events
+    assert isinstance(invoice, InvoiceWasIssued)
+    assert invoice.invoice.amount == TOTAL
 
 
 @pytest.mark.rule("P3.3")

@@ -69,11 +69,12 @@ def test_a_shipment_beyond_what_is_left_of_the_total_is_worth_only_what_is_left(
     account.ship(shipped("SH-2", ("P-A", 5)), tier("B"))
     account.ship(shipped("SH-3", ("P-A", 5)), tier("B"))
 
-    assert [i.amount for i in account.invoices] == [
+    assert [i.amount for i in account.invoices] == [Decimal("6.67"), Decimal("3.33")]
+    assert [v.amount for v in account.valued] == [
         Decimal("6.67"),
         Decimal("3.33"),
         Decimal("0.00"),
-    ]
+    ]  # the last is worth nothing: no invoice of zero value is issued
 
 
 @pytest.mark.rule("P6.3")
