@@ -45,6 +45,26 @@ class SalesSettings(ServiceSettings):
         description="Time for the sales manager to charge for what a change found spent "
         "(P7.2, P8.2)",
     )
+    return_authorisation_deadline: timedelta = Field(
+        default=DEFAULTS.return_authorisation,
+        gt=timedelta(0),
+        description="Time for the sales manager to authorise or decline a return (P7.5, P8.2)",
+    )
+    return_receipt_deadline: timedelta = Field(
+        default=DEFAULTS.return_receipt,
+        gt=timedelta(0),
+        description="Time from a return authorised to its goods received back (P7.5, P8.2)",
+    )
+    return_inspection_deadline: timedelta = Field(
+        default=DEFAULTS.return_inspection,
+        gt=timedelta(0),
+        description="Time for QA to inspect returned goods once received (P7.5, P8.2)",
+    )
+    return_send_back_deadline: timedelta = Field(
+        default=DEFAULTS.return_send_back,
+        gt=timedelta(0),
+        description="Time to send units QA rejected back to the customer (P7.5, P8.2)",
+    )
     warning_share: Decimal = Field(
         default=DEFAULTS.warning_share,
         gt=0,
@@ -64,5 +84,9 @@ class SalesSettings(ServiceSettings):
             deposit=self.deposit_deadline,
             shipment=self.shipment_deadline,
             change_charge=self.change_charge_deadline,
+            return_authorisation=self.return_authorisation_deadline,
+            return_receipt=self.return_receipt_deadline,
+            return_inspection=self.return_inspection_deadline,
+            return_send_back=self.return_send_back_deadline,
             warning_share=self.warning_share,
         )

@@ -15,17 +15,22 @@ from services.sales.adapters.tables import order_history, order_steps, orders, w
 from services.sales.adapters.tracking_state import OrderTracks, tracks
 from services.sales.domain.deadlines import STEP_OWNERS, Deadlines
 from services.sales.domain.steps import (
+    CHANGE_STEPS,
+    RETURN_STEPS,
     WITH_THE_ORDER,
     Facts,
     StepChange,
     changes_for,
     flag_due,
     reason_for,
+    return_no_of,
+    waits_for,
     warning_at,
 )
 from services.sales.domain.work import (
     Escalation,
     acknowledgement_owner,
+    outlives_the_order,
     owner_of,
     return_step_owner,
     settled_kinds,
@@ -47,10 +52,11 @@ from shared.contracts import (
     ReturnStepped,
     StepFlagged,
 )
-from shared.contracts.bounds import moment_within_window
+from shared.contracts.bounds import MAX_VERSIONS, moment_within_window
 from shared.contracts.changes import change_number
 from shared.contracts.common import Signed
 from shared.contracts.process import DeliveryRevised
+from shared.contracts.returns import return_number
 from shared.contracts.steps import StepFlaggedPayload, StepName
 from shared.db import rows
 from shared.db.upsert import dialect_insert
@@ -180,12 +186,28 @@ def facts_of(event: Event) -> Facts:
             )
         case ChangeDecided():
             return Facts(event.event_type, event.occurred_at, change_no=event.payload.change_no)
+        case ReturnStepped():
+            stepped = event.payload
+            return Facts(
+                event.event_type,
+                event.occurred_at,
+                return_no=return_no_of(stepped.return_number, event.order_id),
+                return_step=stepped.step,
+                rejected=_rejected(event),
+            )
     return Facts(event.event_type, event.occurred_at)
+
+
+def _rejected(event: ReturnStepped) -> int:
+    return sum(verdict.rejected for verdict in event.payload.inspected)
 
 
 def _apply_step(
     state: OrderTracks, order_id: str, change: StepChange, deadlines: Deadlines, by: str
 ) -> None:
+    if change.return_no:
+        _apply_return_step(state, order_id, change, deadlines, by)
+        return
     row = state.step(order_id, change.step)
     if row is not None and row["subject"] > change.subject:
         return  # about an older change than the step's
@@ -226,6 +248,40 @@ def _apply_step(
         )
 
 
+def _apply_return_step(
+    state: OrderTracks, order_id: str, change: StepChange, deadlines: Deadlines, by: str
+) -> None:
+    """A return's step opens once and closes once (P7.5): a step its later step closed first
+    stays closed, and only the closing of an open step settles its flag (the return's other
+    steps are closed, or not yet opened, whenever one of them is open)."""
+    n = change.return_no
+    row = state.step(order_id, change.step, n)
+    if change.kind == "close":
+        if row is None:
+            state.add_step(_step_row(order_id, change, closed_at=change.at))
+        elif row["closed_at"] is None:
+            state.change_step(order_id, change.step, n, closed_at=change.at)
+            state.settle(order_id, ("step.flagged",), change.at, by, return_number(order_id, n))
+        return
+    if change.kind == "open" and row is None:
+        assert change.due_at is not None
+        warn_at = warning_at(change.at, change.due_at, deadlines)
+        opened = _fresh(change, opened_at=change.at, due_at=change.due_at, warn_at=warn_at)
+        state.add_step(_step_row(order_id, change, **opened))
+
+
+def _overtaken(state: OrderTracks, event: ReturnStepped) -> bool:
+    """A later step of the return came first (topics are not ordered against each other): the
+    step this one would leave waiting is closed already, so it settles none of the return's
+    work and opens none."""
+    n = return_no_of(event.payload.return_number, event.order_id)
+    waiting = waits_for(event.payload.step, _rejected(event))
+    if not n or waiting is None:
+        return False
+    row = state.step(event.order_id, waiting, n)
+    return row is not None and row["closed_at"] is not None
+
+
 def _fresh(change: StepChange, **values: Any) -> dict[str, Any]:
     """A step's values as the first event of its change (or of the order) leaves them."""
     return {
@@ -242,6 +298,7 @@ def _step_row(order_id: str, change: StepChange, **values: Any) -> dict[str, Any
     return {
         "order_id": order_id,
         "step": change.step,
+        "return_no": change.return_no,
         "owner_role": change.owner_role,
     } | _fresh(change, **values)
 
@@ -272,7 +329,10 @@ def subject_of(event: Event) -> str | None:
     flagged step, the return (RT-…) or the change (CR-…); None: the order as a whole."""
     match event:
         case StepFlagged():
-            return event.payload.step
+            flagged = event.payload
+            if flagged.step in RETURN_STEPS and flagged.subject is not None:
+                return flagged.subject  # settled with the return's next step
+            return flagged.step
         case ReturnStepped():
             return event.payload.return_number
         case ChangeAcknowledged() | ChangeDecided():
@@ -286,7 +346,7 @@ def _open_item(state: OrderTracks, event: Event) -> None:
         return
     detail = subject_of(event)
     if isinstance(event, StepFlagged):
-        step = state.step(event.order_id, event.payload.step)
+        step = state.step(event.order_id, event.payload.step, _return_of(event))
         if step is not None and step["closed_at"] is not None:
             return  # the step finished before its flag came back from the bus
         opened = None if step is None else step["opened_at"]
@@ -313,6 +373,13 @@ def _open_item(state: OrderTracks, event: Event) -> None:
             "detail": detail,
         }
     )
+
+
+def _return_of(flag: StepFlagged) -> int:
+    """The return a flagged return step is of (0 for any other step)."""
+    if flag.payload.step not in RETURN_STEPS or flag.payload.subject is None:
+        return 0
+    return return_no_of(flag.payload.subject, flag.order_id)
 
 
 def _decided(state: OrderTracks, order_id: str, change_no: int) -> bool:
@@ -354,12 +421,14 @@ async def track(connection: AsyncConnection, event: Event, deadlines: Deadlines)
         _apply_step(state, event.order_id, change, deadlines, by)
     paid = isinstance(event, PaymentReceived) and event.payload.settled
     cleared = isinstance(event, CollectionStepped) and event.payload.step == "cleared"
-    kinds = settled_kinds(
-        event.event_type, paid=paid or cleared, closed=event.event_type == "order.closed"
-    )
-    if kinds:  # before the event's own item: a return's next step settles the one before
-        state.settle(event.order_id, kinds, event.occurred_at, by, subject_of(event))
-    _open_item(state, event)
+    closed = event.event_type == "order.closed"
+    kinds = settled_kinds(event.event_type, paid=paid or cleared, closed=closed)
+    overtaken = isinstance(event, ReturnStepped) and _overtaken(state, event)
+    if kinds and not overtaken:  # before the event's own item: a return's next step settles
+        spared = outlives_the_order if closed else None  # the one before
+        state.settle(event.order_id, kinds, event.occurred_at, by, subject_of(event), spared)
+    if not overtaken:  # a late step of a return: its later step's work stays as it is
+        _open_item(state, event)
     if not at_flush:
         await state.write(connection)
 
@@ -391,9 +460,14 @@ async def flag_steps(
         step: StepName = row.step
         await connection.execute(
             update(order_steps)
-            .where(order_steps.c.order_id == row.order_id, order_steps.c.step == row.step)
+            .where(
+                order_steps.c.order_id == row.order_id,
+                order_steps.c.step == row.step,
+                order_steps.c.return_no == row.return_no,
+            )
             .values(flagged=level)
         )
+        subject = _subject_of_step(row.order_id, step, row.subject, row.return_no)
         events.append(
             new_event(
                 StepFlagged,
@@ -407,11 +481,21 @@ async def flag_steps(
                     owner_role=STEP_OWNERS[step],
                     opened_at=moment_within_window(row.opened_at),
                     due_at=moment_within_window(row.due_at),
-                    reason=reason_for(step, level, row.due_at),
+                    reason=reason_for(step, level, row.due_at, subject),
+                    subject=subject,
                 ),
             )
         )
     return events
+
+
+def _subject_of_step(order_id: str, step: StepName, subject: int, return_no: int) -> str | None:
+    """The return (RT-…) or change (CR-…) a flagged step is of; None for the order's own."""
+    if return_no:
+        return return_number(order_id, return_no)
+    if step in CHANGE_STEPS and 2 <= subject <= MAX_VERSIONS:
+        return change_number(order_id, subject)
+    return None
 
 
 async def mark_done(connection: AsyncConnection, item_id: str, at: datetime, by: str) -> bool:

@@ -9,7 +9,7 @@ unlocked: closing one is an UPDATE guarded by `closed_at IS NULL`, so a person's
 settling event cannot both close it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,7 +21,8 @@ from services.sales.adapters.tables import order_steps, work_items
 from shared.db import rows
 
 STATE = ("sales", "order tracks")
-StepKey = tuple[str, str]
+StepKey = tuple[str, str, int]
+"""(order, step, return): the return's n for a return's step, 0 for every other step."""
 
 
 STEP_VALUES = ("opened_at", "due_at", "warn_at", "closed_at", "flagged", "subject")
@@ -48,11 +49,11 @@ class OrderTracks:
         found = await connection.execute(
             select(order_steps)
             .where(order_steps.c.order_id.in_(wanted))
-            .order_by(order_steps.c.order_id, order_steps.c.step)
+            .order_by(order_steps.c.order_id, order_steps.c.step, order_steps.c.return_no)
             .with_for_update()
         )
         for row in found.mappings():
-            self.steps[(row["order_id"], row["step"])] = dict(row)
+            self.steps[(row["order_id"], row["step"], row["return_no"])] = dict(row)
         items = await connection.execute(
             select(
                 work_items.c.item_id, work_items.c.order_id, work_items.c.kind, work_items.c.detail
@@ -61,16 +62,16 @@ class OrderTracks:
         for item in items.mappings():
             self.open_items.setdefault(item["order_id"], []).append(dict(item))
 
-    def step(self, order_id: str, step: str) -> dict[str, Any] | None:
-        return self.steps.get((order_id, step))
+    def step(self, order_id: str, step: str, return_no: int = 0) -> dict[str, Any] | None:
+        return self.steps.get((order_id, step, return_no))
 
     def add_step(self, row: dict[str, Any]) -> None:
-        key = (row["order_id"], row["step"])
+        key = (row["order_id"], row["step"], row["return_no"])
         self.steps[key] = row
         self.new_steps.add(key)
 
-    def change_step(self, order_id: str, step: str, **values: Any) -> None:
-        key = (order_id, step)
+    def change_step(self, order_id: str, step: str, return_no: int = 0, **values: Any) -> None:
+        key = (order_id, step, return_no)
         self.steps[key].update(values)
         if key not in self.new_steps:
             self.changed_steps.add(key)
@@ -82,12 +83,25 @@ class OrderTracks:
         )
 
     def settle(
-        self, order_id: str, kinds: Iterable[str], at: datetime, by: str, detail: str | None
+        self,
+        order_id: str,
+        kinds: Iterable[str],
+        at: datetime,
+        by: str,
+        detail: str | None,
+        sparing: Callable[[str | None], bool] | None = None,
     ) -> None:
+        """Close the order's open items of these kinds: those about `detail`, or all of them
+        (None) but the ones `sparing` keeps."""
         wanted = set(kinds)
         still: list[dict[str, Any]] = []
         for item in self.open_items.get(order_id, []):
-            if item["kind"] in wanted and (detail is None or item["detail"] == detail):
+            spared = sparing is not None and sparing(item["detail"])
+            if (
+                item["kind"] in wanted
+                and (detail is None or item["detail"] == detail)
+                and not spared
+            ):
                 closing = {"closed_at": at, "closed_by": by}
                 if item["item_id"] in self.new_items:
                     self.new_items[item["item_id"]].update(closing)
@@ -110,13 +124,14 @@ class OrderTracks:
                     and_(
                         order_steps.c.order_id == bindparam("_order"),
                         order_steps.c.step == bindparam("_step"),
+                        order_steps.c.return_no == bindparam("_return"),
                     )
                 )
                 .values(**{name: bindparam(name) for name in STEP_VALUES}),
                 [
-                    {"_order": order, "_step": step}
-                    | {name: self.steps[(order, step)][name] for name in STEP_VALUES}
-                    for order, step in sorted(self.changed_steps)
+                    {"_order": key[0], "_step": key[1], "_return": key[2]}
+                    | {name: self.steps[key][name] for name in STEP_VALUES}
+                    for key in sorted(self.changed_steps)
                 ],
             )
         if self.new_items:

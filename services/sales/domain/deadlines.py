@@ -21,6 +21,10 @@ STEP_OWNERS: dict[StepName, str] = {
     "change_ack_logistics": "dispatcher",
     "change_ack_finance": "finance_manager",
     "change_charge": "sales_manager",
+    "return_authorisation": "sales_manager",
+    "return_receipt": "order_clerk",
+    "return_inspection": "qa_inspector",
+    "return_send_back": "dispatcher",
 }
 """The role that owns each step and must act when it is flagged."""
 
@@ -42,5 +46,23 @@ class Deadlines:
     change_charge: timedelta = timedelta(days=2)
     """From production's report of what a change finds spent to the sales manager's charge
     (P7.2). A department's acknowledgement is due by the change's `answer_by`."""
+    return_authorisation: timedelta = timedelta(days=2)
+    """From a return requested to the sales manager's authorisation or refusal (P7.5)."""
+    return_receipt: timedelta = timedelta(days=14)
+    """From a return authorised to the goods received back (the customer sends them)."""
+    return_inspection: timedelta = timedelta(days=2)
+    """From the returned goods received to QA's verdict."""
+    return_send_back: timedelta = timedelta(days=2)
+    """From QA's verdict to the rejected units sent back to the customer."""
     warning_share: Decimal = Decimal("0.75")
     """A step still open after this share of its time is flagged as a warning."""
+
+    def of_return(self, step: StepName) -> timedelta:
+        """The time a return's step may take (P7.5, P8.2)."""
+        allowed = {
+            "return_authorisation": self.return_authorisation,
+            "return_receipt": self.return_receipt,
+            "return_inspection": self.return_inspection,
+            "return_send_back": self.return_send_back,
+        }
+        return allowed[step]

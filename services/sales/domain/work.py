@@ -4,6 +4,9 @@ that must act, until the event that settles it arrives or a person marks it done
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from services.sales.domain.deadlines import STEP_OWNERS
+from services.sales.domain.steps import RETURN_WAITS_FOR, waits_for
+
 COLLECTION_OWNERS: Mapping[str, str] = {
     "reminder": "customer_service",
     "follow_up": "sales_rep",
@@ -36,13 +39,11 @@ return (its subject) settles only the items of that change or return."""
 
 SETTLED_WHEN_PAID: tuple[str, ...] = ("collection.stepped", "balance.due")
 RETURN_STEP_OWNERS: Mapping[str, str] = {
-    "requested": "sales_manager",
-    "authorised": "order_clerk",
-    "received": "qa_inspector",
-    "inspected": "dispatcher",
+    step: STEP_OWNERS[waiting] for step, waiting in RETURN_WAITS_FOR.items()
 }
-"""Who takes a return's next step after each (P7.5): the sales manager authorises or declines,
-the order clerk receives, QA inspects, the dispatcher sends rejected units back."""
+"""Who takes a return's next step after each (P7.5), the owner of the step it opens: the sales
+manager authorises or declines, the order clerk receives, QA inspects, the dispatcher sends
+rejected units back."""
 
 ALL_KINDS: tuple[str, ...] = (
     *FIXED_OWNERS,
@@ -80,9 +81,16 @@ def owner_of(escalation: Escalation) -> str | None:
 def return_step_owner(step: str, rejected_units: int) -> str | None:
     """Who takes a return's next step (P7.5); None once it is declined, credited or sent back
     (an inspection with nothing rejected leaves nothing to send back)."""
-    if step == "inspected" and rejected_units == 0:
+    if waits_for(step, rejected_units) is None:
         return None
     return RETURN_STEP_OWNERS.get(step)
+
+
+def outlives_the_order(detail: str | None) -> bool:
+    """An item about a return (its next step, a flag of one of its steps) stays open when the
+    order closes: a return is raised for delivered goods, also of a closed order, and goes on
+    until its own last step (P7.5)."""
+    return detail is not None and detail.startswith("RT-")
 
 
 def acknowledgement_owner(refused: bool, spent: bool) -> str | None:
@@ -96,7 +104,8 @@ def acknowledgement_owner(refused: bool, spent: bool) -> str | None:
 
 
 def settled_kinds(event_type: str, *, paid: bool = False, closed: bool = False) -> Sequence[str]:
-    """The kinds of open item on the order that this event settles."""
+    """The kinds of open item on the order that this event settles (closed: every kind, but
+    not the items that outlive the order)."""
     if closed:
         return ALL_KINDS
     kinds = list(SETTLED_BY.get(event_type, ()))
