@@ -4,17 +4,14 @@ difference; the applied change n brings the lines; whichever of the two arrives 
 account ends the same. Shipments are valued once, the last taking what is left of the new
 total; a new date of version n replaces the dates of lower versions."""
 
-from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.finance import handlers
-from services.finance.app import DEFINITION
 from services.finance.domain.commands import ApplyChange, ConfirmOrder, CustomerTerms, Line
 from services.finance.domain.events import DepositWasRequested, PaymentKind
 from services.finance.domain.model import Account
@@ -29,7 +26,7 @@ from shared.contracts import (
     PaymentReceived,
 )
 from shared.delivery_dates import DateSource
-from tests.support.databases import sqlite_database
+from tests.unit.arrival import in_either_order
 from tests.unit.finance.builders import TODAY, opened, payment
 from tests.unit.finance.test_changes import (
     ORDER,
@@ -37,6 +34,7 @@ from tests.unit.finance.test_changes import (
     account,
     bank,
     consume,
+    engine,
     event,
     lines,
     of,
@@ -45,15 +43,11 @@ from tests.unit.finance.test_changes import (
     shipped,
 )
 
+__all__ = ["engine"]  # the fixture
+
 CONFIRMED_ON = "2027-03-01"
 AMENDED_ON = "2027-03-20"
 ASKED_ON = "2027-03-10"
-
-
-@pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    async with sqlite_database(tmp_path / "finance.db", DEFINITION.migrations) as engine:
-        yield engine
 
 
 def confirmation(
@@ -126,6 +120,20 @@ async def deposit_paid(engine: AsyncEngine, tier: str = "B") -> None:
     await consume(engine, handlers.confirm_order, confirmation(tier=tier, deposit=deposit))
     if tier != "A":
         await consume(engine, handlers.receive_payment, bank("300.00", "DEP-1"))
+
+
+def confirm_order(total: str, deposit: str, tier: str, version: int = 1) -> ConfirmOrder:
+    """Sales' confirmation of `version` at `total`, asking `deposit` of a `tier` customer."""
+    return ConfirmOrder(
+        ORDER, "CUST-0001", "EUR", Decimal(total), Decimal(deposit), TODAY, tier, version
+    )
+
+
+def confirmed_account(deposit: str, tier: str) -> Account:
+    """20 pumps for 1,000.00, confirmed at version 1 asking `deposit` of a `tier` customer."""
+    account = opened("1000.00", (Line("PUMP-1", 20, Decimal("1000.00")),))
+    account.confirm(confirm_order("1000.00", deposit, tier))
+    return account
 
 
 def requested_deposits(events: list[Any]) -> list[Decimal]:
@@ -215,14 +223,10 @@ async def test_an_increase_ends_the_same_whichever_of_confirmation_and_decision_
     engine: AsyncEngine, first: str
 ) -> None:
     await deposit_paid(engine)
-    steps: list[tuple[Any, Any]] = [
-        (handlers.confirm_order, confirmation(2, "1500.00", "450.00")),
-        (handlers.apply_change, increase(2, 30)),
-    ]
-    if first == "decision":
-        steps.reverse()
+    amended = (handlers.confirm_order, confirmation(2, "1500.00", "450.00"))
+    decision = (handlers.apply_change, increase(2, 30))
 
-    events = [e for handler, body in steps for e in await consume(engine, handler, body)]
+    events = await in_either_order(consume, engine, first, amended, decision)
 
     assert requested_deposits(events) == [Decimal("150.00")]
     assert [e.payload.open_balance for e in of(BalanceUpdated, events)] == [Decimal("1200.00")]
@@ -236,10 +240,7 @@ async def test_an_increase_ends_the_same_whichever_of_confirmation_and_decision_
 def test_a_decision_with_an_increase_leaves_the_unpaid_deposit_to_the_amended_confirmation() -> (
     None
 ):
-    account = opened("1000.00", (Line("PUMP-1", 20, Decimal("1000.00")),))
-    account.confirm(
-        ConfirmOrder(ORDER, "CUST-0001", "EUR", Decimal("1000.00"), Decimal("300.00"), TODAY, "B")
-    )
+    account = confirmed_account("300.00", "B")
     account.events.clear()
     # one line fewer, another product added: a decrease and an increase, 900.00 in all
     new_lines = (Line("PUMP-1", 10, Decimal("500.00")), Line("VALVE-1", 4, Decimal("400.00")))
@@ -253,11 +254,7 @@ def test_a_decision_with_an_increase_leaves_the_unpaid_deposit_to_the_amended_co
         Decimal("900.00"),
         Decimal("300.00"),
     )
-    account.confirm(
-        ConfirmOrder(
-            ORDER, "CUST-0001", "EUR", Decimal("900.00"), Decimal("270.00"), TODAY, "B", version=2
-        )
-    )
+    account.confirm(confirm_order("900.00", "270.00", "B", version=2))
     assert account.deposit_amount == Decimal("270.00")
     assert [e.amount for e in account.events if isinstance(e, DepositWasRequested)] == [
         Decimal("270.00")
@@ -269,10 +266,7 @@ def test_a_decision_with_an_increase_leaves_the_unpaid_deposit_to_the_amended_co
 def test_an_amended_confirmation_consumed_after_a_later_decrease_keeps_the_decreased_total() -> (
     None
 ):
-    account = opened("1000.00", (Line("PUMP-1", 20, Decimal("1000.00")),))
-    account.confirm(
-        ConfirmOrder(ORDER, "CUST-0001", "EUR", Decimal("1000.00"), Decimal("0.00"), TODAY, "A")
-    )
+    account = confirmed_account("0.00", "A")
     terms = CustomerTerms(tier="A")
     thirty = (Line("PUMP-1", 30, Decimal("1500.00")),)
     account.apply_change(
@@ -283,11 +277,7 @@ def test_an_amended_confirmation_consumed_after_a_later_decrease_keeps_the_decre
         ApplyChange(3, ("decrease",), twenty_five, Decimal("1250.00"), Decimal(0), TODAY), terms
     )
 
-    account.confirm(
-        ConfirmOrder(
-            ORDER, "CUST-0001", "EUR", Decimal("1500.00"), Decimal("0.00"), TODAY, "A", version=2
-        )
-    )
+    account.confirm(confirm_order("1500.00", "0.00", "A", version=2))
 
     assert (account.version, account.confirmed_version, account.total_amount) == (
         3,
@@ -365,15 +355,10 @@ async def test_a_new_date_of_version_2_replaces_the_release_date_and_the_amended
 ) -> None:
     await deposit_paid(engine)
     await consume(engine, handlers.record_release, release("2027-03-05"))
-    steps: list[tuple[Any, Any]] = [
-        (handlers.confirm_order, confirmation(2, "1500.00", "450.00", delivery=AMENDED_ON)),
-        (handlers.apply_change, increase(2, 30, ("increase", "date"), on=ASKED_ON)),
-    ]
-    if first == "decision":
-        steps.reverse()
+    amended = (handlers.confirm_order, confirmation(2, "1500.00", "450.00", delivery=AMENDED_ON))
+    decision = (handlers.apply_change, increase(2, 30, ("increase", "date"), on=ASKED_ON))
 
-    for handler, body in steps:
-        await consume(engine, handler, body)
+    await in_either_order(consume, engine, first, amended, decision)
 
     assert (await account(engine)).confirmed_delivery_date == date.fromisoformat(AMENDED_ON)
 
@@ -410,10 +395,7 @@ async def test_a_late_signature_and_release_of_version_1_do_not_move_an_amended_
 
 @pytest.mark.rule("P7.3")
 def test_a_decrease_keeps_the_released_date_though_its_decision_carries_the_asked_one() -> None:
-    account: Account = opened("1000.00", (Line("PUMP-1", 20, Decimal("1000.00")),))
-    account.confirm(
-        ConfirmOrder(ORDER, "CUST-0001", "EUR", Decimal("1000.00"), Decimal(0), TODAY, "A")
-    )
+    account = confirmed_account("0", "A")
     account.move_delivery(date(2027, 4, 1), DateSource.RELEASED)
 
     account.apply_change(
@@ -434,16 +416,9 @@ def test_a_decrease_keeps_the_released_date_though_its_decision_carries_the_aske
 
 @pytest.mark.rule("P7.3")
 def test_a_payment_while_the_amended_deposit_is_open_is_the_deposit() -> None:
-    account = opened("1000.00", (Line("PUMP-1", 20, Decimal("1000.00")),))
-    account.confirm(
-        ConfirmOrder(ORDER, "CUST-0001", "EUR", Decimal("1000.00"), Decimal("300.00"), TODAY, "B")
-    )
+    account = confirmed_account("300.00", "B")
     account.receive_payment("PAY-1", payment("300.00", "DEP-1"))
-    account.confirm(
-        ConfirmOrder(
-            ORDER, "CUST-0001", "EUR", Decimal("1500.00"), Decimal("450.00"), TODAY, "B", version=2
-        )
-    )
+    account.confirm(confirm_order("1500.00", "450.00", "B", version=2))
 
     paid = account.receive_payment("PAY-2", payment("150.00", "DEP-2"))
 

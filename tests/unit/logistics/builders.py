@@ -111,17 +111,27 @@ def incoming(body: Event, at: datetime = FRIDAY) -> Incoming[Any]:
     return Incoming(body, Source(body.TOPIC, 0, 0, None), body.event_id, at)
 
 
-def order_placed(order_id: str = ORDER) -> OrderPlaced:
-    lines = [
+def priced_lines(units: dict[str, int]) -> list[dict[str, Any]]:
+    """Order lines of `units` per product, numbered from 1, each unit at 100.00."""
+    return [
         {
             "line_no": n,
             "product_code": code,
-            "quantity": units,
+            "quantity": count,
             "unit_price": "100.00",
-            "amount": f"{units * 100}.00",
+            "amount": f"{count * 100}.00",
         }
-        for n, (code, units) in enumerate(ORDERED.items(), start=1)
+        for n, (code, count) in enumerate(units.items(), start=1)
     ]
+
+
+def priced_total(units: dict[str, int]) -> str:
+    """The total of `priced_lines(units)`."""
+    return f"{sum(units.values()) * 100}.00"
+
+
+def order_placed(order_id: str = ORDER) -> OrderPlaced:
+    lines = priced_lines(ORDERED)
     payload = {
         "submitter": "desk",
         "customer_reference": "PO-77",

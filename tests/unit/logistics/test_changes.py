@@ -32,6 +32,8 @@ from tests.unit.logistics.builders import (
     goods_produced,
     message,
     order_placed,
+    priced_lines,
+    priced_total,
 )
 from tests.unit.logistics.test_handlers import (
     checked_out,
@@ -45,27 +47,14 @@ VALVE, FLANGE = "VALVE-DN50", "FLANGE-DN50"
 FIRST = f"SH-{ORDER}-1"
 
 
-def _lines(units: dict[str, int]) -> list[dict[str, Any]]:
-    return [
-        {
-            "line_no": n,
-            "product_code": code,
-            "quantity": count,
-            "unit_price": "100.00",
-            "amount": f"{count * 100}.00",
-        }
-        for n, (code, count) in enumerate(units.items(), start=1)
-    ]
-
-
-def _total(units: dict[str, int]) -> str:
-    return f"{sum(units.values()) * 100}.00"
-
-
 def change_requested(
-    units: dict[str, int] | None, change_no: int = 2, kinds: list[str] | None = None
+    units: dict[str, int] | None,
+    change_no: int = 2,
+    kinds: list[str] | None = None,
+    on: str = "2026-12-15",
+    reason: str = "the customer needs fewer",
 ) -> ChangeRequested:
-    """A decrease to `units`, or a cancellation (None)."""
+    """A decrease to `units`, or a cancellation (None); other `kinds` where given."""
     kinds = kinds or (["cancel"] if units is None else ["decrease"])
     payload = {
         "change_no": change_no,
@@ -73,10 +62,10 @@ def change_requested(
         "kinds": kinds,
         "stage": "after_confirmation",
         "needs_review": bool({"increase", "date", "requirement"} & set(kinds)),
-        "lines": _lines(units or {}),
-        "total_amount": _total(units or {}),
-        "requested_delivery_date": "2026-12-15",
-        "reason": "the customer needs fewer",
+        "lines": priced_lines(units or {}),
+        "total_amount": priced_total(units or {}),
+        "requested_delivery_date": on,
+        "reason": reason,
         "via": "desk",
         "requested": {"user": "rita.vogel", "role": "sales_rep", "at": FRIDAY.isoformat()},
         "answer_by": (FRIDAY + timedelta(days=1)).isoformat(),
@@ -85,17 +74,24 @@ def change_requested(
 
 
 def change_decided(
-    units: dict[str, int] | None, outcome: str = "applied", change_no: int = 2
+    units: dict[str, int] | None,
+    outcome: str = "applied",
+    change_no: int = 2,
+    kinds: list[str] | None = None,
+    on: str = "2026-12-15",
+    stage: str = "after_confirmation",
 ) -> ChangeDecided:
+    """Sales' decision on a decrease to `units` or a cancellation (None); other `kinds` where
+    given, applied at the date `on`."""
     applied = outcome == "applied"
     payload = {
         "change_no": change_no,
         "outcome": outcome,
-        "stage": "after_confirmation",
-        "kinds": ["cancel"] if units is None else ["decrease"],
-        "lines": _lines(units or {}) if applied else [],
-        "total_amount": _total(units or {}) if applied else None,
-        "delivery_date": "2026-12-15" if applied else None,
+        "stage": stage,
+        "kinds": kinds or (["cancel"] if units is None else ["decrease"]),
+        "lines": priced_lines(units or {}) if applied else [],
+        "total_amount": priced_total(units or {}) if applied else None,
+        "delivery_date": on if applied else None,
         "reason": "" if applied else "the customer withdrew it",
         "refused_by": "logistics" if outcome == "refused" else None,
         "decided": None,

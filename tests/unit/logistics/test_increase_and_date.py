@@ -5,7 +5,6 @@ version n (the change's, then the amended confirmation's, then its release) repl
 date of a lower version, and a date of a lower version consumed late never moves it back."""
 
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -14,7 +13,6 @@ from services.logistics import handlers
 from services.logistics.domain.model import OrderShipping
 from shared.contracts import (
     ChangeDecided,
-    ChangeRequested,
     ConfirmationIssued,
     ConfirmationSigned,
     OrderReleased,
@@ -22,6 +20,7 @@ from shared.contracts import (
 from shared.contracts.changes import ShipmentCancelled
 from shared.decisions import InvalidDecision, NotAllowedNow
 from shared.delivery_dates import DateSource
+from tests.unit.arrival import in_either_order
 from tests.unit.logistics.builders import (
     FRIDAY,
     ORDER,
@@ -30,7 +29,14 @@ from tests.unit.logistics.builders import (
     message,
     order_placed,
 )
-from tests.unit.logistics.test_changes import acknowledgements, order, request, shipment
+from tests.unit.logistics.test_changes import (
+    acknowledgements,
+    change_decided,
+    change_requested,
+    order,
+    request,
+    shipment,
+)
 from tests.unit.logistics.test_handlers import consume
 
 VALVE, FLANGE = "VALVE-DN50", "FLANGE-DN50"
@@ -42,41 +48,6 @@ ASKED = date(2027, 1, 20)
 AMENDED = date(2027, 1, 25)
 
 
-def _lines(units: dict[str, int]) -> list[dict[str, Any]]:
-    return [
-        {
-            "line_no": n,
-            "product_code": code,
-            "quantity": count,
-            "unit_price": "100.00",
-            "amount": f"{count * 100}.00",
-        }
-        for n, (code, count) in enumerate(units.items(), start=1)
-    ]
-
-
-def _total(units: dict[str, int]) -> str:
-    return f"{sum(units.values()) * 100}.00"
-
-
-def asked(units: dict[str, int], kinds: list[str], on: date = CONFIRMED) -> ChangeRequested:
-    payload = {
-        "change_no": 2,
-        "based_on": 1,
-        "kinds": kinds,
-        "stage": "after_confirmation",
-        "needs_review": True,
-        "lines": _lines(units),
-        "total_amount": _total(units),
-        "requested_delivery_date": on.isoformat(),
-        "reason": "the customer needs more",
-        "via": "desk",
-        "requested": {"user": "rita.vogel", "role": "sales_rep", "at": FRIDAY.isoformat()},
-        "answer_by": (FRIDAY + timedelta(days=1)).isoformat(),
-    }
-    return message(ChangeRequested, payload)  # type: ignore[no-any-return]
-
-
 def applied(
     units: dict[str, int],
     kinds: list[str],
@@ -84,17 +55,7 @@ def applied(
     stage: str = "after_confirmation",
 ) -> ChangeDecided:
     """change.decided applied for change 2, reviewed again (P7.3)."""
-    payload = {
-        "change_no": 2,
-        "outcome": "applied",
-        "stage": stage,
-        "kinds": kinds,
-        "lines": _lines(units),
-        "total_amount": _total(units),
-        "delivery_date": on.isoformat(),
-        "decided": None,
-    }
-    return message(ChangeDecided, payload)  # type: ignore[no-any-return]
+    return change_decided(units, kinds=kinds, on=on.isoformat(), stage=stage)
 
 
 def confirmation(version: int, on: date) -> ConfirmationIssued:
@@ -156,7 +117,8 @@ async def test_an_applied_increase_makes_the_new_quantities_ordered_and_holds_no
     await released(engine)
     await request(engine)  # SH-1: all 20 valves and 40 flanges
 
-    answer = await consume(engine, handlers.take_change_request, asked(INCREASED, ["increase"]))
+    asked = change_requested(INCREASED, kinds=["increase"], reason="the customer needs more")
+    answer = await consume(engine, handlers.take_change_request, asked)
     events = await consume(engine, handlers.apply_change_decision, applied(INCREASED, ["increase"]))
 
     [ack] = acknowledgements(answer)
@@ -232,15 +194,10 @@ async def test_the_amended_confirmations_date_wins_whichever_arrives_first(
     engine: AsyncEngine, first: str
 ) -> None:
     await released(engine)
-    steps: list[tuple[Any, Any]] = [
-        (handlers.confirm_order, confirmation(2, AMENDED)),
-        (handlers.apply_change_decision, applied(INCREASED, ["increase", "date"], ASKED)),
-    ]
-    if first == "decision":
-        steps.reverse()
+    amended = (handlers.confirm_order, confirmation(2, AMENDED))
+    decision = (handlers.apply_change_decision, applied(INCREASED, ["increase", "date"], ASKED))
 
-    for handler, body in steps:
-        await consume(engine, handler, body)
+    await in_either_order(consume, engine, first, amended, decision)
 
     assert await delivery_date(engine) == AMENDED
     assert (await order(engine)).ordered == INCREASED

@@ -6,7 +6,7 @@ the new version is assessed again. Topics keep no order between them, so the dec
 first."""
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,17 +15,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.production import decisions, handlers
-from services.production.adapters import planning, repository
+from services.production import decisions
+from services.production.adapters import repository
 from services.production.adapters.documents import PURCHASE_ORDERS, REQUISITIONS
 from services.production.adapters.tables import finished_stock, materials
-from services.production.app import DEFINITION
 from services.production.domain.model import Outcome, ProductionStatus
 from services.production.domain.purchasing import RequisitionStatus
 from services.production.plant import Plant
 from shared.contracts import (
     ChangeAcknowledged,
-    ChangeDecided,
     ChangeRequested,
     Event,
     FeasibilityAssessed,
@@ -35,79 +33,38 @@ from shared.contracts import (
     OrderReleased,
 )
 from shared.contracts.changes import acknowledgement_id
-from shared.db import rows
 from shared.decisions import BeyondAuthority, NotAllowedNow, Person
 from shared.messaging.events import new_event
-from shared.seed import load_seed
-from shared.seed.model import BomLine, Material, Seed, WeeklyCapacity
-from tests.support.databases import sqlite_database
-from tests.unit.properties.harness import incoming
+from shared.seed.model import BomLine
+from tests.unit.production.plant_fixtures import (
+    BOUGHT,
+    CLERK,
+    DUE,
+    MANAGER,
+    NOW,
+    ORDER,
+    STOCKED,
+    decided,
+    handle,
+    make,
+    order_lines,
+    plant_database,
+    receive,
+    released,
+    worked,
+)
 
-NOW = datetime(2031, 8, 4, 9, 0, tzinfo=UTC)
-DUE = date(2031, 12, 1)
-ORDER = "SO-2031-000001"
 OTHER = "SO-2031-000002"
-STOCKED, BOUGHT, SPARE = "P-STOCKED", "P-BOUGHT", "P-SPARE"
-MANAGER = Person("paul.meyer", "production_manager")
+SPARE = "P-SPARE"
 DEPUTY = Person("anna.koch", "deputy_general_manager")
 BUYER = Person("mia.schulz", "buyer")
-INSPECTOR = Person("jan.berg", "qa_inspector")
-CLERK = Person("ole.lund", "warehouse_clerk")
-PRICE = Decimal("10.00")
-
-
-def seed() -> Seed:
-    return load_seed().model_copy(
-        update={
-            "materials": [
-                Material(
-                    material_code="M-STOCKED",
-                    name="in stock",
-                    unit="pc",
-                    on_hand=Decimal(30),
-                    lead_time_days=20,
-                    supplier="Stahlwerk AG",
-                ),
-                Material(
-                    material_code="M-BOUGHT",
-                    name="to be bought",
-                    unit="pc",
-                    on_hand=Decimal(0),
-                    lead_time_days=10,
-                    supplier="Stahlwerk AG",
-                ),
-            ],
-            "bill_of_materials": [
-                BomLine(product_code=STOCKED, material_code="M-STOCKED", quantity_per_unit=1),
-                BomLine(product_code=BOUGHT, material_code="M-BOUGHT", quantity_per_unit=1),
-                BomLine(product_code=SPARE, material_code="M-STOCKED", quantity_per_unit=1),
-            ],
-            "weekly_capacity": WeeklyCapacity(default_units=100, overrides={}, lead_days=5),
-            "routings": [],
-        }
-    )
 
 
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    async with sqlite_database(tmp_path / "production.db", DEFINITION.migrations) as engine:
-        async with engine.begin() as connection, rows.in_scope(connection):
-            await planning.load_master_data(connection, seed())
+    spare = BomLine(product_code=SPARE, material_code="M-STOCKED", quantity_per_unit=1)
+    async with plant_database(tmp_path / "production.db", spare) as engine:
         yield engine
-
-
-def order_lines(product: str, units: int) -> list[dict[str, Any]]:
-    if not units:
-        return []
-    return [
-        {
-            "line_no": 1,
-            "product_code": product,
-            "quantity": units,
-            "unit_price": PRICE,
-            "amount": PRICE * units,
-        }
-    ]
 
 
 def requested(change_no: int, kinds: list[str], product: str, units: int) -> ChangeRequested:
@@ -135,53 +92,6 @@ def requested(change_no: int, kinds: list[str], product: str, units: int) -> Cha
     )
 
 
-def decided(
-    change_no: int,
-    kinds: list[str],
-    product: str,
-    units: int,
-    outcome: str = "applied",
-    stage: str = "after_confirmation",
-) -> ChangeDecided:
-    applied = outcome == "applied"
-    lines = order_lines(product, units) if applied else []
-    return new_event(
-        ChangeDecided,
-        order_id=ORDER,
-        producer="sales",
-        causation_id=None,
-        occurred_at=NOW,
-        payload={
-            "change_no": change_no,
-            "outcome": outcome,
-            "stage": stage,
-            "kinds": kinds,
-            "lines": lines,
-            "total_amount": sum((line["amount"] for line in lines), start=Decimal(0))
-            if applied
-            else None,
-            "delivery_date": DUE if applied else None,
-            "reason": "" if applied else "the customer withdrew it",
-            "decided": None,
-        },
-    )
-
-
-def released(product: str, units: int, order_id: str = ORDER) -> OrderReleased:
-    return new_event(
-        OrderReleased,
-        order_id=order_id,
-        producer="sales",
-        causation_id=None,
-        occurred_at=NOW,
-        payload={
-            "delivery_date": DUE,
-            "gate": "signed",
-            "lines": [{"product_code": product, "quantity": units}],
-        },
-    )
-
-
 def feasibility(product: str, units: int, version: int) -> FeasibilityRequested:
     return new_event(
         FeasibilityRequested,
@@ -198,18 +108,6 @@ def feasibility(product: str, units: int, version: int) -> FeasibilityRequested:
     )
 
 
-async def handle(engine: AsyncEngine, body: Event) -> list[Event]:
-    handler: Any = {
-        ChangeRequested: handlers.take_change_request,
-        ChangeDecided: handlers.apply_change_decision,
-        OrderReleased: handlers.release_order,
-        FeasibilityRequested: handlers.assess_feasibility,
-        OrderClosed: handlers.close_order,
-    }[type(body)]
-    async with engine.begin() as connection, rows.in_scope(connection):
-        return list(await handler(connection, incoming(body, body.TOPIC, NOW)))
-
-
 async def reserved(engine: AsyncEngine, code: str) -> Decimal:
     async with engine.connect() as connection:
         value = await connection.scalar(
@@ -220,11 +118,9 @@ async def reserved(engine: AsyncEngine, code: str) -> Decimal:
 
 
 async def in_plant(engine: AsyncEngine, work: Any) -> Any:
-    async with engine.begin() as connection, rows.in_scope(connection):
-        plant = Plant(connection, NOW)
-        result = await work(plant, connection)
-        await plant.events(None)
-        return result
+    """People's work in one unit of work; what it returns."""
+    result, _ = await worked(engine, work)
+    return result
 
 
 def acknowledgement(events: list[Event]) -> ChangeAcknowledged:
@@ -365,17 +261,6 @@ async def test_a_cancellation_whose_order_closed_before_its_decision_came_still_
     assert await reserved(engine, "M-BOUGHT") == 0
 
 
-async def make(plant: Plant, connection: AsyncConnection) -> None:
-    """The order started, every operation passed, 20 units inspected, passed and received."""
-    order = await decisions.start(plant, ORDER, MANAGER)
-    for operation in order.operations:
-        await decisions.patrol(plant, ORDER, operation.number, True, "", INSPECTOR)
-    order = await decisions.request_inspection(plant, ORDER, STOCKED, 20, MANAGER)
-    number = order.inspections[-1].number
-    await decisions.sign_inspection(plant, ORDER, number, 20, 0, "", INSPECTOR)
-    await decisions.receive(plant, ORDER, STOCKED, 20, CLERK)
-
-
 async def free_finished(engine: AsyncEngine, product: str) -> int:
     async with engine.connect() as connection:
         units = await connection.scalar(
@@ -389,7 +274,7 @@ async def test_units_finished_beyond_a_decreased_quantity_go_to_free_stock_once_
     engine: AsyncEngine,
 ) -> None:
     await handle(engine, released(STOCKED, 20))
-    await in_plant(engine, make)
+    await in_plant(engine, make(20))
 
     await handle(engine, decided(2, ["decrease"], STOCKED, 15))
     assert await free_finished(engine, STOCKED) == 5
@@ -427,14 +312,8 @@ async def test_a_cut_that_removes_a_product_gives_all_its_finished_units_to_free
     await handle(engine, both)
 
     async def make_both(plant: Plant, connection: AsyncConnection) -> None:
-        order = await decisions.start(plant, ORDER, MANAGER)
-        for operation in order.operations:
-            await decisions.patrol(plant, ORDER, operation.number, True, "", INSPECTOR)
-        for product, units in ((STOCKED, 20), (SPARE, 5)):
-            order = await decisions.request_inspection(plant, ORDER, product, units, MANAGER)
-            number = order.inspections[-1].number
-            await decisions.sign_inspection(plant, ORDER, number, units, 0, "", INSPECTOR)
-            await decisions.receive(plant, ORDER, product, units, CLERK)
+        await make(20)(plant, connection)  # started, every operation passed, 20 received
+        await receive(5, SPARE)(plant, connection)
 
     await in_plant(engine, make_both)
     await handle(engine, decided(2, ["decrease"], STOCKED, 20))  # the spare line removed

@@ -7,9 +7,8 @@ order not started reserves the extra and buys what stock lacks; one in productio
 is issued the extra as it is reserved; one produced goes back to released for a new start and
 completes again at the new total."""
 
-import contextlib
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.production import decisions, handlers
-from services.production.adapters import planning, repository
+from services.production.adapters import repository
 from services.production.adapters.documents import REQUISITIONS
 from services.production.adapters.tables import materials, production_orders
-from services.production.app import DEFINITION
 from services.production.domain.model import ProductionOrder, ProductionStatus
 from services.production.plant import Plant
 from shared.contracts import (
@@ -33,62 +30,18 @@ from shared.contracts import (
     OrderDelayed,
     OrderReleased,
 )
-from shared.db import rows
-from shared.decisions import Person
-from shared.messaging.events import new_event
-from shared.seed import load_seed
-from shared.seed.model import BomLine, Material, Seed, WeeklyCapacity
-from tests.support.databases import sqlite_database
-from tests.unit.properties.harness import incoming
-
-NOW = datetime(2031, 8, 4, 9, 0, tzinfo=UTC)
-DUE = date(2031, 12, 1)
-ORDER = "SO-2031-000001"
-STOCKED, BOUGHT = "P-STOCKED", "P-BOUGHT"
-MANAGER = Person("paul.meyer", "production_manager")
-INSPECTOR = Person("jan.berg", "qa_inspector")
-CLERK = Person("ole.lund", "warehouse_clerk")
-PRICE = Decimal("10.00")
-
-
-def seed() -> Seed:
-    """30 units of one material in stock, none of the other (bought in 10 days)."""
-    return load_seed().model_copy(
-        update={
-            "materials": [
-                Material(
-                    material_code="M-STOCKED",
-                    name="in stock",
-                    unit="pc",
-                    on_hand=Decimal(30),
-                    lead_time_days=20,
-                    supplier="Stahlwerk AG",
-                ),
-                Material(
-                    material_code="M-BOUGHT",
-                    name="to be bought",
-                    unit="pc",
-                    on_hand=Decimal(0),
-                    lead_time_days=10,
-                    supplier="Stahlwerk AG",
-                ),
-            ],
-            "bill_of_materials": [
-                BomLine(product_code=STOCKED, material_code="M-STOCKED", quantity_per_unit=1),
-                BomLine(product_code=BOUGHT, material_code="M-BOUGHT", quantity_per_unit=1),
-            ],
-            "weekly_capacity": WeeklyCapacity(default_units=100, overrides={}, lead_days=5),
-            "routings": [],
-        }
-    )
-
-
-@contextlib.asynccontextmanager
-async def plant_database(path: Path) -> AsyncIterator[AsyncEngine]:
-    async with sqlite_database(path, DEFINITION.migrations) as engine:
-        async with engine.begin() as connection, rows.in_scope(connection):
-            await planning.load_master_data(connection, seed())
-        yield engine
+from tests.unit.production import plant_fixtures
+from tests.unit.production.plant_fixtures import (
+    BOUGHT,
+    DUE,
+    ORDER,
+    STOCKED,
+    handle,
+    make,
+    plant_database,
+    receive,
+    worked,
+)
 
 
 @pytest.fixture
@@ -98,19 +51,7 @@ async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
 
 
 def released(units: int, version: int = 1, product: str = STOCKED) -> OrderReleased:
-    return new_event(
-        OrderReleased,
-        order_id=ORDER,
-        producer="sales",
-        causation_id=None,
-        occurred_at=NOW,
-        payload={
-            "delivery_date": DUE,
-            "gate": "signed",
-            "lines": [{"product_code": product, "quantity": units}],
-            "version": version,
-        },
-    )
+    return plant_fixtures.released(product, units, version=version)
 
 
 def decided(
@@ -120,49 +61,14 @@ def decided(
     delivery_date: date = DUE,
     product: str = STOCKED,
 ) -> ChangeDecided:
-    return new_event(
-        ChangeDecided,
-        order_id=ORDER,
-        producer="sales",
-        causation_id=None,
-        occurred_at=NOW,
-        payload={
-            "change_no": change_no,
-            "outcome": "applied",
-            "stage": "after_confirmation",
-            "kinds": list(kinds),
-            "lines": [
-                {
-                    "line_no": 1,
-                    "product_code": product,
-                    "quantity": units,
-                    "unit_price": PRICE,
-                    "amount": PRICE * units,
-                }
-            ],
-            "total_amount": PRICE * units,
-            "delivery_date": delivery_date,
-            "reason": "",
-            "decided": None,
-        },
-    )
-
-
-async def handle(engine: AsyncEngine, body: Event, policy: bool = False) -> list[Event]:
-    handler: Any = {
-        ChangeDecided: handlers.apply_change_decision,
-        OrderReleased: handlers.release_order,
-    }[type(body)]
-    async with engine.begin() as connection, rows.in_scope(connection):
-        return list(await handler(connection, incoming(body, body.TOPIC, NOW), policy))
+    """An applied change after confirmation: line 1 at `units`."""
+    return plant_fixtures.decided(change_no, kinds, product, units, delivery_date=delivery_date)
 
 
 async def in_plant(engine: AsyncEngine, work: Any) -> list[Event]:
     """People's work in one unit of work; the events it publishes."""
-    async with engine.begin() as connection, rows.in_scope(connection):
-        plant = Plant(connection, NOW)
-        await work(plant, connection)
-        return await plant.events(None)
+    _, events = await worked(engine, work)
+    return events
 
 
 async def stored(engine: AsyncEngine) -> ProductionOrder:
@@ -192,31 +98,6 @@ def materials_of(order: ProductionOrder) -> list[tuple[object, ...]]:
 
 def of(kind: type[Event], events: list[Event]) -> list[Any]:
     return [event for event in events if isinstance(event, kind)]
-
-
-def make(units: int) -> Any:
-    """Start (or start again), pass the waiting patrols, inspect and receive `units`."""
-
-    async def work(plant: Plant, connection: AsyncConnection) -> None:
-        order = await decisions.start(plant, ORDER, MANAGER)
-        for operation in order.operations:
-            if operation.status.value != "passed":
-                await decisions.patrol(plant, ORDER, operation.number, True, "", INSPECTOR)
-        await receive(units)(plant, connection)
-
-    return work
-
-
-def receive(units: int) -> Any:
-    """Inspect `units` of the order being made, pass them all and receive them."""
-
-    async def work(plant: Plant, _: AsyncConnection) -> None:
-        order = await decisions.request_inspection(plant, ORDER, STOCKED, units, MANAGER)
-        number = order.inspections[-1].number
-        await decisions.sign_inspection(plant, ORDER, number, units, 0, "", INSPECTOR)
-        await decisions.receive(plant, ORDER, STOCKED, units, CLERK)
-
-    return work
 
 
 @pytest.mark.rule("P7.3")

@@ -25,16 +25,14 @@ from shared.contracts import FeasibilityRequested, OrderReleased
 from shared.db import rows
 from shared.decisions import Person
 from shared.messaging.events import new_event
-from shared.seed import load_seed
-from shared.seed.model import BomLine, Material, Seed, WeeklyCapacity
+from tests.unit.production.plant_fixtures import BOUGHT, CAPACITY, STOCKED, seed
 from tests.unit.properties.harness import incoming, run
 
 NOW = datetime(2031, 8, 4, 9, 0, tzinfo=UTC)
 """The Monday of 2031-W32."""
-CAPACITY = 100
 DUE = date(2031, 12, 1)
 SALES_MANAGER = Person("jonas.weber", "sales_manager")
-IN_STOCK, TO_BUY = "P-STOCKED", "P-BOUGHT"
+IN_STOCK, TO_BUY = STOCKED, BOUGHT
 """A product whose material is in stock, and one whose material must be bought."""
 
 
@@ -44,41 +42,6 @@ class Order:
     product_code: str
     units: int
     urgent: bool
-
-
-def seed(lead_time_days: int) -> Seed:
-    return load_seed().model_copy(
-        update={
-            "materials": [
-                Material(
-                    material_code="M-STOCKED",
-                    name="in stock",
-                    unit="pc",
-                    on_hand=Decimal(1_000_000),
-                    lead_time_days=20,
-                    supplier="Stahlwerk AG",
-                ),
-                Material(
-                    material_code="M-BOUGHT",
-                    name="to be bought",
-                    unit="pc",
-                    on_hand=Decimal(0),
-                    lead_time_days=lead_time_days,
-                    supplier="Stahlwerk AG",
-                ),
-            ],
-            "bill_of_materials": [
-                BomLine(
-                    product_code=IN_STOCK, material_code="M-STOCKED", quantity_per_unit=Decimal(1)
-                ),
-                BomLine(
-                    product_code=TO_BUY, material_code="M-BOUGHT", quantity_per_unit=Decimal(1)
-                ),
-            ],
-            "weekly_capacity": WeeklyCapacity(default_units=CAPACITY, overrides={}, lead_days=5),
-            "routings": [],
-        }
-    )
 
 
 def message(kind: type[Any], order: Order, payload: dict[str, Any], producer: str) -> Any:
@@ -146,7 +109,9 @@ def test_no_week_is_ever_booked_over_its_capacity(
 
     async def drive(connection: AsyncConnection) -> None:
         async with rows.in_scope(connection):
-            await planning.load_master_data(connection, seed(lead_time_days))
+            await planning.load_master_data(
+                connection, seed(on_hand=Decimal(1_000_000), lead_time_days=lead_time_days)
+            )
         for order in scenario:
             if order.urgent:
                 requested = message(

@@ -3,8 +3,6 @@ a new round on the new content at the request, acknowledged `reopened`; approval
 again on the new total, the credit check counts only the difference, the automatic policy
 does not sign it, and a change refused or withdrawn gives the confirmed round back."""
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from shared.contracts import FeasibilityAssessed, topics
 from tests.unit.review.test_changes import (
     ORDER,
+    approved_order,
     assessed_version,
     decided,
     requested,
@@ -19,38 +18,14 @@ from tests.unit.review.test_changes import (
 from tests.unit.review.test_service import (
     APPROVE,
     Review,
-    assessed,
+    automatic,
     balance,
-    placed,
-    start,
-    with_master_data,
+    review,
 )
 
+__all__ = ["automatic", "review"]  # the fixtures
+
 AFTER = "after_confirmation"
-
-
-@pytest.fixture
-async def review(tmp_path: Path) -> AsyncIterator[Review]:
-    async for running in start(tmp_path):
-        yield running
-
-
-@pytest.fixture
-async def automatic(tmp_path: Path) -> AsyncIterator[Review]:
-    async for running in start(tmp_path, auto_approve_max_amount="50000"):
-        yield running
-
-
-async def approved(review: Review, customer_id: str = "CUST-0001", by_policy: bool = False) -> None:
-    """Version 1 (20 valves, 970.00) approved and assessed feasible."""
-    await with_master_data(review, customer_id=customer_id)
-    await review.consume(placed(customer_id=customer_id))
-    if not by_policy:
-        signed = await review.post("sales_manager", f"/reviews/{ORDER}/approvals", APPROVE)
-        assert signed.status_code == 200, signed.text
-    await review.consume(assessed())
-    (completed,) = await review.published(topics.REVIEW_COMPLETED)
-    assert completed["payload"]["outcome"] == "approved"
 
 
 def round_2_assessed() -> FeasibilityAssessed:
@@ -68,7 +43,7 @@ async def verdicts(review: Review) -> list[tuple[int, str]]:
 async def test_more_units_after_confirmation_open_a_new_round_that_the_sales_manager_approves_on_the_new_total(  # noqa: E501
     review: Review,
 ) -> None:
-    await approved(review)
+    await approved_order(review)
 
     await review.consume(requested(2, quantity=30, stage=AFTER))
 
@@ -95,7 +70,7 @@ async def test_more_units_after_confirmation_open_a_new_round_that_the_sales_man
 async def test_the_credit_check_of_a_new_round_counts_only_the_difference_to_the_confirmed_total(
     review: Review,
 ) -> None:
-    await approved(review, customer_id="CUST-0002")  # credit limit 20,000.00
+    await approved_order(review, customer_id="CUST-0002")  # credit limit 20,000.00
     await review.consume(balance("CUST-0002", "19500.00"))  # this order's 970.00 is in it
 
     await review.consume(requested(2, quantity=30, stage=AFTER))  # 485.00 more: 19,985.00
@@ -109,7 +84,7 @@ async def test_the_credit_check_of_a_new_round_counts_only_the_difference_to_the
 async def test_the_automatic_policy_does_not_sign_a_round_after_confirmation(
     automatic: Review,
 ) -> None:
-    await approved(automatic, by_policy=True)
+    await approved_order(automatic, by_policy=True)
 
     await automatic.consume(requested(2, quantity=30, stage=AFTER))
     await automatic.consume(round_2_assessed())
@@ -122,7 +97,7 @@ async def test_the_automatic_policy_does_not_sign_a_round_after_confirmation(
 async def test_a_change_withdrawn_while_its_round_is_open_gives_the_confirmed_round_back(
     review: Review,
 ) -> None:
-    await approved(review)
+    await approved_order(review)
     await review.consume(requested(2, quantity=30, stage=AFTER))
 
     await review.consume(decided(2, quantity=30, stage=AFTER, outcome="withdrawn"))

@@ -136,13 +136,16 @@ def again(event: ChangeDecided) -> ChangeDecided:
     return event.model_copy(update={"event_id": uuid4()})
 
 
-async def approved_order(review: Review) -> None:
-    """Order 1 placed, approved by the sales manager and assessed feasible: version 1 done."""
-    await with_master_data(review)
-    await review.consume(placed())
-    assert (
-        await review.post("sales_manager", f"/reviews/{ORDER}/approvals", APPROVE)
-    ).status_code == 200
+async def approved_order(
+    review: Review, customer_id: str = "CUST-0001", by_policy: bool = False
+) -> None:
+    """Order 1 (20 valves, 970.00) placed, approved by the sales manager (or, `by_policy`, by
+    the automatic policy) and assessed feasible: version 1 done."""
+    await with_master_data(review, customer_id=customer_id)
+    await review.consume(placed(customer_id=customer_id))
+    if not by_policy:
+        signed = await review.post("sales_manager", f"/reviews/{ORDER}/approvals", APPROVE)
+        assert signed.status_code == 200, signed.text
     await review.consume(assessed())
     (completed,) = await review.published(topics.REVIEW_COMPLETED)
     assert completed["payload"]["outcome"] == "approved"
