@@ -13,7 +13,14 @@ from services.sales import change_handlers
 from services.sales.adapters import change_rows
 from services.sales.domain.changes import Asked, Change
 from services.sales.domain.commands import Decider
-from shared.contracts.bounds import MAX_LINES, ContractDate, LineNumber, Money, RequiredReason
+from shared.contracts.bounds import (
+    MAX_LINES,
+    ContractDate,
+    LineNumber,
+    Money,
+    Reason,
+    RequiredReason,
+)
 from shared.decisions import InvalidDecision, NotFound
 from shared.http.auth import Actor
 from shared.runtime import ServiceContext
@@ -36,6 +43,10 @@ class ChangeBody(Body):
         default=None, description="A new date the customer asks for; null: unchanged"
     )
     cancel: bool = Field(default=False, description="Cancel the whole order")
+    requirements: Reason | None = Field(
+        default=None,
+        description="The product requirements in words from now on; null: unchanged (P7.3)",
+    )
     reason: RequiredReason = Field(description="What the customer asked, as recorded")
 
 
@@ -75,6 +86,7 @@ class ChangeView(BaseModel):
     total_amount: str
     previous_total: str
     requested_delivery_date: date
+    requirements: str = Field(description="The product requirements in words it asks (P7.3)")
     reason: str
     via: str
     requested_by: str | None
@@ -108,6 +120,7 @@ class ChangeView(BaseModel):
             total_amount=str(change.total_amount),
             previous_total=str(change.previous_total),
             requested_delivery_date=change.requested_delivery_date,
+            requirements=change.requirements,
             reason=change.reason,
             via=change.via,
             requested_by=f"{change.requested.user} ({change.requested.role})"
@@ -160,6 +173,7 @@ def changes_router(context: ServiceContext) -> APIRouter:
             requested_delivery_date=body.requested_delivery_date,
             cancel=body.cancel,
             reason=body.reason,
+            requirements=body.requirements,
         )
         if body.cancel and body.lines:
             raise InvalidDecision("a cancellation names no lines")

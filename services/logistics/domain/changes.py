@@ -12,8 +12,9 @@ from services.logistics.domain.commands import Units
 from services.logistics.domain.model import OrderShipping
 from services.logistics.domain.shipment import Shipment, change_number
 
-HOLDING_KINDS = frozenset({"decrease", "cancel"})
-"""The kinds of change that hold what cannot be undone; an increase or a date holds nothing."""
+HOLDING_KINDS = frozenset({"decrease", "cancel", "requirement"})
+"""Kinds that hold the shipments not handed over while the change is open: the goods may have
+to be fewer or different (P7.2, P7.3); more units or a new date hold nothing."""
 
 MAX_LISTED = 1000
 """Shipment numbers one acknowledgement lists (the contract's bound)."""

@@ -160,6 +160,7 @@ def apply_change_command(decided: ChangeDecided) -> ApplyChange | None:
         lines=tuple(Line(line.line_no, line.product_code, line.quantity) for line in payload.lines),
         total_amount=payload.total_amount,
         requested_delivery_date=payload.delivery_date,
+        requirement="requirement" in payload.kinds,
     )
 
 
@@ -173,6 +174,7 @@ def reopen_command(requested: ChangeRequested) -> ApplyChange:
         lines=tuple(Line(line.line_no, line.product_code, line.quantity) for line in payload.lines),
         total_amount=payload.total_amount,
         requested_delivery_date=payload.requested_delivery_date,
+        requirement="requirement" in payload.kinds,
     )
 
 

@@ -135,6 +135,8 @@ class ApplyChange:
     lines: tuple[Line, ...]
     total_amount: Decimal
     requested_delivery_date: date
+    requirement: bool = False
+    """The product requirements changed: engineering and QA answer in person (P7.3)."""
 
     @property
     def restarts_review(self) -> bool:
@@ -397,7 +399,9 @@ class Review:
             return Decimal(0)
         return self.rounds[-1].total_amount
 
-    def evaluate(self, basis: ReviewBasis, now: datetime) -> None:
+    def evaluate(
+        self, basis: ReviewBasis, now: datetime, in_person: frozenset[Department] = frozenset()
+    ) -> None:
         """Evaluate the review once the master data it needs is there; until then it waits
         (and says for what). P2.1 terms check; P2.3, P6.3, P6.4, P8.1 required approvals; P2.4
         engineering and QA from product data (an earlier override stands); then the automatic
@@ -430,7 +434,7 @@ class Review:
             ),
         }
         for department, assessment in computed.items():
-            if department not in self.answers:
+            if department not in self.answers and department not in in_person:
                 self.answers[department] = _answer(assessment, AnswerSource.COMPUTED, now)
         self.status = ReviewStatus.IN_REVIEW
         if self.replacement is not None:

@@ -111,6 +111,7 @@ def _row(change: Change) -> dict[str, Any]:
         "outcome_reason": change.outcome_reason,
         "refused_by": change.refused_by,
         "verdict": change.verdict,
+        "requirements": change.requirements,
         "confirmed_delivery_date": change.confirmed_delivery_date,
     }
 
@@ -147,5 +148,6 @@ def _change(row: dict[str, Any]) -> Change:
         outcome_reason=row["outcome_reason"],
         refused_by=row["refused_by"],
         verdict=row["verdict"],
+        requirements=row["requirements"],
         confirmed_delivery_date=row["confirmed_delivery_date"],
     )

@@ -190,6 +190,7 @@ def _order(row: Any) -> Order:
         confirmation_version=row.confirmation_version,
         release_version=row.release_version,
         replacement_for=_replacement(row.replacement_for),
+        requirements=row.requirements,
     )
 
 
@@ -268,6 +269,7 @@ def _row(order: Order) -> dict[str, Any]:
         "confirmation_version": order.confirmation_version,
         "release_version": order.release_version,
         "replacement_for": _replacement_row(order.replacement_for),
+        "requirements": order.requirements,
     }
 
 

@@ -59,6 +59,7 @@ orders = Table(
     Column("confirmation_version", Integer, nullable=False, server_default="1"),
     Column("release_version", Integer, nullable=False, server_default="0"),
     Column("replacement_for", JSON, nullable=True),
+    Column("requirements", String(1000), nullable=False, server_default=""),
     UniqueConstraint(
         "submitter", "customer_id", "customer_reference", name="uq_orders_submission_customer"
     ),
@@ -90,6 +91,7 @@ order_changes = Table(
     Column("refused_by", String(20), nullable=True),
     Column("verdict", String(10), nullable=False, server_default=""),
     Column("confirmed_delivery_date", Date, nullable=True),
+    Column("requirements", String(1000), nullable=False, server_default=""),
     UniqueConstraint("order_id", "change_no", name="uq_order_changes_number"),
 )
 """Every change of an order, numbered from 2 (P7.1)."""

@@ -72,6 +72,8 @@ class Change:
     requested: Decider | None
     requested_at: datetime
     status: ChangeStatus = ChangeStatus.ACKNOWLEDGING
+    requirements: str = ""
+    """The product requirements in words this change makes the order's ("": none, P7.3)."""
     answers: dict[str, Answer] = field(default_factory=dict)
     charge: Decimal | None = None
     charge_reason: str = ""
@@ -125,6 +127,8 @@ class Asked:
     requested_delivery_date: date | None
     cancel: bool
     reason: str
+    requirements: str | None = None
+    """New product requirements in words; None: unchanged."""
 
 
 def check_change_authority(by: Decider) -> None:
@@ -148,9 +152,15 @@ def changed_lines(current: tuple[Line, ...], asked: Asked) -> tuple[Line, ...]:
 
 
 def kinds_of(
-    current: tuple[Line, ...], new: tuple[Line, ...], old_date: date, new_date: date, cancel: bool
+    current: tuple[Line, ...],
+    new: tuple[Line, ...],
+    old_date: date,
+    new_date: date,
+    cancel: bool,
+    requirement: bool = False,
 ) -> tuple[str, ...]:
-    """What differs between the applied version and the change (P7.2, P7.3)."""
+    """What differs between the applied version and the change (P7.2, P7.3); `requirement`:
+    the product requirements differ."""
     if cancel:
         return ("cancel",)
     before = {line.line_no: line.quantity for line in current}
@@ -162,6 +172,8 @@ def kinds_of(
         kinds.append("increase")
     if new_date != old_date:
         kinds.append("date")
+    if requirement:
+        kinds.append("requirement")
     return tuple(kinds)
 
 
@@ -179,13 +191,16 @@ def new_change(
     via: str,
     by: Decider | None,
     now: datetime,
+    current_requirements: str = "",
+    requirements: str | None = None,
 ) -> Change:
     """A change of the applied version into the given content; refused (changing nothing)
     when nothing differs or the order has no version left. One that needs a review after
     confirmation waits for it (P7.3)."""
     if version >= MAX_VERSIONS:
         raise NotAllowedNow(f"order {order_id} has {MAX_VERSIONS} versions: no further change")
-    kinds = kinds_of(current, lines, current_date, requested_delivery_date, cancel)
+    changed = requirements is not None and requirements != current_requirements
+    kinds = kinds_of(current, lines, current_date, requested_delivery_date, cancel, changed)
     if not kinds:
         raise InvalidDecision("nothing differs from the order as it stands")
     if requested_delivery_date <= now.date() and "date" in kinds:
@@ -203,6 +218,7 @@ def new_change(
         via=via,
         requested=by,
         requested_at=now,
+        requirements=current_requirements if requirements is None else requirements,
     )
     if confirmed and change.needs_review:
         change.status = ChangeStatus.IN_REVIEW

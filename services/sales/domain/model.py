@@ -267,6 +267,8 @@ class Order:
     after an increase, whose extra waits for the amended confirmation's gates (P7.3)."""
     replacement_for: Replacement | None = None
     """A replacement of returned goods (P7.5): what it replaces; None for a customer's order."""
+    requirements: str = ""
+    """The product requirements in words, as a change set them ("": none stated, P7.3)."""
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
     decisions: list[Decision] = field(default_factory=list, compare=False, repr=False)
     entrant: Decision | None = field(default=None, compare=False, repr=False)
@@ -795,6 +797,8 @@ class Order:
             via=via,
             by=by,
             now=moment,
+            current_requirements=self.requirements,
+            requirements=asked.requirements,
         )
         self.events.append(ChangeWasRequested(self.order_id, change))
         if by is not None:
@@ -823,6 +827,7 @@ class Order:
                 self._close(Outcome.CANCELLED)
                 return
             self.lines = change.lines
+            self.requirements = change.requirements
             if amendment is not None:
                 self._amend_confirmation(amendment)
             elif self.deposit_amount is not None:

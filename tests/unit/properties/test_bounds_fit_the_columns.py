@@ -113,6 +113,8 @@ STORED: list[tuple[Table, str, Any]] = [
         typing.Literal["sales", "review", "production", "logistics"],
     ),
     (sales.order_changes, "verdict", typing.Literal["", "approved", "declined"]),
+    (sales.order_changes, "requirements", bounds.Reason),
+    (sales.orders, "requirements", bounds.Reason),
     (finance.credit_notes, "credit_note_number", bounds.DocumentNumber),
     (finance.credit_notes, "order_id", bounds.OrderId),
     (finance.credit_notes, "return_number", bounds.DocumentNumber),

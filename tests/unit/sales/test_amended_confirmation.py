@@ -41,8 +41,10 @@ def paid(order_id: str, total: str) -> Any:
     )
 
 
-async def released_b_tier(sales: Sales, bus: Bus) -> str:
-    """A B-tier order (30 % deposit), confirmed, signed and paid: released with version 1."""
+async def released_b_tier(sales: Sales) -> tuple[Bus, str]:
+    """A B-tier order (30 % deposit), confirmed, signed and paid: released with version 1; the
+    bus it went through."""
+    bus = Bus(sales)
     order_id = await placed(sales, bus, "PO-B", customer_id="CUST-0011", payment_terms="prepaid")
     await bus.deliver(verdict(order_id))
     await bus.echo()
@@ -55,7 +57,15 @@ async def released_b_tier(sales: Sales, bus: Bus) -> str:
     await bus.deliver(paid(order_id, "438.00"))
     [released] = of_type(await bus.echo(), topics.ORDER_RELEASED)
     assert released["payload"]["version"] == 1
-    return order_id
+    return bus, order_id
+
+
+async def increased(sales: Sales) -> tuple[Bus, str]:
+    """The released B-tier order with line 1 changed to 30 units, the change's messages out."""
+    bus, order_id = await released_b_tier(sales)
+    await change(sales, order_id, TO_30)
+    await bus.echo()
+    return bus, order_id
 
 
 async def answered(bus: Bus, order_id: str) -> list[dict[str, Any]]:
@@ -68,8 +78,7 @@ async def answered(bus: Bus, order_id: str) -> list[dict[str, Any]]:
 async def test_an_increase_after_release_waits_for_a_new_review_and_the_signed_amended_confirmation(
     sales: Sales,
 ) -> None:
-    bus = Bus(sales)
-    order_id = await released_b_tier(sales, bus)
+    bus, order_id = await released_b_tier(sales)
 
     recorded = await change(sales, order_id, TO_30)
 
@@ -126,10 +135,7 @@ async def test_an_increase_after_release_waits_for_a_new_review_and_the_signed_a
 async def test_an_increase_the_new_round_declines_is_refused_and_the_order_goes_on_as_confirmed(
     sales: Sales,
 ) -> None:
-    bus = Bus(sales)
-    order_id = await released_b_tier(sales, bus)
-    await change(sales, order_id, TO_30)
-    await bus.echo()
+    bus, order_id = await increased(sales)
 
     await bus.deliver(verdict(order_id, version=2, outcome="declined"))
 
@@ -149,10 +155,7 @@ async def test_an_increase_the_new_round_declines_is_refused_and_the_order_goes_
 async def test_an_approved_increase_is_applied_only_once_production_and_logistics_have_answered(
     sales: Sales,
 ) -> None:
-    bus = Bus(sales)
-    order_id = await released_b_tier(sales, bus)
-    await change(sales, order_id, TO_30)
-    await bus.echo()
+    bus, order_id = await increased(sales)
     await bus.deliver(verdict(order_id, version=2))
     assert of_type(await bus.echo(), topics.CHANGE_DECIDED) == []
 
@@ -169,10 +172,7 @@ async def test_an_approved_increase_is_applied_only_once_production_and_logistic
 async def test_the_amended_confirmation_is_watched_anew_until_its_own_signature_comes_back(
     sales: Sales,
 ) -> None:
-    bus = Bus(sales)
-    order_id = await released_b_tier(sales, bus)
-    await change(sales, order_id, TO_30)
-    await bus.echo()
+    bus, order_id = await increased(sales)
     await answered(bus, order_id)
     await bus.deliver(verdict(order_id, version=2))
     await bus.echo()
@@ -194,3 +194,30 @@ async def test_the_amended_confirmation_is_watched_anew_until_its_own_signature_
     flagged = await flagged_steps(sales, START + timedelta(days=30))
 
     assert ("signed_confirmation", "overdue", "sales_rep") in flagged
+
+
+@pytest.mark.rule("P7.3")
+async def test_a_changed_requirement_after_confirmation_is_reviewed_again_and_becomes_the_orders(
+    sales: Sales,
+) -> None:
+    bus, order_id = await released_b_tier(sales)
+    seals = "seals of EPDM instead of NBR, for drinking water"
+
+    recorded = await change(sales, order_id, {"requirements": seals, "reason": "new use"})
+
+    assert recorded.status_code == 201, recorded.text
+    assert (recorded.json()["status"], recorded.json()["kinds"]) == ("in_review", ["requirement"])
+    [requested] = of_type(await bus.echo(), topics.CHANGE_REQUESTED)
+    assert (requested["payload"]["requirements"], requested["payload"]["needs_review"]) == (
+        seals,
+        True,
+    )
+    await answered(bus, order_id)
+    await bus.deliver(verdict(order_id, version=2))
+    [decided] = of_type(await bus.echo(), topics.CHANGE_DECIDED)
+    assert (decided["payload"]["outcome"], decided["payload"]["requirements"]) == (
+        "applied",
+        seals,
+    )
+    same = await change(sales, order_id, {"requirements": seals, "reason": "again"})
+    assert same.status_code == 422, same.text  # nothing differs any more
