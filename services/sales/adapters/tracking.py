@@ -50,6 +50,7 @@ from shared.contracts import (
     OrderReleased,
     PaymentReceived,
     ReturnStepped,
+    ShipmentCancelled,
     StepFlagged,
 )
 from shared.contracts.bounds import MAX_VERSIONS, moment_within_window
@@ -326,7 +327,8 @@ def escalation_of(event: Event) -> Escalation:
 
 def subject_of(event: Event) -> str | None:
     """What in the order an escalation or its settling is about (a work item's `detail`): the
-    flagged step, the return (RT-…) or the change (CR-…); None: the order as a whole."""
+    flagged step, the return (RT-…), the change (CR-…) or the cancelled shipment; None: the
+    order as a whole."""
     match event:
         case StepFlagged():
             flagged = event.payload
@@ -337,6 +339,8 @@ def subject_of(event: Event) -> str | None:
             return event.payload.return_number
         case ChangeAcknowledged() | ChangeDecided():
             return change_number(event.order_id, event.payload.change_no)
+        case ShipmentCancelled():
+            return event.payload.shipment_id  # to be requested again (P7.2)
     return None
 
 

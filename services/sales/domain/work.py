@@ -22,6 +22,7 @@ FIXED_OWNERS: Mapping[str, str] = {
     "order.delayed": "sales_rep",
     "shipment.escalated": "general_manager",
     "balance.due": "customer_service",
+    "shipment.cancelled": "customer_service",
 }
 """Escalations whose owner does not depend on their payload."""
 
@@ -33,6 +34,7 @@ SETTLED_BY: Mapping[str, tuple[str, ...]] = {
     "goods.delivered": ("delivery.late",),
     "change.decided": ("change.acknowledged",),
     "return.stepped": ("return.stepped",),
+    "shipment.requested": ("shipment.cancelled",),
 }
 """The kinds of item on the same order that an event settles; an event about one change or
 return (its subject) settles only the items of that change or return."""

@@ -755,3 +755,53 @@ async def test_an_event_about_an_order_sales_never_registered_is_dead_lettered_n
     )
     answer = await sales.http.get("/orders/SO-2099-000001/history", headers=token("qa"))
     assert answer.status_code == 404
+
+
+@pytest.mark.rule("P7.2")
+@pytest.mark.rule("P8.2")
+async def test_a_shipment_a_change_cancelled_is_customer_services_to_request_again_until_it_is(
+    sales: Sales,
+) -> None:
+    order_id, _placed = await placed_order(sales, Bus(sales))
+    at = START + timedelta(days=3)
+    cancelled = on_bus(
+        "shipment.cancelled",
+        order_id,
+        {
+            "shipment_id": f"SH-{order_id}-1",
+            "change_no": 2,
+            "reason": "10 were asked for, the order now has 8",
+        },
+        at,
+        "logistics",
+        None,
+    )
+    await followed(sales, approved(order_id), cancelled)
+
+    [item] = [item for item in await open_work(sales) if item["owner_role"] == "customer_service"]
+    assert (item["kind"], item["detail"]) == ("shipment.cancelled", f"SH-{order_id}-1")
+    assert "the order now has 8" in item["summary"]
+
+    requested = on_bus(
+        "shipment.requested",
+        order_id,
+        {
+            "shipment_id": f"SH-{order_id}-2",
+            "lines": [{"product_code": "VALVE-DN50", "quantity": 8}],
+            "partial": False,
+            "delivery_address": {
+                "name": "Kobalt Mining GmbH",
+                "street": "Bergstrasse 1",
+                "postal_code": "09599",
+                "city": "Freiberg",
+                "country": "DE",
+            },
+            "contact": {"name": "Jana Keller", "email": "j.keller@acme-pumps.example"},
+            "requested": {"user": "tomas.horak", "role": "customer_service", "at": at.isoformat()},
+        },
+        at + timedelta(hours=1),
+        "logistics",
+        None,
+    )
+    await followed(sales, requested)
+    assert await queue(sales, "customer_service") == []
