@@ -29,6 +29,10 @@ async def replace_returned(
     if step.step != "inspected" or step.remedy != "replacement":
         return []
     original = await known_order(connection, incoming)
+    if original.confirmation_sent_on is None or original.delivery_address is None:
+        raise MessageRejected(
+            f"order {original.order_id} was never confirmed: nothing of it can be replaced"
+        )
     command = replacement_order(
         return_number=step.return_number,
         customer_id=original.customer_id,

@@ -46,7 +46,11 @@ INSPECTED: dict[str, Any] = {
 
 
 async def b_tier_order(sales: Sales, bus: Bus) -> str:
-    return await placed(sales, bus, "PO-R", customer_id="CUST-0011", payment_terms="prepaid")
+    """A B-tier order, approved and confirmed."""
+    order_id = await placed(sales, bus, "PO-R", customer_id="CUST-0011", payment_terms="prepaid")
+    await bus.deliver(verdict(order_id))
+    await bus.echo()
+    return order_id
 
 
 @pytest.mark.rule("P7.5")
@@ -117,12 +121,30 @@ async def test_a_replacement_of_a_return_nobody_authorised_is_dead_lettered_with
     await bus.deliver(stepped(order_id, "inspected", **INSPECTED))
 
     assert of_type(await sales.published(), topics.ORDER_PLACED) == []
+    assert await dead_letter_reasons(sales) == [f"return RT-{order_id}-1 was never authorised"]
+
+
+async def dead_letter_reasons(sales: Sales) -> list[str]:
     async with sales.engine.connect() as connection:
-        reasons = (
+        rows = (
             await connection.execute(
                 select(outbox.c.headers).where(outbox.c.topic == topics.DEAD_LETTER)
             )
         ).all()
-    assert [json.loads(row.headers)["dlq.reason"] for row in reasons] == [
-        f"return RT-{order_id}-1 was never authorised"
+    return [json.loads(row.headers)["dlq.reason"] for row in rows]
+
+
+@pytest.mark.rule("P7.5")
+async def test_a_replacement_asked_for_an_order_never_confirmed_is_dead_lettered(
+    sales: Sales,
+) -> None:
+    bus = Bus(sales)
+    held = await placed(sales, bus, "PO-H", delivery_address=None)  # held: no address
+    await bus.deliver(stepped(held, "authorised"))
+
+    await bus.deliver(stepped(held, "inspected", **INSPECTED))
+
+    assert of_type(await sales.published(), topics.ORDER_PLACED) == []
+    assert await dead_letter_reasons(sales) == [
+        f"order {held} was never confirmed: nothing of it can be replaced"
     ]
