@@ -415,6 +415,43 @@ async def _cancellation_asked(company: Desk, order_id: str) -> bool:
     return bool(purchases) and all(p["cancellation_asked"] for p in purchases)
 
 
+async def returned(
+    company: Desk,
+    order_id: str,
+    shipment_id: str,
+    part: Part,
+    remedy: str,
+    *,
+    accepted: int,
+    rejected: int,
+    rep_tries: bool = False,
+) -> str:
+    """Customer service asks to return `accepted + rejected` units of the shipment, the sales
+    manager authorises it (the sales rep may not: 403, when `rep_tries`), the order clerk
+    receives them and QA inspects them: the return's number."""
+    units = [{"product_code": part.product_code, "quantity": accepted + rejected}]
+    requested = await company.post(
+        "customer_service",
+        f"/orders/{order_id}/returns",
+        {"shipment_id": shipment_id, "lines": units, "reason": "faulty", "remedy": remedy},
+        service="logistics",
+    )
+    assert requested.status_code == 201, requested.text
+    number: str = requested.json()["return_number"]
+    steps = f"/customer-returns/{number}"
+    authorise = {"decision": "authorise"}
+    if rep_tries:
+        by_rep = await company.post(
+            "sales_rep", f"{steps}/authorisation", authorise, service="logistics"
+        )
+        assert by_rep.status_code == 403, by_rep.text
+    await company.call("sales_manager", "logistics", f"{steps}/authorisation", authorise)
+    await company.call("order_clerk", "logistics", f"{steps}/receipt", {"lines": units})
+    verdict = {"product_code": part.product_code, "accepted": accepted, "rejected": rejected}
+    await company.call("qa_inspector", "logistics", f"{steps}/inspection", {"lines": [verdict]})
+    return number
+
+
 @pytest.mark.rule("P7.5", "P6.3")
 async def test_p7_5_a_return_authorised_received_inspected_and_credited_reduces_the_balance_by_its_credit_note(  # noqa: E501
     company: Desk,
@@ -431,29 +468,8 @@ async def test_p7_5_a_return_authorised_received_inspected_and_credited_reduces_
     owed = money((await company.account(order_id))["balance_due"])
     assert owed == Decimal("800.00")
 
-    five = [{"product_code": VALVE.product_code, "quantity": 5}]
-    requested = await company.post(
-        "customer_service",
-        f"/orders/{order_id}/returns",
-        {"shipment_id": shipment_id, "lines": five, "reason": "seals leak", "remedy": "credit"},
-        service="logistics",
-    )
-    assert requested.status_code == 201, requested.text
-    number = requested.json()["return_number"]
-    steps = f"/customer-returns/{number}"
-    by_rep = await company.post(
-        "sales_rep", f"{steps}/authorisation", {"decision": "authorise"}, service="logistics"
-    )
-    assert by_rep.status_code == 403, by_rep.text
-    await company.call(
-        "sales_manager", "logistics", f"{steps}/authorisation", {"decision": "authorise"}
-    )
-    await company.call("order_clerk", "logistics", f"{steps}/receipt", {"lines": five})
-    await company.call(
-        "qa_inspector",
-        "logistics",
-        f"{steps}/inspection",
-        {"lines": [{"product_code": VALVE.product_code, "accepted": 5, "rejected": 0}]},
+    number = await returned(
+        company, order_id, shipment_id, VALVE, "credit", accepted=5, rejected=0, rep_tries=True
     )
 
     note = (await company.event(topics.CREDIT_NOTE_ISSUED, order_id))["payload"]
@@ -492,25 +508,8 @@ async def test_p7_5_a_return_to_be_replaced_becomes_an_order_of_the_accepted_uni
     shipment_id = await released_for_shipping(company, order_id)
     await company.ship(shipment_id)
     await company.deliver(shipment_id)
-    three = [{"product_code": PUMP.product_code, "quantity": 3}]
-    requested = await company.post(
-        "customer_service",
-        f"/orders/{order_id}/returns",
-        {"shipment_id": shipment_id, "lines": three, "reason": "cracked", "remedy": "replacement"},
-        service="logistics",
-    )
-    assert requested.status_code == 201, requested.text
-    number = requested.json()["return_number"]
-    steps = f"/customer-returns/{number}"
-    await company.call(
-        "sales_manager", "logistics", f"{steps}/authorisation", {"decision": "authorise"}
-    )
-    await company.call("order_clerk", "logistics", f"{steps}/receipt", {"lines": three})
-    await company.call(
-        "qa_inspector",
-        "logistics",
-        f"{steps}/inspection",
-        {"lines": [{"product_code": PUMP.product_code, "accepted": 2, "rejected": 1}]},
+    number = await returned(
+        company, order_id, shipment_id, PUMP, "replacement", accepted=2, rejected=1
     )
 
     replacement_id = (await company.order_numbers([number]))[number]

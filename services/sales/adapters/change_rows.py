@@ -60,13 +60,13 @@ async def save_changes_of(connection: AsyncConnection, order: Order) -> None:
             await save(connection, event.change, new=known is None)
 
 
-def _signed(by: Decider | None) -> dict[str, str] | None:
+def signed_row(by: Decider | None) -> dict[str, str] | None:
     if by is None:
         return None
     return {"user": by.user, "role": by.role, "at": by.at.isoformat()}
 
 
-def _decider(value: dict[str, str] | None) -> Decider | None:
+def decider_of(value: dict[str, str] | None) -> Decider | None:
     if value is None:
         return None
     return Decider(value["user"], value["role"], datetime.fromisoformat(value["at"]))
@@ -93,7 +93,7 @@ def _row(change: Change) -> dict[str, Any]:
         "requested_delivery_date": change.requested_delivery_date,
         "reason": change.reason,
         "via": change.via,
-        "requested": _signed(change.requested),
+        "requested": signed_row(change.requested),
         "requested_at": change.requested_at,
         "status": change.status.value,
         "answers": {
@@ -107,7 +107,7 @@ def _row(change: Change) -> dict[str, Any]:
         },
         "charge": change.charge,
         "charge_reason": change.charge_reason,
-        "decided": _signed(change.decided),
+        "decided": signed_row(change.decided),
         "outcome_reason": change.outcome_reason,
         "refused_by": change.refused_by,
         "verdict": change.verdict,
@@ -133,7 +133,7 @@ def _change(row: dict[str, Any]) -> Change:
         requested_delivery_date=row["requested_delivery_date"],
         reason=row["reason"],
         via=row["via"],
-        requested=_decider(row["requested"]),
+        requested=decider_of(row["requested"]),
         requested_at=row["requested_at"],
         status=ChangeStatus(row["status"]),
         answers={
@@ -144,7 +144,7 @@ def _change(row: dict[str, Any]) -> Change:
         },
         charge=row["charge"],
         charge_reason=row["charge_reason"],
-        decided=_decider(row["decided"]),
+        decided=decider_of(row["decided"]),
         outcome_reason=row["outcome_reason"],
         refused_by=row["refused_by"],
         verdict=row["verdict"],

@@ -1,7 +1,7 @@
 """Loads and stores sales orders and sales' master data in the service's own database."""
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -18,7 +18,7 @@ from services.sales.adapters.tables import (
     orders,
     products,
 )
-from services.sales.domain.commands import Decider, PlaceOrder
+from services.sales.domain.commands import PlaceOrder
 from services.sales.domain.intake import Defect, format_order_number
 from services.sales.domain.master import Customer, Product
 from services.sales.domain.model import (
@@ -276,23 +276,18 @@ def _row(order: Order) -> dict[str, Any]:
 def _replacement_row(replacement: Replacement | None) -> dict[str, Any] | None:
     if replacement is None:
         return None
-    by = replacement.authorised
     return {
         "order_id": replacement.order_id,
         "return_number": replacement.return_number,
-        "authorised": {"user": by.user, "role": by.role, "at": by.at.isoformat()},
+        "authorised": change_rows.signed_row(replacement.authorised),
     }
 
 
 def _replacement(value: dict[str, Any] | None) -> Replacement | None:
-    if value is None:
+    authorised = None if value is None else change_rows.decider_of(value["authorised"])
+    if value is None or authorised is None:
         return None
-    by = value["authorised"]
-    return Replacement(
-        value["order_id"],
-        value["return_number"],
-        Decider(by["user"], by["role"], datetime.fromisoformat(by["at"])),
-    )
+    return Replacement(value["order_id"], value["return_number"], authorised)
 
 
 async def add(connection: AsyncConnection, order: Order) -> None:

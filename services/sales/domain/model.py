@@ -317,7 +317,14 @@ class Order:
         waits for the customer's written confirmation instead (P1.1)."""
         if by is not None:
             check_entry_authority(by)
-        order = cls(
+        order = cls._of(order_id, command)
+        order._take(command, by)
+        order._proceed(facts)
+        return order
+
+    @classmethod
+    def _of(cls, order_id: str, command: PlaceOrder, **state: Any) -> "Order":
+        return cls(
             order_id=order_id,
             submitter=command.submitter,
             customer_reference=command.customer_reference,
@@ -328,10 +335,8 @@ class Order:
             requested_delivery_date=command.requested_delivery_date,
             delivery_address=command.delivery_address,
             contact=command.contact,
+            **state,
         )
-        order._take(command, by)
-        order._proceed(facts)
-        return order
 
     @classmethod
     def register_replacement(
@@ -340,17 +345,9 @@ class Order:
         """P7.5: a replacement of returned goods, registered under its own number and placed
         at once: its products and customer are the original order's, and it owes nothing (no
         price to check, settled from the start)."""
-        order = cls(
-            order_id=order_id,
-            submitter=command.submitter,
-            customer_reference=command.customer_reference,
-            customer_id=command.customer_id,
-            channel=command.channel,
-            currency=command.currency,
-            lines=command.lines,
-            requested_delivery_date=command.requested_delivery_date,
-            delivery_address=command.delivery_address,
-            contact=command.contact,
+        order = cls._of(
+            order_id,
+            command,
             stated_total=command.stated_total,
             settled=True,
             replacement_for=replacement,
