@@ -10,6 +10,7 @@ from services.production.adapters.wire import (
     release_order_command,
     revise_delivery_command,
 )
+from services.production.domain.lines import beyond
 from services.production.domain.materials import check_materials
 from services.production.domain.model import Outcome
 from services.production.domain.planner import weeks_from
@@ -37,7 +38,10 @@ async def assess_feasibility(
     order = await plant.order_or_start(command.order_id)
     if order.wants_assessment(command.version):
         calendar = await plant.calendar()
-        listed, needs, stock = await plant.material_list(command.lines, order.materials)
+        lines, own = command.lines, order.materials
+        if order.released:  # a change reviewed again (P7.3): only its extra is still to make
+            lines, own = beyond(order.lines or (), command.lines), ()
+        listed, needs, stock = await plant.material_list(lines, own)
         purchasing = check_materials(
             needs, stock, plant.today, command.requested_delivery_date, calendar.lead_days
         )
@@ -45,7 +49,7 @@ async def assess_feasibility(
         booked = await planning.booked_units(
             connection, weeks_from(start or plant.today), excluding=order.order_id
         )
-        order.assess(command, calendar, booked, purchasing, start, plant.today)
+        order.assess(command, calendar, booked, purchasing, start, plant.today, lines)
         await plant.touch(order)
     return await plant.events(incoming.causation_id)
 

@@ -29,6 +29,16 @@ def released_lines(released: Sequence[Line], applied: Sequence[Line]) -> tuple[L
     return tuple(kept)
 
 
+def beyond(current: Sequence[Line], wanted: Sequence[Line]) -> tuple[Line, ...]:
+    """Per product, the units `wanted` has beyond `current` (the extra of an increase, P7.3)."""
+    have = ordered(current)
+    extra = []
+    for code, units in ordered(wanted).items():
+        if units > have.get(code, 0):
+            extra.append(Line(code, units - have.get(code, 0)))
+    return tuple(extra)
+
+
 def grew(before: Sequence[Line], after: Sequence[Line]) -> bool:
     """Some product has more units `after` than `before` (P7.3)."""
     old = ordered(before)

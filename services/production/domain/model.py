@@ -177,11 +177,14 @@ class ProductionOrder:
         purchasing: Answer,
         materials_from: date | None,
         today: date,
+        to_make: Sequence[Line] | None = None,
     ) -> None:
         """Answer review once for production and purchasing (P2.4, P4.5): the order is booked,
         tentatively, in the first week with room from the day its materials can be there, and
         production says whether it is then ready before the requested date. A repeated request
-        changes nothing and is not answered again; a newer version is answered anew (P7.4)."""
+        changes nothing and is not answered again; a newer version is answered anew (P7.4).
+        `to_make`: the units still to make (a released order's extra, P7.3; None: all), for
+        which capacity is sought; none beyond its booking: its booking answers."""
         if not self.wants_assessment(command.version):
             return
         self.customer_id = command.customer_id
@@ -191,12 +194,14 @@ class ProductionOrder:
         if not self.released and self.assessment is not None:
             self.unbook()  # the booking of the older version was tentative
         self.assessed_version = command.version
-        units = total_units(command.lines)
+        units = total_units(command.lines if to_make is None else to_make)
         slot = None
-        if materials_from is not None:
+        if materials_from is not None and units:
             slot = earliest_slot(calendar, booked, units, max(materials_from, today))
         production = production_answer(slot, units, command.requested_delivery_date)
-        if materials_from is None:
+        if units == 0 and self.released:  # nothing more to make: the plan stands as it is
+            production = self._as_planned(command.requested_delivery_date)
+        elif materials_from is None:
             production = Answer(
                 Verdict.NOT_FEASIBLE, reason="its materials cannot be obtained: see purchasing"
             )
@@ -204,6 +209,15 @@ class ProductionOrder:
         if self.booking is None and not self.released and slot is not None:
             self.book(slot, "capacity")
         self.events.append(FeasibilityWasAssessed(self.order_id, self.assessment))
+
+    def _as_planned(self, requested: date) -> Answer:
+        """P7.3: a released order with nothing more to make meets a date its plan meets: made
+        already, or booked ready before it."""
+        if self.booking is None or self.status is ProductionStatus.PRODUCED:
+            return Answer(
+                Verdict.FEASIBLE, reason=f"{self.production_order_id} has nothing more to make"
+            )
+        return production_answer(self.booking, self.units, requested)
 
     def release(
         self,
