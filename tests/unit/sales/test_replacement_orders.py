@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from services.sales.adapters.tables import outbox
-from shared.contracts import topics
+from shared.contracts import Event, topics
 from tests.unit.sales.test_changes import of_type, placed, verdict
-from tests.unit.sales.test_history_and_deadlines import Bus, on_bus
+from tests.unit.sales.test_history_and_deadlines import Bus, return_step
 from tests.unit.sales.test_service import START, Sales, sales
 
 __all__ = ["sales"]  # the fixture
@@ -21,23 +21,11 @@ MANAGER = {"user": "jonas.weber", "role": "sales_manager", "at": START.isoformat
 INSPECTOR = {"user": "pierre.dubois", "role": "qa_inspector", "at": START.isoformat()}
 
 
-def stepped(order_id: str, step: str, remedy: str = "replacement", **facts: Any) -> Any:
-    return on_bus(
-        topics.RETURN_STEPPED,
-        order_id,
-        {
-            "return_number": f"RT-{order_id}-1",
-            "step": step,
-            "shipment_id": f"SH-{order_id}-1",
-            "lines": [{"product_code": "VALVE-DN50", "quantity": 5}],
-            "remedy": remedy,
-            "signed": MANAGER if step == "authorised" else INSPECTOR,
-            **facts,
-        },
-        START,
-        "logistics",
-        None,
-    )
+def stepped(order_id: str, step: str, remedy: str = "replacement", **facts: Any) -> Event:
+    """The order's first return at `step`, at START: authorised by the sales manager, any other
+    step signed by QA."""
+    signed = MANAGER if step == "authorised" else INSPECTOR
+    return return_step(order_id, 1, step, START, remedy=remedy, signed=signed, **facts)
 
 
 INSPECTED: dict[str, Any] = {
@@ -45,12 +33,16 @@ INSPECTED: dict[str, Any] = {
 }
 
 
-async def b_tier_order(sales: Sales, bus: Bus) -> str:
-    """A B-tier order, approved and confirmed."""
+async def b_tier_order(sales: Sales, *, authorised: bool = True) -> tuple[Bus, str]:
+    """A B-tier order, approved and confirmed, whose first return the sales manager authorised
+    (unless not `authorised`); with the bus that fed it to sales."""
+    bus = Bus(sales)
     order_id = await placed(sales, bus, "PO-R", customer_id="CUST-0011", payment_terms="prepaid")
     await bus.deliver(verdict(order_id))
     await bus.echo()
-    return order_id
+    if authorised:
+        await bus.deliver(stepped(order_id, "authorised"))
+    return bus, order_id
 
 
 @pytest.mark.rule("P7.5")
@@ -58,9 +50,7 @@ async def b_tier_order(sales: Sales, bus: Bus) -> str:
 async def test_an_inspected_return_to_be_replaced_places_one_order_of_the_accepted_units_at_no_charge(  # noqa: E501
     sales: Sales,
 ) -> None:
-    bus = Bus(sales)
-    order_id = await b_tier_order(sales, bus)
-    await bus.deliver(stepped(order_id, "authorised"))
+    bus, order_id = await b_tier_order(sales)
 
     inspected = stepped(order_id, "inspected", **INSPECTED)
     await bus.deliver(inspected)
@@ -98,9 +88,7 @@ async def test_an_inspected_return_to_be_replaced_places_one_order_of_the_accept
 
 @pytest.mark.rule("P7.5")
 async def test_a_credited_return_or_one_qa_rejected_wholly_places_no_order(sales: Sales) -> None:
-    bus = Bus(sales)
-    order_id = await b_tier_order(sales, bus)
-    await bus.deliver(stepped(order_id, "authorised"))
+    bus, order_id = await b_tier_order(sales)
 
     await bus.deliver(stepped(order_id, "inspected", remedy="credit", **INSPECTED))
     rejected: dict[str, Any] = {
@@ -115,8 +103,7 @@ async def test_a_credited_return_or_one_qa_rejected_wholly_places_no_order(sales
 async def test_a_replacement_of_a_return_nobody_authorised_is_dead_lettered_with_the_reason(
     sales: Sales,
 ) -> None:
-    bus = Bus(sales)
-    order_id = await b_tier_order(sales, bus)
+    bus, order_id = await b_tier_order(sales, authorised=False)
 
     await bus.deliver(stepped(order_id, "inspected", **INSPECTED))
 

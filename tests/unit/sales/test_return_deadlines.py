@@ -18,7 +18,6 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from jsonschema import Draft202012Validator
 
-from services.sales.adapters import tracking
 from services.sales.app import DEFINITION
 from services.sales.domain.deadlines import Deadlines
 from services.sales.domain.steps import Facts, changes_for, return_no_of
@@ -29,13 +28,12 @@ from shared.db.engine import create_engine
 from shared.db.migrate import alembic_config
 from tests.unit.sales.test_history_and_deadlines import (
     Bus,
-    approved,
-    flag_round,
-    flags,
+    flagged,
+    followed,
     on_bus,
     open_work,
-    placed_order,
     return_step,
+    reviewed_order,
 )
 from tests.unit.sales.test_service import START, Sales, sales
 
@@ -47,33 +45,20 @@ REJECTING = [{"product_code": "VALVE-DN50", "accepted": 3, "rejected": 2}]
 ACCEPTING = [{"product_code": "VALVE-DN50", "accepted": 5, "rejected": 0}]
 
 
-async def followed(sales: Sales, *events: Event, deadlines: Deadlines | None = None) -> None:
-    """The events through sales' step watch alone, each in its own transaction."""
-    for event in events:
-
-        async def follow(connection: Any, event: Event = event) -> list[Event]:
-            await tracking.track(connection, event, deadlines or Deadlines())
-            return []
-
-        await sales.unit_of_work.run(follow, str(event.event_id), event.event_type)
-
-
-async def reviewed_order(sales: Sales) -> str:
-    """An order whose own steps are done with (its review closed): only returns are watched."""
-    order_id, _placed = await placed_order(sales, Bus(sales))
-    await followed(sales, approved(order_id))
-    await sales.published()
-    return order_id
+async def raised(
+    sales: Sales, *returns: int, deadlines: Deadlines | None = None
+) -> tuple[str, list[str]]:
+    """A reviewed order (only its returns are watched) with the given returns of it requested at
+    RAISED: the order's id and those returns' numbers."""
+    order_id = await reviewed_order(sales)
+    requested = [return_step(order_id, n, "requested", RAISED) for n in returns]
+    await followed(sales, *requested, deadlines=deadlines)
+    return order_id, [return_number(order_id, n) for n in returns]
 
 
-async def flagged(sales: Sales, now: datetime) -> list[dict[str, Any]]:
-    """A round of the step watch at `now`; its flags go back through sales' consumer, as from
-    the bus, and open work items."""
-    await flag_round(sales, now)
-    found = await flags(sales)
-    await Bus(sales).deliver(*found)
-    await sales.published()
-    return found
+def return_number(order_id: str, n: int = 1) -> str:
+    """The number of the order's `n`th return."""
+    return f"RT-{order_id}-{n}"
 
 
 def seen(found: list[dict[str, Any]]) -> set[tuple[str, str, str, str | None]]:
@@ -93,14 +78,11 @@ def closed(order_id: str, at: datetime) -> Event:
     return on_bus(topics.ORDER_CLOSED, order_id, {"outcome": "fulfilled"}, at, "sales", None)
 
 
-@pytest.mark.rule("P8.2")
-@pytest.mark.rule("P7.5")
+@pytest.mark.rule("P8.2", "P7.5")
 async def test_a_return_not_authorised_is_flagged_to_the_sales_manager_before_two_days_and_at_them(
     sales: Sales,
 ) -> None:
-    order_id = await reviewed_order(sales)
-    number = f"RT-{order_id}-1"
-    await followed(sales, return_step(order_id, 1, "requested", RAISED))
+    _order_id, [number] = await raised(sales, 1)
 
     assert await flagged(sales, RAISED + timedelta(hours=35)) == []  # 73 % of two days
     [warning] = await flagged(sales, RAISED + timedelta(hours=37))
@@ -118,8 +100,7 @@ async def test_a_return_not_authorised_is_flagged_to_the_sales_manager_before_tw
     Draft202012Validator(schema).validate(overdue)
 
 
-@pytest.mark.rule("P8.2")
-@pytest.mark.rule("P7.5")
+@pytest.mark.rule("P8.2", "P7.5")
 def test_each_step_of_a_return_is_due_in_its_own_time_after_the_step_before() -> None:
     deadlines = Deadlines()
     allowed = {
@@ -157,19 +138,12 @@ def test_only_a_number_of_the_orders_own_returns_has_steps_to_watch() -> None:
         assert return_no_of(other, "SO-2026-000001") == 0, other
 
 
-@pytest.mark.rule("P8.2")
-@pytest.mark.rule("P7.5")
+@pytest.mark.rule("P8.2", "P7.5")
 async def test_two_returns_of_one_order_each_have_their_own_steps_deadlines_and_flags(
     sales: Sales,
 ) -> None:
-    order_id = await reviewed_order(sales)
-    first, second = f"RT-{order_id}-1", f"RT-{order_id}-2"
-    await followed(
-        sales,
-        return_step(order_id, 1, "requested", RAISED),
-        return_step(order_id, 2, "requested", RAISED),
-        return_step(order_id, 1, "authorised", RAISED + timedelta(hours=1)),
-    )
+    order_id, [first, second] = await raised(sales, 1, 2)
+    await followed(sales, return_step(order_id, 1, "authorised", RAISED + timedelta(hours=1)))
 
     assert seen(await flagged(sales, RAISED + timedelta(days=2))) == {
         ("return_authorisation", "overdue", "sales_manager", second)
@@ -183,18 +157,11 @@ async def test_two_returns_of_one_order_each_have_their_own_steps_deadlines_and_
     }
 
 
-@pytest.mark.rule("P8.2")
-@pytest.mark.rule("P7.5")
+@pytest.mark.rule("P8.2", "P7.5")
 async def test_a_flagged_return_step_waits_for_its_owner_until_that_returns_next_step_arrives(
     sales: Sales,
 ) -> None:
-    order_id = await reviewed_order(sales)
-    first, second = f"RT-{order_id}-1", f"RT-{order_id}-2"
-    await followed(
-        sales,
-        return_step(order_id, 1, "requested", RAISED),
-        return_step(order_id, 2, "requested", RAISED),
-    )
+    order_id, [first, second] = await raised(sales, 1, 2)
     await flagged(sales, RAISED + timedelta(days=2))
     assert await work(sales) == [
         ("return.stepped", "sales_manager", first),
@@ -221,17 +188,14 @@ async def test_a_flagged_return_step_waits_for_its_owner_until_that_returns_next
     assert await flagged(sales, RAISED + timedelta(days=60)) == []  # nothing to send back
 
 
-@pytest.mark.rule("P8.2")
-@pytest.mark.rule("P7.5")
+@pytest.mark.rule("P8.2", "P7.5")
 async def test_units_rejected_at_inspection_are_the_dispatchers_to_send_back_within_two_days(
     sales: Sales,
 ) -> None:
-    order_id = await reviewed_order(sales)
-    number = f"RT-{order_id}-1"
+    order_id, [number] = await raised(sales, 1)
     inspected = RAISED + timedelta(days=10)
     await followed(
         sales,
-        return_step(order_id, 1, "requested", RAISED),
         return_step(order_id, 1, "authorised", RAISED + timedelta(hours=2)),
         return_step(order_id, 1, "received", RAISED + timedelta(days=8)),
         return_step(order_id, 1, "inspected", inspected, inspected=REJECTING),
@@ -247,16 +211,14 @@ async def test_units_rejected_at_inspection_are_the_dispatchers_to_send_back_wit
     assert await work(sales) == []
 
 
-@pytest.mark.rule("P8.2")
-@pytest.mark.rule("P7.5")
+@pytest.mark.rule("P8.2", "P7.5")
 async def test_a_return_of_a_closed_order_is_watched_and_its_work_outlives_the_orders_closing(
     sales: Sales,
 ) -> None:
-    order_id = await reviewed_order(sales)
-    first, second = f"RT-{order_id}-1", f"RT-{order_id}-2"
+    order_id, [first] = await raised(sales, 1)
+    second = return_number(order_id, 2)
     await followed(
         sales,
-        return_step(order_id, 1, "requested", RAISED),
         closed(order_id, RAISED + timedelta(hours=1)),
         return_step(order_id, 2, "requested", RAISED + timedelta(days=1)),  # raised after it
     )
@@ -278,13 +240,12 @@ async def test_a_return_of_a_closed_order_is_watched_and_its_work_outlives_the_o
     ]
 
 
-@pytest.mark.rule("P8.2")
-@pytest.mark.rule("P7.5")
+@pytest.mark.rule("P8.2", "P7.5")
 async def test_a_later_step_of_a_return_arriving_first_leaves_its_earlier_steps_closed(
     sales: Sales,
 ) -> None:
     order_id = await reviewed_order(sales)
-    number = f"RT-{order_id}-1"
+    number = return_number(order_id)
     received = RAISED + timedelta(days=5)
     await followed(
         sales,
@@ -306,14 +267,13 @@ async def test_a_later_step_of_a_return_arriving_first_leaves_its_earlier_steps_
     assert await flagged(sales, received + timedelta(days=60)) == []
 
 
-@pytest.mark.rule("P8.2")
-@pytest.mark.rule("P7.5")
+@pytest.mark.rule("P8.2", "P7.5")
 async def test_a_returns_step_told_again_is_watched_once_from_its_first_telling(
     sales: Sales,
 ) -> None:
     order_id = await reviewed_order(sales)
-    number = f"RT-{order_id}-1"
     requested = return_step(order_id, 1, "requested", RAISED)
+    number = return_number(order_id)
     await followed(sales, requested)
     await Bus(sales).deliver(requested)  # the same record again, as a replay brings it
     await followed(sales, return_step(order_id, 1, "requested", RAISED + timedelta(days=1)))
@@ -326,8 +286,7 @@ async def test_a_returns_step_told_again_is_watched_once_from_its_first_telling(
     ]
 
 
-@pytest.mark.rule("P8.2")
-@pytest.mark.rule("P7.5")
+@pytest.mark.rule("P8.2", "P7.5")
 async def test_the_time_to_receive_returned_goods_is_a_setting(
     sales: Sales, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -335,13 +294,8 @@ async def test_the_time_to_receive_returned_goods_is_a_setting(
     deadlines = SalesSettings().deadlines
     assert deadlines.return_receipt == timedelta(days=21)
     assert deadlines.return_authorisation == timedelta(days=2)
-    order_id = await reviewed_order(sales)
-    await followed(
-        sales,
-        return_step(order_id, 1, "requested", RAISED),
-        return_step(order_id, 1, "authorised", RAISED),
-        deadlines=deadlines,
-    )
+    order_id, _numbers = await raised(sales, 1, deadlines=deadlines)
+    await followed(sales, return_step(order_id, 1, "authorised", RAISED), deadlines=deadlines)
 
     assert await flagged(sales, RAISED + timedelta(days=15)) == []
     [warning] = await flagged(sales, RAISED + timedelta(days=16))
