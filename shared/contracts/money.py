@@ -113,7 +113,8 @@ class CreditChangedPayload(Contract):
 
     customer_id: CustomerId = Field(description="Customer number")
     change: Literal["arisen", "refunded", "applied"] = Field(
-        description="arisen: paid beyond the total; refunded or applied by the finance manager"
+        description="arisen: paid beyond the total; refunded or applied by the finance manager, "
+        "or applied to this order by a change that raised what it owes (decided null, P7.3)"
     )
     amount: Money = Field(description="Amount of this change")
     currency: CurrencyCode
@@ -122,7 +123,9 @@ class CreditChangedPayload(Contract):
         default=None, description="The order the credit was applied to"
     )
     reason: Reason = Field(default="", description="Why, as the finance manager recorded it")
-    decided: Signed | None = Field(description="Who decided; null: arisen from a payment")
+    decided: Signed | None = Field(
+        description="Who decided; null: arisen from a payment, or taken by a change"
+    )
 
 
 class CreditChanged(Event):

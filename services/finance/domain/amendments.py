@@ -9,6 +9,7 @@ from services.finance.domain.commands import ConfirmOrder
 from services.finance.domain.events import DepositWasRequested
 from services.finance.domain.returns import Returns
 from services.finance.domain.state import AccountStatus
+from shared.contracts.changes import change_number
 from shared.delivery_dates import DateSource
 
 ZERO = Decimal("0.00")
@@ -23,6 +24,7 @@ class Amendments(Returns):
         nothing."""
         if command.version <= self.confirmed_version or self.status is AccountStatus.CLOSED:
             return
+        credit_before = self.credit
         self.confirmed_version = command.version
         self.tier = command.tier or self.tier
         self.deposit_amount = command.deposit_amount
@@ -32,6 +34,7 @@ class Amendments(Returns):
             self._rescale_deposit(command.total_amount, self.total_amount or ZERO)
         self.move_delivery(command.confirmed_delivery_date, DateSource.CONFIRMED, command.version)
         self.request_deposit()
+        self.announce_credit(credit_before, change_number(self.order_id, command.version))
 
     def request_deposit(self) -> None:
         """P3.3, P6.1: ask for what the money received does not cover of the deposit (the

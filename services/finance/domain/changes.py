@@ -64,14 +64,25 @@ class Changes(Payments):
         if command.charge > ZERO and self.is_opened and self.paid_total < (self.owed or ZERO):
             self._invoice_charge(command, customer)
         self.settle_invoices(command.decided_on)
-        if self.credit > credit_before:
-            number = change_number(self.order_id, command.change_no)
-            self._credit_changed(
-                "arisen",
-                self.credit - credit_before,
-                reason=f"{number}: paid beyond the {self.owed} {self.currency} now owed",
-            )
+        self.announce_credit(credit_before, change_number(self.order_id, command.change_no))
         self.catch_up(customer)
+
+    def announce_credit(self, before: Decimal, cause: str) -> None:
+        """P6.2: the credit `cause` made or took, once it is decided: arisen when more is paid
+        than is now owed; applied to this order when it now owes more (an increase, P7.3), so
+        nobody refunds money the order needs."""
+        owed = f"the {self.owed} {self.currency} now owed"
+        if self.credit > before:
+            self._credit_changed(
+                "arisen", self.credit - before, reason=f"{cause}: paid beyond {owed}"
+            )
+        elif self.credit < before:
+            self._credit_changed(
+                "applied",
+                before - self.credit,
+                applied_to=self.order_id,
+                reason=f"{cause}: taken by {owed}",
+            )
 
     def cancel_shipment(self, shipment_id: str, at: datetime) -> None:
         """P7.2: logistics cancelled a shipment: its check and value are dropped (a later

@@ -20,6 +20,7 @@ from shared.contracts import (
     ChangeDecided,
     ConfirmationIssued,
     ConfirmationSigned,
+    CreditChanged,
     DepositRequested,
     InvoiceIssued,
     OrderReleased,
@@ -423,3 +424,25 @@ def test_a_payment_while_the_amended_deposit_is_open_is_the_deposit() -> None:
     paid = account.receive_payment("PAY-2", payment("150.00", "DEP-2"))
 
     assert paid.kind is PaymentKind.DEPOSIT
+
+
+@pytest.mark.rule("P7.3")
+@pytest.mark.rule("P6.2")
+async def test_credit_an_increase_takes_is_announced_as_applied_to_the_order_not_left_to_refund(
+    engine: AsyncEngine,
+) -> None:
+    await deposit_paid(engine)
+    arisen = await consume(engine, handlers.receive_payment, bank("900.00", "BANK-2"))
+    assert [e.payload.change for e in of(CreditChanged, arisen)] == ["arisen"]  # 1,200 of 1,000
+
+    events = await consume(engine, handlers.confirm_order, confirmation(2, "1500.00", "450.00"))
+
+    [taken] = of(CreditChanged, events)
+    assert (taken.payload.change, taken.payload.amount, taken.payload.available) == (
+        "applied",
+        Decimal("200.00"),
+        Decimal("0.00"),
+    )
+    assert taken.payload.applied_to == ORDER
+    assert taken.payload.decided is None
+    assert (await account(engine)).credit == Decimal("0.00")
