@@ -15,17 +15,15 @@ from services.review.adapters.wire import (
     open_review_command,
     reopen_command,
 )
-from services.review.domain.changes import IN_PERSON_ON_REQUIREMENT, ReviewAnswer
+from services.review.domain.changes import ReviewAnswer
 from services.review.domain.master import ApprovalAuthority, ReviewPolicy
 from services.review.domain.model import (
-    ApplyChange,
     Outcome,
     OverrideFeasibility,
     RecordNegotiationOutcome,
     Review,
     SignApproval,
 )
-from services.review.domain.rules import Department
 from shared.contracts import (
     BalanceUpdated,
     ChangeDecided,
@@ -186,7 +184,7 @@ async def _reopen(
     basis = await master_data.basis_for(
         connection, review.customer_id, review.product_codes, policy, review.order_id
     )
-    review.evaluate(basis, now, in_person(command))
+    review.evaluate(basis, now, command.in_person)
 
 
 async def apply_change(
@@ -205,16 +203,9 @@ async def apply_change(
         basis = await master_data.basis_for(
             connection, review.customer_id, review.product_codes, policy, review.order_id
         )
-        review.evaluate(basis, now, in_person(command))
+        review.evaluate(basis, now, command.in_person)
     await repository.save(connection, review)
     return all_to_wire(review.events, incoming.causation_id, now)
-
-
-def in_person(command: ApplyChange) -> frozenset[Department]:
-    """P7.3: after a changed requirement engineering and QA answer in person."""
-    if not command.requirement:
-        return frozenset()
-    return frozenset(Department(name) for name in IN_PERSON_ON_REQUIREMENT)
 
 
 async def _abandon_round(connection: AsyncConnection, decided: ChangeDecided) -> list[Event]:

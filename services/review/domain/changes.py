@@ -17,11 +17,6 @@ def restarts_review(before_confirmation: bool, cancel: bool) -> bool:
     return before_confirmation and not cancel
 
 
-IN_PERSON_ON_REQUIREMENT = ("engineering", "qa")
-"""A changed requirement is judged by a person of each of these departments, not computed
-from the product data (P7.3)."""
-
-
 def answer_to(before_confirmation: bool, cancel: bool, needs_review: bool) -> ReviewAnswer:
     """Review's answer to a change of an open or confirmed order (P7.2, P7.3, P7.4)."""
     if restarts_review(before_confirmation, cancel):

@@ -139,6 +139,13 @@ class ApplyChange:
     """The product requirements changed: engineering and QA answer in person (P7.3)."""
 
     @property
+    def in_person(self) -> frozenset[Department]:
+        """The departments whose answers the new round takes only from a person (P7.3)."""
+        if not self.requirement:
+            return frozenset()
+        return frozenset({Department.ENGINEERING, Department.QA})
+
+    @property
     def restarts_review(self) -> bool:
         return restarts_review(self.before_confirmation, self.cancel)
 

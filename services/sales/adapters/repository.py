@@ -172,7 +172,6 @@ def _order(row: Any) -> Order:
         signed_received_on=row.signed_received_on,
         days_late=row.days_late,
         expected_delivery_date=row.expected_delivery_date,
-        released=row.released,
         release_gate=row.release_gate,
         manual_hold=row.manual_hold,
         shipped=row.shipped,

@@ -243,7 +243,6 @@ class Order:
     signed_received_on: date | None = None
     days_late: int | None = None
     expected_delivery_date: date | None = None
-    released: bool = False
     release_gate: Gate | None = None
     manual_hold: str | None = None
     shipped: bool = False
@@ -280,6 +279,11 @@ class Order:
     @property
     def total_amount(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal("0"))
+
+    @property
+    def released(self) -> bool:
+        """Released for production (P3.2, P3.3), with some version."""
+        return self.release_version > 0
 
     @property
     def delivery_late(self) -> bool:
@@ -512,20 +516,12 @@ class Order:
             self.decline_reason = reason
             self._close(Outcome.DECLINED)
             return
-        tier: Tier = customer.tier if customer else (self.tier or "C")
-        deposit_percent = customer.deposit_percent if customer else Decimal(0)
-        confirmed = confirmed_date or self.requested_delivery_date
         self.status = OrderStatus.CONFIRMED
-        self.tier = tier
-        self.confirmed_delivery_date = confirmed
-        self.expected_delivery_date = confirmed
-        self.confirmation_sent_on = today
-        self.deposit_amount = deposit_for(self.total_amount, tier, deposit_percent)
-        self.confirmation_version = self.version
-        self.events.append(
-            ConfirmationWasIssued(
-                self.order_id, tier, confirmed, today, self.deposit_amount, self.version
-            )
+        self.tier = customer.tier if customer else (self.tier or "C")
+        self._send_confirmation(
+            confirmed_date or self.requested_delivery_date,
+            today,
+            customer.deposit_percent if customer else Decimal(0),
         )
         self._release_if_ready()
         self._close_if_fulfilled()
@@ -645,7 +641,6 @@ class Order:
                 return
             gate = "signed_and_deposit" if confirmation.deposit_amount > 0 else "signed"
             delivery_date = confirmation.expected_delivery_date
-        self.released = True
         self.release_gate = gate
         self.release_version = self.version
         self.status = OrderStatus.RELEASED
@@ -835,25 +830,27 @@ class Order:
         self._close_if_fulfilled()
 
     def _amend_confirmation(self, amendment: Amendment) -> None:
-        """P7.3: the amended confirmation of the applied version goes to the customer today,
-        with the new total, the date the round confirmed and the deposit on the new total; a
-        B or C customer signs it again."""
-        tier: Tier = self.tier or "C"
-        self.confirmation_version = self.version
-        self.confirmed_delivery_date = amendment.confirmed_delivery_date
-        self.expected_delivery_date = amendment.confirmed_delivery_date
-        self.confirmation_sent_on = amendment.sent_on
-        self.deposit_amount = deposit_for(self.total_amount, tier, amendment.deposit_percent)
+        """P7.3: the amended confirmation of the applied version goes to the customer, with
+        the new total, the date the round confirmed and the deposit on the new total; a B or C
+        customer signs it again."""
         self.signed_received_on = None
         self.days_late = None
+        self._send_confirmation(
+            amendment.confirmed_delivery_date, amendment.sent_on, amendment.deposit_percent
+        )
+
+    def _send_confirmation(self, confirmed: date, sent_on: date, deposit_percent: Decimal) -> None:
+        """The confirmation of the applied version, sent on `sent_on` (P3.1): its date, and the
+        deposit B and C owe on its total (P3.3)."""
+        tier: Tier = self.tier or "C"
+        self.confirmation_version = self.version
+        self.confirmed_delivery_date = confirmed
+        self.expected_delivery_date = confirmed
+        self.confirmation_sent_on = sent_on
+        self.deposit_amount = deposit_for(self.total_amount, tier, deposit_percent)
         self.events.append(
             ConfirmationWasIssued(
-                self.order_id,
-                tier,
-                amendment.confirmed_delivery_date,
-                amendment.sent_on,
-                self.deposit_amount,
-                self.version,
+                self.order_id, tier, confirmed, sent_on, self.deposit_amount, self.version
             )
         )
 
