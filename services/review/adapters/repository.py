@@ -90,25 +90,56 @@ async def approved_unconfirmed_total(
     connection: AsyncConnection, customer_id: str, excluding: str
 ) -> Decimal:
     """P6.4: the totals of the customer's orders review approved and sales has not confirmed
-    yet (not in finance's open balance so far), other than `excluding`."""
-    await rows.flush_table(connection, reviews)  # this batch's approvals count
+    yet (not in finance's open balance so far), other than `excluding`. Read once per customer
+    and transaction, then kept in step by `add` and `save` (a burst confirms many orders of one
+    customer in a batch: one query each would read the same rows again)."""
+    pending = await _approved_unconfirmed(connection, customer_id)
+    return sum((total for order_id, total in pending.items() if order_id != excluding), Decimal(0))
+
+
+def _pending_key(customer_id: str) -> tuple[str, str]:
+    return ("review.approved_unconfirmed", customer_id)
+
+
+async def _approved_unconfirmed(
+    connection: AsyncConnection, customer_id: str
+) -> dict[str, Decimal]:
+    pending: dict[str, Decimal] | None = rows.recall(_pending_key(customer_id))
+    if pending is not None:
+        return pending
+    await rows.flush_table(connection, reviews)  # this batch's approvals so far count
     found = await connection.execute(
-        select(reviews.c.total_amount).where(
+        select(reviews.c.order_id, reviews.c.total_amount).where(
             reviews.c.customer_id == customer_id,
             reviews.c.status == ReviewStatus.APPROVED.value,
             reviews.c.confirmed_at.is_(None),
-            reviews.c.order_id != excluding,
         )
     )
-    return sum((row.total_amount for row in found), Decimal(0))
+    pending = {row.order_id: row.total_amount for row in found}
+    rows.remember(_pending_key(customer_id), pending)
+    return pending
+
+
+def _keep_pending_in_step(review: Review) -> None:
+    """Bring the customer's approved-unconfirmed totals read in this transaction (if any) up
+    to date with a review being written."""
+    pending: dict[str, Decimal] | None = rows.recall(_pending_key(review.customer_id))
+    if pending is None:
+        return
+    if review.status is ReviewStatus.APPROVED and review.confirmed_at is None:
+        pending[review.order_id] = review.total_amount
+    else:
+        pending.pop(review.order_id, None)
 
 
 async def add(connection: AsyncConnection, review: Review) -> None:
     await rows.add(connection, reviews, _row(review))
+    _keep_pending_in_step(review)
 
 
 async def save(connection: AsyncConnection, review: Review) -> None:
     await rows.save(connection, reviews, _row(review))
+    _keep_pending_in_step(review)
 
 
 async def park_assessment(
