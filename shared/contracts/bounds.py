@@ -148,6 +148,8 @@ surrogates, private-use and unassigned code points, line and paragraph separator
 
 def forbidden_character(text: str) -> tuple[int, str] | None:
     """The first character a person's text may not hold, with its position; None if none."""
+    if text.isprintable():  # the forbidden categories are all non-printable: done in C
+        return None
     for position, character in enumerate(text):
         if unicodedata.category(character) in FORBIDDEN_CATEGORIES:
             return position, character

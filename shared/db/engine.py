@@ -5,6 +5,7 @@ import fcntl
 from pathlib import Path
 from typing import IO, Any
 
+from pydantic_core import from_json, to_json
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -25,19 +26,32 @@ def normalise_url(url: str) -> URL:
     return parsed
 
 
+def json_text(value: Any) -> str:
+    """A JSON column's value as text, by pydantic-core (several times faster than the standard
+    library's encoder, which profiling showed in every service's flush)."""
+    return to_json(value).decode()
+
+
+def json_value(text: str | bytes) -> Any:
+    """A JSON column's text as a value, by pydantic-core (numbers as int or float, as
+    `json.loads` gives them)."""
+    return from_json(text)
+
+
 def create_engine(url: str) -> AsyncEngine:
     """Create the service's engine. SQLite gets WAL and a busy timeout so the relay and the
     consumer can share the file."""
     parsed = normalise_url(url)
+    codec: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": json_value}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(parsed, connect_args={"timeout": 30})
+        engine = create_async_engine(parsed, connect_args={"timeout": 30}, **codec)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # No pre-ping: it costs a round trip per transaction, and a dropped connection surfaces as
     # a transient error that the pipeline retries anyway.
-    return create_async_engine(parsed, pool_size=5, max_overflow=5, pool_recycle=1800)
+    return create_async_engine(parsed, pool_size=5, max_overflow=5, pool_recycle=1800, **codec)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
