@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.clock import Clock
 from shared.db.locks import advisory_key
-from shared.db.match import any_of
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +190,7 @@ class OutboxRelay:
             async with self._engine.begin() as connection:
                 await connection.execute(
                     update(outbox)
-                    .where(any_of(connection, outbox.c.id, [row.id for row in rows[:acknowledged]]))
+                    .where(outbox.c.id.in_([row.id for row in rows[:acknowledged]]))
                     .values(published_at=self._clock.now())
                 )
         if failure is not None:
