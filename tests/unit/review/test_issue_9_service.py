@@ -18,6 +18,7 @@ from shared.contracts import (
     topics,
 )
 from shared.messaging.events import new_event
+from shared.messaging.pipeline import Delivery
 from shared.messaging.routes import Source
 from tests.unit.review.test_service import (
     APPROVE,
@@ -283,3 +284,31 @@ async def test_a_credit_limit_exceeded_by_the_time_of_confirmation_is_escalated_
 
     await service.consume(issued(SECOND))  # the first is in finance's balance now, not review's
     assert len(await service.published(topics.REVIEW_ESCALATED)) == 1
+
+
+@pytest.mark.rule("P6.4")
+async def test_confirmations_in_one_batch_see_each_others_approvals_leave_the_count(
+    service: Review,
+) -> None:
+    """The approved-unconfirmed totals are read once per batch: a confirmation earlier in the
+    batch must take its order out of them for the checks after it."""
+    await with_master_data(service, customer_id="CUST-0002")
+    for order_id in (ORDER, SECOND):
+        await service.consume(placed(order_id, **SMALL))
+        await service.post("sales_manager", f"/reviews/{order_id}/approvals", APPROVE)
+    for order_id in (ORDER, SECOND):
+        await service.consume(assessed(order_id))
+
+    batch = [issued(ORDER), issued(SECOND)]
+    await service.pipeline.consume_batch(
+        [
+            Delivery(
+                Source(str(body.event_type), 0, 1000 + n, None), body.model_dump_json().encode()
+            )
+            for n, body in enumerate(batch)
+        ]
+    )
+
+    (escalated,) = await service.published(topics.REVIEW_ESCALATED)  # the first counts the second
+    assert escalated["order_id"] == ORDER
+    assert (await service.view(SECOND))["confirmed_at"] is not None
