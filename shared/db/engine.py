@@ -32,17 +32,11 @@ def json_text(value: Any) -> str:
     return to_json(value).decode()
 
 
-def json_value(text: str | bytes) -> Any:
-    """A JSON column's text as a value, by pydantic-core (numbers as int or float, as
-    `json.loads` gives them)."""
-    return from_json(text)
-
-
 def create_engine(url: str) -> AsyncEngine:
     """Create the service's engine. SQLite gets WAL and a busy timeout so the relay and the
     consumer can share the file."""
     parsed = normalise_url(url)
-    codec: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": json_value}
+    codec: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": from_json}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
