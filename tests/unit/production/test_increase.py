@@ -7,7 +7,6 @@ order not started reserves the extra and buys what stock lacks; one in productio
 is issued the extra as it is reserved; one produced goes back to released for a new start and
 completes again at the new total."""
 
-from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -42,12 +41,6 @@ from tests.unit.production.plant_fixtures import (
     receive,
     worked,
 )
-
-
-@pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    async with plant_database(tmp_path / "production.db") as engine:
-        yield engine
 
 
 def released(units: int, version: int = 1, product: str = STOCKED) -> OrderReleased:

@@ -2,9 +2,7 @@
 the extra units are still to make, so material already issued to the order and the units it
 has are not asked for again, and a change that adds no units is answered by the plan."""
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,16 +17,9 @@ from tests.unit.production.plant_fixtures import (
     STOCKED,
     handle,
     message,
-    plant_database,
     released,
     worked,
 )
-
-
-@pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    async with plant_database(tmp_path / "production.db") as engine:
-        yield engine
 
 
 def asked(units: int, version: int, due: Any = DUE) -> FeasibilityRequested:
