@@ -22,6 +22,7 @@ from shared.db.migrate import upgrade_to_head
 from shared.http.auth import Actor, Directory, authenticate
 from shared.http.errors import install_error_handlers
 from shared.messaging.kafka import KafkaPublisher, create_broker, ensure_topics, subscribe
+from shared.messaging.own_events import OwnEvents
 from shared.messaging.pipeline import Pipeline
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.routes import Route
@@ -93,6 +94,17 @@ def consumer_group(service: str) -> str:
     return f"orderflow.{service}"
 
 
+def assemble(
+    parts: Callable[[ServiceContext], ServiceParts], context: ServiceContext
+) -> tuple[ServiceParts, OwnEvents]:
+    """The service's parts, with its unit of work following the service's own events as it
+    stages them; how every service (and every test of one) is put together."""
+    built = parts(context)
+    own_events = OwnEvents.of(context.name, built.routes, context.clock)
+    context.unit_of_work.follow_own_events(own_events)
+    return built, own_events
+
+
 def build_service(
     definition: ServiceDefinition, settings: ServiceSettings, clock: Clock | None = None
 ) -> Service:
@@ -116,6 +128,7 @@ def build_service(
         clock,
         on_commit=relay.wake,
         max_record_bytes=settings.max_record_bytes,
+        service=definition.name,
     )
     seed = load_seed(settings.seed_file)
     context = ServiceContext(
@@ -126,13 +139,14 @@ def build_service(
         seed=seed,
         current_actor=authenticate(Directory(seed.users)),
     )
-    parts = definition.parts(context)
+    parts, own_events = assemble(definition.parts, context)
     pipeline = Pipeline(
         unit_of_work,
         parts.routes,
         service=definition.name,
         namespace=namespace,
         max_record_bytes=settings.max_record_bytes,
+        unread_topics=own_events.unread,
     )
     subscribe(
         broker,

@@ -16,7 +16,7 @@ batch's offsets after it returns, and only then.
 import asyncio
 import logging
 import traceback
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,7 +88,11 @@ class Pipeline:
         namespace: str = "",
         max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
         sleep: Sleep = asyncio.sleep,
+        unread_topics: Collection[str] = (),
     ) -> None:
+        """`unread_topics`: routes not subscribed to, since the service handles those events
+        itself as it stages them (`shared.messaging.own_events`); a record of one that reaches
+        `consume` anyway is handled as on any route (a repeat, by the inbox)."""
         self._uow = unit_of_work
         self._routes: Mapping[str, Route[Any]] = {route.topic: route for route in routes}
         self._clock = unit_of_work.clock
@@ -96,10 +100,12 @@ class Pipeline:
         self._namespace = namespace
         self._max_record_bytes = max_record_bytes
         self._sleep = sleep
+        self._unread = frozenset(unread_topics)
 
     @property
     def topics(self) -> list[str]:
-        return list(self._routes)
+        """The topics to subscribe to."""
+        return [topic for topic in self._routes if topic not in self._unread]
 
     async def consume(self, source: Source, value: bytes) -> None:
         """Handle one record; returns when its effects (or its dead letter) are durable."""

@@ -14,10 +14,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.clock import Clock
+from shared.contracts.catalogue import publishes
+from shared.contracts.envelope import Event
 from shared.contracts.topics import COMPACTED_TOPICS
 from shared.db import rows
 from shared.messaging import inbox, outbox
 from shared.messaging.outbox import DEFAULT_MAX_RECORD_BYTES, Outgoing
+from shared.messaging.own_events import OwnEvents
 from shared.messaging.transient import is_contention
 
 T = TypeVar("T")
@@ -63,6 +66,10 @@ def _runnable(steps: Sequence[Step], fresh: set[str]) -> set[int]:
     }
 
 
+class NotOurTopic(Exception):
+    """A service staged an event on a topic it does not own (`shared.contracts.catalogue`)."""
+
+
 class UnitOfWork:
     """One transaction per consumed batch or per decision: the state change, the inbox records
     and the outgoing records commit together.
@@ -81,16 +88,25 @@ class UnitOfWork:
         clock: Clock,
         on_commit: Callable[[], None] = lambda: None,
         max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+        service: str | None = None,
     ) -> None:
+        """With `service`, every event staged must be on a topic that service owns."""
         self.engine = engine
         self.clock = clock
         self._inbox = inbox_table
         self._outbox = outbox_table
         self._on_commit = on_commit
         self._max_record_bytes = max_record_bytes
+        self._service = service
+        self._own_events: OwnEvents | None = None
         self._turns: asyncio.Lock | None = (
             asyncio.Lock() if engine.dialect.name == "sqlite" else None
         )
+
+    def follow_own_events(self, own_events: OwnEvents) -> None:
+        """From now on, the service's own events that it follows are handled in the unit of
+        work that stages them (see `shared.messaging.own_events`)."""
+        self._own_events = own_events
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncConnection]:
@@ -123,6 +139,7 @@ class UnitOfWork:
                         fresh.discard(step.message_id)  # the same message twice runs once
                         if id(step) in runnable:
                             staged.extend(await step.work(connection))
+                await self._follow(connection, staged, now)
             written = await self._stage(connection, staged, now)
         if written:
             self._on_commit()
@@ -134,18 +151,37 @@ class UnitOfWork:
         if message_id is not None:
             return await self.run_steps([Step(message_id, topic, work)]) == 1
         async with self._transaction() as connection:
+            now = self.clock.now()
             async with rows.in_scope(connection):
-                staged = await work(connection)
-            written = await self._stage(connection, staged, self.clock.now())
+                staged = list(await work(connection))
+                await self._follow(connection, staged, now)
+            written = await self._stage(connection, staged, now)
         if written:
             self._on_commit()
         return True
+
+    async def _follow(
+        self, connection: AsyncConnection, staged: list[Outgoing], now: datetime
+    ) -> None:
+        """The own events among `staged`, followed in this transaction; what that causes is
+        added to `staged`."""
+        if self._own_events is None:
+            return
+
+        async def claim(messages: Sequence[tuple[str, str]]) -> set[str]:
+            return await inbox.claim_many(connection, self._inbox, messages, now)
+
+        staged.extend(await self._own_events.handle(connection, staged, claim))
 
     async def _stage(
         self, connection: AsyncConnection, staged: Sequence[Outgoing], now: datetime
     ) -> int:
         """The unit of work's outgoing records into the outbox, in one statement; on compacted
         topics only the last per key."""
+        if self._service is not None:
+            for item in staged:
+                if isinstance(item, Event) and not publishes(self._service, item.event_type):
+                    raise NotOurTopic(f"{self._service} does not publish {item.event_type}")
         return await outbox.append(
             connection,
             self._outbox,

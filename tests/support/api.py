@@ -13,7 +13,7 @@ from shared.clock import Clock
 from shared.http.auth import Directory, authenticate
 from shared.http.errors import install_error_handlers
 from shared.messaging.unit_of_work import UnitOfWork
-from shared.runtime import ServiceContext, ServiceParts
+from shared.runtime import ServiceContext, ServiceParts, assemble
 from shared.seed import load_seed
 from shared.settings import ServiceSettings
 
@@ -61,13 +61,13 @@ async def in_process(
         name=name,
         settings=settings,
         clock=clock,
-        unit_of_work=UnitOfWork(engine, *tables, clock),
+        unit_of_work=UnitOfWork(engine, *tables, clock, service=name),
         seed=seed,
         current_actor=authenticate(Directory(seed.users)),
     )
     app = FastAPI()
     install_error_handlers(app)
-    router = parts(context).router
+    router = assemble(parts, context)[0].router
     assert router is not None, f"{name} has no HTTP API"
     app.include_router(router)
     transport = httpx.ASGITransport(app=app)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from shared.contracts import topics
+from shared.contracts.catalogue import BANK, PRODUCERS, SUBMITTER
 from shared.contracts.schemas import MESSAGES
 from tests.support.flow import consumers_by_topic
 from tests.support.system import SERVICES
@@ -27,7 +28,14 @@ def test_the_catalogue_example_is_a_valid_message_of_its_topic(topic: str) -> No
     MESSAGES[topic].model_validate_json(catalogue_examples()[topic])
 
 
-CATALOGUE_ROW = re.compile(r"^\| `(?P<topic>[a-z_.]+)` \| [^|]+ \| (?P<consumers>[^|]+) \|", re.M)
+CATALOGUE_ROW = re.compile(
+    r"^\| `(?P<topic>[a-z_.]+)` \| (?P<producer>[^|]+) \| (?P<consumers>[^|]+) \|", re.M
+)
+OUTSIDE_PRODUCERS = {
+    "another system (web shop, EDI)": {SUBMITTER},
+    "the bank (outside)": {BANK},
+    "every service": set(SERVICES),
+}
 
 
 def test_the_catalogue_names_exactly_the_services_that_consume_each_topic() -> None:
@@ -44,6 +52,17 @@ def test_the_catalogue_names_exactly_the_services_that_consume_each_topic() -> N
 
     assert set(said) == set(topics.ALL_TOPICS)
     assert said == {topic: sorted(subscribed.get(topic, [])) for topic in said}
+
+
+def test_the_catalogue_names_who_publishes_each_topic_as_the_services_enforce_it() -> None:
+    said = {
+        row["topic"]: OUTSIDE_PRODUCERS.get(row["producer"].strip())
+        or {name.strip() for name in row["producer"].split(",")}
+        for row in CATALOGUE_ROW.finditer(README.read_text())
+    }
+
+    assert said == {topic: set(who) for topic, who in PRODUCERS.items()}
+    assert set(PRODUCERS) == set(topics.ALL_TOPICS)
 
 
 def test_the_example_submission_file_is_a_valid_submission() -> None:

@@ -41,7 +41,7 @@ from shared.messaging.events import new_event
 from shared.messaging.pipeline import Pipeline
 from shared.messaging.routes import Source
 from shared.messaging.unit_of_work import UnitOfWork
-from shared.runtime import ServiceContext
+from shared.runtime import ServiceContext, assemble
 from shared.seed import Seed, load_seed
 from shared.seed.model import Authority
 
@@ -106,7 +106,7 @@ async def start(tmp_path: Path, seed: Seed = SEED, **settings: Any) -> AsyncIter
     engine = create_engine(f"sqlite:///{tmp_path / 'review.db'}")
     await upgrade_to_head(engine, DEFINITION.migrations)
     clock = FrozenClock(START)
-    unit_of_work = UnitOfWork(engine, inbox, outbox, clock)
+    unit_of_work = UnitOfWork(engine, inbox, outbox, clock, service="review")
     context = ServiceContext(
         name="review",
         settings=ReviewSettings(data_dir=tmp_path, **settings),
@@ -115,7 +115,7 @@ async def start(tmp_path: Path, seed: Seed = SEED, **settings: Any) -> AsyncIter
         seed=seed,
         current_actor=authenticate(Directory(SEED.users)),
     )
-    service = parts(context)
+    service, _ = assemble(parts, context)
     for on_start in service.on_start:
         await on_start()
 

@@ -30,7 +30,7 @@ from shared.http.auth import Directory, authenticate
 from shared.http.errors import install_error_handlers
 from shared.messaging.routes import Incoming, Source
 from shared.messaging.unit_of_work import UnitOfWork
-from shared.runtime import ServiceContext
+from shared.runtime import ServiceContext, assemble
 from shared.seed import Seed, load_seed
 
 START = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -74,7 +74,7 @@ class Sales:
     def __init__(self, directory: Path, seed: Seed | None = None) -> None:
         self.clock = FrozenClock(START)
         self.engine = create_engine(sqlite_url(directory, "sales"))
-        self.unit_of_work = UnitOfWork(self.engine, inbox, outbox, self.clock)
+        self.unit_of_work = UnitOfWork(self.engine, inbox, outbox, self.clock, service="sales")
         self.seed = seed or load_seed()
         self.context = ServiceContext(
             name="sales",
@@ -84,7 +84,7 @@ class Sales:
             seed=self.seed,
             current_actor=authenticate(Directory(self.seed.users)),
         )
-        self.parts = parts(self.context)
+        self.parts, _ = assemble(parts, self.context)
         app = FastAPI()
         install_error_handlers(app)
         assert self.parts.router is not None
@@ -99,8 +99,9 @@ class Sales:
         for start in self.parts.on_start:
             await start()
 
-    async def published(self) -> list[dict[str, Any]]:
-        """Events staged since the last call, oldest first."""
+    async def published(self, notices: bool = True) -> list[dict[str, Any]]:
+        """Events staged since the last call, oldest first; without the customer's notices
+        unless `notices` (sales stages them with the events that cause them)."""
         async with self.engine.connect() as connection:
             rows = (
                 await connection.execute(
@@ -111,7 +112,8 @@ class Sales:
             ).all()
         if rows:
             self.read_up_to = rows[-1].id
-        return [json.loads(row.payload) for row in rows]
+        staged = [json.loads(row.payload) for row in rows]
+        return [item for item in staged if notices or item["event_type"] != "customer.notified"]
 
     async def consume(self, handler: Any, event: Event) -> None:
         incoming = Incoming(
@@ -227,7 +229,7 @@ async def test_the_desk_enters_a_clean_order_and_it_is_placed_p1_2(sales: Sales)
     assert view["tier"] == "A"
     assert view["reasons"] == []
     assert view["released"] is False
-    [placed] = await sales.published()
+    [placed] = await sales.published(notices=False)
     assert placed["event_type"] == "order.placed"
     assert placed["payload"]["payment_terms"] == "net30"
     assert placed["payload"]["submitter"] == "sales-desk"
@@ -241,7 +243,7 @@ async def test_a_defective_order_is_held_listed_and_placed_once_corrected_p1_3(
 
     assert held["status"] == "held"
     assert {reason["field"] for reason in held["reasons"]} == {"total_amount", "delivery_address"}
-    [announced] = await sales.published()
+    [announced] = await sales.published(notices=False)
     assert announced["event_type"] == "order.held"
     assert len(announced["payload"]["reasons"]) == 2
     listed = await sales.http.get("/orders", params={"status": "held"}, headers=token("qa"))
@@ -251,7 +253,7 @@ async def test_a_defective_order_is_held_listed_and_placed_once_corrected_p1_3(
 
     assert fixed.json()["order_id"] == held["order_id"]
     assert fixed.json()["status"] == "placed"
-    assert [item["event_type"] for item in await sales.published()] == ["order.placed"]
+    assert [item["event_type"] for item in await sales.published(notices=False)] == ["order.placed"]
     again = await sales.http.post("/orders", json=desk_order("PO-2"), headers=token("sales_rep"))
     assert again.json()["status"] == "placed"
     assert await sales.published() == []
@@ -273,7 +275,7 @@ async def test_a_verbal_order_proceeds_on_the_written_confirmation_p1_1(sales: S
     confirmed = await sales.http.post(path, headers=token("customer_service"))
     assert confirmed.status_code == 200
     assert confirmed.json()["status"] == "placed"
-    assert [item["event_type"] for item in await sales.published()] == ["order.placed"]
+    assert [item["event_type"] for item in await sales.published(notices=False)] == ["order.placed"]
     assert (await sales.http.post(path, headers=token("sales_rep"))).status_code == 409
     detail = (
         await sales.http.get(f"/orders/{order['order_id']}", headers=token("sales_rep"))
@@ -324,7 +326,7 @@ async def test_a_b_tier_order_is_confirmed_signed_late_paid_and_released_once_p3
 
     await sales.consume(handlers.record_review, approval(order_id))
 
-    published = await sales.published()
+    published = await sales.published(notices=False)
     issued = published[-1]
     assert issued["event_type"] == "confirmation.issued"
     assert issued["payload"]["tier"] == "B"
@@ -393,7 +395,9 @@ async def test_a_manual_hold_keeps_an_a_tier_order_from_production_until_lifted(
     await sales.published()
 
     await sales.consume(handlers.record_review, approval(order_id))
-    assert [item["event_type"] for item in await sales.published()] == ["confirmation.issued"]
+    assert [item["event_type"] for item in await sales.published(notices=False)] == [
+        "confirmation.issued"
+    ]
 
     lifted = await sales.http.post(f"{path}/release-hold", headers=token("sales_manager"))
     assert lifted.json()["released"] is True
@@ -413,7 +417,7 @@ async def test_a_submission_from_the_bus_takes_the_same_path(sales: Sales) -> No
         lambda connection: handlers.take_submission(connection, incoming), "order.submitted:0:7"
     )
 
-    [placed] = await sales.published()
+    [placed] = await sales.published(notices=False)
     assert placed["event_type"] == "order.placed"
     assert placed["payload"]["channel"] == "web"
 
