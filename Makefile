@@ -37,9 +37,10 @@ unit: install
 bench: install
 	$(PY) -m tests.bench --orders $(ORDERS) $(ARGS)
 
-## Rewrite the committed JSON Schemas from the contract models.
+## Rewrite the committed JSON Schemas and the AsyncAPI document from the contract models.
 schemas: install
 	$(PY) -m shared.contracts.schemas
+	$(PY) -m shared.contracts.asyncapi
 
 ## Stop the local broker and database started by run, test or bench.
 stop:
