@@ -2,18 +2,30 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-dev.lock | sha1sum | cut -c1-12)
+UV := uv==0.13.9
+LOCK := --generate-hashes --universal --python-version 3.11 --no-header --quiet
 ORDERS ?= 2000
 ARGS ?=
 
-.PHONY: install run test lint unit bench schemas stop clean
+.PHONY: install lock run test lint unit bench schemas stop clean
 
-$(STAMP): pyproject.toml
+## Every dependency (and the build backend) from the lock file, each checked by its hash; then
+## the project itself, editable, without resolving anything else.
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
+
+## Rewrite the lock files from pyproject.toml (after changing a pin): requirements.lock for the
+## services' image, requirements-dev.lock for development and the tests.
+lock:
+	test -x .venv-lock/bin/uv || ($(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet $(UV))
+	.venv-lock/bin/uv pip compile pyproject.toml deploy/build-system.txt $(LOCK) -o requirements.lock
+	.venv-lock/bin/uv pip compile pyproject.toml deploy/build-system.txt --extra dev $(LOCK) -o requirements-dev.lock
 
 ## Run the system: local Kafka broker and all five services on SQLite (Ctrl-C stops them).
 run: install
