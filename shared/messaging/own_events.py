@@ -44,6 +44,22 @@ class OwnEventsWithoutEnd(Exception):
     """Own events kept causing own events for more than `OWN_ROUNDS` rounds: a cycle."""
 
 
+def followed_own_routes(service: str, routes: Sequence[Route[Any]]) -> dict[str, Route[Any]]:
+    """The routes on which `service` follows what it publishes itself (not compacted ones)."""
+    return {
+        route.topic: route
+        for route in routes
+        if publishes(service, route.topic) and not route.latest_per_key
+    }
+
+
+def unread_topics(service: str, routes: Sequence[Route[Any]]) -> frozenset[str]:
+    """Topics `service` follows that no one else publishes: never read back from the bus."""
+    return frozenset(
+        topic for topic in followed_own_routes(service, routes) if PRODUCERS[topic] == {service}
+    )
+
+
 @dataclass(frozen=True)
 class OwnEvents:
     """The routes on which a service follows what it publishes itself."""
@@ -54,20 +70,12 @@ class OwnEvents:
 
     @classmethod
     def of(cls, service: str, routes: Sequence[Route[Any]], clock: Clock) -> "OwnEvents":
-        return cls(
-            service,
-            {
-                route.topic: route
-                for route in routes
-                if publishes(service, route.topic) and not route.latest_per_key
-            },
-            clock,
-        )
+        return cls(service, followed_own_routes(service, routes), clock)
 
     @property
     def unread(self) -> frozenset[str]:
         """Topics followed here that no one else publishes: never read back from the bus."""
-        return frozenset(topic for topic in self.routes if PRODUCERS[topic] == {self.service})
+        return unread_topics(self.service, list(self.routes.values()))
 
     def followed(self, staged: Sequence[Outgoing]) -> list[Event]:
         return [

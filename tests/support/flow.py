@@ -4,10 +4,12 @@ the system is quiet. Shared by the end-to-end tests and the benchmark."""
 import asyncio
 import importlib
 from collections import defaultdict
+from collections.abc import Callable
 
 from services.review.domain.master import ApprovalAuthority, ReviewPolicy
 from services.sales.domain.deadlines import Deadlines
 from shared.contracts import topics
+from shared.messaging.own_events import unread_topics
 from tests.support.bus import Watcher, group_lag
 from tests.support.databases import fetch
 from tests.support.system import SERVICES, System
@@ -21,19 +23,37 @@ ROUTE_ARGUMENTS: dict[str, tuple[object, ...]] = {
 """Arguments of each service's routes() that take any; they do not change the topics."""
 
 
-def consumed_topics(service: str) -> list[str]:
-    """The topics (without namespace) a service consumes, from its routes."""
+def followed_topics(service: str) -> list[str]:
+    """The topics (without namespace) a service follows: one route each."""
     subscribers = importlib.import_module(f"services.{service}.subscribers")
     return [route.topic for route in subscribers.routes(*ROUTE_ARGUMENTS.get(service, ()))]
 
 
-def consumers_by_topic() -> dict[str, list[str]]:
-    """topic (without namespace) -> the services consuming it."""
-    consumers: dict[str, list[str]] = defaultdict(list)
+def consumed_topics(service: str) -> list[str]:
+    """The topics (without namespace) a service consumes from the bus: those it follows, less
+    those only it publishes (it follows them as it stages them, `shared.messaging.own_events`)."""
+    subscribers = importlib.import_module(f"services.{service}.subscribers")
+    routes = subscribers.routes(*ROUTE_ARGUMENTS.get(service, ()))
+    unread = unread_topics(service, routes)
+    return [route.topic for route in routes if route.topic not in unread]
+
+
+def _by_topic(topics_of: Callable[[str], list[str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
     for service in SERVICES:
-        for topic in consumed_topics(service):
-            consumers[topic].append(service)
-    return dict(consumers)
+        for topic in topics_of(service):
+            found[topic].append(service)
+    return dict(found)
+
+
+def consumers_by_topic() -> dict[str, list[str]]:
+    """topic (without namespace) -> the services consuming it from the bus."""
+    return _by_topic(consumed_topics)
+
+
+def followers_by_topic() -> dict[str, list[str]]:
+    """topic (without namespace) -> the services following it (with a route for it)."""
+    return _by_topic(followed_topics)
 
 
 def placed_references(watcher: Watcher, namespace: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ from shared.contracts import topics
 from shared.contracts.asyncapi import DOCUMENT, document, render
 from shared.contracts.catalogue import PRODUCERS
 from shared.contracts.schemas import MESSAGES
-from tests.support.flow import consumers_by_topic
+from tests.support.flow import followers_by_topic
 
 SPEC = Path(__file__).resolve().parents[1] / "support" / "schemas" / "asyncapi-3.0.0.json.gz"
 
@@ -91,4 +91,4 @@ def test_operations_name_who_publishes_and_which_services_follow_each_topic(
         by_action.setdefault(topic, set()).add(tag["name"])
 
     assert sends == {topic: set(who) for topic, who in PRODUCERS.items()}
-    assert receives == {topic: set(who) for topic, who in consumers_by_topic().items()}
+    assert receives == {topic: set(who) for topic, who in followers_by_topic().items()}

@@ -8,7 +8,7 @@ import pytest
 from shared.contracts import topics
 from shared.contracts.catalogue import BANK, PRODUCERS, SUBMITTER
 from shared.contracts.schemas import MESSAGES
-from tests.support.flow import consumers_by_topic
+from tests.support.flow import followers_by_topic
 from tests.support.system import SERVICES
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -48,7 +48,7 @@ def test_the_catalogue_names_exactly_the_services_that_consume_each_topic() -> N
         )
         for row in CATALOGUE_ROW.finditer(README.read_text())
     }
-    subscribed = consumers_by_topic()
+    subscribed = followers_by_topic()
 
     assert set(said) == set(topics.ALL_TOPICS)
     assert said == {topic: sorted(subscribed.get(topic, [])) for topic in said}

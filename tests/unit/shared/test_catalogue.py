@@ -3,11 +3,11 @@ with a route for it, and every topic has a publisher."""
 
 from shared.contracts import topics
 from shared.contracts.catalogue import CONSUMERS, PRODUCERS, SERVICES, own_topics
-from tests.support.flow import consumers_by_topic
+from tests.support.flow import consumed_topics, followed_topics, followers_by_topic
 
 
 def test_the_catalogue_names_exactly_the_services_with_a_route_for_each_topic() -> None:
-    routed = consumers_by_topic()
+    routed = followers_by_topic()
 
     assert set(CONSUMERS) == set(topics.ALL_TOPICS)
     assert {topic: set(who) for topic, who in CONSUMERS.items()} == {
@@ -27,3 +27,11 @@ def test_a_topic_several_services_publish_is_nobodys_own() -> None:
     assert len(PRODUCERS[shared]) > 1
     assert all(shared not in own_topics(service) for service in SERVICES)
     assert topics.DEAD_LETTER not in own_topics("sales")
+
+
+def test_sales_reads_back_none_of_the_topics_only_it_publishes() -> None:
+    consumed = set(consumed_topics("sales"))
+
+    assert not consumed & own_topics("sales")
+    assert {topics.ORDER_SUBMITTED, topics.CHANGE_ACKNOWLEDGED} <= consumed
+    assert topics.ORDER_PLACED in followed_topics("sales")
