@@ -45,6 +45,7 @@ for service in sales review production logistics finance; do
   upper="$(echo "$service" | tr '[:lower:]' '[:upper:]')"
   env "ORDERFLOW_${upper}_KAFKA_BOOTSTRAP_SERVERS=$BOOTSTRAP" \
       "ORDERFLOW_${upper}_DATA_DIR=$STATE/data" \
+      "ORDERFLOW_${upper}_DEMO_MODE=${ORDERFLOW_DEMO_MODE-true}" \
       "$PY" -m "services.$service" >"$LOGS/$service.log" 2>&1 &
   pids+=("$!")
 done

@@ -19,8 +19,10 @@ from shared.contracts.topics import ALL_TOPICS, COMPACTED_TOPICS
 from shared.db.engine import create_engine, ensure_database, hold_sqlite_file
 from shared.db.locks import one_at_a_time
 from shared.db.migrate import upgrade_to_head
+from shared.http.attempts import AttemptLog, attempts_router
 from shared.http.auth import Actor, Directory, authenticate
 from shared.http.errors import install_error_handlers
+from shared.http.limits import Limits
 from shared.messaging.kafka import KafkaPublisher, create_broker, ensure_topics, subscribe
 from shared.messaging.own_events import OwnEvents
 from shared.messaging.pipeline import Pipeline
@@ -66,6 +68,7 @@ class ServiceDefinition:
     name: str
     inbox: Table
     outbox: Table
+    attempts: Table
     migrations: Path
     parts: Callable[[ServiceContext], ServiceParts]
 
@@ -137,7 +140,7 @@ def build_service(
         clock=clock,
         unit_of_work=unit_of_work,
         seed=seed,
-        current_actor=authenticate(Directory(seed.users)),
+        current_actor=people(settings, seed),
     )
     parts, own_events = assemble(definition.parts, context)
     pipeline = Pipeline(
@@ -206,22 +209,60 @@ def build_service(
             lifecycle.info("%s: %s", READY_MESSAGE, definition.name)
             yield
 
+    http = http_api(context, parts.router, definition.attempts, lifespan)
+    service = Service(app, http, settings)
+    return service
+
+
+def people(settings: ServiceSettings, seed: Seed) -> Callable[..., Awaitable[Actor]]:
+    """Who may call the service's API: the seed's users with a token digest, its demo users too
+    in demo mode; within the rate limits of the settings."""
+    directory = Directory(seed.users, demo_mode=settings.demo_mode)
+    if directory.ignored_demo_users:
+        lifecycle.info(
+            "%d demo users ignored: demo mode is off (set DEMO_MODE to let them in)",
+            directory.ignored_demo_users,
+        )
+    if not len(directory):
+        log.warning("no users: every request to the HTTP API will be refused (401)")
+    limits = Limits(
+        per_second=settings.http_requests_per_second,
+        burst=settings.http_request_burst,
+        failures_per_minute=settings.http_failures_per_minute,
+    )
+    return authenticate(directory, limits)
+
+
+def http_api(
+    context: ServiceContext,
+    router: APIRouter | None,
+    attempts: Table,
+    lifespan: Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]] | None = None,
+) -> FastAPI:
+    """The service's HTTP API: its own routes, health, the decision attempts; bodies bounded
+    and every attempt to change something stored (`shared.http.attempts`)."""
     http = FastAPI(
-        title=f"Orderflow {definition.name}",
+        title=f"Orderflow {context.name}",
         version="1",
-        description=f"Decisions people make in the {definition.name} department.",
+        description=f"Decisions people make in the {context.name} department.",
         lifespan=lifespan,
     )
     install_error_handlers(http)
 
     @http.get("/health", tags=["operations"])
     async def health() -> dict[str, str]:
-        return {"service": definition.name, "status": "ok"}
+        return {"service": context.name, "status": "ok"}
 
-    if parts.router is not None:
-        http.include_router(parts.router)
-    service = Service(app, http, settings)
-    return service
+    if router is not None:
+        http.include_router(router)
+    http.include_router(attempts_router(context.unit_of_work, attempts, context.current_actor))
+    http.add_middleware(
+        AttemptLog,
+        unit_of_work=context.unit_of_work,
+        table=attempts,
+        max_body_bytes=context.settings.http_max_body_bytes,
+    )
+    return http
 
 
 async def _forever(loop: Callable[[], Awaitable[None]]) -> None:

@@ -61,6 +61,26 @@ class ServiceSettings(BaseSettings):
         default=DEFAULT_SEED_FILE,
         description="Master data and API users loaded at start (each service its own part)",
     )
+    demo_mode: bool = Field(
+        default=False,
+        description="Let the seed's demo users (given with their tokens in clear) call the API; "
+        "`make run` switches it on. Off, only users with a token_sha256 are known",
+    )
+    http_max_body_bytes: int = Field(
+        default=256 * 1024, ge=1024, description="Largest request body the API reads (413 past it)"
+    )
+    http_requests_per_second: float = Field(
+        default=20.0, gt=0, description="Requests per second one token may make, after a burst"
+    )
+    http_request_burst: float = Field(
+        default=40.0, ge=1, description="Requests one token may make at once"
+    )
+    http_failures_per_minute: float = Field(
+        default=30.0,
+        gt=0,
+        description="Failed authentications per minute one client address may make, after a "
+        "burst of 10; past it every attempt from there is refused (429) until it recovers",
+    )
     clock_offset_file: Path | None = Field(
         default=None,
         description="Testing and demos only: a file holding seconds to add to the wall clock, "

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from services.finance import SERVICE_NAME
-from services.finance.adapters.tables import inbox, outbox
+from services.finance.adapters.tables import attempts, inbox, outbox
 from services.finance.settings import FinanceSettings
 from services.finance.subscribers import parts
 from shared.clock import Clock
@@ -13,6 +13,7 @@ DEFINITION = ServiceDefinition(
     name=SERVICE_NAME,
     inbox=inbox,
     outbox=outbox,
+    attempts=attempts,
     migrations=Path(__file__).parent / "migrations",
     parts=parts,
 )

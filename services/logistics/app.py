@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from services.logistics import SERVICE_NAME
-from services.logistics.adapters.tables import inbox, outbox
+from services.logistics.adapters.tables import attempts, inbox, outbox
 from services.logistics.settings import LogisticsSettings
 from services.logistics.subscribers import parts
 from shared.clock import Clock
@@ -13,6 +13,7 @@ DEFINITION = ServiceDefinition(
     name=SERVICE_NAME,
     inbox=inbox,
     outbox=outbox,
+    attempts=attempts,
     migrations=Path(__file__).parent / "migrations",
     parts=parts,
 )

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from services.review import SERVICE_NAME
-from services.review.adapters.tables import inbox, outbox
+from services.review.adapters.tables import attempts, inbox, outbox
 from services.review.settings import ReviewSettings
 from services.review.subscribers import parts
 from shared.clock import Clock
@@ -13,6 +13,7 @@ DEFINITION = ServiceDefinition(
     name=SERVICE_NAME,
     inbox=inbox,
     outbox=outbox,
+    attempts=attempts,
     migrations=Path(__file__).parent / "migrations",
     parts=parts,
 )

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from shared.contracts.bounds import (
     MAX_LEAD_TIME_DAYS,
@@ -58,16 +58,36 @@ Role = Literal[
 
 
 class User(Contract):
-    """Someone who may call the HTTP APIs, and in which role (P8.1)."""
+    """Someone who may call the HTTP APIs, and in which role (P8.1).
+
+    A deployment's own users carry the SHA-256 of their token (`token_sha256`, made with
+    `python -m shared.http.tokens`), never the token. A user given with the token itself is a
+    demo user: accepted only when the service runs in demo mode (`DEMO_MODE`)."""
 
     name: UserName = Field(description="User name recorded with every decision")
     role: Role = Field(description="The role the user acts in")
-    token: str = Field(
+    token: str | None = Field(
+        default=None,
         min_length=16,
         max_length=200,
         pattern=r"^[!-~]+$",
-        description="Bearer token (demo credentials only)",
+        description="Demo users only: the bearer token itself (works only in demo mode)",
     )
+    token_sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="The hex SHA-256 of the user's bearer token",
+    )
+
+    @model_validator(mode="after")
+    def _one_token(self) -> "User":
+        if (self.token is None) == (self.token_sha256 is None):
+            raise ValueError("give a user exactly one of token_sha256 or (demo only) token")
+        return self
+
+    @property
+    def demo(self) -> bool:
+        return self.token is not None
 
 
 class Authority(Contract):

@@ -1,26 +1,31 @@
 """Calling the services' HTTP APIs as the demo company's staff."""
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.clock import Clock
-from shared.http.auth import Directory, authenticate
-from shared.http.errors import install_error_handlers
 from shared.messaging.unit_of_work import UnitOfWork
-from shared.runtime import ServiceContext, ServiceParts, assemble
-from shared.seed import load_seed
+from shared.runtime import (
+    ServiceContext,
+    ServiceDefinition,
+    ServiceParts,
+    assemble,
+    http_api,
+    people,
+)
+from shared.seed import Seed, load_seed
 from shared.settings import ServiceSettings
 
 
 def token_of(role: str) -> str:
-    """The bearer token of the seed file's first user in that role."""
-    return next(user.token for user in load_seed().users if user.role == role)
+    """The bearer token of the demo seed's first user in that role."""
+    return next(user.token for user in load_seed().users if user.role == role and user.token)
 
 
 class Api:
@@ -45,33 +50,58 @@ class Api:
         return await self._client.post(path, json=body, **kwargs)
 
 
-@contextlib.asynccontextmanager
-async def in_process(
-    name: str,
+@dataclass(frozen=True)
+class Wired:
+    """One service put together in this process as `build_service` does, without a broker."""
+
+    context: ServiceContext
+    parts: ServiceParts
+    http: FastAPI
+
+
+def wire(
+    definition: ServiceDefinition,
     settings: ServiceSettings,
-    parts: Callable[[ServiceContext], ServiceParts],
     engine: AsyncEngine,
-    tables: tuple[Table, Table],
     clock: Clock,
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A service's HTTP API in this process, on `engine` (unit tests: no broker, no server),
-    authenticated with the demo seed's users as the service itself is."""
-    seed = load_seed(settings.seed_file)
+    seed: Seed | None = None,
+    demo_mode: bool = True,
+) -> Wired:
+    """The service's context, parts and HTTP API on `engine`, in demo mode unless told not
+    (the demo seed's users are who the tests act as); its unit of work follows its own events."""
+    settings = settings.model_copy(update={"demo_mode": demo_mode})
+    seed = seed or load_seed(settings.seed_file)
+    unit_of_work = UnitOfWork(
+        engine, definition.inbox, definition.outbox, clock, service=definition.name
+    )
     context = ServiceContext(
-        name=name,
+        name=definition.name,
         settings=settings,
         clock=clock,
-        unit_of_work=UnitOfWork(engine, *tables, clock, service=name),
+        unit_of_work=unit_of_work,
         seed=seed,
-        current_actor=authenticate(Directory(seed.users)),
+        current_actor=people(settings, seed),
     )
-    app = FastAPI()
-    install_error_handlers(app)
-    router = assemble(parts, context)[0].router
-    assert router is not None, f"{name} has no HTTP API"
-    app.include_router(router)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=f"http://{name}") as client:
+    parts, _own_events = assemble(definition.parts, context)
+    return Wired(context, parts, http_api(context, parts.router, definition.attempts))
+
+
+@contextlib.asynccontextmanager
+async def in_process(
+    definition: ServiceDefinition,
+    settings: ServiceSettings,
+    engine: AsyncEngine,
+    clock: Clock,
+    seed: Seed | None = None,
+    demo_mode: bool = True,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A service's HTTP API in this process, on `engine` (unit tests: no broker, no server),
+    authenticated with the seed's users as the service itself is (in demo mode by default)."""
+    wired = wire(definition, settings, engine, clock, seed, demo_mode)
+    transport = httpx.ASGITransport(app=wired.http)
+    async with httpx.AsyncClient(
+        transport=transport, base_url=f"http://{definition.name}"
+    ) as client:
         yield client
 
 

@@ -205,6 +205,7 @@ class System:
                     prefix + "KAFKA_SESSION_TIMEOUT_MS": "6000",
                     prefix + "HTTP_PORT": str(free_port()),
                     prefix + "CLOCK_OFFSET_FILE": str(self.clock_file),
+                    prefix + "DEMO_MODE": "true",  # the tests act as the demo seed's users
                     "PYTHONUNBUFFERED": "1",
                 }
                 env |= {"ORDERFLOW_" + key: value for key, value in (settings or {}).items()}

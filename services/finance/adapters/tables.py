@@ -15,6 +15,7 @@ from sqlalchemy import (
 
 from services.finance.domain.balance import BALANCE_PRECISION
 from shared.contracts.bounds import MONEY_SCALE
+from shared.db.attempts_table import add_attempts_table
 from shared.db.messaging_tables import add_messaging_tables
 from shared.db.types import ExactDecimal, MoneyType, UtcDateTime
 
@@ -23,6 +24,7 @@ BALANCE_TEXT_LENGTH = BALANCE_PRECISION + 8
 
 metadata = MetaData()
 inbox, outbox = add_messaging_tables(metadata)
+attempts = add_attempts_table(metadata)
 
 accounts = Table(
     "accounts",

@@ -13,11 +13,13 @@ from sqlalchemy import (
     false,
 )
 
+from shared.db.attempts_table import add_attempts_table
 from shared.db.messaging_tables import add_messaging_tables
 from shared.db.types import MoneyType, UtcDateTime
 
 metadata = MetaData()
 inbox, outbox = add_messaging_tables(metadata)
+attempts = add_attempts_table(metadata)
 
 reviews = Table(
     "reviews",

@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.finance import handlers
-from services.finance.adapters.tables import inbox, outbox
+from services.finance.app import DEFINITION
 from services.finance.settings import FinanceSettings
-from services.finance.subscribers import parts
 from shared.clock import FrozenClock
 from tests.support.api import bearer, in_process
 from tests.unit.finance.test_service import (
@@ -34,9 +33,7 @@ __all__ = ["engine"]
 @pytest.fixture
 async def api(engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     clock = FrozenClock(NOW + timedelta(hours=1))
-    async with in_process(
-        "finance", FinanceSettings(), parts, engine, (inbox, outbox), clock
-    ) as client:
+    async with in_process(DEFINITION, FinanceSettings(), engine, clock) as client:
         await consume(engine, handlers.open_account, placed())
         await consume(engine, handlers.confirm_order, confirmed("B"))
         await consume(engine, handlers.receive_payment, bank("900.00"))

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.logistics import decisions, handlers
-from services.logistics.adapters.tables import inbox, outbox, shipments
+from services.logistics.adapters.tables import shipments
+from services.logistics.app import DEFINITION
 from services.logistics.desk import Desk
 from services.logistics.domain.commands import RequestShipment
 from services.logistics.settings import LogisticsSettings
-from services.logistics.subscribers import parts
 from shared.clock import FrozenClock
 from shared.contracts import ChangeAcknowledged, ChangeDecided, ChangeRequested, OrderClosed
 from shared.contracts.changes import ShipmentCancelled, acknowledgement_id
@@ -396,9 +396,7 @@ async def test_the_handover_of_a_held_shipment_is_409_over_http_and_changes_noth
 ) -> None:
     await checked_out(engine, ORDER)
     await consume(engine, handlers.take_change_request, change_requested({VALVE: 15, FLANGE: 40}))
-    async with in_process(
-        "logistics", LogisticsSettings(), parts, engine, (inbox, outbox), FrozenClock(FRIDAY)
-    ) as api:
+    async with in_process(DEFINITION, LogisticsSettings(), engine, FrozenClock(FRIDAY)) as api:
         refused = await api.post(
             f"/shipments/{FIRST}/handover",
             json={"waybills": ["WB-9"], "parcels": 1},

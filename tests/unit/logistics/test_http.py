@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.logistics import handlers
-from services.logistics.adapters.tables import inbox, outbox
+from services.logistics.app import DEFINITION
 from services.logistics.settings import LogisticsSettings
-from services.logistics.subscribers import parts
 from shared.clock import FrozenClock
 from tests.support.api import bearer, in_process
 from tests.unit.logistics.builders import (
@@ -30,9 +29,7 @@ SHIPMENT = f"SH-{ORDER}-1"
 @pytest.fixture
 async def api(engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     clock = FrozenClock(FRIDAY)
-    async with in_process(
-        "logistics", LogisticsSettings(), parts, engine, (inbox, outbox), clock
-    ) as client:
+    async with in_process(DEFINITION, LogisticsSettings(), engine, clock) as client:
         await unit(engine, lambda c: handlers.place_order(c, incoming(order_placed())))
         await unit(engine, lambda c: handlers.record_production(c, incoming(goods_produced())))
         yield client

@@ -370,7 +370,9 @@ def test_every_text_column_a_contract_value_lands_in_is_listed() -> None:
         name((table, column.name, None))
         for module in (sales, review, production, logistics, finance)
         for table in module.metadata.sorted_tables
-        if table.name not in ("inbox", "outbox")
+        # inbox and outbox hold ids and bytes; decision attempts are cut to their columns' widths
+        # when written (shared.http.attempts)
+        if table.name not in ("inbox", "outbox", "decision_attempts")
         for column in table.columns
         if type(column.type) is String and column.name not in internal
     }

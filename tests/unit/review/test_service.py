@@ -11,14 +11,13 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from services.review.adapters.tables import inbox, outbox
+from services.review.adapters.tables import outbox
 from services.review.app import DEFINITION
 from services.review.settings import ReviewSettings
-from services.review.subscribers import escalate_overdue_reviews, parts
+from services.review.subscribers import escalate_overdue_reviews
 from shared.clock import FrozenClock
 from shared.contracts import (
     BalanceUpdated,
@@ -35,15 +34,13 @@ from shared.contracts.process import DepartmentAnswer, FeasibilityAssessedPayloa
 from shared.contracts.topics import DEAD_LETTER
 from shared.db.engine import create_engine
 from shared.db.migrate import upgrade_to_head
-from shared.http.auth import Directory, authenticate
-from shared.http.errors import install_error_handlers
 from shared.messaging.events import new_event
 from shared.messaging.pipeline import Pipeline
 from shared.messaging.routes import Source
-from shared.messaging.unit_of_work import UnitOfWork
-from shared.runtime import ServiceContext, assemble
+from shared.runtime import ServiceContext
 from shared.seed import Seed, load_seed
 from shared.seed.model import Authority
+from tests.support.api import wire
 
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 REQUESTED = date(2027, 4, 15)
@@ -51,7 +48,7 @@ SEED = load_seed()
 
 
 def token(role: str) -> str:
-    return next(user.token for user in SEED.users if user.role == role)
+    return next(user.token for user in SEED.users if user.role == role and user.token)
 
 
 @dataclass
@@ -106,24 +103,13 @@ async def start(tmp_path: Path, seed: Seed = SEED, **settings: Any) -> AsyncIter
     engine = create_engine(f"sqlite:///{tmp_path / 'review.db'}")
     await upgrade_to_head(engine, DEFINITION.migrations)
     clock = FrozenClock(START)
-    unit_of_work = UnitOfWork(engine, inbox, outbox, clock, service="review")
-    context = ServiceContext(
-        name="review",
-        settings=ReviewSettings(data_dir=tmp_path, **settings),
-        clock=clock,
-        unit_of_work=unit_of_work,
-        seed=seed,
-        current_actor=authenticate(Directory(SEED.users)),
-    )
-    service, _ = assemble(parts, context)
+    wired = wire(DEFINITION, ReviewSettings(data_dir=tmp_path, **settings), engine, clock, seed)
+    context, service = wired.context, wired.parts
     for on_start in service.on_start:
         await on_start()
 
-    pipeline = Pipeline(unit_of_work, service.routes, service="review")
-    app = FastAPI()
-    install_error_handlers(app)
-    assert service.router is not None
-    app.include_router(service.router)
+    pipeline = Pipeline(context.unit_of_work, service.routes, service="review")
+    app = wired.http
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://review"
     ) as http:

@@ -13,25 +13,20 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from services.sales import handlers
-from services.sales.adapters.tables import inbox, outbox
+from services.sales.adapters.tables import outbox
 from services.sales.app import DEFINITION
 from services.sales.http import desk_command
 from services.sales.settings import SalesSettings
-from services.sales.subscribers import parts
 from shared.clock import FrozenClock
 from shared.contracts import Event, OrderSubmission, PaymentReceived, ReviewCompleted
 from shared.db.engine import create_engine, sqlite_url
 from shared.db.migrate import upgrade_to_head
-from shared.http.auth import Directory, authenticate
-from shared.http.errors import install_error_handlers
 from shared.messaging.routes import Incoming, Source
-from shared.messaging.unit_of_work import UnitOfWork
-from shared.runtime import ServiceContext, assemble
 from shared.seed import Seed, load_seed
+from tests.support.api import wire
 
 START = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 CONFIRMED = date(2027, 3, 15)
@@ -74,23 +69,14 @@ class Sales:
     def __init__(self, directory: Path, seed: Seed | None = None) -> None:
         self.clock = FrozenClock(START)
         self.engine = create_engine(sqlite_url(directory, "sales"))
-        self.unit_of_work = UnitOfWork(self.engine, inbox, outbox, self.clock, service="sales")
         self.seed = seed or load_seed()
-        self.context = ServiceContext(
-            name="sales",
-            settings=SalesSettings(data_dir=directory),
-            clock=self.clock,
-            unit_of_work=self.unit_of_work,
-            seed=self.seed,
-            current_actor=authenticate(Directory(self.seed.users)),
+        wired = wire(
+            DEFINITION, SalesSettings(data_dir=directory), self.engine, self.clock, self.seed
         )
-        self.parts, _ = assemble(parts, self.context)
-        app = FastAPI()
-        install_error_handlers(app)
-        assert self.parts.router is not None
-        app.include_router(self.parts.router)
+        self.context, self.parts = wired.context, wired.parts
+        self.unit_of_work = self.context.unit_of_work
         self.http = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://sales"
+            transport=httpx.ASGITransport(app=wired.http), base_url="http://sales"
         )
         self.read_up_to = 0
 

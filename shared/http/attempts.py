@@ -1,0 +1,231 @@
+"""Every attempt to change something through a service's API, stored and readable.
+
+`AttemptLog` wraps a service's HTTP app (ASGI middleware). It bounds every request body (413
+past `max_body_bytes`, whether declared or streamed) and, for each request that would change
+something (any method but GET, HEAD and OPTIONS), stores one row of `decision_attempts` once
+the answer is sent: when, method and path, who (when the token was valid), the HTTP status,
+the outcome and the error code and message of a refusal. A failure to store it is logged and
+changes nothing of the answer. `attempts_router` serves them at `GET /decision-attempts` to
+managers.
+"""
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import BaseModel
+from sqlalchemy import Table, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.db.attempts_table import MESSAGE_CHARS, PATH_CHARS
+from shared.decisions import NotAllowedNow
+from shared.http.auth import Actor
+from shared.messaging.unit_of_work import UnitOfWork
+
+log = logging.getLogger("orderflow.audit")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+DEFAULT_MAX_BODY_BYTES = 256 * 1024
+"""The largest request body: a desk order of 200 lines is about 40 KiB."""
+KEPT_ANSWER_BYTES = 8192
+"""Of a refusal's answer, this much is read for its error code and message."""
+AUDITORS = frozenset(
+    {
+        "general_manager",
+        "deputy_general_manager",
+        "sales_manager",
+        "finance_manager",
+        "production_manager",
+        "customer_service_lead",
+    }
+)
+"""Who may read the attempts."""
+
+Outcome = Literal[
+    "accepted", "refused", "invalid", "unauthenticated", "limited", "too_large", "failed"
+]
+
+
+def outcome_of(status: int) -> Outcome:
+    if status < 400:
+        return "accepted"
+    named: dict[int, Outcome] = {
+        401: "unauthenticated",
+        413: "too_large",
+        422: "invalid",
+        429: "limited",
+    }
+    if status in named:
+        return named[status]
+    return "failed" if status >= 500 else "refused"
+
+
+def reason_of(answer: bytes) -> tuple[str | None, str | None]:
+    """(error code, message) of a refusal's JSON answer, as far as it says."""
+    try:
+        detail = json.loads(answer).get("detail")
+    except (ValueError, AttributeError):
+        return None, None
+    if isinstance(detail, dict):
+        return _text(detail.get("error"), 100), _text(detail.get("message"), MESSAGE_CHARS)
+    if isinstance(detail, list):  # validation problems
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item.get('loc', []))}: {item.get('msg', '')}"
+            for item in detail
+            if isinstance(item, dict)
+        )
+        return "invalid", _text(problems, MESSAGE_CHARS)
+    return None, _text(detail, MESSAGE_CHARS)
+
+
+def _text(value: object, limit: int) -> str | None:
+    return None if value is None else str(value)[:limit]
+
+
+class AttemptLog:
+    """ASGI middleware: bounded bodies, and a stored row per attempt to change something."""
+
+    def __init__(
+        self, app: ASGIApp, unit_of_work: UnitOfWork, table: Table, max_body_bytes: int
+    ) -> None:
+        self.app = app
+        self.unit_of_work = unit_of_work
+        self.table = table
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        answer: dict[str, Any] = {"status": 500, "body": b""}
+        declared = self._declared_length(scope)
+        if declared is not None and declared > self.max_body_bytes:
+            await self._too_large(send)
+            answer["status"] = 413
+        else:
+            await self.app(scope, self._bounded(receive), self._watching(send, answer))
+        if scope["method"] not in SAFE_METHODS:
+            await self._record(scope, int(answer["status"]), bytes(answer["body"]))
+
+    @staticmethod
+    def _declared_length(scope: Scope) -> int | None:
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    return int(value)
+                except ValueError:
+                    return None
+        return None
+
+    def _bounded(self, receive: Receive) -> Receive:
+        received = 0
+
+        async def bounded() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise HTTPException(413, detail=self._too_large_detail())
+            return message
+
+        return bounded
+
+    @staticmethod
+    def _watching(send: Send, answer: dict[str, Any]) -> Send:
+        async def watching(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer["status"] = message["status"]
+            elif message["type"] == "http.response.body" and answer["status"] >= 400:
+                answer["body"] = (answer["body"] + message.get("body", b""))[:KEPT_ANSWER_BYTES]
+            await send(message)
+
+        return watching
+
+    def _too_large_detail(self) -> dict[str, str]:
+        return {
+            "error": "too_large",
+            "message": f"the request body is over {self.max_body_bytes} bytes",
+        }
+
+    async def _too_large(self, send: Send) -> None:
+        body = json.dumps({"detail": self._too_large_detail()}).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _record(self, scope: Scope, status: int, answer: bytes) -> None:
+        actor = scope.get("state", {}).get("actor")
+        error, message = reason_of(answer) if status >= 400 else (None, None)
+        row = {
+            "at": self.unit_of_work.clock.now(),
+            "method": str(scope["method"])[:10],
+            "path": str(scope.get("path", ""))[:PATH_CHARS],
+            "user_name": actor.user if isinstance(actor, Actor) else None,
+            "role": actor.role if isinstance(actor, Actor) else None,
+            "status": status,
+            "outcome": outcome_of(status),
+            "error": error,
+            "message": message,
+        }
+
+        async def store(connection: AsyncConnection) -> list[Any]:
+            await connection.execute(insert(self.table).values(**row))
+            return []
+
+        try:
+            await self.unit_of_work.run(store)
+        except Exception:
+            log.exception("could not store the attempt %s %s", row["method"], row["path"])
+
+
+class Attempt(BaseModel):
+    id: int
+    at: datetime
+    method: str
+    path: str
+    user: str | None
+    role: str | None
+    status: int
+    outcome: str
+    error: str | None
+    message: str | None
+
+
+def attempts_router(
+    unit_of_work: UnitOfWork, table: Table, current_actor: Callable[..., Awaitable[Actor]]
+) -> APIRouter:
+    api = APIRouter(tags=["decision attempts"])
+    who = Depends(current_actor)
+
+    @api.get("/decision-attempts")
+    async def list_attempts(
+        outcome: Annotated[Outcome | None, Query(description="Only this outcome")] = None,
+        after: Annotated[int, Query(ge=0, description="Only attempts after this id")] = 0,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        actor: Actor = who,
+    ) -> list[Attempt]:
+        """Every attempt to change something through this service's API, refused ones
+        included, oldest first (managers only)."""
+        if actor.role not in AUDITORS:
+            raise NotAllowedNow(f"role {actor.role} may not read the decision attempts")
+        query = select(table).where(table.c.id > after).order_by(table.c.id).limit(limit)
+        if outcome is not None:
+            query = query.where(table.c.outcome == outcome)
+        async with unit_of_work.read() as connection:
+            rows = (await connection.execute(query)).mappings().all()
+        return [
+            Attempt(user=row["user_name"], **{k: v for k, v in row.items() if k != "user_name"})
+            for row in rows
+        ]
+
+    return api
