@@ -4,6 +4,7 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from shared.db.engine import sqlite_url
 from shared.seed.model import DEFAULT_SEED_FILE
@@ -21,6 +22,11 @@ class ServiceSettings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of the service's own database (postgresql://... for "
         "PostgreSQL); unset: a SQLite file under data_dir",
+    )
+    database_password_file: Path | None = Field(
+        default=None,
+        description="A file holding the database password (e.g. a container secret), used when "
+        "database_url has none, so the password is in no environment variable",
     )
     data_dir: Path = Field(default=Path("data"), description="Where the SQLite default lives")
     topic_namespace: str = Field(
@@ -88,4 +94,10 @@ class ServiceSettings(BaseSettings):
     )
 
     def database_url_for(self, service: str) -> str:
-        return self.database_url or sqlite_url(self.data_dir, service)
+        if self.database_url is None:
+            return sqlite_url(self.data_dir, service)
+        url = make_url(self.database_url)
+        if self.database_password_file is not None and url.password is None:
+            password = self.database_password_file.read_text().strip()
+            return url.set(password=password).render_as_string(hide_password=False)
+        return self.database_url

@@ -2,6 +2,7 @@
 service's tables."""
 
 import contextlib
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,42 @@ async def create_database(server_url: str, prefix: str = "t") -> str:
     finally:
         await connection.close()
     return database_url(server_url, name)
+
+
+SERVICE_ROLE = "orderflow_{service}"
+"""The PostgreSQL role a service connects as: it owns the service's database and nothing else."""
+_passwords: dict[str, str] = {}
+
+
+def service_role(service: str) -> str:
+    return SERVICE_ROLE.format(service=service)
+
+
+async def create_service_database(server_url: str, service: str, prefix: str) -> str:
+    """A fresh database owned by the service's own role (created if missing, with a random
+    password for this run), closed to every other role; returns the URL the service connects
+    with, as that role."""
+    role = service_role(service)
+    password = _passwords.setdefault(role, secrets.token_urlsafe(24))
+    name = f"{prefix}_{uuid4().hex[:12]}"
+    connection = await asyncpg.connect(database_url(server_url, "postgres"))
+    try:
+        verb = (
+            "ALTER"
+            if await connection.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
+            else "CREATE"
+        )
+        # role and password are ours (no quotes in either): safe to interpolate
+        await connection.execute(f"{verb} ROLE \"{role}\" LOGIN PASSWORD '{password}'")
+        await connection.execute(f'CREATE DATABASE "{name}" OWNER "{role}"')
+        await connection.execute(f'REVOKE ALL ON DATABASE "{name}" FROM PUBLIC')
+    finally:
+        await connection.close()
+    return (
+        make_url(database_url(server_url, name))
+        .set(username=role, password=password)
+        .render_as_string(hide_password=False)
+    )
 
 
 async def drop_database(url: str) -> None:

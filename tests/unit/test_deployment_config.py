@@ -174,10 +174,25 @@ def test_each_service_has_a_database_of_its_own() -> None:
     assert databases == {name: f"orderflow_{name}" for name in SERVICES}
 
 
-def test_postgres_init_script_creates_every_service_database() -> None:
-    sql = "\n".join(path.read_text() for path in sorted(POSTGRES_INIT_DIR.glob("*.sql")))
-    created = set(re.findall(r"CREATE DATABASE\s+\"?(\w+)\"?", sql, flags=re.IGNORECASE))
-    assert created == {f"orderflow_{name}" for name in SERVICES}
+def test_postgres_init_script_gives_every_service_its_own_role_and_database() -> None:
+    script = "\n".join(path.read_text() for path in sorted(POSTGRES_INIT_DIR.glob("*.sh")))
+    created = set(re.findall(r"^service_database (\w+)$", script, flags=re.MULTILINE))
+    assert created == set(SERVICES)
+    assert 'CREATE DATABASE :"database" OWNER :"role";' in script
+    assert 'REVOKE ALL ON DATABASE :"database" FROM PUBLIC;' in script
+
+
+def test_compose_commits_no_password_and_each_service_gets_only_its_own_secret() -> None:
+    compose = _compose()
+    assert "orderflow:orderflow" not in COMPOSE_FILE.read_text()
+    assert compose["services"]["postgres"]["environment"]["POSTGRES_PASSWORD_FILE"]
+    for name in SERVICES:
+        service = compose["services"][name]
+        assert service["secrets"] == [f"db-{name}"]
+        environment = service["environment"]
+        url = environment[f"{_prefix(name)}DATABASE_URL"]
+        assert urlsplit(url).username == f"orderflow_{name}" and urlsplit(url).password is None
+        assert environment[f"{_prefix(name)}DATABASE_PASSWORD_FILE"] == f"/run/secrets/db-{name}"
 
 
 def test_dockerfile_runs_an_existing_service_module_by_default() -> None:
@@ -192,3 +207,19 @@ def test_every_service_listens_on_its_own_default_http_port() -> None:
     """Five processes on one machine (`make run`) must not compete for a port."""
     ports = {name: _settings_class(name)().http_port for name in SERVICES}
     assert len(set(ports.values())) == len(ports), ports
+
+
+def test_a_database_password_is_read_from_its_file_when_the_url_has_none(tmp_path: Path) -> None:
+    secret = tmp_path / "db-sales"
+    secret.write_text("s3cret-from-a-file\n")
+    settings = _settings_class("sales")(
+        database_url="postgresql://orderflow_sales@postgres:5432/orderflow_sales",
+        database_password_file=secret,
+    )
+    with_password = _settings_class("sales")(
+        database_url="postgresql://orderflow_sales:given@postgres/orderflow_sales",
+        database_password_file=secret,
+    )
+
+    assert urlsplit(settings.database_url_for("sales")).password == "s3cret-from-a-file"
+    assert urlsplit(with_password.database_url_for("sales")).password == "given"
