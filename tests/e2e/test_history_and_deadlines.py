@@ -56,7 +56,10 @@ async def test_one_orders_history_names_every_department_and_survives_a_full_rep
         assert {step["producer"] for step in steps} == set(SERVICES)
         kinds = [step["what"] for step in steps]
         assert kinds[0] == "order.placed"
-        assert kinds[-1] == "order.closed"
+        # the closing is the last step, but for a customer notice of an earlier step that sales
+        # handled in the same moment (its topics are read in no order across each other)
+        departments = [step for step in steps if step["what"] != "customer.notified"]
+        assert departments[-1]["what"] == "order.closed", [step["what"] for step in steps]
         for earlier, later in (
             ("order.placed", "review.completed"),
             ("review.completed", "order.released"),

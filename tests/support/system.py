@@ -12,9 +12,11 @@ from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from uuid import uuid4
 
+from sqlalchemy.engine import make_url
+
 from shared.runtime import READY_MESSAGE, consumer_group
 from tests.support.bus import delete_topics_with_prefix
-from tests.support.databases import create_database, drop_database
+from tests.support.databases import create_service_database, database_url, drop_database
 from tests.support.infra import REPO
 
 SERVICES = ("sales", "review", "production", "logistics", "finance")
@@ -206,6 +208,11 @@ class System:
                     prefix + "HTTP_PORT": str(free_port()),
                     prefix + "CLOCK_OFFSET_FILE": str(self.clock_file),
                     prefix + "DEMO_MODE": "true",  # the tests act as the demo seed's users
+                    # the tests poll and try refused calls far faster than people: no limits
+                    # (tests/unit/shared/test_people.py tests them)
+                    prefix + "HTTP_REQUESTS_PER_SECOND": "100000",
+                    prefix + "HTTP_REQUEST_BURST": "100000",
+                    prefix + "HTTP_FAILURES_PER_MINUTE": "6000000",
                     "PYTHONUNBUFFERED": "1",
                 }
                 env |= {"ORDERFLOW_" + key: value for key, value in (settings or {}).items()}
@@ -273,7 +280,8 @@ async def launch(
     topics are removed."""
     namespace = f"{label}{uuid4().hex[:8]}."
     urls = {
-        name: await create_database(postgres_server, prefix=f"{label}_{name}") for name in SERVICES
+        name: await create_service_database(postgres_server, name, prefix=f"{label}_{name}")
+        for name in SERVICES
     }
     system = System(bootstrap, namespace, urls, work_dir, settings, replicas)
     try:
@@ -281,6 +289,6 @@ async def launch(
         yield system
     finally:
         system.stop()
-        for url in urls.values():
-            await drop_database(url)
+        for url in urls.values():  # as the server's superuser, not the service's role
+            await drop_database(database_url(postgres_server, str(make_url(url).database)))
         await delete_topics_with_prefix(bootstrap, namespace)
