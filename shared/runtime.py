@@ -11,8 +11,9 @@ from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse, Response
 from faststream import FastStream
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 
 from shared.clock import Clock, clock_from_settings
 from shared.contracts.topics import ALL_TOPICS, COMPACTED_TOPICS
@@ -29,12 +30,16 @@ from shared.messaging.pipeline import Pipeline
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.routes import Route
 from shared.messaging.unit_of_work import UnitOfWork
+from shared.metrics import HttpCounter, Metrics, measure_outbox
 from shared.seed import Seed, load_seed
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 lifecycle = logging.getLogger("orderflow.lifecycle")
 """Start and readiness lines: logged at any LOG_LEVEL, since scripts and tests wait for them."""
+
+OUTBOX_WATCH_SECONDS = 5.0
+"""How often the outbox backlog metrics are measured."""
 
 READY_MESSAGE = "orderflow service ready"
 """Logged once the service consumes, relays and serves HTTP; scripts and tests wait for it."""
@@ -143,6 +148,7 @@ def build_service(
         current_actor=people(settings, seed),
     )
     parts, own_events = assemble(definition.parts, context)
+    metrics = Metrics(definition.name)
     pipeline = Pipeline(
         unit_of_work,
         parts.routes,
@@ -150,6 +156,7 @@ def build_service(
         namespace=namespace,
         max_record_bytes=settings.max_record_bytes,
         unread_topics=own_events.unread,
+        metrics=metrics,
     )
     subscribe(
         broker,
@@ -158,6 +165,7 @@ def build_service(
         session_timeout_ms=settings.kafka_session_timeout_ms,
         namespace=namespace,
         max_records=settings.consumer_batch_size,
+        metrics=metrics,
     )
     held_files: list[object] = []
 
@@ -179,9 +187,15 @@ def build_service(
 
     service: Service
 
+    async def watch_outbox() -> None:
+        while True:
+            async with engine.connect() as connection:
+                await measure_outbox(connection, definition.outbox, metrics, clock.now())
+            await asyncio.sleep(OUTBOX_WATCH_SECONDS)
+
     async def start_loops() -> None:
         await publisher.start()
-        for loop in (relay.run, *parts.background):
+        for loop in (relay.run, watch_outbox, *parts.background):
             service.tasks.append(asyncio.create_task(_forever(loop), name=loop.__qualname__))
 
     async def stop_loops() -> None:
@@ -203,13 +217,17 @@ def build_service(
         after_shutdown=[dispose],
     )
 
+    consuming = asyncio.Event()
+
     @contextlib.asynccontextmanager
     async def lifespan(_http: FastAPI) -> AsyncIterator[None]:
         async with app:
+            consuming.set()
             lifecycle.info("%s: %s", READY_MESSAGE, definition.name)
             yield
+            consuming.clear()
 
-    http = http_api(context, parts.router, definition.attempts, lifespan)
+    http = http_api(context, parts.router, definition.attempts, metrics, consuming.is_set, lifespan)
     service = Service(app, http, settings)
     return service
 
@@ -237,10 +255,13 @@ def http_api(
     context: ServiceContext,
     router: APIRouter | None,
     attempts: Table,
+    metrics: Metrics,
+    consuming: Callable[[], bool],
     lifespan: Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]] | None = None,
 ) -> FastAPI:
-    """The service's HTTP API: its own routes, health, the decision attempts; bodies bounded
-    and every attempt to change something stored (`shared.http.attempts`)."""
+    """The service's HTTP API: its own routes, health, liveness and readiness, metrics, the
+    decision attempts; bodies bounded, every attempt to change something stored
+    (`shared.http.attempts`), every request counted (`shared.metrics`)."""
     http = FastAPI(
         title=f"Orderflow {context.name}",
         version="1",
@@ -250,8 +271,26 @@ def http_api(
     install_error_handlers(http)
 
     @http.get("/health", tags=["operations"])
+    @http.get("/health/live", tags=["operations"])
     async def health() -> dict[str, str]:
+        """Liveness: the process answers."""
         return {"service": context.name, "status": "ok"}
+
+    @http.get("/health/ready", tags=["operations"])
+    async def ready() -> JSONResponse:
+        """Readiness: consuming, and the database answers; 503 otherwise."""
+        problems = [] if consuming() else ["not consuming yet"]
+        try:
+            async with context.unit_of_work.read() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:  # any failure to reach it is "not ready", said in words
+            problems.append(f"database: {type(error).__name__}")
+        body = {"service": context.name, "status": "not ready" if problems else "ready"}
+        return JSONResponse({**body, "problems": problems}, status_code=503 if problems else 200)
+
+    @http.get("/metrics", tags=["operations"], include_in_schema=False)
+    async def prometheus() -> Response:
+        return Response(metrics.render(), media_type=metrics.content_type)
 
     if router is not None:
         http.include_router(router)
@@ -262,6 +301,7 @@ def http_api(
         table=attempts,
         max_body_bytes=context.settings.http_max_body_bytes,
     )
+    http.add_middleware(HttpCounter, metrics=metrics)  # outermost: counts 413s too
     return http
 
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,6 +14,7 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 
 from shared.messaging.pipeline import Delivery, Pipeline
 from shared.messaging.routes import Source
+from shared.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ def subscribe(
     session_timeout_ms: int,
     namespace: str = "",
     max_records: int = 500,
+    metrics: Metrics | None = None,
 ) -> None:
     """One consumer per service over all its topics, in one consumer group that every replica
     joins. A fetched batch is handled as one unit of work (see `Pipeline`), so one order's
@@ -82,6 +85,7 @@ def subscribe(
             )
             for record in records
         ]
+        started = time.monotonic()
         try:
             await pipeline.consume_batch(deliveries)
         except BaseException as error:
@@ -91,6 +95,27 @@ def subscribe(
                 await asyncio.sleep(1.0)
             raise
         await commit_handled(message.consumer, records)
+        if metrics is not None:
+            metrics.batch_seconds.observe(time.monotonic() - started)
+            record_lag(metrics, message.consumer, records, namespace)
+
+
+def record_lag(
+    metrics: Metrics, consumer: Any, records: Iterable[ConsumerRecord[Any, Any]], namespace: str
+) -> None:
+    """Per partition of the batch: how far its end (as of the last fetch) is past the batch."""
+    if not isinstance(consumer, AIOKafkaConsumer):
+        return
+    after: dict[TopicPartition, int] = {}
+    for record in records:
+        partition = TopicPartition(record.topic, record.partition)
+        after[partition] = max(after.get(partition, 0), record.offset + 1)
+    for partition, position in after.items():
+        end = consumer.highwater(partition)
+        if end is not None:
+            metrics.consumer_lag.labels(
+                topic=partition.topic.removeprefix(namespace), partition=str(partition.partition)
+            ).set(max(end - position, 0))
 
 
 async def commit_handled(consumer: Any, records: Iterable[ConsumerRecord[Any, Any]]) -> None:

@@ -28,6 +28,7 @@ from shared.messaging.outbox import DEFAULT_MAX_RECORD_BYTES, Origin, Outgoing, 
 from shared.messaging.routes import Incoming, MessageRejected, Route, Source
 from shared.messaging.transient import is_transient
 from shared.messaging.unit_of_work import Prepare, Step, UnitOfWork, Work
+from shared.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ class Prepared:
     route: Route[Any] | None = None
     body: Any = None
     """The decoded message, for the route's preload; None unless it is to take effect."""
+    dead_letter: bool = False
 
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -89,6 +91,7 @@ class Pipeline:
         max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
         sleep: Sleep = asyncio.sleep,
         unread_topics: Collection[str] = (),
+        metrics: Metrics | None = None,
     ) -> None:
         """`unread_topics`: routes not subscribed to, since the service handles those events
         itself as it stages them (`shared.messaging.own_events`); a record of one that reaches
@@ -101,6 +104,7 @@ class Pipeline:
         self._max_record_bytes = max_record_bytes
         self._sleep = sleep
         self._unread = frozenset(unread_topics)
+        self._metrics = metrics
 
     @property
     def topics(self) -> list[str]:
@@ -117,9 +121,19 @@ class Pipeline:
         if not prepared:
             return
         if await self._in_one_transaction(prepared):
+            self._count(prepared, [item.dead_letter for item in prepared])
             return
-        for item in prepared:
-            await self._alone(item)
+        self._count(prepared, [await self._alone(item) for item in prepared])
+
+    def _count(self, prepared: Sequence[Prepared], dead: Sequence[bool]) -> None:
+        if self._metrics is None:
+            return
+        for item, dead_lettered in zip(prepared, dead, strict=True):
+            topic = item.delivery.source.topic
+            if dead_lettered:
+                self._metrics.dead_lettered(topic)
+            else:
+                self._metrics.handled(topic)
 
     # -- decoding: never raises -------------------------------------------------------------
 
@@ -192,7 +206,7 @@ class Pipeline:
                 )
             ]
 
-        return Prepared(delivery, message_id, dead_letter)
+        return Prepared(delivery, message_id, dead_letter, dead_letter=True)
 
     # -- applying ---------------------------------------------------------------------------
 
@@ -244,14 +258,15 @@ class Pipeline:
             await self._sleep(backoff)
             backoff = min(backoff * 2, 5.0)
 
-    async def _alone(self, item: Prepared) -> None:
-        """Apply one record in its own transaction; dead-letter it if it cannot be applied."""
+    async def _alone(self, item: Prepared) -> bool:
+        """Apply one record in its own transaction; dead-letter it if it cannot be applied.
+        True if it was dead-lettered."""
         backoff, conflicts = 0.1, 0
         position = item.delivery.source.position
         while True:
             try:
                 await self._run([item])
-                return
+                return item.dead_letter
             except asyncio.CancelledError:
                 raise
             except MessageRejected as rejected:
@@ -272,6 +287,7 @@ class Pipeline:
             await self._sleep(backoff)
             backoff = min(backoff * 2, 5.0)
         await self._must(self._dead_letter(item.delivery, item.message_id, reason))
+        return True
 
     async def _must(self, item: Prepared) -> None:
         """Store a dead letter; only the database being away can delay it."""

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.clock import Clock
 from shared.messaging.unit_of_work import UnitOfWork
+from shared.metrics import Metrics
 from shared.runtime import (
     ServiceContext,
     ServiceDefinition,
@@ -57,6 +58,7 @@ class Wired:
     context: ServiceContext
     parts: ServiceParts
     http: FastAPI
+    metrics: Metrics
 
 
 def wire(
@@ -83,7 +85,9 @@ def wire(
         current_actor=people(settings, seed),
     )
     parts, _own_events = assemble(definition.parts, context)
-    return Wired(context, parts, http_api(context, parts.router, definition.attempts))
+    metrics = Metrics(definition.name)
+    http = http_api(context, parts.router, definition.attempts, metrics, lambda: True)
+    return Wired(context, parts, http, metrics)
 
 
 @contextlib.asynccontextmanager
