@@ -3,7 +3,7 @@
 import asyncio
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -82,6 +82,7 @@ def subscribe(
                     key=record.key,
                 ),
                 record.value or b"",
+                replay_of(record.headers),
             )
             for record in records
         ]
@@ -98,6 +99,20 @@ def subscribe(
         if metrics is not None:
             metrics.batch_seconds.observe(time.monotonic() - started)
             record_lag(metrics, message.consumer, records, namespace)
+
+
+REPLAY_HEADER = "orderflow.replay"
+"""Set by `orderflow dlq replay` on a dead-lettered record it publishes again: the dead
+letter's id (`shared.messaging.outbox.dead_letter_id`)."""
+
+
+def replay_of(headers: Sequence[tuple[str, bytes]] | None) -> str | None:
+    """The dead letter a record replays, from its headers; None if none (or not a plain id)."""
+    for name, value in headers or ():
+        if name == REPLAY_HEADER and value is not None and len(value) <= 64:
+            text = value.decode("ascii", errors="replace")
+            return text if text.isprintable() else None
+    return None
 
 
 def record_lag(

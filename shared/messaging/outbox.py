@@ -103,6 +103,11 @@ class Origin:
     key: bytes | None
 
 
+def dead_letter_id(service: str, message_id: str) -> str:
+    """The id of `service`'s dead letter of a message: one per service and message."""
+    return str(uuid5(DEAD_LETTER_NAMESPACE, f"{service}\x00{message_id}"))
+
+
 def dead_letter_record(
     *,
     service: str,
@@ -116,7 +121,9 @@ def dead_letter_record(
     """A dead letter: the original value under its original key, with headers saying where it
     came from, which service gave up on it and why. One per service and message: its id is
     derived from both, so dead-lettering the same record twice stores one row."""
+    record_id = dead_letter_id(service, message_id)
     headers = {
+        "dlq.id": record_id,
         "dlq.reason": safe_text(reason, REASON_CHARS),
         "dlq.source.topic": origin.topic,
         "dlq.source.partition": str(origin.partition),
@@ -126,7 +133,7 @@ def dead_letter_record(
     }
     key = origin.key if origin.key is None or len(origin.key) <= 1024 else origin.key[:1024]
     record = OutgoingRecord(
-        record_id=str(uuid5(DEAD_LETTER_NAMESPACE, f"{service}\x00{message_id}")),
+        record_id=record_id,
         topic=DEAD_LETTER,
         key=key,
         value=value,

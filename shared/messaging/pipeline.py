@@ -24,7 +24,14 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.messaging.outbox import DEFAULT_MAX_RECORD_BYTES, Origin, Outgoing, dead_letter_record
+from shared.contracts.envelope import Event
+from shared.messaging.outbox import (
+    DEFAULT_MAX_RECORD_BYTES,
+    Origin,
+    Outgoing,
+    dead_letter_id,
+    dead_letter_record,
+)
 from shared.messaging.routes import Incoming, MessageRejected, Route, Source
 from shared.messaging.transient import is_transient
 from shared.messaging.unit_of_work import Prepare, Step, UnitOfWork, Work
@@ -61,6 +68,8 @@ class Delivery:
 
     source: Source
     value: bytes
+    replay_of: str | None = None
+    """The dead letter this record replays (its `orderflow.replay` header), if any."""
 
 
 @dataclass(frozen=True)
@@ -152,8 +161,22 @@ class Pipeline:
             )
         message_id, causation_id = route.identify(body, source)
         clock = self._clock
+        replay_of = delivery.replay_of
+        if replay_of is not None:
+            if not isinstance(body, Event) or replay_of != dead_letter_id(
+                self._service, message_id
+            ):
+                return self._dead_letter(
+                    delivery, source.position, "a replay of another message than this one"
+                )
+            message_id = f"replay:{message_id}"  # the original is in the inbox, as dead-lettered
+        unit_of_work = self._uow
 
         async def handle(connection: Any) -> Sequence[Outgoing]:
+            if replay_of is not None and not await unit_of_work.has_dead_letter(
+                connection, replay_of
+            ):
+                raise MessageRejected(f"no dead letter {replay_of} here to replay")
             # stamped at each attempt, after the batch's state was loaded: a batch retried
             # seconds later must not date its events before what it read (an order closed
             # "before" the payment that settled it)

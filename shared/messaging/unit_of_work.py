@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.clock import Clock
 from shared.contracts.catalogue import publishes
 from shared.contracts.envelope import Event
-from shared.contracts.topics import COMPACTED_TOPICS
+from shared.contracts.topics import COMPACTED_TOPICS, DEAD_LETTER
 from shared.db import rows
 from shared.messaging import inbox, outbox
 from shared.messaging.outbox import DEFAULT_MAX_RECORD_BYTES, Outgoing
@@ -216,6 +216,15 @@ class UnitOfWork:
                 ):
                     raise
         return decided[0]
+
+    async def has_dead_letter(self, connection: AsyncConnection, record_id: str) -> bool:
+        """Whether this service's outbox holds the dead letter `record_id`."""
+        found = await connection.scalar(
+            select(self._outbox.c.id).where(
+                self._outbox.c.event_id == record_id, self._outbox.c.topic == DEAD_LETTER
+            )
+        )
+        return found is not None
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
