@@ -120,7 +120,9 @@ def build_service(
     database_url = settings.database_url_for(definition.name)
     engine = create_engine(database_url)
     broker = create_broker(
-        settings.kafka_bootstrap_servers, client_id=f"orderflow-{definition.name}"
+        settings.kafka_bootstrap_servers,
+        client_id=f"orderflow-{definition.name}",
+        graceful_seconds=settings.shutdown_grace_seconds,
     )
     namespace = settings.topic_namespace
     publisher = KafkaPublisher(

@@ -60,6 +60,12 @@ class ServiceSettings(BaseSettings):
         "message.max.bytes): a larger event is refused at write time and what caused it is "
         "dead-lettered; a larger dead letter is truncated, with its size and SHA-256",
     )
+    shutdown_grace_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="On SIGTERM, how long the batch in hand may take to be handled and committed "
+        "before the service stops anyway (it is then rewound and fetched again)",
+    )
     log_level: str = Field(default="INFO", description="Python logging level")
     http_host: str = Field(default="127.0.0.1", description="Address the HTTP API listens on")
     http_port: int = Field(default=8000, ge=0, description="Port of the HTTP API (0: any free)")

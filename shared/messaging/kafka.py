@@ -29,10 +29,18 @@ records costs one transaction instead of several (at 50 orders/s this cut p99 fr
 0.99 s), while under load fetches fill at once."""
 
 
-def create_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
+def create_broker(
+    bootstrap_servers: str, client_id: str, graceful_seconds: float = 30.0
+) -> KafkaBroker:
     """The broker the service consumes through; it publishes nothing (the outbox relay has a
-    producer of its own, `KafkaPublisher`)."""
-    return KafkaBroker(bootstrap_servers, client_id=client_id, log_level=logging.DEBUG)
+    producer of its own, `KafkaPublisher`). On stop (SIGTERM) it reads nothing new and waits up
+    to `graceful_seconds` for the batch in hand to be handled and committed."""
+    return KafkaBroker(
+        bootstrap_servers,
+        client_id=client_id,
+        log_level=logging.DEBUG,
+        graceful_timeout=graceful_seconds,
+    )
 
 
 async def _leave_undecoded(_message: Any) -> None:
