@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse, Response
 from faststream import FastStream
 from sqlalchemy import Table, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.clock import Clock, clock_from_settings
 from shared.contracts.topics import ALL_TOPICS, COMPACTED_TOPICS
@@ -113,6 +114,36 @@ def assemble(
     return built, own_events
 
 
+def service_context(
+    definition: ServiceDefinition,
+    settings: ServiceSettings,
+    engine: AsyncEngine,
+    clock: Clock,
+    seed: Seed | None = None,
+    on_commit: Callable[[], None] = lambda: None,
+) -> ServiceContext:
+    """What a service's parts are built from: its unit of work on `engine` (checking that it
+    stages only topics the service owns) and its people (`seed`, by default the settings')."""
+    seed = seed or load_seed(settings.seed_file)
+    unit_of_work = UnitOfWork(
+        engine,
+        definition.inbox,
+        definition.outbox,
+        clock,
+        on_commit=on_commit,
+        max_record_bytes=settings.max_record_bytes,
+        service=definition.name,
+    )
+    return ServiceContext(
+        name=definition.name,
+        settings=settings,
+        clock=clock,
+        unit_of_work=unit_of_work,
+        seed=seed,
+        current_actor=people(settings, seed),
+    )
+
+
 def build_service(
     definition: ServiceDefinition, settings: ServiceSettings, clock: Clock | None = None
 ) -> Service:
@@ -131,24 +162,8 @@ def build_service(
     relay = OutboxRelay(
         engine, definition.outbox, publisher.publish, clock, batch_size=settings.outbox_batch_size
     )
-    unit_of_work = UnitOfWork(
-        engine,
-        definition.inbox,
-        definition.outbox,
-        clock,
-        on_commit=relay.wake,
-        max_record_bytes=settings.max_record_bytes,
-        service=definition.name,
-    )
-    seed = load_seed(settings.seed_file)
-    context = ServiceContext(
-        name=definition.name,
-        settings=settings,
-        clock=clock,
-        unit_of_work=unit_of_work,
-        seed=seed,
-        current_actor=people(settings, seed),
-    )
+    context = service_context(definition, settings, engine, clock, on_commit=relay.wake)
+    unit_of_work = context.unit_of_work
     parts, own_events = assemble(definition.parts, context)
     metrics = Metrics(definition.name)
     pipeline = Pipeline(

@@ -6,6 +6,7 @@ them (`tests.support.databases.create_service_database`).
 """
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -35,6 +36,15 @@ async def databases(postgres_server: str) -> AsyncIterator[dict[str, str]]:
         await drop_database(database_url(postgres_server, str(make_url(url).database)))
 
 
+async def migrate(url: str, migrations: Path) -> None:
+    """Apply a service's migrations as the role in `url` (as the service does at start)."""
+    engine = create_engine(url)
+    try:
+        await upgrade_to_head(engine, migrations)
+    finally:
+        await engine.dispose()
+
+
 def as_role_on(url_of_role: str, other_url: str) -> str:
     """The URL of `other_url`'s database, with the credentials of `url_of_role`."""
     other = make_url(other_url)
@@ -44,11 +54,7 @@ def as_role_on(url_of_role: str, other_url: str) -> str:
 async def test_a_service_migrates_and_uses_its_own_database_as_its_own_role(
     databases: dict[str, str],
 ) -> None:
-    engine = create_engine(databases["sales"])
-    try:
-        await upgrade_to_head(engine, SALES.migrations)
-    finally:
-        await engine.dispose()
+    await migrate(databases["sales"], SALES.migrations)
 
     [row] = await fetch(databases["sales"], "SELECT current_user AS who, count(*) AS n FROM orders")
     assert row == {"who": service_role("sales"), "n": 0}
@@ -57,11 +63,7 @@ async def test_a_service_migrates_and_uses_its_own_database_as_its_own_role(
 async def test_a_service_cannot_connect_to_another_services_database(
     databases: dict[str, str],
 ) -> None:
-    engine = create_engine(databases["review"])
-    try:
-        await upgrade_to_head(engine, REVIEW.migrations)
-    finally:
-        await engine.dispose()
+    await migrate(databases["review"], REVIEW.migrations)
 
     with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
         await fetch(as_role_on(databases["sales"], databases["review"]), "SELECT * FROM reviews")

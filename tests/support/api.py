@@ -10,7 +10,6 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.clock import Clock
-from shared.messaging.unit_of_work import UnitOfWork
 from shared.metrics import Metrics
 from shared.runtime import (
     ServiceContext,
@@ -18,7 +17,7 @@ from shared.runtime import (
     ServiceParts,
     assemble,
     http_api,
-    people,
+    service_context,
 )
 from shared.seed import Seed, load_seed
 from shared.settings import ServiceSettings
@@ -72,18 +71,7 @@ def wire(
     """The service's context, parts and HTTP API on `engine`, in demo mode unless told not
     (the demo seed's users are who the tests act as); its unit of work follows its own events."""
     settings = settings.model_copy(update={"demo_mode": demo_mode})
-    seed = seed or load_seed(settings.seed_file)
-    unit_of_work = UnitOfWork(
-        engine, definition.inbox, definition.outbox, clock, service=definition.name
-    )
-    context = ServiceContext(
-        name=definition.name,
-        settings=settings,
-        clock=clock,
-        unit_of_work=unit_of_work,
-        seed=seed,
-        current_actor=people(settings, seed),
-    )
+    context = service_context(definition, settings, engine, clock, seed)
     parts, _own_events = assemble(definition.parts, context)
     metrics = Metrics(definition.name)
     http = http_api(context, parts.router, definition.attempts, metrics, lambda: True)

@@ -1,11 +1,8 @@
 """A service's metrics count what its pipeline and its API did, in a registry of its own."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,11 +16,10 @@ from shared.messaging.routes import Route, Source
 from shared.messaging.unit_of_work import UnitOfWork
 from shared.metrics import Metrics, measure_outbox
 from tests.support.api import bearer, wire
-from tests.support.databases import sqlite_database
 from tests.unit.finance.test_service import engine
-from tests.unit.shared.test_pipeline import CLOCK, Harness, encoded, inbox, metadata, outbox
+from tests.unit.shared.test_pipeline import CLOCK, Harness, encoded, harness, inbox, outbox
 
-__all__ = ["engine"]
+__all__ = ["engine", "harness"]
 
 REFUND = "/unmatched-payments/NOPE/refund"
 
@@ -35,12 +31,6 @@ def values(metrics: Metrics, name: str) -> dict[tuple[tuple[str, str], ...], flo
         for sample in family.samples
         if sample.name == name
     }
-
-
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    async with sqlite_database(tmp_path / "metrics.db", metadata) as database:
-        yield Harness(database)
 
 
 async def test_the_pipeline_counts_handled_and_dead_lettered_records_per_topic(

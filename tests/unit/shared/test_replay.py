@@ -2,22 +2,13 @@
 anything else is refused with a dead letter of its own (anyone can publish headers)."""
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from shared.messaging.outbox import dead_letter_id
 from shared.messaging.pipeline import Delivery
 from shared.messaging.routes import Source
-from tests.support.databases import sqlite_database
-from tests.unit.shared.test_pipeline import Harness, closed_event, metadata
+from tests.unit.shared.test_pipeline import Harness, closed_event, harness
 
-
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    async with sqlite_database(tmp_path / "replay.db", metadata) as engine:
-        yield Harness(engine)
+__all__ = ["harness"]
 
 
 def delivery(harness: Harness, value: bytes, replay_of: str | None = None) -> Delivery:
