@@ -33,7 +33,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.contracts import OrderSubmission, topics
-from shared.contracts.catalogue import CONSUMERS, PRODUCERS, SERVICES
+from shared.contracts.catalogue import SERVICES, read_from_bus
 from shared.messaging.kafka import REPLAY_HEADER
 
 DEFAULT_PORTS = {
@@ -217,15 +217,6 @@ async def dlq_replay(bus: Bus, ids: Sequence[str], out: TextIO) -> int:
     return 1 if failures else 0
 
 
-def consumed(service: str) -> list[str]:
-    """What a service reads from the bus: what it follows, less what only it publishes."""
-    return [
-        topic
-        for topic, followers in CONSUMERS.items()
-        if service in followers and PRODUCERS[topic] != {service}
-    ]
-
-
 async def status(bus: Bus, urls: dict[str, str], out: TextIO) -> int:
     admin = AIOKafkaAdminClient(bootstrap_servers=bus.bootstrap)
     await admin.start()
@@ -238,7 +229,7 @@ async def status(bus: Bus, urls: dict[str, str], out: TextIO) -> int:
             committed = await admin.list_consumer_group_offsets(
                 bus.namespace + f"orderflow.{service}"
             )
-            partitions = await partitions_of(bus, consumed(service))
+            partitions = await partitions_of(bus, read_from_bus(service))
             ends = await consumer.end_offsets(partitions) if partitions else {}
             lag = sum(
                 end - max(committed[tp].offset, 0) if tp in committed else end

@@ -72,11 +72,9 @@ class Metrics:
             registry=self.registry,
         )
 
-    def handled(self, topic: str, count: int = 1) -> None:
-        self.records.labels(topic=topic, outcome="handled").inc(count)
-
-    def dead_lettered(self, topic: str) -> None:
-        self.records.labels(topic=topic, outcome="dead_lettered").inc()
+    def count(self, topic: str, dead_lettered: bool, records: int = 1) -> None:
+        outcome = "dead_lettered" if dead_lettered else "handled"
+        self.records.labels(topic=topic, outcome=outcome).inc(records)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -152,6 +152,16 @@ def publishes(producer: str, topic: str) -> bool:
     return producer in PRODUCERS.get(topic, ())
 
 
+def read_from_bus(service: str) -> list[str]:
+    """The topics `service` consumes from the bus: those it follows, less those only it
+    publishes (followed as it stages them). A test checks the routes agree."""
+    return [
+        topic
+        for topic, followers in CONSUMERS.items()
+        if service in followers and PRODUCERS[topic] != {service}
+    ]
+
+
 def own_topics(service: str) -> frozenset[str]:
     """The topics only `service` publishes: whatever it follows of them it has handled already,
     in the transaction that staged them, and need not read back from the bus."""

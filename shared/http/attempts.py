@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.contracts.bounds import safe_text
 from shared.db.attempts_table import MESSAGE_CHARS, PATH_CHARS
 from shared.decisions import NotAllowedNow
 from shared.http.auth import Actor
@@ -73,7 +74,7 @@ def reason_of(answer: bytes) -> tuple[str | None, str | None]:
     """(error code, message) of a refusal's JSON answer, as far as it says."""
     try:
         detail = json.loads(answer).get("detail")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):  # cut short, or echoing deep input
         return None, None
     if isinstance(detail, dict):
         return _text(detail.get("error"), 100), _text(detail.get("message"), MESSAGE_CHARS)
@@ -88,7 +89,8 @@ def reason_of(answer: bytes) -> tuple[str | None, str | None]:
 
 
 def _text(value: object, limit: int) -> str | None:
-    return None if value is None else str(value)[:limit]
+    """Printable and bounded (a refusal may echo what was sent: NUL, bidi overrides …)."""
+    return None if value is None else safe_text(str(value), limit)
 
 
 class AttemptLog:
@@ -109,10 +111,17 @@ class AttemptLog:
         answer: dict[str, Any] = {"status": 500, "body": b""}
         declared = self._declared_length(scope)
         if declared is not None and declared > self.max_body_bytes:
-            await self._too_large(send)
-            answer["status"] = 413
-        else:
+            answer.update(status=413, body=await self._too_large(send))
+            await self._record_if_a_change(scope, answer)
+            return
+        try:
             await self.app(scope, self._bounded(receive), self._watching(send, answer))
+        except Exception:  # an attempt that failed with an exception is kept too (as a 500)
+            await self._record_if_a_change(scope, answer)
+            raise
+        await self._record_if_a_change(scope, answer)
+
+    async def _record_if_a_change(self, scope: Scope, answer: dict[str, Any]) -> None:
         if scope["method"] not in SAFE_METHODS:
             await self._record(scope, int(answer["status"]), bytes(answer["body"]))
 
@@ -157,19 +166,21 @@ class AttemptLog:
             "message": f"the request body is over {self.max_body_bytes} bytes",
         }
 
-    async def _too_large(self, send: Send) -> None:
+    async def _too_large(self, send: Send) -> bytes:
+        """Answer 413 without reading the body; returns the answer's body."""
         body = json.dumps({"detail": self._too_large_detail()}).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+        return body
 
     async def _record(self, scope: Scope, status: int, answer: bytes) -> None:
         actor = scope.get("state", {}).get("actor")
         error, message = reason_of(answer) if status >= 400 else (None, None)
         row = {
             "at": self.unit_of_work.clock.now(),
-            "method": str(scope["method"])[:10],
-            "path": str(scope.get("path", ""))[:PATH_CHARS],
+            "method": safe_text(str(scope["method"]), 10),
+            "path": safe_text(str(scope.get("path", "")), PATH_CHARS),
             "user_name": actor.user if isinstance(actor, Actor) else None,
             "role": actor.role if isinstance(actor, Actor) else None,
             "status": status,

@@ -75,7 +75,7 @@ class OwnEvents:
     @property
     def unread(self) -> frozenset[str]:
         """Topics followed here that no one else publishes: never read back from the bus."""
-        return unread_topics(self.service, list(self.routes.values()))
+        return frozenset(topic for topic in self.routes if PRODUCERS[topic] == {self.service})
 
     def followed(self, staged: Sequence[Outgoing]) -> list[Event]:
         return [

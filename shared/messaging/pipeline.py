@@ -16,6 +16,7 @@ batch's offsets after it returns, and only then.
 import asyncio
 import logging
 import traceback
+from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -135,14 +136,15 @@ class Pipeline:
         self._count(prepared, [await self._alone(item) for item in prepared])
 
     def _count(self, prepared: Sequence[Prepared], dead: Sequence[bool]) -> None:
+        """Add the batch's outcomes to the metrics, one increment per topic and outcome."""
         if self._metrics is None:
             return
-        for item, dead_lettered in zip(prepared, dead, strict=True):
-            topic = item.delivery.source.topic
-            if dead_lettered:
-                self._metrics.dead_lettered(topic)
-            else:
-                self._metrics.handled(topic)
+        counted = Counter(
+            (item.delivery.source.topic, dead_lettered)
+            for item, dead_lettered in zip(prepared, dead, strict=True)
+        )
+        for (topic, dead_lettered), count in counted.items():
+            self._metrics.count(topic, dead_lettered, count)
 
     # -- decoding: never raises -------------------------------------------------------------
 

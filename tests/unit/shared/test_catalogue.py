@@ -2,7 +2,7 @@
 with a route for it, and every topic has a publisher."""
 
 from shared.contracts import topics
-from shared.contracts.catalogue import CONSUMERS, PRODUCERS, SERVICES, own_topics
+from shared.contracts.catalogue import CONSUMERS, PRODUCERS, SERVICES, own_topics, read_from_bus
 from tests.support.flow import consumed_topics, followed_topics, followers_by_topic
 
 
@@ -35,3 +35,8 @@ def test_sales_reads_back_none_of_the_topics_only_it_publishes() -> None:
     assert not consumed & own_topics("sales")
     assert {topics.ORDER_SUBMITTED, topics.CHANGE_ACKNOWLEDGED} <= consumed
     assert topics.ORDER_PLACED in followed_topics("sales")
+
+
+def test_what_the_catalogue_says_each_service_reads_from_the_bus_is_what_it_subscribes_to() -> None:
+    for service in SERVICES:
+        assert sorted(read_from_bus(service)) == sorted(consumed_topics(service)), service

@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.finance.app import DEFINITION
 from services.finance.settings import FinanceSettings
 from shared.clock import FrozenClock
+from shared.http.attempts import AttemptLog
 from shared.http.auth import Directory
 from shared.http.limits import Limits
 from shared.http.tokens import digest, new_token
 from shared.seed import load_seed
 from shared.seed.model import User
-from tests.support.api import bearer, in_process, token_of
+from tests.support.api import bearer, in_process, token_of, wire
 from tests.unit.finance.test_service import engine
 
 __all__ = ["engine"]
@@ -195,3 +196,37 @@ async def test_the_api_answers_429_past_the_rate_and_stores_it(engine: AsyncEngi
     assert [answer.status_code for answer in answers] == [404, 404, 429]
     assert answers[2].headers["Retry-After"] == "1"
     assert [(a["user"], a["error"]) for a in limited] == [("hana.kim", "rate_limited")]
+
+
+async def test_an_attempt_echoing_unprintable_input_is_stored_printable(
+    demo: httpx.AsyncClient,
+) -> None:
+    await demo.post(
+        "/unmatched-payments/A%00%E2%80%AEB/refund",
+        json={"reason": "x"},
+        headers=bearer("finance_clerk"),
+    )
+
+    [attempt] = await attempts(demo)
+    assert attempt["status"] == 404
+    assert "\x00" not in attempt["path"] + attempt["message"]
+    assert "\u202e" not in attempt["path"] + attempt["message"]
+    assert "\\x00" in attempt["path"]
+
+
+async def test_an_attempt_that_fails_with_an_exception_is_kept_as_failed(
+    engine: AsyncEngine,
+) -> None:
+    wired = wire(DEFINITION, FinanceSettings(), engine, CLOCK)
+
+    async def broken(scope: Any, receive: Any, send: Any) -> None:
+        raise RuntimeError("a bug in a handler")
+
+    log = AttemptLog(broken, wired.context.unit_of_work, DEFINITION.attempts, 1024)
+    with pytest.raises(RuntimeError, match="a bug"):
+        await log({"type": "http", "method": "POST", "path": "/x", "headers": []}, None, None)  # type: ignore[arg-type]
+
+    transport = httpx.ASGITransport(app=wired.http)
+    async with httpx.AsyncClient(transport=transport, base_url="http://finance") as api:
+        [attempt] = await attempts(api)
+    assert (attempt["path"], attempt["status"], attempt["outcome"]) == ("/x", 500, "failed")
