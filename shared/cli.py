@@ -7,10 +7,17 @@
     orderflow dlq replay ID [ID ...]      publish dead-lettered records again to their topic,
                                           once their cause is fixed
     orderflow status                      per service: consumer lag, outbox backlog
+    orderflow bus setup                   create every topic and the ACLs of every principal
+                                          (as the broker's super user, `admin`)
 
-Kafka is `--bootstrap` (or ORDERFLOW_KAFKA_BOOTSTRAP_SERVERS, default 127.0.0.1:9092), topics
-carry `--namespace` (ORDERFLOW_TOPIC_NAMESPACE). `status` reads each service's backlog from its
-`/metrics` (`--url sales=http://127.0.0.1:8001`, defaults: ports 8001 to 8005).
+Kafka is `--bootstrap` (or ORDERFLOW_KAFKA_BOOTSTRAP_SERVERS, default 127.0.0.1:9092), reached
+over SASL_SSL as `--user` (ORDERFLOW_KAFKA_USERNAME, default operations) with the password in
+`--password-file` (ORDERFLOW_KAFKA_PASSWORD_FILE, or ORDERFLOW_KAFKA_PASSWORD) and the broker's
+CA in `--ca-file` (ORDERFLOW_KAFKA_CA_FILE); `--security-protocol PLAINTEXT` for a broker
+without security. `operations` may read only: `submit` needs the submitter, `dlq replay` and
+`bus setup` the admin. Topics carry `--namespace` (ORDERFLOW_TOPIC_NAMESPACE). `status` reads
+each service's backlog from its `/metrics` (`--url sales=http://127.0.0.1:8001`, defaults:
+ports 8001 to 8005).
 
 A replay publishes the original key and bytes with the header `orderflow.replay` naming the
 dead letter. The service takes it only if it holds that dead letter of that very message, and
@@ -33,7 +40,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.contracts import OrderSubmission, topics
+from shared.contracts.acls import OPERATIONS, consumer_group
 from shared.contracts.catalogue import SERVICES, read_from_bus
+from shared.messaging.access import KafkaAccess, KafkaAccessError, read_secret
+from shared.messaging.bus_setup import set_up_bus
 from shared.messaging.kafka import REPLAY_HEADER
 
 DEFAULT_PORTS = {
@@ -61,8 +71,11 @@ def signatures(value: object, depth: int = 0) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Bus:
-    bootstrap: str
+    access: KafkaAccess
     namespace: str
+
+    def client(self) -> dict[str, Any]:
+        return self.access.client_options()
 
     def topic(self, name: str) -> str:
         return self.namespace + name
@@ -70,7 +83,7 @@ class Bus:
 
 async def partitions_of(bus: Bus, names: Sequence[str]) -> list[TopicPartition]:
     """The partitions of the (namespaced) topics that exist."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bus.bootstrap)
+    admin = AIOKafkaAdminClient(**bus.client())
     await admin.start()
     try:
         described = await admin.describe_topics([bus.topic(name) for name in names])
@@ -89,7 +102,7 @@ async def read_all(bus: Bus, names: Sequence[str]) -> list[ConsumerRecord[bytes,
     partitions = await partitions_of(bus, names)
     if not partitions:
         return []
-    consumer = AIOKafkaConsumer(bootstrap_servers=bus.bootstrap, group_id=None)
+    consumer = AIOKafkaConsumer(**bus.client(), group_id=None)
     await consumer.start()
     try:
         consumer.assign(partitions)
@@ -107,7 +120,7 @@ async def read_all(bus: Bus, names: Sequence[str]) -> list[ConsumerRecord[bytes,
 async def submit(bus: Bus, path: str, out: TextIO) -> int:
     body = Path(path).read_bytes()  # noqa: ASYNC240 (a small file, read once)
     submission = OrderSubmission.model_validate_json(body)
-    producer = AIOKafkaProducer(bootstrap_servers=bus.bootstrap, acks="all")
+    producer = AIOKafkaProducer(**bus.client(), acks="all")
     await producer.start()
     try:
         metadata = await producer.send_and_wait(
@@ -187,9 +200,7 @@ async def dlq_replay(bus: Bus, ids: Sequence[str], out: TextIO) -> int:
         if dead_letter in wanted:
             found[dead_letter] = record
     failures = 0
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bus.bootstrap, acks="all", enable_idempotence=True
-    )
+    producer = AIOKafkaProducer(**bus.client(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for dead_letter in ids:
@@ -218,16 +229,16 @@ async def dlq_replay(bus: Bus, ids: Sequence[str], out: TextIO) -> int:
 
 
 async def status(bus: Bus, urls: dict[str, str], out: TextIO) -> int:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bus.bootstrap)
+    admin = AIOKafkaAdminClient(**bus.client())
     await admin.start()
-    consumer = AIOKafkaConsumer(bootstrap_servers=bus.bootstrap, group_id=None)
+    consumer = AIOKafkaConsumer(**bus.client(), group_id=None)
     await consumer.start()
     try:
         await consumer.topics()  # a round trip: aiokafka's stop right after start can fail
         print(f"{'service':<11} {'lag':>8} {'outbox':>8}", file=out)
         for service in SERVICES:
             committed = await admin.list_consumer_group_offsets(
-                bus.namespace + f"orderflow.{service}"
+                bus.namespace + consumer_group(service)
             )
             partitions = await partitions_of(bus, read_from_bus(service))
             ends = await consumer.end_offsets(partitions) if partitions else {}
@@ -261,6 +272,16 @@ def parser() -> argparse.ArgumentParser:
         "--bootstrap",
         default=os.environ.get("ORDERFLOW_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
     )
+    top.add_argument(
+        "--security-protocol",
+        choices=("SASL_SSL", "PLAINTEXT"),
+        default=os.environ.get("ORDERFLOW_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"),
+    )
+    top.add_argument("--user", default=os.environ.get("ORDERFLOW_KAFKA_USERNAME", OPERATIONS))
+    top.add_argument(
+        "--password-file", type=Path, default=os.environ.get("ORDERFLOW_KAFKA_PASSWORD_FILE")
+    )
+    top.add_argument("--ca-file", type=Path, default=os.environ.get("ORDERFLOW_KAFKA_CA_FILE"))
     top.add_argument("--namespace", default=os.environ.get("ORDERFLOW_TOPIC_NAMESPACE", ""))
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser("submit", help="publish a submission file").add_argument("file")
@@ -270,12 +291,35 @@ def parser() -> argparse.ArgumentParser:
     dlq.add_parser("replay").add_argument("ids", nargs="+")
     status_command = commands.add_parser("status", help="consumer lag and outbox backlog")
     status_command.add_argument("--url", action="append", default=[], metavar="SERVICE=URL")
+    bus_command = commands.add_parser("bus", help="the operator's set-up of the cluster")
+    bus_command.add_subparsers(dest="bus", required=True).add_parser(
+        "setup", help="every topic and every principal's ACLs (idempotent)"
+    ).add_argument("--partitions", type=int, default=3)
     return top
+
+
+def access_from(args: argparse.Namespace) -> KafkaAccess:
+    password = os.environ.get("ORDERFLOW_KAFKA_PASSWORD")
+    if args.password_file is not None:
+        password = read_secret(args.password_file)
+    return KafkaAccess(args.bootstrap, args.security_protocol, args.user, password, args.ca_file)
+
+
+async def bus_setup(bus: Bus, partitions: int, out: TextIO) -> int:
+    made = await set_up_bus(bus.access, bus.namespace, partitions)
+    print(f"topics ready; {len(made)} ACL bindings in place", file=out)
+    return 0
 
 
 async def run(argv: Sequence[str], out: TextIO = sys.stdout) -> int:
     args = parser().parse_args(argv)
-    bus = Bus(args.bootstrap, args.namespace)
+    try:
+        bus = Bus(access_from(args), args.namespace)
+    except KafkaAccessError as error:
+        print(f"orderflow: {error}", file=sys.stderr)
+        return 2
+    if args.command == "bus":
+        return await bus_setup(bus, args.partitions, out)
     if args.command == "submit":
         return await submit(bus, args.file, out)
     if args.command == "trace":
@@ -290,7 +334,11 @@ async def run(argv: Sequence[str], out: TextIO = sys.stdout) -> int:
 
 
 def main() -> None:
-    sys.exit(asyncio.run(run(sys.argv[1:])))
+    try:
+        sys.exit(asyncio.run(run(sys.argv[1:])))
+    except BrokenPipeError:  # `orderflow trace ... | head`: the reader has what it wanted
+        sys.stderr.close()
+        sys.exit(0)
 
 
 if __name__ == "__main__":

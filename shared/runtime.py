@@ -17,7 +17,8 @@ from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.clock import Clock, clock_from_settings
-from shared.contracts.topics import ALL_TOPICS, COMPACTED_TOPICS
+from shared.contracts.acls import consumer_group, service_topics
+from shared.contracts.topics import COMPACTED_TOPICS
 from shared.db.engine import create_engine, ensure_database, hold_sqlite_file
 from shared.db.locks import one_at_a_time
 from shared.db.migrate import upgrade_to_head
@@ -98,11 +99,6 @@ def configure_logging(level: str) -> None:
     logging.getLogger("orderflow.lifecycle").setLevel(logging.INFO)
 
 
-def consumer_group(service: str) -> str:
-    """The Kafka consumer group a service consumes in (before the topic namespace prefix)."""
-    return f"orderflow.{service}"
-
-
 def assemble(
     parts: Callable[[ServiceContext], ServiceParts], context: ServiceContext
 ) -> tuple[ServiceParts, OwnEvents]:
@@ -150,15 +146,14 @@ def build_service(
     clock = clock or clock_from_settings(settings.clock_offset_file)
     database_url = settings.database_url_for(definition.name)
     engine = create_engine(database_url)
+    access = settings.kafka_access(definition.name)
     broker = create_broker(
-        settings.kafka_bootstrap_servers,
+        access,
         client_id=f"orderflow-{definition.name}",
         graceful_seconds=settings.shutdown_grace_seconds,
     )
     namespace = settings.topic_namespace
-    publisher = KafkaPublisher(
-        settings.kafka_bootstrap_servers, f"orderflow-{definition.name}-relay", namespace
-    )
+    publisher = KafkaPublisher(access, f"orderflow-{definition.name}-relay", namespace)
     relay = OutboxRelay(
         engine, definition.outbox, publisher.publish, clock, batch_size=settings.outbox_batch_size
     )
@@ -193,9 +188,9 @@ def build_service(
             await upgrade_to_head(engine, definition.migrations)
             for start in parts.on_start:
                 await start()
-        await ensure_topics(
-            settings.kafka_bootstrap_servers,
-            ALL_TOPICS,
+        await ensure_topics(  # its own and those it reads: all its ACLs let it create
+            access,
+            service_topics(definition.name),
             settings.topic_partitions,
             settings.topic_replication_factor,
             namespace,

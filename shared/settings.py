@@ -1,12 +1,14 @@
 """Settings every service shares; each service subclasses it with its own env prefix."""
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from shared.db.engine import sqlite_url
+from shared.messaging.access import KafkaAccess, read_secret
 from shared.seed.model import DEFAULT_SEED_FILE
 
 
@@ -17,6 +19,27 @@ class ServiceSettings(BaseSettings):
 
     kafka_bootstrap_servers: str = Field(
         default="127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated"
+    )
+    kafka_security_protocol: Literal["SASL_SSL", "PLAINTEXT"] = Field(
+        default="SASL_SSL",
+        description="SASL_SSL: TLS, then SCRAM-SHA-512 as kafka_username; PLAINTEXT only for a "
+        "broker without any security",
+    )
+    kafka_username: str | None = Field(
+        default=None,
+        max_length=100,
+        description="The service's Kafka principal; unset: the service's name",
+    )
+    kafka_password: SecretStr | None = Field(
+        default=None, description="The principal's SCRAM password (prefer kafka_password_file)"
+    )
+    kafka_password_file: Path | None = Field(
+        default=None, description="A file holding the principal's SCRAM password"
+    )
+    kafka_ca_file: Path | None = Field(
+        default=None,
+        description="PEM file of the CA that signed the broker's certificate; unset: the "
+        "system's CAs",
     )
     database_url: str | None = Field(
         default=None,
@@ -98,6 +121,19 @@ class ServiceSettings(BaseSettings):
         description="Testing and demos only: a file holding seconds to add to the wall clock, "
         "so deadlines can be reached without waiting; unset in production",
     )
+
+    def kafka_access(self, service: str) -> KafkaAccess:
+        """How this service reaches Kafka; raises `KafkaAccessError` when credentials lack."""
+        password = self.kafka_password.get_secret_value() if self.kafka_password else None
+        if password is None and self.kafka_password_file is not None:
+            password = read_secret(self.kafka_password_file)
+        return KafkaAccess(
+            self.kafka_bootstrap_servers,
+            self.kafka_security_protocol,
+            self.kafka_username or service,
+            password,
+            self.kafka_ca_file,
+        )
 
     def database_url_for(self, service: str) -> str:
         if self.database_url is None:

@@ -5,15 +5,17 @@ from uuid import uuid4
 
 import pytest
 
+from shared.messaging.access import KafkaAccess
 from tests.support import infra
 from tests.support.bus import delete_topics_with_prefix
 from tests.support.databases import create_database, drop_database
 
 
 @pytest.fixture(scope="session")
-def kafka_bootstrap() -> Iterator[str]:
-    with infra.kafka_bootstrap() as bootstrap:
-        yield bootstrap
+def kafka() -> Iterator[KafkaAccess]:
+    """The tests' real broker (SASL_SSL), as its super user; `infra.as_principal` for others."""
+    with infra.kafka_admin() as access:
+        yield access
 
 
 @pytest.fixture(scope="session")
@@ -23,12 +25,12 @@ def postgres_server() -> Iterator[str]:
 
 
 @pytest.fixture
-async def namespace(kafka_bootstrap: str) -> AsyncIterator[str]:
+async def namespace(kafka: KafkaAccess) -> AsyncIterator[str]:
     """A topic and consumer-group prefix of the test's own, so tests share one broker safely;
     its topics are deleted afterwards."""
     prefix = f"t{uuid4().hex[:10]}."
     yield prefix
-    await delete_topics_with_prefix(kafka_bootstrap, prefix)
+    await delete_topics_with_prefix(kafka, prefix)
 
 
 @pytest.fixture

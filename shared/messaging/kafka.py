@@ -12,6 +12,7 @@ from aiokafka.errors import CommitFailedError, IllegalStateError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
+from shared.messaging.access import KafkaAccess
 from shared.messaging.pipeline import Delivery, Pipeline
 from shared.messaging.routes import Source
 from shared.metrics import Metrics
@@ -30,13 +31,14 @@ records costs one transaction instead of several (at 50 orders/s this cut p99 fr
 
 
 def create_broker(
-    bootstrap_servers: str, client_id: str, graceful_seconds: float = 30.0
+    access: KafkaAccess, client_id: str, graceful_seconds: float = 30.0
 ) -> KafkaBroker:
     """The broker the service consumes through; it publishes nothing (the outbox relay has a
     producer of its own, `KafkaPublisher`). On stop (SIGTERM) it reads nothing new and waits up
     to `graceful_seconds` for the batch in hand to be handled and committed."""
     return KafkaBroker(
-        bootstrap_servers,
+        access.bootstrap,
+        security=access.broker_security(),
         client_id=client_id,
         log_level=logging.DEBUG,
         graceful_timeout=graceful_seconds,
@@ -165,15 +167,15 @@ class KafkaPublisher:
     records go straight to aiokafka, without FastStream's publishing layer, which the relay
     does not need. Started and stopped with the service."""
 
-    def __init__(self, bootstrap_servers: str, client_id: str, namespace: str = "") -> None:
-        self._bootstrap_servers = bootstrap_servers
+    def __init__(self, access: KafkaAccess, client_id: str, namespace: str = "") -> None:
+        self._access = access
         self._client_id = client_id
         self._namespace = namespace
         self._producer: AIOKafkaProducer | None = None
 
     async def start(self) -> None:
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=self._bootstrap_servers,
+            **self._access.client_options(),
             client_id=self._client_id,
             enable_idempotence=True,
             acks="all",
@@ -202,7 +204,7 @@ class KafkaPublisher:
 
 
 async def ensure_topics(
-    bootstrap_servers: str,
+    access: KafkaAccess,
     topics: Iterable[str],
     partitions: int,
     replication_factor: int,
@@ -210,7 +212,7 @@ async def ensure_topics(
     compacted: Iterable[str] = (),
 ) -> None:
     """Create missing topics, so a fresh cluster without auto-creation works too."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(**access.client_options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from tests.bench.chain import PIPELINE_HOPS, Measured, chain, sweep_leftovers
 from tests.bench.durable import DURABLE, durable, other_sessions, server_version, settings_of
 from tests.bench.procs import Meter
@@ -72,7 +73,7 @@ def service_cpu(system: System) -> dict[str, float]:
 
 
 async def pipeline(
-    bootstrap: str,
+    kafka: KafkaAccess,
     postgres: str,
     count: int,
     rate: float | None,
@@ -86,17 +87,15 @@ async def pipeline(
         | {f"{name.upper()}_LOG_LEVEL": "WARNING" for name in SERVICES}
         | {f"{name.upper()}_TOPIC_PARTITIONS": str(partitions) for name in SERVICES}
     )
-    async with launch(
-        bootstrap, postgres, work, settings, label="bench", replicas=replicas
-    ) as system:
+    async with launch(kafka, postgres, work, settings, label="bench", replicas=replicas) as system:
         placed, closed = system.topic(topics.ORDER_PLACED), system.topic(topics.ORDER_CLOSED)
         submitted = system.topic(topics.ORDER_SUBMITTED)
         references = [f"BENCH-{index:06d}" for index in range(count)]
         values = {ref: encode(bulk_submission(ref, index)) for index, ref in enumerate(references)}
         async with (
-            Bank(bootstrap, system.namespace),
-            Watcher(bootstrap, [placed, closed]) as watcher,
-            producer(bootstrap) as client,
+            Bank(kafka, system.namespace),
+            Watcher(kafka, [placed, closed]) as watcher,
+            producer(kafka) as client,
         ):
             meter = Meter(lambda: service_cpu(system))
             meter.start()
@@ -224,19 +223,19 @@ async def main() -> None:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
 
     legs: dict[str, Measured] = {}
-    with infra.kafka_bootstrap() as bootstrap, infra.postgres_server_url() as postgres:
+    with infra.kafka_admin() as kafka, infra.postgres_server_url() as postgres:
         others = await other_sessions(postgres)
         if others:
             print(f"warning: {others} other PostgreSQL sessions are open", file=sys.stderr)
         load = os.getloadavg()
         async with durable(postgres) as in_force:
-            if swept := await sweep_leftovers(bootstrap, postgres):
+            if swept := await sweep_leftovers(kafka, postgres):
                 print(f"bench: removed what an earlier run left: {swept}", file=sys.stderr)
             if args.only != "pipeline":
                 for key, database in (("batched_raw", None), ("inbox_outbox", postgres)):
                     print(f"bench: {BASELINES[key]} ...", file=sys.stderr, flush=True)
                     legs[key] = await chain(
-                        bootstrap,
+                        kafka,
                         database,
                         args.orders,
                         args.rate,
@@ -247,7 +246,7 @@ async def main() -> None:
             if args.only != "baselines":
                 print("bench: pipeline ...", file=sys.stderr, flush=True)
                 legs["pipeline"] = await pipeline(
-                    bootstrap,
+                    kafka,
                     postgres,
                     args.orders,
                     args.rate,

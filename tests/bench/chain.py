@@ -4,6 +4,7 @@
 import asyncio
 import contextlib
 import itertools
+import os
 import sys
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from uuid import uuid4
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from shared.messaging.access import KafkaAccess
 from tests.bench import hop
 from tests.bench.procs import Meter, Used, process_cpu_seconds
 from tests.bench.stats import Figures, figures, first_arrivals, paced, per_order
@@ -47,8 +49,8 @@ class Measured:
         )
 
 
-async def create_topics(bootstrap: str, names: Sequence[str], partitions: int) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def create_topics(kafka: KafkaAccess, names: Sequence[str], partitions: int) -> None:
+    admin = AIOKafkaAdminClient(**kafka.client_options())
     await admin.start()
     try:
         await admin.create_topics(
@@ -75,13 +77,16 @@ async def hop_database(postgres: str) -> AsyncIterator[str]:
         await drop_database(url)
 
 
-async def start_hop(arguments: list[str], timeout: float = 60.0) -> asyncio.subprocess.Process:
+async def start_hop(
+    kafka: KafkaAccess, arguments: list[str], timeout: float = 60.0
+) -> asyncio.subprocess.Process:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "tests.bench.hop",
         *arguments,
         cwd=REPO,
+        env=os.environ | kafka.environment(hop.ENVIRONMENT_PREFIX),
         stdout=asyncio.subprocess.PIPE,
     )
     assert process.stdout is not None
@@ -104,7 +109,7 @@ async def stop(processes: Sequence[asyncio.subprocess.Process]) -> None:
 
 
 async def chain(
-    bootstrap: str,
+    kafka: KafkaAccess,
     postgres: str | None,
     count: int,
     rate: float | None,
@@ -116,7 +121,7 @@ async def chain(
     rows there, one transaction per batch."""
     run = f"bench-{'outbox' if postgres else 'raw'}-{uuid4().hex[:8]}"
     names = [f"{run}.{index}" for index in range(PIPELINE_HOPS + 1)]
-    await create_topics(bootstrap, names, partitions)
+    await create_topics(kafka, names, partitions)
     hops: list[asyncio.subprocess.Process] = []
     try:
         async with contextlib.AsyncExitStack() as stack:
@@ -124,12 +129,12 @@ async def chain(
             stack.push_async_callback(stop, hops)  # before the database goes
             for index, (source, target) in enumerate(itertools.pairwise(names)):
                 arguments = [
-                    *("--bootstrap", bootstrap, "--source", source, "--target", target),
+                    *("--source", source, "--target", target),
                     *("--group", f"{run}.hop{index}", "--hop", str(index)),
                     *("--max-records", str(max_records)),
                     *(("--database", database) if database else ()),
                 ]
-                hops.append(await start_hop(arguments))
+                hops.append(await start_hop(kafka, arguments))
             keys = [f"raw-{index:06d}" for index in range(count)]
             values = {key: encode(bulk_submission(key, index)) for index, key in enumerate(keys)}
 
@@ -139,7 +144,7 @@ async def chain(
                         raise RuntimeError(f"hop {index} exited ({process.returncode})")
                 return True
 
-            async with Watcher(bootstrap, [names[-1]]) as watcher, producer(bootstrap) as client:
+            async with Watcher(kafka, [names[-1]]) as watcher, producer(kafka) as client:
                 meter = Meter(
                     lambda: {"hops": sum(process_cpu_seconds(process.pid) for process in hops)}
                 )
@@ -161,10 +166,10 @@ async def chain(
             )
             return Measured.of(figures(sent, arrived), used)
     finally:
-        await delete_topics_with_prefix(bootstrap, run)
+        await delete_topics_with_prefix(kafka, run)
 
 
-async def sweep_leftovers(bootstrap: str, postgres: str) -> list[str]:
+async def sweep_leftovers(kafka: KafkaAccess, postgres: str) -> list[str]:
     """Remove what a killed benchmark left behind: databases named bench_* and topics named
     bench* (only the benchmark makes such names). Call it holding the benchmark lock, so no
     other benchmark is running."""
@@ -180,7 +185,7 @@ async def sweep_leftovers(bootstrap: str, postgres: str) -> list[str]:
             await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await connection.close()
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka.client_options())
     await admin.start()
     try:
         doomed = [name for name in await admin.list_topics() if name.startswith("bench")]

@@ -27,6 +27,8 @@ from collections.abc import Sequence
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
+from shared.messaging.access import KafkaAccess
+
 READY = "hop ready"
 PR_SET_PDEATHSIG = 1
 
@@ -99,13 +101,17 @@ class Store:
         await self._connection.close()
 
 
+ENVIRONMENT_PREFIX = "ORDERFLOW_BENCH_"
+"""The hop reaches Kafka as `KafkaAccess.environment(ENVIRONMENT_PREFIX)` tells it."""
+
+
 def message_id(record: ConsumerRecord) -> str:
     """Each key passes each hop once, so the key identifies a message within a hop."""
     return (record.key or b"").decode()
 
 
 async def relay(
-    bootstrap: str,
+    kafka: KafkaAccess,
     source: str,
     target: str,
     group: str,
@@ -115,13 +121,13 @@ async def relay(
 ) -> None:
     consumer = AIOKafkaConsumer(
         source,
-        bootstrap_servers=bootstrap,
+        **kafka.client_options(),
         group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_poll_records=max_records,
     )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all", enable_idempotence=True)
     store = await Store.open(database, hop, target) if database else None
     await consumer.start()
     await producer.start()
@@ -171,7 +177,7 @@ async def run(args: argparse.Namespace) -> None:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     with contextlib.suppress(asyncio.CancelledError):
         await relay(
-            args.bootstrap,
+            KafkaAccess.from_environment(os.environ, ENVIRONMENT_PREFIX),
             args.source,
             args.target,
             args.group,
@@ -183,7 +189,6 @@ async def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--source", required=True)
     parser.add_argument("--target", required=True)
     parser.add_argument("--group", required=True)

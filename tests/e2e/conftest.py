@@ -5,18 +5,19 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from shared.messaging.access import KafkaAccess
 from tests.support.bank import Bank
 from tests.support.system import AUTOMATIC_POLICIES, System, launch
 
 
 @pytest.fixture(scope="module")
 async def running_system(
-    kafka_bootstrap: str, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
+    kafka: KafkaAccess, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[System]:
     async with (
         launch(
-            kafka_bootstrap, postgres_server, tmp_path_factory.mktemp("system"), AUTOMATIC_POLICIES
+            kafka, postgres_server, tmp_path_factory.mktemp("system"), AUTOMATIC_POLICIES
         ) as system,
-        Bank(system.bootstrap, system.namespace),
+        Bank(system.kafka, system.namespace),
     ):
         yield system

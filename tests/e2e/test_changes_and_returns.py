@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from tests.support.production import QUIET, Part, amount, running_plant
 from tests.support.shipping import CLOCK_ROUNDS, Desk, money
 from tests.support.system import AUTOMATIC_REVIEW
@@ -37,10 +38,10 @@ B_TIER = "CUST-0011"
 
 @pytest.fixture(scope="module")
 async def company(
-    kafka_bootstrap: str, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
+    kafka: KafkaAccess, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Desk]:
     async with running_plant(
-        kafka_bootstrap,
+        kafka,
         postgres_server,
         tmp_path_factory.mktemp("changes"),
         [BOLT, GEAR, DRUM, VALVE, PUMP, CASING],

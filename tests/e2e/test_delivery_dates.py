@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from tests.support.shipping import Desk, Part, money, running_desk
 
 pytestmark = pytest.mark.e2e
@@ -19,10 +20,10 @@ CRATE = Part("CRATE-D1", "WOOD-D1", on_hand="1000000", price="100.00")
 
 @pytest.fixture(scope="module")
 async def desk(
-    kafka_bootstrap: str, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
+    kafka: KafkaAccess, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Desk]:
     async with running_desk(
-        kafka_bootstrap, postgres_server, tmp_path_factory.mktemp("dates"), [CRATE]
+        kafka, postgres_server, tmp_path_factory.mktemp("dates"), [CRATE]
     ) as running:
         yield running
 

@@ -11,6 +11,7 @@ import signal
 from pathlib import Path
 
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from tests.support.bank import Bank
 from tests.support.bus import Watcher
 from tests.support.flow import placed_references, wait_until_closed
@@ -23,19 +24,19 @@ CUT_OFF = "batch not handled"
 
 
 async def test_sigterm_mid_flow_stops_the_service_cleanly_and_loses_no_order(
-    kafka_bootstrap: str, postgres_server: str, tmp_path: Path
+    kafka: KafkaAccess, postgres_server: str, tmp_path: Path
 ) -> None:
     references = [f"GRACE-{index}" for index in range(ORDERS)]
     async with (
-        launch(kafka_bootstrap, postgres_server, tmp_path, AUTOMATIC_POLICIES, "grace") as system,
-        Bank(system.bootstrap, system.namespace),
+        launch(kafka, postgres_server, tmp_path, AUTOMATIC_POLICIES, "grace") as system,
+        Bank(system.kafka, system.namespace),
     ):
         ns = system.namespace
         sales = system.services["sales"]
         async with Watcher(
-            system.bootstrap, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED]
+            system.kafka, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED]
         ) as watcher:
-            await submit(system.bootstrap, ns, references)
+            await submit(system.kafka, ns, references)
             await watcher.wait_for(
                 lambda w: len(placed_references(w, ns)) >= 20, 60, "sales busy placing orders"
             )

@@ -12,6 +12,7 @@ import pytest
 
 from shared.contracts import topics
 from shared.decisions import AUTOMATIC_POLICY_USER
+from shared.messaging.access import KafkaAccess
 from tests.support.api import token_of
 from tests.support.bank import Bank
 from tests.support.bus import Watcher, reset_group_to_beginning
@@ -36,17 +37,15 @@ async def history_of(system: System, order_id: str) -> dict[str, Any]:
 
 @pytest.mark.rule("P7.6", "P8.3", "P8.4")
 async def test_one_orders_history_names_every_department_and_survives_a_full_replay(
-    kafka_bootstrap: str, postgres_server: str, tmp_path: Path
+    kafka: KafkaAccess, postgres_server: str, tmp_path: Path
 ) -> None:
     async with (
-        launch(kafka_bootstrap, postgres_server, tmp_path, AUTOMATIC_POLICIES, "hist") as system,
-        Bank(system.bootstrap, system.namespace),
+        launch(kafka, postgres_server, tmp_path, AUTOMATIC_POLICIES, "hist") as system,
+        Bank(system.kafka, system.namespace),
     ):
         ns = system.namespace
-        async with Watcher(
-            system.bootstrap, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED]
-        ) as w:
-            await submit(system.bootstrap, ns, ["HIST-1"])
+        async with Watcher(system.kafka, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED]) as w:
+            await submit(system.kafka, ns, ["HIST-1"])
             [order_id] = await wait_until_closed(w, ns, {"HIST-1"})
         await wait_until_caught_up(system)
         await asyncio.sleep(1.0)
@@ -82,7 +81,7 @@ async def test_one_orders_history_names_every_department_and_survives_a_full_rep
         for service in SERVICES:
             group_topics = [system.topic(topic) for topic in consumed_topics(service)]
             await reset_group_to_beginning(
-                system.bootstrap, system.consumer_group(service), group_topics
+                system.kafka, system.consumer_group(service), group_topics
             )
         await system.start()
         await wait_until_caught_up(system)
@@ -93,17 +92,17 @@ async def test_one_orders_history_names_every_department_and_survives_a_full_rep
 
 @pytest.mark.rule("P8.2")
 async def test_a_review_heading_for_its_deadline_is_flagged_before_it_and_queued_for_its_owner(
-    kafka_bootstrap: str, postgres_server: str, tmp_path: Path
+    kafka: KafkaAccess, postgres_server: str, tmp_path: Path
 ) -> None:
     settings = {
         "SALES_REVIEW_DEADLINE": "PT8S",
         "SALES_WARNING_SHARE": "0.5",
         "SALES_STEP_ROUND_SECONDS": "0.5",
     }
-    async with launch(kafka_bootstrap, postgres_server, tmp_path, settings, "flag") as system:
+    async with launch(kafka, postgres_server, tmp_path, settings, "flag") as system:
         ns = system.namespace
-        async with Watcher(system.bootstrap, [ns + topics.STEP_FLAGGED]) as watcher:
-            await submit(system.bootstrap, ns, ["FLAG-1"])
+        async with Watcher(system.kafka, [ns + topics.STEP_FLAGGED]) as watcher:
+            await submit(system.kafka, ns, ["FLAG-1"])
             await watcher.wait_for(lambda w: len(w.records) >= 2, 60, "a warning and an overdue")
         warning, overdue = (record.json() for record in watcher.records[:2])
 

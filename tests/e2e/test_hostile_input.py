@@ -29,6 +29,7 @@ from aiokafka.structs import RecordMetadata
 
 from shared.clock import SystemClock
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from shared.messaging.routes import Source
 from shared.seed import load_seed
 from tests.support.bank import Bank
@@ -99,7 +100,7 @@ async def send_interleaved(
         schedule.append(record)
     schedule += pending
     landed: list[tuple[Hostile, asyncio.Future[RecordMetadata]]] = []
-    async with producer(system.bootstrap) as client:
+    async with producer(system.kafka) as client:
         for index, item in enumerate(schedule):
             if isinstance(item, str):
                 await client.send(
@@ -189,7 +190,7 @@ def answers(
 
 
 async def test_hostile_records_on_every_consumed_topic_are_all_answered_and_valid_orders_close(
-    kafka_bootstrap: str, postgres_server: str, tmp_path: Path
+    kafka: KafkaAccess, postgres_server: str, tmp_path: Path
 ) -> None:
     started = time.monotonic()
     consumers = consumers_by_topic()
@@ -204,9 +205,9 @@ async def test_hostile_records_on_every_consumed_topic_are_all_answered_and_vali
     )
     problems: list[str] = []
     async with (
-        launch(kafka_bootstrap, postgres_server, tmp_path, AUTOMATIC_POLICIES, "fuzz") as system,
-        Bank(system.bootstrap, system.namespace),
-        Watcher(system.bootstrap, [system.topic(topic) for topic in topics.ALL_TOPICS]) as watcher,
+        launch(kafka, postgres_server, tmp_path, AUTOMATIC_POLICIES, "fuzz") as system,
+        Bank(system.kafka, system.namespace),
+        Watcher(system.kafka, [system.topic(topic) for topic in topics.ALL_TOPICS]) as watcher,
     ):
         ns = system.namespace
         launched = time.monotonic()

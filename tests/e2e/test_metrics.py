@@ -13,6 +13,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from shared.runtime import OUTBOX_WATCH_SECONDS
 from tests.support.bank import Bank
 from tests.support.bus import Watcher, end_offsets
@@ -45,18 +46,18 @@ def by_label(samples: Samples, name: str, label: str, **match: str) -> dict[str,
 
 
 async def test_after_fifty_orders_each_services_metrics_agree_with_the_bus(
-    kafka_bootstrap: str, postgres_server: str, tmp_path: Path
+    kafka: KafkaAccess, postgres_server: str, tmp_path: Path
 ) -> None:
     references = [f"METRICS-{index}" for index in range(ORDERS)]
     async with (
-        launch(kafka_bootstrap, postgres_server, tmp_path, AUTOMATIC_POLICIES, "metr") as system,
-        Bank(system.bootstrap, system.namespace),
+        launch(kafka, postgres_server, tmp_path, AUTOMATIC_POLICIES, "metr") as system,
+        Bank(system.kafka, system.namespace),
     ):
         ns = system.namespace
         async with Watcher(
-            system.bootstrap, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED]
+            system.kafka, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED]
         ) as watcher:
-            await submit(system.bootstrap, ns, references)
+            await submit(system.kafka, ns, references)
             await wait_until_closed(watcher, ns, set(references))
         await wait_until_caught_up(system)
         await asyncio.sleep(OUTBOX_WATCH_SECONDS + 1.0)  # the backlog is measured anew
@@ -64,7 +65,7 @@ async def test_after_fifty_orders_each_services_metrics_agree_with_the_bus(
         for service in SERVICES:
             samples = await scrape(system, service)
             ends = await end_offsets(
-                system.bootstrap, [system.topic(topic) for topic in consumed_topics(service)]
+                system.kafka, [system.topic(topic) for topic in consumed_topics(service)]
             )
             on_bus: dict[str, float] = defaultdict(float)
             for partition, end in ends.items():

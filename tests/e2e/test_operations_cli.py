@@ -16,18 +16,33 @@ from uuid import uuid4
 
 from shared.cli import run
 from shared.contracts import topics
+from shared.contracts.acls import ADMIN, OPERATIONS
+from shared.contracts.catalogue import SUBMITTER
 from shared.decisions import AUTOMATIC_POLICY_USER
+from shared.messaging.access import KafkaAccess
 from tests.e2e.test_history_and_deadlines import history_of
 from tests.support.bank import Bank
 from tests.support.bus import Watcher, producer
 from tests.support.flow import wait_until_caught_up, wait_until_closed
+from tests.support.infra import secrets_dir
 from tests.support.orders import bulk_submission
 from tests.support.system import AUTOMATIC_POLICIES, SERVICES, System, launch
 
 
-async def orderflow(system: System, *argv: str) -> tuple[int, str]:
+async def orderflow(system: System, *argv: str, user: str = OPERATIONS) -> tuple[int, str]:
+    """`orderflow` as `user`: operations (read-only) unless the command needs more."""
     out = io.StringIO()
-    code = await run(["--bootstrap", system.bootstrap, "--namespace", system.namespace, *argv], out)
+    secrets = secrets_dir()
+    access = [
+        *("--bootstrap", system.kafka.bootstrap, "--user", user),
+        *(
+            "--password-file",
+            str(secrets / f"kafka-{user}"),
+            "--ca-file",
+            str(secrets / "kafka-ca.pem"),
+        ),
+    ]
+    code = await run([*access, "--namespace", system.namespace, *argv], out)
     return code, out.getvalue()
 
 
@@ -50,20 +65,20 @@ def escalation(order_id: str) -> dict[str, Any]:
 
 
 async def test_an_order_is_submitted_traced_and_a_fixed_dead_letter_replayed_has_one_effect(
-    kafka_bootstrap: str, postgres_server: str, tmp_path: Path
+    kafka: KafkaAccess, postgres_server: str, tmp_path: Path
 ) -> None:
     async with (
-        launch(kafka_bootstrap, postgres_server, tmp_path, AUTOMATIC_POLICIES, "cli") as system,
-        Bank(system.bootstrap, system.namespace),
+        launch(kafka, postgres_server, tmp_path, AUTOMATIC_POLICIES, "cli") as system,
+        Bank(system.kafka, system.namespace),
     ):
         ns = system.namespace
         order_id = f"SO-{datetime.now(UTC).year}-000001"  # the first order sales registers
         early = escalation(order_id)
         async with Watcher(
-            system.bootstrap,
+            system.kafka,
             [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED, ns + topics.DEAD_LETTER],
         ) as watcher:
-            async with producer(system.bootstrap) as client:
+            async with producer(system.kafka) as client:
                 await client.send_and_wait(
                     ns + topics.REVIEW_ESCALATED,
                     json.dumps(early).encode(),
@@ -78,7 +93,9 @@ async def test_an_order_is_submitted_traced_and_a_fixed_dead_letter_replayed_has
             listed_code, listed = await orderflow(system, "dlq", "list", "--service", "sales")
             submission = tmp_path / "order.json"
             submission.write_text(json.dumps(bulk_submission("CLI-1", 0)))
-            submitted_code, submitted = await orderflow(system, "submit", str(submission))
+            submitted_code, submitted = await orderflow(
+                system, "submit", str(submission), user=SUBMITTER
+            )
             [closed] = await wait_until_closed(watcher, ns, {"CLI-1"})
 
         assert (listed_code, submitted_code) == (0, 0)
@@ -87,9 +104,9 @@ async def test_an_order_is_submitted_traced_and_a_fixed_dead_letter_replayed_has
         assert "submitted CLI-1" in submitted
         assert closed == order_id
 
-        first = await orderflow(system, "dlq", "replay", dead_letter)
-        again = await orderflow(system, "dlq", "replay", dead_letter)
-        unknown = await orderflow(system, "dlq", "replay", str(uuid4()))
+        first = await orderflow(system, "dlq", "replay", dead_letter, user=ADMIN)
+        again = await orderflow(system, "dlq", "replay", dead_letter, user=ADMIN)
+        unknown = await orderflow(system, "dlq", "replay", str(uuid4()), user=ADMIN)
         await wait_until_caught_up(system)
 
         assert first[0] == again[0] == 0 and "replayed to review.escalated" in first[1]

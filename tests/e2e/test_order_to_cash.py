@@ -32,11 +32,11 @@ pytestmark = pytest.mark.e2e
 async def test_two_hundred_orders_from_a_plain_producer_all_close_and_every_database_agrees(
     running_system: System,
 ) -> None:
-    ns, bootstrap = running_system.namespace, running_system.bootstrap
+    ns, kafka = running_system.namespace, running_system.kafka
     references = [f"BULK-{index:04d}" for index in range(200)]
     all_topics = [ns + topic for topic in topics.ALL_TOPICS]
-    async with Watcher(bootstrap, all_topics) as watcher:
-        await submit(bootstrap, ns, references)
+    async with Watcher(kafka, all_topics) as watcher:
+        await submit(kafka, ns, references)
         orders = await wait_until_closed(watcher, ns, set(references))
         await wait_until_caught_up(running_system)
         await asyncio.sleep(1.0)  # let any stray duplicate reach the watcher
@@ -78,10 +78,10 @@ async def test_two_hundred_orders_from_a_plain_producer_all_close_and_every_data
 async def test_poison_on_every_consumed_topic_is_dead_lettered_and_valid_orders_still_close(
     running_system: System,
 ) -> None:
-    ns, bootstrap = running_system.namespace, running_system.bootstrap
+    ns, kafka = running_system.namespace, running_system.kafka
     consumers = consumers_by_topic()
     poison: list[tuple[str, int, int]] = []  # (topic, partition, offset)
-    async with producer(bootstrap) as client:
+    async with producer(kafka) as client:
         for topic in consumers:
             for value in (
                 os.urandom(48),
@@ -91,9 +91,9 @@ async def test_poison_on_every_consumed_topic_is_dead_lettered_and_valid_orders_
                 poison.append((ns + topic, metadata.partition, metadata.offset))
     references = [f"AFTER-POISON-{index}" for index in range(10)]
     async with Watcher(
-        bootstrap, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED, ns + topics.DEAD_LETTER]
+        kafka, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED, ns + topics.DEAD_LETTER]
     ) as watcher:
-        await submit(bootstrap, ns, references)
+        await submit(kafka, ns, references)
         await wait_until_closed(watcher, ns, set(references))
         expected = {
             (topic, partition, offset, service)
@@ -129,12 +129,12 @@ async def test_replaying_every_consumer_group_from_the_beginning_changes_nothing
     before = {name: await snapshot(url) for name, url in system.database_urls.items()}
     produced_topics = [system.topic(t) for t in topics.ALL_TOPICS if t != topics.DEAD_LETTER]
 
-    ends_before = await end_offsets(system.bootstrap, produced_topics)
+    ends_before = await end_offsets(system.kafka, produced_topics)
     for service in SERVICES:
         group = system.consumer_group(service)
         group_topics = [system.topic(topic) for topic in consumed_topics(service)]
-        await reset_group_to_beginning(system.bootstrap, group, group_topics)
-        assert await group_lag(system.bootstrap, group, group_topics) > 0
+        await reset_group_to_beginning(system.kafka, group, group_topics)
+        assert await group_lag(system.kafka, group, group_topics) > 0
     await system.start()
     await wait_until_caught_up(system)
     await asyncio.sleep(1.0)  # the relay's poll interval: anything staged would now be out
@@ -142,17 +142,17 @@ async def test_replaying_every_consumer_group_from_the_beginning_changes_nothing
     after = {name: await snapshot(url) for name, url in system.database_urls.items()}
     for service in SERVICES:
         assert after[service] == before[service], service
-    assert await end_offsets(system.bootstrap, produced_topics) == ends_before
+    assert await end_offsets(system.kafka, produced_topics) == ends_before
 
 
 async def test_each_service_killed_mid_flow_loses_nothing_and_does_nothing_twice(
     running_system: System,
 ) -> None:
     system = running_system
-    ns, bootstrap = system.namespace, system.bootstrap
+    ns, kafka = system.namespace, system.kafka
     references = [f"CRASH-{index:04d}" for index in range(150)]
-    async with Watcher(bootstrap, [ns + topic for topic in topics.ALL_TOPICS]) as watcher:
-        sending = asyncio.create_task(submit(bootstrap, ns, references, pause=0.05))
+    async with Watcher(kafka, [ns + topic for topic in topics.ALL_TOPICS]) as watcher:
+        sending = asyncio.create_task(submit(kafka, ns, references, pause=0.05))
         for service in SERVICES:
             await asyncio.sleep(1.5)
             await kill_and_restart(system, service)

@@ -21,6 +21,7 @@ from uuid import uuid4
 import pytest
 
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from tests.support.flow import wait_until_caught_up
 from tests.support.orders import A_TIER_CUSTOMERS, submission
 from tests.support.production import (
@@ -59,11 +60,11 @@ TIGHT_CAPACITY = 60
 
 @pytest.fixture(scope="module")
 async def works(
-    kafka_bootstrap: str, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
+    kafka: KafkaAccess, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Plant]:
     """Ample capacity (the demo company's), small stock of the scenarios' own materials."""
     async with running_plant(
-        kafka_bootstrap,
+        kafka,
         postgres_server,
         tmp_path_factory.mktemp("works"),
         [GEAR, BEARING, PUMP, VALVE, SEAL, FLANGE, HUB, WHEEL],
@@ -108,12 +109,12 @@ def units_per_week(rows: list[dict[str, Any]]) -> dict[str, int]:
 
 @pytest.fixture
 async def rush_plant(
-    kafka_bootstrap: str, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
+    kafka: KafkaAccess, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Plant]:
     """Every week holds 100 units; orders up to 5000 EUR are approved automatically, larger
     ones wait for the sales manager."""
     async with running_plant(
-        kafka_bootstrap,
+        kafka,
         postgres_server,
         tmp_path_factory.mktemp("rush"),
         [ROTOR, SPARSE],
@@ -253,11 +254,11 @@ async def test_p4_5_p4_6_an_unreleased_rush_order_waiting_for_material_does_not_
 
 @pytest.fixture
 async def tight_plant(
-    kafka_bootstrap: str, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
+    kafka: KafkaAccess, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Plant]:
     """60 units a week, every week."""
     async with running_plant(
-        kafka_bootstrap,
+        kafka,
         postgres_server,
         tmp_path_factory.mktemp("tight"),
         [FILTER],

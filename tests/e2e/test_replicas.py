@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from tests.support.bank import Bank
 from tests.support.bus import Record, Watcher
 from tests.support.databases import fetch
@@ -287,7 +288,7 @@ async def duplicated_rows(system: System, orders: dict[str, str]) -> list[str]:
 
 
 async def test_two_replicas_of_every_service_close_300_orders_while_one_of_each_is_killed(
-    kafka_bootstrap: str, postgres_server: str, tmp_path: Path
+    kafka: KafkaAccess, postgres_server: str, tmp_path: Path
 ) -> None:
     started = time.monotonic()
     references = [f"REPLICA-{index:04d}" for index in range(ORDERS)]
@@ -295,19 +296,19 @@ async def test_two_replicas_of_every_service_close_300_orders_while_one_of_each_
     kills: dict[str, float] = {}
     async with (
         launch(
-            kafka_bootstrap,
+            kafka,
             postgres_server,
             tmp_path,
             AUTOMATIC_POLICIES,
             label="replicas",
             replicas=REPLICAS,
         ) as system,
-        Bank(system.bootstrap, system.namespace),
-        Watcher(system.bootstrap, [system.topic(topic) for topic in topics.ALL_TOPICS]) as watcher,
+        Bank(system.kafka, system.namespace),
+        Watcher(system.kafka, [system.topic(topic) for topic in topics.ALL_TOPICS]) as watcher,
     ):
         ns = system.namespace
         launched = time.monotonic()
-        sending = asyncio.create_task(submit(system.bootstrap, ns, references, pause=SUBMIT_PAUSE))
+        sending = asyncio.create_task(submit(system.kafka, ns, references, pause=SUBMIT_PAUSE))
         for index, service in enumerate(SERVICES):
             await asyncio.sleep(1.5)
             replica = index % REPLICAS

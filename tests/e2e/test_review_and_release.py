@@ -17,6 +17,7 @@ from uuid import uuid4
 import pytest
 
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from tests.support.api import Api
 from tests.support.bus import Watcher, producer
 from tests.support.orders import submission
@@ -68,7 +69,7 @@ class Company:
         return found
 
     async def publish(self, topic: str, body: dict[str, Any], key: str) -> None:
-        async with producer(self.running.bootstrap) as client:
+        async with producer(self.running.kafka) as client:
             await client.send_and_wait(
                 self.running.topic(topic), json.dumps(body).encode(), key=key.encode()
             )
@@ -116,16 +117,16 @@ class Company:
 
 @pytest.fixture(scope="module")
 async def company(
-    kafka_bootstrap: str, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
+    kafka: KafkaAccess, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Company]:
     async with (
         launch(
-            kafka_bootstrap,
+            kafka,
             postgres_server,
             tmp_path_factory.mktemp("company"),
             {"REVIEW_DEADLINE_CHECK_SECONDS": "0.5", "PRODUCTION_AUTOMATIC_POLICY": "true"},
         ) as running,
-        Watcher(kafka_bootstrap, [running.topic(topic) for topic in topics.ALL_TOPICS]) as watcher,
+        Watcher(kafka, [running.topic(topic) for topic in topics.ALL_TOPICS]) as watcher,
     ):
         yield Company(running, watcher)
 

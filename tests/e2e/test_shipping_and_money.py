@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from tests.support.production import QUIET
 from tests.support.shipping import Desk, Part, money, running_desk
 
@@ -32,10 +33,10 @@ def crates(quantity: int = 10) -> list[dict[str, object]]:
 
 @pytest.fixture(scope="module")
 async def desk(
-    kafka_bootstrap: str, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
+    kafka: KafkaAccess, postgres_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Desk]:
     async with running_desk(
-        kafka_bootstrap, postgres_server, tmp_path_factory.mktemp("desk"), [CRATE, PRESS]
+        kafka, postgres_server, tmp_path_factory.mktemp("desk"), [CRATE, PRESS]
     ) as running:
         yield running
 

@@ -9,6 +9,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from faststream.kafka import KafkaBroker
 
+from shared.messaging.access import KafkaAccess
 from shared.messaging.kafka import create_broker, ensure_topics, subscribe
 from shared.messaging.pipeline import Delivery
 from tests.support.bus import producer
@@ -44,8 +45,8 @@ class StandInPipeline:
         self.handled += values
 
 
-async def committed(bootstrap: str, group: str) -> int:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def committed(kafka: KafkaAccess, group: str) -> int:
+    admin = AIOKafkaAdminClient(**kafka.client_options())
     await admin.start()
     try:
         offsets = await admin.list_consumer_group_offsets(group)
@@ -55,25 +56,23 @@ async def committed(bootstrap: str, group: str) -> int:
 
 
 async def test_an_interrupted_batch_commits_nothing_and_every_record_is_handled_after_it(
-    kafka_bootstrap: str, namespace: str
+    kafka: KafkaAccess, namespace: str
 ) -> None:
-    await ensure_topics(
-        kafka_bootstrap, [TOPIC], partitions=1, replication_factor=1, namespace=namespace
-    )
-    async with producer(kafka_bootstrap) as client:
+    await ensure_topics(kafka, [TOPIC], partitions=1, replication_factor=1, namespace=namespace)
+    async with producer(kafka) as client:
         for number in range(20):
             await client.send(namespace + TOPIC, f"r{number}".encode(), key=b"k")
         await client.flush()
 
     pipeline = StandInPipeline(poisoned=b"r7")
-    broker: KafkaBroker = create_broker(kafka_bootstrap, client_id="offsets-probe")
+    broker: KafkaBroker = create_broker(kafka, client_id="offsets-probe")
     subscribe(broker, pipeline, "probe", session_timeout_ms=6000, namespace=namespace)  # type: ignore[arg-type]
     async with broker:
         await broker.start()
         for _ in range(200):
             if (
                 len(set(pipeline.handled)) == 20
-                and await committed(kafka_bootstrap, namespace + "probe") == 20
+                and await committed(kafka, namespace + "probe") == 20
             ):
                 break
             await asyncio.sleep(0.1)
@@ -82,6 +81,6 @@ async def test_an_interrupted_batch_commits_nothing_and_every_record_is_handled_
     assert sorted(set(pipeline.handled), key=lambda v: int(v[1:])) == [
         f"r{n}".encode() for n in range(20)
     ]
-    assert await committed(kafka_bootstrap, namespace + "probe") == 20
+    assert await committed(kafka, namespace + "probe") == 20
     # the interrupted batch came again from its first record, in order
     assert pipeline.batch_after_failure[: len(pipeline.failed_batch)] == pipeline.failed_batch

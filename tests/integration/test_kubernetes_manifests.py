@@ -16,7 +16,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from shared.runtime import consumer_group
+from shared.contracts.acls import consumer_group
 from tests.support.system import SERVICES
 from tests.unit.test_deployment_config import _env_names, _settings_class
 

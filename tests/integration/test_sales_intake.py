@@ -9,27 +9,29 @@ import pytest
 from services.sales.app import create_service
 from services.sales.settings import SalesSettings
 from shared.contracts import OrderPlaced, SubmissionRejected, topics
+from shared.messaging.access import KafkaAccess
 from tests.support.bus import Watcher, producer
 from tests.support.databases import fetch
+from tests.support.infra import kafka_settings
 from tests.support.orders import encode, submission
 
 pytestmark = pytest.mark.integration
 
 
 async def test_another_systems_submission_is_registered_once_with_a_unique_number_p1_2_p1_6(
-    kafka_bootstrap: str, namespace: str, postgres_database: str
+    kafka: KafkaAccess, namespace: str, postgres_database: str
 ) -> None:
     settings = SalesSettings(
-        kafka_bootstrap_servers=kafka_bootstrap,
+        **kafka_settings(kafka),
         database_url=postgres_database,
         topic_namespace=namespace,
     )
     service = create_service(settings)
     async with (
         service.app,
-        Watcher(kafka_bootstrap, [namespace + topics.ORDER_PLACED]) as watcher,
+        Watcher(kafka, [namespace + topics.ORDER_PLACED]) as watcher,
     ):
-        async with producer(kafka_bootstrap) as client:
+        async with producer(kafka) as client:
             for reference in ("PO-A", "PO-A", "PO-B"):
                 await client.send_and_wait(
                     namespace + topics.ORDER_SUBMITTED,
@@ -54,10 +56,10 @@ async def test_another_systems_submission_is_registered_once_with_a_unique_numbe
 
 
 async def test_an_invalid_submission_is_rejected_with_every_problem_keyed_by_its_reference_p1_3(
-    kafka_bootstrap: str, namespace: str, postgres_database: str
+    kafka: KafkaAccess, namespace: str, postgres_database: str
 ) -> None:
     settings = SalesSettings(
-        kafka_bootstrap_servers=kafka_bootstrap,
+        **kafka_settings(kafka),
         database_url=postgres_database,
         topic_namespace=namespace,
     )
@@ -66,10 +68,10 @@ async def test_an_invalid_submission_is_rejected_with_every_problem_keyed_by_its
     async with (
         create_service(settings).app,
         Watcher(
-            kafka_bootstrap, [namespace + topics.ORDER_REJECTED, namespace + topics.DEAD_LETTER]
+            kafka, [namespace + topics.ORDER_REJECTED, namespace + topics.DEAD_LETTER]
         ) as watcher,
     ):
-        async with producer(kafka_bootstrap) as client:
+        async with producer(kafka) as client:
             await client.send_and_wait(
                 namespace + topics.ORDER_SUBMITTED, encode(broken), key=b"PO-BAD"
             )
@@ -94,20 +96,20 @@ async def test_an_invalid_submission_is_rejected_with_every_problem_keyed_by_its
 
 
 async def test_an_order_closes_when_it_is_approved_shipped_delivered_and_paid(
-    kafka_bootstrap: str, namespace: str, postgres_database: str
+    kafka: KafkaAccess, namespace: str, postgres_database: str
 ) -> None:
     settings = SalesSettings(
-        kafka_bootstrap_servers=kafka_bootstrap,
+        **kafka_settings(kafka),
         database_url=postgres_database,
         topic_namespace=namespace,
     )
     async with (
         create_service(settings).app,
         Watcher(
-            kafka_bootstrap, [namespace + topics.ORDER_PLACED, namespace + topics.ORDER_CLOSED]
+            kafka, [namespace + topics.ORDER_PLACED, namespace + topics.ORDER_CLOSED]
         ) as watcher,
     ):
-        async with producer(kafka_bootstrap) as client:
+        async with producer(kafka) as client:
             await client.send_and_wait(
                 namespace + topics.ORDER_SUBMITTED, encode(submission("PO-C")), key=b"PO-C"
             )

@@ -13,21 +13,28 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pydantic import ValidationError
 
 from shared.contracts import InvoiceIssued
+from shared.contracts.catalogue import BANK
+from shared.messaging.access import KafkaAccess
+from tests.support.infra import as_principal
 from tests.support.orders import payment_for
 
 
 class Bank:
-    def __init__(self, bootstrap: str, namespace: str) -> None:
+    """Runs as the bank's own principal: the ACLs must let it read invoices and write payment
+    notifications, and nothing else."""
+
+    def __init__(self, kafka: KafkaAccess, namespace: str) -> None:
+        kafka = as_principal(kafka, BANK)
         self._namespace = namespace
         self._consumer = AIOKafkaConsumer(
             namespace + "invoice.issued",
-            bootstrap_servers=bootstrap,
+            **kafka.client_options(),
             group_id=None,
             auto_offset_reset="earliest",
             metadata_max_age_ms=1000,
         )
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap, acks="all", enable_idempotence=True
+            **kafka.client_options(), acks="all", enable_idempotence=True
         )
         self._paid: set[str] = set()
         self._task: asyncio.Task[None] | None = None

@@ -10,6 +10,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from shared.messaging.access import KafkaAccess
+
 
 @dataclass(frozen=True)
 class Record:
@@ -31,10 +33,10 @@ class Record:
 class Watcher:
     """Reads topics from the beginning in the background and keeps every record."""
 
-    def __init__(self, bootstrap: str, topics: Iterable[str]) -> None:
+    def __init__(self, kafka: KafkaAccess, topics: Iterable[str]) -> None:
         self._consumer = AIOKafkaConsumer(
             *topics,
-            bootstrap_servers=bootstrap,
+            **kafka.client_options(),
             group_id=None,
             auto_offset_reset="earliest",
             enable_auto_commit=False,
@@ -111,8 +113,8 @@ class Watcher:
 
 
 @contextlib.asynccontextmanager
-async def producer(bootstrap: str) -> Any:
-    client = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+async def producer(kafka: KafkaAccess) -> Any:
+    client = AIOKafkaProducer(**kafka.client_options(), acks="all", enable_idempotence=True)
     await client.start()
     try:
         yield client
@@ -120,9 +122,9 @@ async def producer(bootstrap: str) -> Any:
         await client.stop()
 
 
-async def end_offsets(bootstrap: str, topics: Iterable[str]) -> dict[TopicPartition, int]:
+async def end_offsets(kafka: KafkaAccess, topics: Iterable[str]) -> dict[TopicPartition, int]:
     names = list(topics)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    consumer = AIOKafkaConsumer(**kafka.client_options(), group_id=None)
     await consumer.start()
     try:
         # the client learns every topic's leaders in one metadata request: unknown to it,
@@ -143,11 +145,9 @@ async def _partitions(consumer: AIOKafkaConsumer, topics: Iterable[str]) -> list
     ]
 
 
-async def reset_group_to_beginning(bootstrap: str, group: str, topics: Iterable[str]) -> None:
+async def reset_group_to_beginning(kafka: KafkaAccess, group: str, topics: Iterable[str]) -> None:
     """What `kafka-consumer-groups --reset-offsets --to-earliest` does; the group must be empty."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
-    )
+    consumer = AIOKafkaConsumer(**kafka.client_options(), group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = await _partitions(consumer, topics)
@@ -158,28 +158,28 @@ async def reset_group_to_beginning(bootstrap: str, group: str, topics: Iterable[
         await consumer.stop()
 
 
-async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> int:
+async def group_lag(kafka: KafkaAccess, group: str, topics: Iterable[str]) -> int:
     """Records on the group's topics that the group has not committed yet."""
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka.client_options())
     await admin.start()
     try:
         committed = await admin.list_consumer_group_offsets(group)
     finally:
         await admin.close()
-    ends = await end_offsets(bootstrap, topics)
+    ends = await end_offsets(kafka, topics)
     return sum(
         end - (committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0)
         for tp, end in ends.items()
     )
 
 
-async def delete_topics_with_prefix(bootstrap: str, prefix: str) -> None:
+async def delete_topics_with_prefix(kafka: KafkaAccess, prefix: str) -> None:
     """Remove a finished test's topics, so a long-lived development broker does not pile up."""
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka.client_options())
     await admin.start()
     try:
         doomed = [name for name in await admin.list_topics() if name.startswith(prefix)]

@@ -112,7 +112,7 @@ async def lag_by_group(system: System) -> dict[str, int]:
     """Each service's consumer group: records on its topics not yet committed."""
     return {
         service: await group_lag(
-            system.bootstrap,
+            system.kafka,
             system.consumer_group(service),
             [system.topic(topic) for topic in consumed_topics(service)],
         )

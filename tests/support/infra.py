@@ -1,8 +1,13 @@
 """Where the tests' real Kafka broker and PostgreSQL server come from.
 
-In this order: servers named in the environment (ORDERFLOW_TEST_KAFKA_BOOTSTRAP,
-ORDERFLOW_TEST_POSTGRES_URL); testcontainers when a Docker engine answers; otherwise the local
-broker and database installed and started by deploy/kafka.sh and deploy/postgres.sh.
+Kafka: the broker named in the environment (ORDERFLOW_TEST_KAFKA_BOOTSTRAP, reached as the
+principals whose passwords are in ORDERFLOW_TEST_KAFKA_SECRETS, a directory laid out as
+deploy/secrets.sh makes it), otherwise the local broker of deploy/kafka.sh. Either way over
+SASL_SSL with one principal per service and ACLs: the tests prove the security they run under,
+so a broker without it (a plain testcontainers Kafka) is not one they can use.
+
+PostgreSQL: ORDERFLOW_TEST_POSTGRES_URL; testcontainers when a Docker engine answers; otherwise
+the local server of deploy/postgres.sh.
 """
 
 import contextlib
@@ -11,6 +16,10 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from shared.contracts.acls import ADMIN
+from shared.messaging.access import KafkaAccess, read_secret
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -44,17 +53,37 @@ def run_script(script: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-@contextlib.contextmanager
-def kafka_bootstrap() -> Iterator[str]:
-    if named := os.environ.get("ORDERFLOW_TEST_KAFKA_BOOTSTRAP"):
-        yield named
-    elif docker_engine_reachable():
-        from testcontainers.kafka import KafkaContainer
+def secrets_dir() -> Path:
+    """Where the principals' passwords and the broker's CA are (deploy/secrets.sh makes them)."""
+    if named := os.environ.get("ORDERFLOW_TEST_KAFKA_SECRETS"):
+        return Path(named)
+    result = subprocess.run(
+        ["bash", str(REPO / "deploy" / "secrets.sh"), "--print-dir"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return Path(result.stdout.strip().splitlines()[-1])
 
-        with KafkaContainer("confluentinc/cp-kafka:7.7.1").with_kraft() as container:
-            yield container.get_bootstrap_server()
-    else:
-        yield run_script("kafka.sh")
+
+def as_principal(kafka: KafkaAccess, principal: str) -> KafkaAccess:
+    """The same broker, as `principal` (a service, an outside system, operations, admin)."""
+    return kafka.as_user(principal, read_secret(secrets_dir() / f"kafka-{principal}"))
+
+
+@contextlib.contextmanager
+def kafka_admin() -> Iterator[KafkaAccess]:
+    """The tests' broker, as its super user."""
+    bootstrap = os.environ.get("ORDERFLOW_TEST_KAFKA_BOOTSTRAP") or run_script("kafka.sh")
+    secrets = secrets_dir()
+    yield KafkaAccess(
+        bootstrap,
+        "SASL_SSL",
+        ADMIN,
+        read_secret(secrets / f"kafka-{ADMIN}"),
+        secrets / "kafka-ca.pem",
+    )
 
 
 @contextlib.contextmanager
@@ -69,3 +98,14 @@ def postgres_server_url() -> Iterator[str]:
             yield container.get_connection_url()
     else:
         yield run_script("postgres.sh")
+
+
+def kafka_settings(kafka: KafkaAccess) -> dict[str, Any]:
+    """`ServiceSettings` fields that make an in-process service reach the broker as `kafka`."""
+    return {
+        "kafka_bootstrap_servers": kafka.bootstrap,
+        "kafka_security_protocol": kafka.protocol,
+        "kafka_username": kafka.username,
+        "kafka_password": kafka.password,
+        "kafka_ca_file": kafka.ca_file,
+    }

@@ -9,6 +9,7 @@ from typing import Any
 
 from shared.clock import SystemClock
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from tests.support.bus import producer
 
 EXAMPLE_LINES = [
@@ -78,12 +79,12 @@ def bulk_submission(reference: str, index: int) -> dict[str, Any]:
 
 
 async def submit(
-    bootstrap: str, namespace: str, references: list[str], pause: float = 0.0
+    kafka: KafkaAccess, namespace: str, references: list[str], pause: float = 0.0
 ) -> dict[str, float]:
     """Publish bulk submissions the way another system would, with a plain aiokafka producer;
     returns when each was sent (time.time())."""
     sent: dict[str, float] = {}
-    async with producer(bootstrap) as client:
+    async with producer(kafka) as client:
         for index, reference in enumerate(references):
             sent[reference] = time.time()
             await client.send(

@@ -17,6 +17,7 @@ from uuid import uuid4
 import httpx
 
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from shared.seed.model import DEFAULT_SEED_FILE
 from tests.support.api import Api
 from tests.support.bus import Watcher, producer
@@ -161,7 +162,7 @@ class Plant:
         return next(event for event in self.events(topic, order_id) if where(event))
 
     async def submit(self, body: dict[str, Any]) -> None:
-        async with producer(self.running.bootstrap) as client:
+        async with producer(self.running.kafka) as client:
             await client.send_and_wait(
                 self.running.topic(topics.ORDER_SUBMITTED),
                 json.dumps(body).encode(),
@@ -262,7 +263,7 @@ class Plant:
 
 @contextlib.asynccontextmanager
 async def running_plant(
-    kafka_bootstrap: str,
+    kafka: KafkaAccess,
     postgres_server: str,
     work_dir: Path,
     parts: Iterable[Part],
@@ -274,8 +275,8 @@ async def running_plant(
     seed = write_seed(work_dir / "seed.json", parts, capacity)
     with_seed = {**seed_settings(seed), **(settings or {})}
     async with (
-        launch(kafka_bootstrap, postgres_server, work_dir / "system", with_seed) as running,
-        Watcher(kafka_bootstrap, [running.topic(topic) for topic in topics.ALL_TOPICS]) as watcher,
+        launch(kafka, postgres_server, work_dir / "system", with_seed) as running,
+        Watcher(kafka, [running.topic(topic) for topic in topics.ALL_TOPICS]) as watcher,
     ):
         company = Plant(running, watcher)
         try:

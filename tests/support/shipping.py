@@ -16,6 +16,7 @@ from uuid import uuid4
 import httpx
 
 from shared.contracts import topics
+from shared.messaging.access import KafkaAccess
 from shared.seed import load_seed
 from tests.support.bus import producer
 from tests.support.production import WAIT, Part, Plant, running_plant
@@ -93,7 +94,7 @@ class Desk(Plant):
             "received_at": self.now().isoformat(),
             "payer": "Test Payer GmbH",
         }
-        async with producer(self.running.bootstrap) as client:
+        async with producer(self.running.kafka) as client:
             await client.send_and_wait(
                 self.running.topic(topics.PAYMENT_NOTIFIED),
                 json.dumps(notification).encode(),
@@ -243,12 +244,12 @@ class Desk(Plant):
 
 @contextlib.asynccontextmanager
 async def running_desk(
-    kafka_bootstrap: str, postgres_server: str, work_dir: Path, parts: Iterable[Part]
+    kafka: KafkaAccess, postgres_server: str, work_dir: Path, parts: Iterable[Part]
 ) -> AsyncIterator[Desk]:
     """The five services on the demo seed with `parts` added; review and production stand in
     by their automatic policies, logistics and finance wait for their people."""
     async with running_plant(
-        kafka_bootstrap,
+        kafka,
         postgres_server,
         work_dir,
         parts,

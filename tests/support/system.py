@@ -14,10 +14,13 @@ from uuid import uuid4
 
 from sqlalchemy.engine import make_url
 
-from shared.runtime import READY_MESSAGE, consumer_group
+from shared.contracts.acls import consumer_group
+from shared.messaging.access import KafkaAccess
+from shared.messaging.bus_setup import apply_acls, remove_acls
+from shared.runtime import READY_MESSAGE
 from tests.support.bus import delete_topics_with_prefix
 from tests.support.databases import create_service_database, database_url, drop_database
-from tests.support.infra import REPO
+from tests.support.infra import REPO, as_principal
 
 SERVICES = ("sales", "review", "production", "logistics", "finance")
 
@@ -176,7 +179,7 @@ class System:
 
     def __init__(
         self,
-        bootstrap: str,
+        kafka: KafkaAccess,
         namespace: str,
         database_urls: Mapping[str, str],
         work_dir: Path,
@@ -186,7 +189,7 @@ class System:
         if replicas < 1:
             raise ValueError(f"a service needs at least one replica, not {replicas}")
         work_dir.mkdir(parents=True, exist_ok=True)
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.namespace = namespace
         self.database_urls = dict(database_urls)
         self.clock_file = work_dir / "clock-offset-seconds"
@@ -199,22 +202,25 @@ class System:
             prefix = f"ORDERFLOW_{name.upper()}_"
             self.replicas[name] = []
             for replica in range(replicas):
-                env = inherited | {
-                    prefix + "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-                    prefix + "TOPIC_NAMESPACE": namespace,
-                    prefix + "DATA_DIR": str(work_dir / "data"),
-                    prefix + "DATABASE_URL": database_urls[name],
-                    prefix + "KAFKA_SESSION_TIMEOUT_MS": "6000",
-                    prefix + "HTTP_PORT": str(free_port()),
-                    prefix + "CLOCK_OFFSET_FILE": str(self.clock_file),
-                    prefix + "DEMO_MODE": "true",  # the tests act as the demo seed's users
-                    # the tests poll and try refused calls far faster than people: no limits
-                    # (tests/unit/shared/test_people.py tests them)
-                    prefix + "HTTP_REQUESTS_PER_SECOND": "100000",
-                    prefix + "HTTP_REQUEST_BURST": "100000",
-                    prefix + "HTTP_FAILURES_PER_MINUTE": "6000000",
-                    "PYTHONUNBUFFERED": "1",
-                }
+                env = (
+                    inherited
+                    | as_principal(kafka, name).environment(prefix)
+                    | {
+                        prefix + "TOPIC_NAMESPACE": namespace,
+                        prefix + "DATA_DIR": str(work_dir / "data"),
+                        prefix + "DATABASE_URL": database_urls[name],
+                        prefix + "KAFKA_SESSION_TIMEOUT_MS": "6000",
+                        prefix + "HTTP_PORT": str(free_port()),
+                        prefix + "CLOCK_OFFSET_FILE": str(self.clock_file),
+                        prefix + "DEMO_MODE": "true",  # the tests act as the demo seed's users
+                        # the tests poll and try refused calls far faster than people: no limits
+                        # (tests/unit/shared/test_people.py tests them)
+                        prefix + "HTTP_REQUESTS_PER_SECOND": "100000",
+                        prefix + "HTTP_REQUEST_BURST": "100000",
+                        prefix + "HTTP_FAILURES_PER_MINUTE": "6000000",
+                        "PYTHONUNBUFFERED": "1",
+                    }
+                )
                 env |= {"ORDERFLOW_" + key: value for key, value in (settings or {}).items()}
                 self.replicas[name].append(ServiceProcess(name, env, work_dir, replica))
         self.services: dict[str, ServiceProcess] = {
@@ -268,7 +274,7 @@ class System:
 
 @contextlib.asynccontextmanager
 async def launch(
-    bootstrap: str,
+    kafka: KafkaAccess,
     postgres_server: str,
     work_dir: Path,
     settings: Mapping[str, str] | None = None,
@@ -283,7 +289,8 @@ async def launch(
         name: await create_service_database(postgres_server, name, prefix=f"{label}_{name}")
         for name in SERVICES
     }
-    system = System(bootstrap, namespace, urls, work_dir, settings, replicas)
+    system = System(kafka, namespace, urls, work_dir, settings, replicas)
+    await apply_acls(kafka, namespace)  # each service runs as its own principal
     try:
         await system.start()
         yield system
@@ -291,4 +298,5 @@ async def launch(
         system.stop()
         for url in urls.values():  # as the server's superuser, not the service's role
             await drop_database(database_url(postgres_server, str(make_url(url).database)))
-        await delete_topics_with_prefix(bootstrap, namespace)
+        await delete_topics_with_prefix(kafka, namespace)
+        await remove_acls(kafka, namespace)
