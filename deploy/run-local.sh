@@ -10,15 +10,16 @@ STATE="${ORDERFLOW_STATE:-$REPO/.local}"
 LOGS="$STATE/logs"
 mkdir -p "$LOGS" "$STATE/data"
 
-if ! command -v kcat >/dev/null 2>&1; then
-  echo "Installing kcat (an ordinary Kafka command-line client) from Debian's packages..." >&2
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq kcat >&2 \
-    || echo "kcat could not be installed; the example below needs it" >&2
-fi
+# kcat, able to log in to the broker (installs Debian's kcat and, if needed, a newer librdkafka)
+bash deploy/kcat.sh -V >/dev/null || echo "kcat could not be installed; the example below needs it" >&2
 
 echo "Starting Kafka..." >&2
 BOOTSTRAP="$(bash deploy/kafka.sh start)"
+SECRETS="$(bash deploy/secrets.sh --print-dir)"
+K="$SECRETS/kcat"
+# every topic and every principal's ACLs, as the broker's super user (idempotent)
+ORDERFLOW_KAFKA_USERNAME=admin ORDERFLOW_KAFKA_PASSWORD_FILE="$SECRETS/kafka-admin" \
+  ORDERFLOW_KAFKA_CA_FILE="$SECRETS/kafka-ca.pem" "$REPO/.venv/bin/orderflow" --bootstrap "$BOOTSTRAP" bus setup >&2
 
 pids=()
 stop_all() {
@@ -44,6 +45,8 @@ export ORDERFLOW_FINANCE_AUTOMATIC_POLICY="${ORDERFLOW_FINANCE_AUTOMATIC_POLICY-
 for service in sales review production logistics finance; do
   upper="$(echo "$service" | tr '[:lower:]' '[:upper:]')"
   env "ORDERFLOW_${upper}_KAFKA_BOOTSTRAP_SERVERS=$BOOTSTRAP" \
+      "ORDERFLOW_${upper}_KAFKA_PASSWORD_FILE=$SECRETS/kafka-$service" \
+      "ORDERFLOW_${upper}_KAFKA_CA_FILE=$SECRETS/kafka-ca.pem" \
       "ORDERFLOW_${upper}_DATA_DIR=$STATE/data" \
       "ORDERFLOW_${upper}_DEMO_MODE=${ORDERFLOW_DEMO_MODE-true}" \
       "$PY" -m "services.$service" >"$LOGS/$service.log" 2>&1 &
@@ -64,21 +67,26 @@ cat <<MSG
 Orderflow is running: Kafka at $BOOTSTRAP, five services (logs in $LOGS, databases in $STATE/data),
 HTTP APIs on 127.0.0.1:8001 (sales) to 8005 (finance), OpenAPI at http://127.0.0.1:8002/docs.
 
+The broker takes TLS with a SCRAM user only; $K holds a kcat settings file per principal.
 In another terminal, submit the example order as another system would:
 
-  kcat -P -b $BOOTSTRAP -t order.submitted -k PO-2026-0042 examples/order-submission.json
+  deploy/kcat.sh -F $K/submitter.conf -P -b $BOOTSTRAP -t order.submitted -k PO-2026-0042 examples/order-submission.json
 
-and watch it travel through the topics (Ctrl-C to stop watching):
+and watch it travel through the topics, as the read-only operations principal (Ctrl-C to stop):
 
-  kcat -C -b $BOOTSTRAP -G watch-\$\$ -X auto.offset.reset=earliest order.placed feasibility.assessed review.completed confirmation.issued order.released goods.produced goods.shipped invoice.issued payment.received order.closed -f '%t  %k  %s\n'
+  deploy/kcat.sh -F $K/operations.conf -b $BOOTSTRAP -G operations-watch-\$\$ -X auto.offset.reset=earliest order.placed feasibility.assessed review.completed confirmation.issued order.released goods.produced goods.shipped invoice.issued payment.received order.closed -f '%t  %k  %s\n'
 
 When invoice.issued shows up, pay it as the bank would (order number from the output above):
 
-  sed "s/ORDER_NUMBER/SO-2026-000001/" examples/payment-notification.json | tr -d "\\n" | kcat -P -b $BOOTSTRAP -t payment.notified -k BANK-0001
+  sed "s/ORDER_NUMBER/SO-2026-000001/" examples/payment-notification.json | tr -d "\\n" | deploy/kcat.sh -F $K/bank.conf -P -b $BOOTSTRAP -t payment.notified -k BANK-0001
 
 and order.closed follows. Bad input lands on message.deadlettered with its reason in the headers:
 
-  kcat -C -b $BOOTSTRAP -t message.deadlettered -e -f '%h\n%s\n'
+  deploy/kcat.sh -F $K/operations.conf -C -b $BOOTSTRAP -t message.deadlettered -e -f '%h\n%s\n'
+
+The operators' tool, as operations (read-only):
+
+  ORDERFLOW_KAFKA_PASSWORD_FILE=$SECRETS/kafka-operations ORDERFLOW_KAFKA_CA_FILE=$SECRETS/kafka-ca.pem .venv/bin/orderflow status
 
 Press Ctrl-C here to stop the services.
 MSG
