@@ -35,6 +35,7 @@ from shared.messaging.unit_of_work import UnitOfWork
 from shared.metrics import HttpCounter, Metrics, measure_outbox
 from shared.seed import Seed, load_seed
 from shared.settings import ServiceSettings
+from shared.tracing import Tracing, tracing_from_environment
 
 log = logging.getLogger(__name__)
 lifecycle = logging.getLogger("orderflow.lifecycle")
@@ -117,9 +118,11 @@ def service_context(
     clock: Clock,
     seed: Seed | None = None,
     on_commit: Callable[[], None] = lambda: None,
+    tracing: Tracing | None = None,
 ) -> ServiceContext:
     """What a service's parts are built from: its unit of work on `engine` (checking that it
-    stages only topics the service owns) and its people (`seed`, by default the settings')."""
+    stages only topics the service owns, tracing with `tracing`) and its people (`seed`, by
+    default the settings')."""
     seed = seed or load_seed(settings.seed_file)
     unit_of_work = UnitOfWork(
         engine,
@@ -129,6 +132,7 @@ def service_context(
         on_commit=on_commit,
         max_record_bytes=settings.max_record_bytes,
         service=definition.name,
+        tracing=tracing,
     )
     return ServiceContext(
         name=definition.name,
@@ -157,7 +161,10 @@ def build_service(
     relay = OutboxRelay(
         engine, definition.outbox, publisher.publish, clock, batch_size=settings.outbox_batch_size
     )
-    context = service_context(definition, settings, engine, clock, on_commit=relay.wake)
+    tracing = tracing_from_environment(definition.name)
+    context = service_context(
+        definition, settings, engine, clock, on_commit=relay.wake, tracing=tracing
+    )
     unit_of_work = context.unit_of_work
     parts, own_events = assemble(definition.parts, context)
     metrics = Metrics(definition.name)
@@ -220,6 +227,7 @@ def build_service(
     async def dispose() -> None:
         await publisher.stop()
         await engine.dispose()
+        await asyncio.to_thread(tracing.shutdown)  # export the last spans
 
     app = FastStream(
         broker,

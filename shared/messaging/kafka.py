@@ -16,6 +16,7 @@ from shared.messaging.access import KafkaAccess
 from shared.messaging.pipeline import Delivery, Pipeline
 from shared.messaging.routes import Source
 from shared.metrics import Metrics
+from shared.tracing import TRACEPARENT
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ def subscribe(
                 ),
                 record.value or b"",
                 replay_of(record.headers),
+                header_value(record.headers, TRACEPARENT),
             )
             for record in records
         ]
@@ -122,6 +124,14 @@ def replay_of(headers: Sequence[tuple[str, bytes]] | None) -> str | None:
         if name == REPLAY_HEADER and value is not None and len(value) <= 64:
             text = value.decode("ascii", errors="replace")
             return text if text.isprintable() else None
+    return None
+
+
+def header_value(headers: Sequence[tuple[str, bytes]] | None, name: str) -> bytes | None:
+    """The first value of header `name`, if any."""
+    for header, value in headers or ():
+        if header == name:
+            return value
     return None
 
 

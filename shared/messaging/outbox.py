@@ -10,8 +10,8 @@ carries the original's size and SHA-256.
 
 import hashlib
 import json
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import NAMESPACE_URL, uuid5
 
@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.envelope import Event
 from shared.contracts.topics import DEAD_LETTER
+from shared.tracing import TRACEPARENT
 
 DEFAULT_MAX_RECORD_BYTES = 1_000_000
 """What one record may take: under the broker's default `message.max.bytes` (1 MiB) and the
@@ -70,14 +71,18 @@ def event_headers(event: Event) -> dict[str, str]:
     }
 
 
-def event_record(event: Event, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> OutgoingRecord:
+def event_record(
+    event: Event,
+    max_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    extra_headers: Mapping[str, str] | None = None,
+) -> OutgoingRecord:
     """The record of an event; `RecordTooLarge` if the broker would refuse it."""
     record = OutgoingRecord(
         record_id=str(event.event_id),
         topic=event.event_type,
         key=event.kafka_key().encode(),
         value=event.model_dump_json().encode(),
-        headers=event_headers(event),
+        headers=event_headers(event) | dict(extra_headers or {}),
     )
     if record.size > max_bytes:
         raise RecordTooLarge(
@@ -171,13 +176,23 @@ async def append(
     records: Sequence[Outgoing],
     now: datetime,
     max_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    traceparent: Callable[[Outgoing], str | None] | None = None,
 ) -> int:
     """Stage records for publication inside the caller's transaction, in one statement;
-    returns how many. Raises `RecordTooLarge` before writing anything if one is too large."""
-    rows = [
-        item if isinstance(item, OutgoingRecord) else event_record(item, max_bytes)
-        for item in records
-    ]
+    returns how many. Raises `RecordTooLarge` before writing anything if one is too large.
+    With `traceparent`, each record gets the trace header it gives (`shared.tracing`)."""
+
+    def traced(item: Outgoing) -> dict[str, str]:
+        header = traceparent(item) if traceparent is not None else None
+        return {TRACEPARENT: header} if header else {}
+
+    def record(item: Outgoing) -> OutgoingRecord:
+        if not isinstance(item, OutgoingRecord):
+            return event_record(item, max_bytes, traced(item))
+        with_trace = replace(item, headers=item.headers | traced(item))
+        return with_trace if with_trace.size <= max_bytes else item  # a full dead letter
+
+    rows = [record(item) for item in records]
     if not rows:
         return 0
     await connection.execute(

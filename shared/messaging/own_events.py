@@ -83,10 +83,15 @@ class OwnEvents:
         ]
 
     async def handle(
-        self, connection: AsyncConnection, staged: Sequence[Outgoing], claim: Claim
+        self,
+        connection: AsyncConnection,
+        staged: Sequence[Outgoing],
+        claim: Claim,
+        causes: dict[int, str] | None = None,
     ) -> list[Outgoing]:
         """Follow the own events among `staged`, and those they cause, in this transaction;
-        returns everything they caused (to be staged too)."""
+        returns everything they caused (to be staged too). In `causes` (staged record by id
+        -> the trace span it came from), what an event causes inherits the event's span."""
         caused_in_all: list[Outgoing] = []
         pending = self.followed(staged)
         for _ in range(OWN_ROUNDS):
@@ -94,7 +99,7 @@ class OwnEvents:
                 return caused_in_all
             fresh = await claim([(str(event.event_id), event.event_type) for event in pending])
             caused = await self._round(
-                connection, [event for event in pending if str(event.event_id) in fresh]
+                connection, [event for event in pending if str(event.event_id) in fresh], causes
             )
             caused_in_all.extend(caused)
             pending = self.followed(caused)
@@ -105,7 +110,12 @@ class OwnEvents:
             )
         return caused_in_all
 
-    async def _round(self, connection: AsyncConnection, events: Sequence[Event]) -> list[Outgoing]:
+    async def _round(
+        self,
+        connection: AsyncConnection,
+        events: Sequence[Event],
+        causes: dict[int, str] | None = None,
+    ) -> list[Outgoing]:
         by_route: dict[str, list[Event]] = {}
         for event in events:
             by_route.setdefault(event.event_type, []).append(event)
@@ -127,5 +137,8 @@ class OwnEvents:
                 causation_id=event.event_id,
                 received_at=self.clock.now(),
             )
-            caused.extend(await route.handler(connection, incoming))
+            effects = await route.handler(connection, incoming)
+            if causes is not None and id(event) in causes:
+                causes.update((id(effect), causes[id(event)]) for effect in effects)
+            caused.extend(effects)
         return caused

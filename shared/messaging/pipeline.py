@@ -71,6 +71,8 @@ class Delivery:
     value: bytes
     replay_of: str | None = None
     """The dead letter this record replays (its `orderflow.replay` header), if any."""
+    trace_header: bytes | None = None
+    """Its `traceparent` header, if any (`shared.tracing` checks it)."""
 
 
 @dataclass(frozen=True)
@@ -240,7 +242,14 @@ class Pipeline:
         transaction by a new one with its key has no effect of its own (see `Step`)."""
         route, source = item.route, item.delivery.source
         latest_key = (source.topic, source.key) if route and route.latest_per_key else None
-        return Step(item.message_id, source.topic, item.work, latest_key)
+        return Step(
+            item.message_id,
+            source.topic,
+            item.work,
+            latest_key,
+            key=source.key,
+            trace_header=item.delivery.trace_header,
+        )
 
     @staticmethod
     def _preloads(prepared: Sequence[Prepared]) -> Prepare | None:

@@ -22,6 +22,7 @@ from shared.messaging import inbox, outbox
 from shared.messaging.outbox import DEFAULT_MAX_RECORD_BYTES, Outgoing
 from shared.messaging.own_events import OwnEvents
 from shared.messaging.transient import is_contention
+from shared.tracing import Tracing
 
 T = TypeVar("T")
 
@@ -46,6 +47,10 @@ class Step:
     messages with the same `latest_key`, only the last one runs; the others are claimed as
     handled without effect. A repeat of a message, or one handled before, supersedes
     nothing: a republished older event must not hide a newer one."""
+    key: bytes | None = None
+    """The record's Kafka key (an order id for most topics), for its trace span."""
+    trace_header: bytes | None = None
+    """The record's `traceparent` header, if it had one."""
 
 
 def _runnable(steps: Sequence[Step], fresh: set[str]) -> set[int]:
@@ -89,8 +94,11 @@ class UnitOfWork:
         on_commit: Callable[[], None] = lambda: None,
         max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
         service: str | None = None,
+        tracing: Tracing | None = None,
     ) -> None:
-        """With `service`, every event staged must be on a topic that service owns."""
+        """With `service`, every event staged must be on a topic that service owns. With
+        `tracing` on, each step runs in a span and every staged record carries a
+        `traceparent` (`shared.tracing`)."""
         self.engine = engine
         self.clock = clock
         self._inbox = inbox_table
@@ -99,6 +107,7 @@ class UnitOfWork:
         self._max_record_bytes = max_record_bytes
         self._service = service
         self._own_events: OwnEvents | None = None
+        self._tracing = tracing or Tracing.off()
         self._turns: asyncio.Lock | None = (
             asyncio.Lock() if engine.dialect.name == "sqlite" else None
         )
@@ -129,6 +138,7 @@ class UnitOfWork:
                 connection, self._inbox, [(step.message_id, step.topic) for step in steps], now
             )
             staged: list[Outgoing] = []
+            causes: dict[int, str] = {}  # staged record (by id) -> the span that caused it
             runnable = _runnable(steps, fresh)
             ran = len(fresh)
             async with rows.in_scope(connection):
@@ -138,9 +148,9 @@ class UnitOfWork:
                     if step.message_id in fresh:
                         fresh.discard(step.message_id)  # the same message twice runs once
                         if id(step) in runnable:
-                            staged.extend(await step.work(connection))
-                await self._follow(connection, staged, now)
-            written = await self._stage(connection, staged, now)
+                            staged.extend(await self._traced(step, connection, causes))
+                await self._follow(connection, staged, now, causes)
+            written = await self._stage(connection, staged, now, causes)
         if written:
             self._on_commit()
         return ran
@@ -160,21 +170,52 @@ class UnitOfWork:
             self._on_commit()
         return True
 
+    async def _traced(
+        self, step: Step, connection: AsyncConnection, causes: dict[int, str]
+    ) -> Sequence[Outgoing]:
+        if not self._tracing.enabled:
+            return await step.work(connection)
+        with self._tracing.consuming(step.topic, step.key, step.trace_header) as traceparent:
+            produced = await step.work(connection)
+        if traceparent is not None:
+            causes.update((id(item), traceparent) for item in produced)
+        return produced
+
     async def _follow(
-        self, connection: AsyncConnection, staged: list[Outgoing], now: datetime
+        self,
+        connection: AsyncConnection,
+        staged: list[Outgoing],
+        now: datetime,
+        causes: dict[int, str] | None = None,
     ) -> None:
         """The own events among `staged`, followed in this transaction; what that causes is
-        added to `staged`."""
+        added to `staged` (and inherits its cause's span in `causes`)."""
         if self._own_events is None:
             return
 
         async def claim(messages: Sequence[tuple[str, str]]) -> set[str]:
             return await inbox.claim_many(connection, self._inbox, messages, now)
 
-        staged.extend(await self._own_events.handle(connection, staged, claim))
+        staged.extend(await self._own_events.handle(connection, staged, claim, causes))
+
+    def _traceparent(self, causes: dict[int, str]) -> Callable[[Outgoing], str | None] | None:
+        if not self._tracing.enabled:
+            return None
+        tracing = self._tracing
+
+        def traceparent(item: Outgoing) -> str | None:
+            if isinstance(item, Event):
+                return tracing.header_for(item.order_id, causes.get(id(item)))
+            return tracing.header_for((item.key or b"").decode(errors="replace"), None)
+
+        return traceparent
 
     async def _stage(
-        self, connection: AsyncConnection, staged: Sequence[Outgoing], now: datetime
+        self,
+        connection: AsyncConnection,
+        staged: Sequence[Outgoing],
+        now: datetime,
+        causes: dict[int, str] | None = None,
     ) -> int:
         """The unit of work's outgoing records into the outbox, in one statement; on compacted
         topics only the last per key."""
@@ -188,6 +229,7 @@ class UnitOfWork:
             outbox.latest_per_key(staged, COMPACTED_TOPICS),
             now,
             self._max_record_bytes,
+            self._traceparent(causes or {}),
         )
 
     async def decide(
