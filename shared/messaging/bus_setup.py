@@ -33,6 +33,14 @@ class AclRefused(RuntimeError):
     """The broker refused to create or delete a binding (not a super user, no authorizer)."""
 
 
+def _on_the_wire(bindings: Sequence[Binding]) -> list[tuple[int, str, int, str, str, int, int]]:
+    """CreateAcls creations and DeleteAcls filters have the same fields, in the same order."""
+    return [
+        (b.resource, b.name, b.pattern, b.kafka_principal, ANY_HOST, b.operation, ALLOW)
+        for b in bindings
+    ]
+
+
 class _CreateAcls(Request[CreateAclsRequest_v1]):  # type: ignore[misc]
     API_KEY = 30
 
@@ -40,12 +48,7 @@ class _CreateAcls(Request[CreateAclsRequest_v1]):  # type: ignore[misc]
         self._wanted = wanted
 
     def build(self, request_struct_class: type[CreateAclsRequest_v1]) -> CreateAclsRequest_v1:
-        return request_struct_class(
-            [
-                (b.resource, b.name, b.pattern, b.kafka_principal, ANY_HOST, b.operation, ALLOW)
-                for b in self._wanted
-            ]
-        )
+        return request_struct_class(_on_the_wire(self._wanted))
 
 
 class _DeleteAcls(Request[DeleteAclsRequest_v1]):  # type: ignore[misc]
@@ -55,12 +58,7 @@ class _DeleteAcls(Request[DeleteAclsRequest_v1]):  # type: ignore[misc]
         self._unwanted = unwanted
 
     def build(self, request_struct_class: type[DeleteAclsRequest_v1]) -> DeleteAclsRequest_v1:
-        return request_struct_class(
-            [
-                (b.resource, b.name, b.pattern, b.kafka_principal, ANY_HOST, b.operation, ALLOW)
-                for b in self._unwanted
-            ]
-        )
+        return request_struct_class(_on_the_wire(self._unwanted))
 
 
 class _DescribeAllAcls(Request[DescribeAclsRequest_v1]):  # type: ignore[misc]

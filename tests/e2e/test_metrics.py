@@ -12,13 +12,11 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from shared.contracts import topics
 from shared.messaging.access import KafkaAccess
 from shared.runtime import OUTBOX_WATCH_SECONDS
 from tests.support.bank import Bank
-from tests.support.bus import Watcher, end_offsets
-from tests.support.flow import consumed_topics, wait_until_caught_up, wait_until_closed
-from tests.support.orders import submit
+from tests.support.bus import end_offsets
+from tests.support.flow import consumed_topics, submit_and_close, wait_until_caught_up
 from tests.support.system import AUTOMATIC_POLICIES, SERVICES, System, launch
 
 ORDERS = 50
@@ -54,11 +52,7 @@ async def test_after_fifty_orders_each_services_metrics_agree_with_the_bus(
         Bank(system.kafka, system.namespace),
     ):
         ns = system.namespace
-        async with Watcher(
-            system.kafka, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED]
-        ) as watcher:
-            await submit(system.kafka, ns, references)
-            await wait_until_closed(watcher, ns, set(references))
+        await submit_and_close(system, references)
         await wait_until_caught_up(system)
         await asyncio.sleep(OUTBOX_WATCH_SECONDS + 1.0)  # the backlog is measured anew
 

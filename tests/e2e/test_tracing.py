@@ -8,13 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from shared.contracts import topics
 from shared.messaging.access import KafkaAccess
 from shared.tracing import order_root
 from tests.support.bank import Bank
-from tests.support.bus import Watcher
-from tests.support.flow import wait_until_closed
-from tests.support.orders import submit
+from tests.support.flow import submit_and_close
 from tests.support.otlp import Collector, ExportedSpan, collector
 from tests.support.system import AUTOMATIC_POLICIES, SERVICES, launch
 
@@ -48,13 +45,7 @@ async def test_an_orders_spans_form_one_trace_across_the_five_services(
             launch(kafka, postgres_server, tmp_path, AUTOMATIC_POLICIES, "trace") as system,
             Bank(system.kafka, system.namespace),
         ):
-            ns = system.namespace
-            async with Watcher(
-                system.kafka, [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED]
-            ) as watcher:
-                await submit(system.kafka, ns, references)
-                closed = await wait_until_closed(watcher, ns, set(references))
-            order_ids = sorted(closed)
+            order_ids = sorted(await submit_and_close(system, references))
             traced = {order_id: await all_exported(kept, order_id) for order_id in order_ids}
 
     for order_id, spans in traced.items():

@@ -12,6 +12,7 @@ from shared.contracts import topics
 from shared.messaging.own_events import unread_topics
 from tests.support.bus import Watcher, group_lag
 from tests.support.databases import fetch
+from tests.support.orders import submit
 from tests.support.system import SERVICES, System
 
 CLOSE_TIMEOUT = 240.0
@@ -97,6 +98,15 @@ async def wait_until_closed(
         ) from None
     placed = placed_references(watcher, namespace)
     return {order_id: ref for order_id, ref in placed.items() if ref in references}
+
+
+async def submit_and_close(system: System, references: list[str]) -> dict[str, str]:
+    """Submit one order per reference and wait until all are closed; order id -> reference."""
+    ns = system.namespace
+    closing = [ns + topics.ORDER_PLACED, ns + topics.ORDER_CLOSED]
+    async with Watcher(system.kafka, closing) as watcher:
+        await submit(system.kafka, ns, references)
+        return await wait_until_closed(watcher, ns, set(references))
 
 
 async def unpublished(system: System) -> int:
