@@ -8,7 +8,7 @@ LOCK := --generate-hashes --universal --python-version 3.11 --no-header --quiet
 ORDERS ?= 2000
 ARGS ?=
 
-.PHONY: install lock run test lint unit bench schemas stop clean
+.PHONY: install lock run test lint unit bench schemas image image-smoke stop clean
 
 ## Every dependency (and the build backend) from the lock file, each checked by its hash; then
 ## the project itself, editable, without resolving anything else.
@@ -53,6 +53,15 @@ bench: install
 schemas: install
 	$(PY) -m shared.contracts.schemas
 	$(PY) -m shared.contracts.asyncapi
+
+## Build the services' image with podman from Debian's packages (no Docker, no registry needed):
+## a debootstrap base, a python:3.11-slim stand-in, then deploy/Dockerfile unchanged.
+image:
+	bash deploy/podman/images.sh build
+
+## Run the sales service from that image against the local broker, as its own principal.
+image-smoke: install
+	bash deploy/podman/images.sh smoke
 
 ## Stop the local broker and database started by run, test or bench.
 stop:
