@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from shared.contracts.topics import COMPACTED_TOPICS
 from shared.db.engine import create_engine, ensure_database, hold_sqlite_file
 from shared.db.locks import one_at_a_time
 from shared.db.migrate import upgrade_to_head
-from shared.http.attempts import AttemptLog, attempts_router
+from shared.http.attempts import AttemptLog, attempts_router, prune
 from shared.http.auth import Actor, Directory, authenticate
 from shared.http.errors import install_error_handlers
 from shared.http.limits import Limits
@@ -43,6 +44,8 @@ lifecycle = logging.getLogger("orderflow.lifecycle")
 
 OUTBOX_WATCH_SECONDS = 5.0
 """How often the outbox backlog metrics are measured."""
+ATTEMPTS_PRUNED_EVERY_SECONDS = 6 * 3600.0
+"""How often the decision attempts past their retention are deleted."""
 
 READY_MESSAGE = "orderflow service ready"
 """Logged once the service consumes, relays and serves HTTP; scripts and tests wait for it."""
@@ -212,9 +215,15 @@ def build_service(
                 await measure_outbox(connection, definition.outbox, metrics, clock.now())
             await asyncio.sleep(OUTBOX_WATCH_SECONDS)
 
+    async def prune_attempts() -> None:
+        while True:
+            kept_for = timedelta(days=settings.attempt_retention_days)
+            await prune(context.unit_of_work, definition.attempts, kept_for)
+            await asyncio.sleep(ATTEMPTS_PRUNED_EVERY_SECONDS)
+
     async def start_loops() -> None:
         await publisher.start()
-        for loop in (relay.run, watch_outbox, *parts.background):
+        for loop in (relay.run, watch_outbox, prune_attempts, *parts.background):
             service.tasks.append(asyncio.create_task(_forever(loop), name=loop.__qualname__))
 
     async def stop_loops() -> None:

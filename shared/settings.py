@@ -116,6 +116,12 @@ class ServiceSettings(BaseSettings):
         description="Failed authentications per minute one client address may make, after a "
         "burst of 10; past it every attempt from there is refused (429) until it recovers",
     )
+    attempt_retention_days: int = Field(
+        default=400,
+        ge=1,
+        le=3650,
+        description="How long the decision attempts (GET /decision-attempts) are kept",
+    )
     clock_offset_file: Path | None = Field(
         default=None,
         description="Testing and demos only: a file holding seconds to add to the wall clock, "

@@ -7,17 +7,21 @@ the answer is sent: when, method and path, who (when the token was valid), the H
 the outcome and the error code and message of a refusal. A failure to store it is logged and
 changes nothing of the answer. `attempts_router` serves them at `GET /decision-attempts` to
 managers.
+
+A flood must not become a flood of rows: of the attempts refused for their rate (429), only the
+first of each client (user, else address) in each minute is stored; every one is still counted
+in `orderflow_http_requests_total`. `prune` deletes rows past the retention period.
 """
 
 import json
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.bounds import safe_text
@@ -50,6 +54,10 @@ AUDITORS = frozenset(
     }
 )
 """Who may read the attempts."""
+LIMITED_KEPT_PER = timedelta(minutes=1)
+"""Of a client's rate-limited attempts, one is stored per this much time."""
+LIMITED_CLIENTS_KEPT = 10_000
+"""Clients remembered for that at most (the oldest are forgotten first)."""
 
 Outcome = Literal[
     "accepted", "refused", "invalid", "unauthenticated", "limited", "too_large", "failed"
@@ -103,6 +111,8 @@ class AttemptLog:
         self.unit_of_work = unit_of_work
         self.table = table
         self.max_body_bytes = max_body_bytes
+        self._limited_since: dict[str, datetime] = {}
+        """Client -> when its last stored rate-limited attempt was."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -122,8 +132,26 @@ class AttemptLog:
         await self._record_if_a_change(scope, answer)
 
     async def _record_if_a_change(self, scope: Scope, answer: dict[str, Any]) -> None:
-        if scope["method"] not in SAFE_METHODS:
-            await self._record(scope, int(answer["status"]), bytes(answer["body"]))
+        status = int(answer["status"])
+        if scope["method"] in SAFE_METHODS:
+            return
+        if status == 429 and not self._first_limited_of_the_minute(scope):
+            return
+        await self._record(scope, status, bytes(answer["body"]))
+
+    def _first_limited_of_the_minute(self, scope: Scope) -> bool:
+        actor = scope.get("state", {}).get("actor")
+        client = scope.get("client") or ("?", 0)
+        who = f"user:{actor.user}" if isinstance(actor, Actor) else f"address:{client[0]}"
+        now = self.unit_of_work.clock.now()
+        last = self._limited_since.get(who)
+        if last is not None and now - last < LIMITED_KEPT_PER:
+            return False
+        self._limited_since.pop(who, None)
+        self._limited_since[who] = now  # newest last: the dict's order is by time
+        while len(self._limited_since) > LIMITED_CLIENTS_KEPT:
+            del self._limited_since[next(iter(self._limited_since))]
+        return True
 
     @staticmethod
     def _declared_length(scope: Scope) -> int | None:
@@ -197,6 +225,21 @@ class AttemptLog:
             await self.unit_of_work.run(store)
         except Exception:
             log.exception("could not store the attempt %s %s", row["method"], row["path"])
+
+
+async def prune(unit_of_work: UnitOfWork, table: Table, kept_for: timedelta) -> int:
+    """Delete the attempts older than `kept_for`; returns how many."""
+    before = unit_of_work.clock.now() - kept_for
+    deleted = 0
+
+    async def delete_old(connection: AsyncConnection) -> list[Any]:
+        nonlocal deleted
+        result = await connection.execute(delete(table).where(table.c.at < before))
+        deleted = result.rowcount or 0
+        return []
+
+    await unit_of_work.run(delete_old)
+    return deleted
 
 
 class Attempt(BaseModel):

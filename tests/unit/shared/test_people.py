@@ -6,7 +6,7 @@ Runs finance's real HTTP API in this process on an embedded SQLite database.
 """
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.finance.app import DEFINITION
 from services.finance.settings import FinanceSettings
 from shared.clock import FrozenClock
-from shared.http.attempts import AttemptLog
+from shared.http.attempts import AttemptLog, prune
 from shared.http.auth import Directory
 from shared.http.limits import Limits
 from shared.http.tokens import digest, new_token
@@ -230,3 +230,42 @@ async def test_an_attempt_that_fails_with_an_exception_is_kept_as_failed(
     async with httpx.AsyncClient(transport=transport, base_url="http://finance") as api:
         [attempt] = await attempts(api)
     assert (attempt["path"], attempt["status"], attempt["outcome"]) == ("/x", 500, "failed")
+
+
+async def test_a_flood_past_the_rate_stores_one_row_a_minute_per_client(
+    engine: AsyncEngine,
+) -> None:
+    settings = FinanceSettings(http_requests_per_second=0.001, http_request_burst=3)
+    clock = FrozenClock(CLOCK.now())
+    async with in_process(DEFINITION, settings, engine, clock) as api:
+        answers = [
+            (await api.post(MISSING, json={"reason": "x"}, headers=bearer("finance_clerk")))
+            for _ in range(20)
+        ]
+        within_the_minute = await attempts(api, outcome="limited")
+        clock.advance(timedelta(minutes=1))
+        await api.post(MISSING, json={"reason": "x"}, headers=bearer("finance_clerk"))
+        after_it = await attempts(api, outcome="limited")
+
+    assert [answer.status_code for answer in answers] == [404] * 3 + [429] * 17
+    assert len(within_the_minute) == 1
+    assert len(after_it) == 2
+
+
+async def test_attempts_past_their_retention_are_deleted_and_the_rest_kept(
+    engine: AsyncEngine,
+) -> None:
+    clock = FrozenClock(CLOCK.now())
+    wired = wire(DEFINITION, FinanceSettings(), engine, clock)
+    unit_of_work = wired.context.unit_of_work
+    transport = httpx.ASGITransport(app=wired.http)
+    async with httpx.AsyncClient(transport=transport, base_url="http://finance") as api:
+        await api.post(MISSING, json={"reason": "old"}, headers=bearer("finance_clerk"))
+        clock.advance(timedelta(days=10))
+        await api.post(MISSING, json={"reason": "new"}, headers=bearer("finance_clerk"))
+
+        deleted = await prune(unit_of_work, DEFINITION.attempts, timedelta(days=5))
+        kept = await attempts(api)
+
+    assert deleted == 1
+    assert [attempt["at"] for attempt in kept] == [clock.now().isoformat().replace("+00:00", "Z")]
