@@ -8,7 +8,7 @@ LOCK := --generate-hashes --universal --python-version 3.11 --no-header --quiet
 ORDERS ?= 2000
 ARGS ?=
 
-.PHONY: install lock run test lint unit bench schemas image image-smoke stop clean
+.PHONY: install lock run test lint unit bench schemas image image-smoke compose-test stop clean
 
 ## Every dependency (and the build backend) from the lock file, each checked by its hash; then
 ## the project itself, editable, without resolving anything else.
@@ -62,6 +62,11 @@ image:
 ## Run the sales service from that image against the local broker, as its own principal.
 image-smoke: install
 	bash deploy/podman/images.sh smoke
+
+## docker-compose.yml for real with podman: Kafka (SASL_SSL), PostgreSQL, the five services; an
+## order submitted with kcat reaches order.closed while a service container restarts.
+compose-test: install
+	bash deploy/compose-test.sh
 
 ## Stop the local broker and database started by run, test or bench.
 stop:

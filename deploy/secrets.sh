@@ -11,7 +11,10 @@
 #   kafka-broker.p12.password       for 127.0.0.1, localhost and the container and cluster names
 #   kcat/<principal>.conf           kcat/librdkafka settings to connect as that principal
 #
-# Existing files are kept, so running it again changes nothing.
+# Existing files are kept, so running it again changes nothing. The directory is the owner's
+# only (0700); the passwords and the CA certificate in it are readable by anyone who can get in
+# (0644), because containers read them as their own unprivileged users through compose's secret
+# files (bind mounts that keep the host's mode); the keys stay 0600.
 #
 # usage: deploy/secrets.sh [--print-dir]
 set -euo pipefail
@@ -73,5 +76,8 @@ CONF
     wrote "$conf"
   fi
 done
+chmod 700 "$DIR"
+chmod 644 "$DIR"/db-* "$DIR"/kafka-admin "$DIR"/kafka-ca.pem
+for principal in $KAFKA_PRINCIPALS; do chmod 644 "$DIR/kafka-$principal"; done
 [[ "${1:-}" == "--print-dir" ]] && echo "$DIR"
 exit 0

@@ -5,9 +5,13 @@
 #   1. a Debian 12 base from Debian's packages (debootstrap --variant=minbase), imported with
 #      `podman import` as localhost/orderflow-debian:bookworm; it trusts the CAs this machine
 #      adds in /usr/local/share/ca-certificates (a proxy's, say), so builds reach PyPI;
-#   2. localhost/python:3.11-slim from deploy/podman/python.Containerfile, the stand-in for the
-#      official image deploy/Dockerfile starts from;
-#   3. localhost/orderflow:latest from deploy/Dockerfile, unchanged (the same file Docker builds).
+#   2. stand-ins for the official images the project's files name, built on it:
+#      localhost/debian:bookworm-slim (the base itself), localhost/python:3.11-slim
+#      (deploy/podman/python.Containerfile) and localhost/postgres:16
+#      (deploy/podman/postgres.Containerfile);
+#   3. the project's images from the same files Docker builds, unchanged:
+#      localhost/orderflow:latest (deploy/Dockerfile) and localhost/orderflow-kafka:latest
+#      (deploy/kafka/Containerfile).
 #
 # podman runs with runc (crun refuses this host's cgroup layout) and without default ulimits
 # (setting rlimits is not permitted here): a containers.conf of our own, in $STATE/podman, passed
@@ -72,11 +76,16 @@ build() {
   install_tools
   write_conf
   base_image
+  podman tag localhost/orderflow-debian:bookworm localhost/debian:bookworm-slim
   log "building localhost/python:3.11-slim"
   podman build --pull=never -t localhost/python:3.11-slim -f "$SCRIPT_DIR/python.Containerfile" "$SCRIPT_DIR" >&2
+  log "building localhost/postgres:16"
+  podman build --pull=never -t localhost/postgres:16 -f "$SCRIPT_DIR/postgres.Containerfile" "$SCRIPT_DIR" >&2
   log "building localhost/orderflow:latest from deploy/Dockerfile"
   podman build --pull=never -t localhost/orderflow:latest -f "$REPO/deploy/Dockerfile" "$REPO" >&2
-  podman image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'orderflow|python' >&2
+  log "building localhost/orderflow-kafka:latest from deploy/kafka/Containerfile"
+  podman build --pull=never -t localhost/orderflow-kafka:latest -f "$REPO/deploy/kafka/Containerfile" "$REPO" >&2
+  podman image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'orderflow|python|postgres|debian' >&2
 }
 
 smoke() {

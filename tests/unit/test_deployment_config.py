@@ -26,7 +26,7 @@ DOCKERFILE = REPO_ROOT / "deploy" / "Dockerfile"
 POSTGRES_INIT_DIR = REPO_ROOT / "deploy" / "postgres-init"
 
 SERVICES = ("sales", "review", "production", "logistics", "finance")
-INFRASTRUCTURE = ("kafka", "postgres")
+INFRASTRUCTURE = ("kafka", "postgres", "bus-setup")
 
 
 def _compose() -> dict[str, Any]:
@@ -116,11 +116,12 @@ def test_service_is_built_from_the_shared_dockerfile_and_runs_its_own_module(nam
 
 
 @pytest.mark.parametrize("name", SERVICES)
-def test_service_waits_for_healthy_kafka_and_postgres(name: str) -> None:
+def test_service_waits_for_healthy_kafka_and_postgres_and_the_bus_set_up(name: str) -> None:
     depends_on = _service(name)["depends_on"]
-    for dependency in INFRASTRUCTURE:
+    for dependency in ("kafka", "postgres"):
         assert depends_on[dependency]["condition"] == "service_healthy"
         assert "healthcheck" in _compose()["services"][dependency]
+    assert depends_on["bus-setup"]["condition"] == "service_completed_successfully"
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -188,8 +189,11 @@ def test_compose_commits_no_password_and_each_service_gets_only_its_own_secret()
     assert compose["services"]["postgres"]["environment"]["POSTGRES_PASSWORD_FILE"]
     for name in SERVICES:
         service = compose["services"][name]
-        assert service["secrets"] == [f"db-{name}"]
+        assert service["secrets"] == [f"db-{name}", f"kafka-{name}", "kafka-ca.pem"]
         environment = service["environment"]
+        assert environment[f"{_prefix(name)}KAFKA_PASSWORD_FILE"] == f"/run/secrets/kafka-{name}"
+        assert environment[f"{_prefix(name)}KAFKA_CA_FILE"] == "/run/secrets/kafka-ca.pem"
+        assert f"{_prefix(name)}KAFKA_SECURITY_PROTOCOL" not in environment  # SASL_SSL, the default
         url = environment[f"{_prefix(name)}DATABASE_URL"]
         assert urlsplit(url).username == f"orderflow_{name}" and urlsplit(url).password is None
         assert environment[f"{_prefix(name)}DATABASE_PASSWORD_FILE"] == f"/run/secrets/db-{name}"
