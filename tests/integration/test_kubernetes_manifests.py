@@ -128,7 +128,14 @@ def test_each_service_runs_replicated_with_probes_on_its_port_and_only_its_own_s
         secrets = {
             volume["secret"]["secretName"] for volume in spec["volumes"] if "secret" in volume
         }
-        assert secrets == {f"orderflow-db-{name}", "orderflow-seed"}, name
+        assert secrets == {
+            f"orderflow-db-{name}",
+            f"orderflow-kafka-{name}",
+            "orderflow-kafka-ca",
+            "orderflow-seed",
+        }, name
+        environment = {variable["name"]: variable.get("value") for variable in container["env"]}
+        assert f"ORDERFLOW_{name.upper()}_KAFKA_SECURITY_PROTOCOL" not in environment  # SASL_SSL
     assert consumer_group("sales") == "orderflow.sales"  # the group the replicas share
 
 
