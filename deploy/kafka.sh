@@ -64,7 +64,9 @@ PID_FILE="$STATE/kafka.pid"
 OUT_FILE="$LOG_DIR/kafka.out"          # JVM stdout/stderr (console appender: WARN+)
 SERVER_LOG="$LOG_DIR/server.log"       # full INFO log
 SECRETS="$(bash "$SCRIPT_DIR/secrets.sh" --print-dir)"
-PRINCIPALS="admin sales review production logistics finance submitter bank operations"
+# shellcheck source=deploy/kafka/security.sh
+source "$SCRIPT_DIR/kafka/security.sh"
+PRINCIPALS="$KAFKA_PRINCIPALS"
 
 log() { printf 'kafka.sh: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -202,23 +204,8 @@ controller.listener.names=CONTROLLER
 inter.broker.listener.name=SASL_SSL
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL
 
-# clients: TLS with the project's own CA, then SCRAM-SHA-512; the broker talks to itself as admin
-sasl.enabled.mechanisms=SCRAM-SHA-512
-sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
-listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(cat "$SECRETS/kafka-admin")";
-ssl.keystore.type=PKCS12
-ssl.keystore.location=$SECRETS/kafka-broker.p12
-ssl.keystore.password=$(cat "$SECRETS/kafka-broker.p12.password")
-ssl.key.password=$(cat "$SECRETS/kafka-broker.p12.password")
-ssl.truststore.type=PEM
-ssl.truststore.location=$SECRETS/kafka-ca.pem
-ssl.endpoint.identification.algorithm=https
-
-# least privilege: what no ACL allows is denied. The controller listener is plaintext on
-# loopback only; the broker half of this node reaches the controller half there as ANONYMOUS.
-authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
-allow.everyone.if.no.acl.found=false
-super.users=User:admin;User:ANONYMOUS
+# clients: TLS with the project's own CA, then SCRAM-SHA-512; least privilege (deploy/kafka/security.sh)
+$(security_properties "$SECRETS" sasl_ssl)
 auto.create.topics.enable=true
 
 log.dirs=$DATA_DIR
@@ -306,10 +293,8 @@ format_storage_once() {
                 kafka.tools.StorageTool random-uuid 2>>"$OUT_FILE" | tail -n1)"
   [[ "$cluster_id" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "could not generate a cluster id (got '$cluster_id')"
   log "formatting KRaft storage in $DATA_DIR (cluster id $cluster_id) with the SCRAM users: $PRINCIPALS"
-  local scram=() principal
-  for principal in $PRINCIPALS; do
-    scram+=(--add-scram "SCRAM-SHA-512=[name=$principal,password=$(cat "$SECRETS/kafka-$principal")]")
-  done
+  local scram=()
+  mapfile -t scram < <(scram_users "$SECRETS")
   java -cp "$(classpath)" -Dlog4j2.configurationFile="$LOG4J_CONF" -Dkafka.logs.dir="$LOG_DIR" \
        kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$PROPS" "${scram[@]}" >&2 \
     || die "kafka-storage format failed"

@@ -12,14 +12,13 @@ set -euo pipefail
 SECRETS=/run/secrets
 DATA=/var/lib/kafka/data
 CONF=/var/lib/kafka/server.properties
-PRINCIPALS="admin sales review production logistics finance submitter bank operations"
+# shellcheck source=deploy/kafka/security.sh
+source /opt/kafka/security.sh
 ADVERTISED_HOST="${KAFKA_HOST_ADVERTISED:-127.0.0.1:9094}"
 
-for principal in $PRINCIPALS; do
+for principal in $KAFKA_PRINCIPALS; do
   [[ -s "$SECRETS/kafka-$principal" ]] || { echo "container.sh: $SECRETS/kafka-$principal is missing" >&2; exit 1; }
 done
-secret() { tr -d '\n' <"$SECRETS/$1"; }
-
 mkdir -p "$DATA"
 umask 077
 cat >"$CONF" <<PROPS
@@ -31,20 +30,7 @@ advertised.listeners=INTERNAL://kafka:9092,HOST://$ADVERTISED_HOST
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=INTERNAL
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,INTERNAL:SASL_SSL,HOST:SASL_SSL
-sasl.enabled.mechanisms=SCRAM-SHA-512
-sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
-listener.name.internal.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(secret kafka-admin)";
-listener.name.host.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(secret kafka-admin)";
-ssl.keystore.type=PKCS12
-ssl.keystore.location=$SECRETS/kafka-broker.p12
-ssl.keystore.password=$(secret kafka-broker.p12.password)
-ssl.key.password=$(secret kafka-broker.p12.password)
-ssl.truststore.type=PEM
-ssl.truststore.location=$SECRETS/kafka-ca.pem
-ssl.endpoint.identification.algorithm=https
-authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
-allow.everyone.if.no.acl.found=false
-super.users=User:admin;User:ANONYMOUS
+$(security_properties "$SECRETS" internal host)
 log.dirs=$DATA
 num.partitions=3
 auto.create.topics.enable=false
@@ -73,10 +59,7 @@ CLASSPATH="/opt/kafka/libs/*"
 JAVA=(java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
       -Dlog4j2.configurationFile=/var/lib/kafka/log4j2.xml -cp "$CLASSPATH")
 if [[ ! -f "$DATA/meta.properties" ]]; then
-  scram=()
-  for principal in $PRINCIPALS; do
-    scram+=(--add-scram "SCRAM-SHA-512=[name=$principal,password=$(secret "kafka-$principal")]")
-  done
+  mapfile -t scram < <(scram_users "$SECRETS")
   cluster_id="$("${JAVA[@]}" kafka.tools.StorageTool random-uuid | tail -n1)"
   "${JAVA[@]}" kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$CONF" "${scram[@]}"
 fi
