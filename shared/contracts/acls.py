@@ -97,11 +97,14 @@ def bindings(namespace: str = "") -> list[Binding]:
     allowed: set[Binding] = set()
 
     def allow(principal: str, resource: Resource, name: str, *ops: Operation) -> None:
-        pattern = Pattern.LITERAL
+        """`name` ending in `*`: every name with that prefix (under `namespace`); a prefix
+        that comes out empty is Kafka's literal wildcard `*`, since PREFIXED needs one."""
+        full, pattern = namespace + name, Pattern.LITERAL
         if name.endswith("*"):
-            name, pattern = name[:-1], Pattern.PREFIXED
+            full = namespace + name[:-1]
+            full, pattern = (full, Pattern.PREFIXED) if full else ("*", Pattern.LITERAL)
         for op in ops:
-            allowed.add(Binding(principal, resource, namespace + name, pattern, op))
+            allowed.add(Binding(principal, resource, full, pattern, op))
 
     for service in SERVICES:
         for topic in published_by(service):
@@ -118,14 +121,6 @@ def bindings(namespace: str = "") -> list[Binding]:
             allow(outsider, Resource.TOPIC, topic, Operation.READ)
         allow(outsider, Resource.GROUP, outsider + "*", Operation.READ)
     allow(OPERATIONS, Resource.GROUP, OPERATIONS + "*", Operation.READ)
-    if namespace:
-        allow(OPERATIONS, Resource.TOPIC, "*", Operation.READ, Operation.DESCRIBE)
-        allow(OPERATIONS, Resource.GROUP, "*", Operation.DESCRIBE)
-    else:  # a PREFIXED pattern needs a prefix: the wildcard literal matches every name
-        for resource, ops in (
-            (Resource.TOPIC, (Operation.READ, Operation.DESCRIBE)),
-            (Resource.GROUP, (Operation.DESCRIBE,)),
-        ):
-            for op in ops:
-                allowed.add(Binding(OPERATIONS, resource, "*", Pattern.LITERAL, op))
+    allow(OPERATIONS, Resource.TOPIC, "*", Operation.READ, Operation.DESCRIBE)
+    allow(OPERATIONS, Resource.GROUP, "*", Operation.DESCRIBE)
     return sorted(allowed)

@@ -3,7 +3,7 @@
 import asyncio
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -84,20 +84,7 @@ def subscribe(
     )
     async def consume(message: KafkaMessage) -> None:
         records: tuple[ConsumerRecord[bytes, bytes], ...] = message.raw_message
-        deliveries = [
-            Delivery(
-                Source(
-                    topic=record.topic.removeprefix(namespace),
-                    partition=record.partition,
-                    offset=record.offset,
-                    key=record.key,
-                ),
-                record.value or b"",
-                replay_of(record.headers),
-                header_value(record.headers, TRACEPARENT),
-            )
-            for record in records
-        ]
+        deliveries = [delivery_of(record, namespace) for record in records]
         started = time.monotonic()
         try:
             await pipeline.consume_batch(deliveries)
@@ -118,21 +105,32 @@ REPLAY_HEADER = "orderflow.replay"
 letter's id (`shared.messaging.outbox.dead_letter_id`)."""
 
 
-def replay_of(headers: Sequence[tuple[str, bytes]] | None) -> str | None:
-    """The dead letter a record replays, from its headers; None if none (or not a plain id)."""
-    for name, value in headers or ():
-        if name == REPLAY_HEADER and value is not None and len(value) <= 64:
-            text = value.decode("ascii", errors="replace")
-            return text if text.isprintable() else None
-    return None
+def delivery_of(record: ConsumerRecord[bytes, bytes], namespace: str) -> Delivery:
+    """A consumed record for the pipeline; its headers are read once, for the two it uses (the
+    first of each counts): the replay marker and the trace context."""
+    replay: bytes | None = None
+    trace: bytes | None = None
+    for name, value in record.headers or ():
+        if name == REPLAY_HEADER and replay is None:
+            replay = value
+        elif name == TRACEPARENT and trace is None:
+            trace = value
+    source = Source(
+        topic=record.topic.removeprefix(namespace),
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+    )
+    return Delivery(source, record.value or b"", replay_of(replay), trace)
 
 
-def header_value(headers: Sequence[tuple[str, bytes]] | None, name: str) -> bytes | None:
-    """The first value of header `name`, if any."""
-    for header, value in headers or ():
-        if header == name:
-            return value
-    return None
+def replay_of(value: bytes | None) -> str | None:
+    """The dead letter a record replays, from its replay header; None if none (or not a plain
+    id)."""
+    if value is None or len(value) > 64:
+        return None
+    text = value.decode("ascii", errors="replace")
+    return text if text.isprintable() else None
 
 
 def record_lag(

@@ -11,6 +11,7 @@ the local server of deploy/postgres.sh.
 """
 
 import contextlib
+import functools
 import os
 import shutil
 import subprocess
@@ -53,6 +54,7 @@ def run_script(script: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
+@functools.cache
 def secrets_dir() -> Path:
     """Where the principals' passwords and the broker's CA are (deploy/secrets.sh makes them)."""
     if named := os.environ.get("ORDERFLOW_TEST_KAFKA_SECRETS"):
@@ -101,11 +103,6 @@ def postgres_server_url() -> Iterator[str]:
 
 
 def kafka_settings(kafka: KafkaAccess) -> dict[str, Any]:
-    """`ServiceSettings` fields that make an in-process service reach the broker as `kafka`."""
-    return {
-        "kafka_bootstrap_servers": kafka.bootstrap,
-        "kafka_security_protocol": kafka.protocol,
-        "kafka_username": kafka.username,
-        "kafka_password": kafka.password,
-        "kafka_ca_file": kafka.ca_file,
-    }
+    """`ServiceSettings` fields that make an in-process service reach the broker as `kafka`:
+    the settings `KafkaAccess.environment` names, by their field names."""
+    return {name.lower(): value for name, value in kafka.environment("").items()}
