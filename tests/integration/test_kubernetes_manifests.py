@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from shared.contracts.acls import consumer_group
+from tests.support.settings_classes import env_names, settings_class
 from tests.support.system import SERVICES
-from tests.unit.test_deployment_config import _env_names, _settings_class
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = ROOT / "deploy" / "kubernetes"
@@ -116,14 +116,14 @@ def test_each_service_runs_replicated_with_probes_on_its_port_and_only_its_own_s
     for name, deployment in deployments.items():
         spec = deployment["spec"]["template"]["spec"]
         [container] = spec["containers"]
-        settings = _settings_class(name)
+        settings = settings_class(name)
         port = settings().http_port
         assert deployment["spec"]["replicas"] >= 2, name
         assert container["args"] == [f"services.{name}"]
         assert container["ports"] == [{"name": "http", "containerPort": port}]
         assert container["livenessProbe"]["httpGet"]["path"] == "/health/live"
         assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
-        known = _env_names(settings)
+        known = env_names(settings)
         assert {variable["name"] for variable in container["env"]} <= known, name
         secrets = {
             volume["secret"]["secretName"] for volume in spec["volumes"] if "secret" in volume

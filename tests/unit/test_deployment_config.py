@@ -10,15 +10,13 @@ import importlib.util
 import json
 import re
 from pathlib import Path
-from types import ModuleType
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from pydantic_settings import BaseSettings
 
-from shared.settings import ServiceSettings
+from tests.support.settings_classes import env_names, settings_class
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
@@ -48,30 +46,6 @@ def _environment(name: str) -> dict[str, str]:
 
 def _prefix(name: str) -> str:
     return f"ORDERFLOW_{name.upper()}_"
-
-
-def _settings_class(name: str) -> type[ServiceSettings]:
-    """The BaseSettings subclass defined in services/<name>/settings.py."""
-    module: ModuleType = importlib.import_module(f"services.{name}.settings")
-    classes = [
-        value
-        for value in vars(module).values()
-        if isinstance(value, type)
-        and issubclass(value, BaseSettings)
-        and value.__module__ == module.__name__
-    ]
-    assert len(classes) == 1, (
-        f"services/{name}/settings.py should define exactly one settings class, found "
-        f"{[cls.__name__ for cls in classes]}"
-    )
-    settings_class = classes[0]
-    assert issubclass(settings_class, ServiceSettings), "service settings extend ServiceSettings"
-    return settings_class
-
-
-def _env_names(settings_class: type[BaseSettings]) -> set[str]:
-    prefix = settings_class.model_config.get("env_prefix", "")
-    return {f"{prefix}{field}".upper() for field in settings_class.model_fields}
 
 
 def _dockerfile_instruction(keyword: str) -> list[str]:
@@ -126,14 +100,13 @@ def test_service_waits_for_healthy_kafka_and_postgres_and_the_bus_set_up(name: s
 
 @pytest.mark.parametrize("name", SERVICES)
 def test_every_variable_set_on_a_service_is_one_of_its_settings(name: str) -> None:
-    settings_class = _settings_class(name)
-    assert settings_class.model_config.get("env_prefix") == _prefix(name)
-    known = _env_names(settings_class)
+    settings = settings_class(name)
+    assert settings.model_config.get("env_prefix") == _prefix(name)
+    known = env_names(settings)
     for variable in _environment(name):
         assert variable.startswith(_prefix(name)), f"{name}: {variable} lacks {_prefix(name)}"
         assert variable in known, (
-            f"{name}: {variable} is not a field of {settings_class.__name__}; "
-            f"known: {sorted(known)}"
+            f"{name}: {variable} is not a field of {settings.__name__}; known: {sorted(known)}"
         )
 
 
@@ -149,7 +122,7 @@ def test_service_settings_accept_the_compose_environment(
     environment = {key: interpolated(value) for key, value in _environment(name).items()}
     for variable, value in environment.items():
         monkeypatch.setenv(variable, value)
-    settings = _settings_class(name)()
+    settings = settings_class(name)()
     assert settings.demo_mode is False  # unless DEMO_MODE is set for the demo
     assert (
         settings.kafka_bootstrap_servers == environment[f"{_prefix(name)}KAFKA_BOOTSTRAP_SERVERS"]
@@ -209,18 +182,18 @@ def test_dockerfile_runs_an_existing_service_module_by_default() -> None:
 
 def test_every_service_listens_on_its_own_default_http_port() -> None:
     """Five processes on one machine (`make run`) must not compete for a port."""
-    ports = {name: _settings_class(name)().http_port for name in SERVICES}
+    ports = {name: settings_class(name)().http_port for name in SERVICES}
     assert len(set(ports.values())) == len(ports), ports
 
 
 def test_a_database_password_is_read_from_its_file_when_the_url_has_none(tmp_path: Path) -> None:
     secret = tmp_path / "db-sales"
     secret.write_text("s3cret-from-a-file\n")
-    settings = _settings_class("sales")(
+    settings = settings_class("sales")(
         database_url="postgresql://orderflow_sales@postgres:5432/orderflow_sales",
         database_password_file=secret,
     )
-    with_password = _settings_class("sales")(
+    with_password = settings_class("sales")(
         database_url="postgresql://orderflow_sales:given@postgres/orderflow_sales",
         database_password_file=secret,
     )
