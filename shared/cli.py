@@ -9,15 +9,17 @@
     orderflow status                      per service: consumer lag, outbox backlog
     orderflow bus setup                   create every topic and the ACLs of every principal
                                           (as the broker's super user, `admin`)
+    orderflow --namespace N bus teardown  delete namespace N's topics and ACLs (a trial's);
+                                          refused without a namespace
 
 Kafka is `--bootstrap` (or ORDERFLOW_KAFKA_BOOTSTRAP_SERVERS, default 127.0.0.1:9092), reached
 over SASL_SSL as `--user` (ORDERFLOW_KAFKA_USERNAME, default operations) with the password in
 `--password-file` (ORDERFLOW_KAFKA_PASSWORD_FILE, or ORDERFLOW_KAFKA_PASSWORD) and the broker's
 CA in `--ca-file` (ORDERFLOW_KAFKA_CA_FILE); `--security-protocol PLAINTEXT` for a broker
 without security. `operations` may read only: `submit` needs the submitter, `dlq replay` and
-`bus setup` the admin. Topics carry `--namespace` (ORDERFLOW_TOPIC_NAMESPACE). `status` reads
-each service's backlog from its `/metrics` (`--url sales=http://127.0.0.1:8001`, defaults:
-ports 8001 to 8005).
+`bus` the admin. Topics carry `--namespace` (ORDERFLOW_TOPIC_NAMESPACE). `status` reads each
+service's backlog from its `/metrics` (`--url sales=http://127.0.0.1:8001`, defaults: ports
+8001 to 8005).
 
 A replay publishes the original key and bytes with the header `orderflow.replay` naming the
 dead letter. The service takes it only if it holds that dead letter of that very message, and
@@ -43,7 +45,7 @@ from shared.contracts import OrderSubmission, topics
 from shared.contracts.acls import OPERATIONS, consumer_group
 from shared.contracts.catalogue import SERVICES, read_from_bus
 from shared.messaging.access import KafkaAccess, KafkaAccessError, read_secret
-from shared.messaging.bus_setup import set_up_bus
+from shared.messaging.bus_setup import NotANamespace, set_up_bus, tear_down_bus
 from shared.messaging.kafka import REPLAY_HEADER
 
 DEFAULT_PORTS = {
@@ -292,9 +294,11 @@ def parser() -> argparse.ArgumentParser:
     status_command = commands.add_parser("status", help="consumer lag and outbox backlog")
     status_command.add_argument("--url", action="append", default=[], metavar="SERVICE=URL")
     bus_command = commands.add_parser("bus", help="the operator's set-up of the cluster")
-    bus_command.add_subparsers(dest="bus", required=True).add_parser(
+    bus_commands = bus_command.add_subparsers(dest="bus", required=True)
+    bus_commands.add_parser(
         "setup", help="every topic and every principal's ACLs (idempotent)"
     ).add_argument("--partitions", type=int, default=3)
+    bus_commands.add_parser("teardown", help="delete a namespace's topics and ACLs")
     return top
 
 
@@ -311,6 +315,16 @@ async def bus_setup(bus: Bus, partitions: int, out: TextIO) -> int:
     return 0
 
 
+async def bus_teardown(bus: Bus, out: TextIO) -> int:
+    try:
+        deleted = await tear_down_bus(bus.access, bus.namespace)
+    except NotANamespace as refusal:
+        print(f"orderflow: {refusal}", file=sys.stderr)
+        return 2
+    print(f"namespace {bus.namespace!r}: its ACLs and {len(deleted)} topics deleted", file=out)
+    return 0
+
+
 async def run(argv: Sequence[str], out: TextIO = sys.stdout) -> int:
     args = parser().parse_args(argv)
     try:
@@ -319,6 +333,8 @@ async def run(argv: Sequence[str], out: TextIO = sys.stdout) -> int:
         print(f"orderflow: {error}", file=sys.stderr)
         return 2
     if args.command == "bus":
+        if args.bus == "teardown":
+            return await bus_teardown(bus, out)
         return await bus_setup(bus, args.partitions, out)
     if args.command == "submit":
         return await submit(bus, args.file, out)

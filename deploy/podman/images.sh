@@ -122,6 +122,9 @@ smoke() {
   podman logs "$name" 2>&1 | grep -F "orderflow service ready" >&2 || true
   podman rm -f "$name" >/dev/null
   rm -rf "$mounted"
+  ORDERFLOW_KAFKA_USERNAME=admin ORDERFLOW_KAFKA_PASSWORD_FILE="$secrets/kafka-admin" \
+    ORDERFLOW_KAFKA_CA_FILE="$secrets/kafka-ca.pem" \
+    "$REPO/.venv/bin/orderflow" --bootstrap "$bootstrap" --namespace "$namespace" bus teardown >&2
   [[ "$answer" == *'"ready"'* ]] || die "the sales container did not become ready (last answer: ${answer:-none})"
   log "the sales container was ready on $bootstrap as principal sales: $answer"
 }

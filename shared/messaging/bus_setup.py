@@ -29,6 +29,10 @@ EFFECTIVE_WITHIN_SECONDS = 30.0
 """New bindings reach the broker's authorizer through the metadata log, a moment later."""
 
 
+class NotANamespace(ValueError):
+    """A tear-down was asked for without a namespace: the cluster's own topics stay."""
+
+
 class AclRefused(RuntimeError):
     """The broker refused to create or delete a binding (not a super user, no authorizer)."""
 
@@ -129,3 +133,22 @@ async def set_up_bus(
         access, ALL_TOPICS, partitions, replication_factor, namespace, COMPACTED_TOPICS
     )
     return await apply_acls(access, namespace)
+
+
+async def tear_down_bus(access: KafkaAccess, namespace: str) -> list[str]:
+    """Undo `set_up_bus` for a namespace (a smoke test's, a trial's): its bindings and its
+    topics, those that exist. Refused without a namespace, so the system's own bus is never
+    torn down this way. Returns the topics deleted."""
+    if not namespace:
+        raise NotANamespace("a tear-down needs --namespace; the un-namespaced bus stays")
+    await remove_acls(access, namespace)
+    admin = AIOKafkaAdminClient(**access.client_options())
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        doomed = sorted({namespace + topic for topic in ALL_TOPICS} & existing)
+        if doomed:
+            await admin.delete_topics(doomed)
+    finally:
+        await admin.close()
+    return doomed

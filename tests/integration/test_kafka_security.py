@@ -1,11 +1,13 @@
 """The broker lets each principal do what its place in the catalogue needs, and nothing else
 (issue #10, point 1). Real broker over SASL_SSL, ACLs applied under the test's namespace."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import (
     ClusterAuthorizationFailedError,
     KafkaConnectionError,
@@ -17,7 +19,8 @@ from shared.contracts import topics
 from shared.contracts.acls import OPERATIONS, published_by
 from shared.contracts.catalogue import BANK, PRODUCERS, SERVICES, SUBMITTER
 from shared.messaging.access import KafkaAccess
-from shared.messaging.bus_setup import remove_acls, set_up_bus
+from shared.messaging.bus_setup import NotANamespace, remove_acls, set_up_bus, tear_down_bus
+from shared.messaging.kafka import ensure_topics
 from tests.support.infra import as_principal
 
 pytestmark = pytest.mark.integration
@@ -151,3 +154,36 @@ async def test_a_service_cannot_read_a_topic_it_does_not_consume(
             await consumer.getmany(timeout_ms=10_000)
     finally:
         await consumer.stop()
+
+
+async def topics_under(access: KafkaAccess, namespace: str) -> set[str]:
+    admin = AIOKafkaAdminClient(**access.client_options())
+    await admin.start()
+    try:
+        return {name for name in await admin.list_topics() if name.startswith(namespace)}
+    finally:
+        await admin.close()
+
+
+async def test_a_namespace_torn_down_has_no_topics_and_no_bindings_left(
+    kafka: KafkaAccess, namespace: str
+) -> None:
+    await set_up_bus(kafka, namespace, partitions=1)
+    submitter = as_principal(kafka, SUBMITTER)
+    assert not await refused(submitter, namespace + topics.ORDER_SUBMITTED)
+
+    deleted = await tear_down_bus(kafka, namespace)
+
+    assert namespace + topics.ORDER_SUBMITTED in deleted
+    async with asyncio.timeout(30):  # topic deletion reaches the metadata a moment later
+        while await topics_under(kafka, namespace):  # noqa: ASYNC110 (polls the broker)
+            await asyncio.sleep(0.2)
+    # the topic again, as the admin: the submitter's binding must be gone with the namespace
+    await ensure_topics(kafka, [topics.ORDER_SUBMITTED], 1, 1, namespace)
+    assert await refused(submitter, namespace + topics.ORDER_SUBMITTED)
+    await tear_down_bus(kafka, namespace)
+
+
+async def test_the_un_namespaced_bus_is_never_torn_down(kafka: KafkaAccess) -> None:
+    with pytest.raises(NotANamespace):
+        await tear_down_bus(kafka, "")
