@@ -4,6 +4,7 @@ deadlines (P8.2) and the work queue (P8.2). Each consumed event about an order p
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -75,13 +76,19 @@ ROUND_LIMIT = 500
 # -- history ---------------------------------------------------------------------------------
 
 
+@cache
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    """A model's field names, read once per class (pydantic's `model_fields` is a slow property)."""
+    return tuple(model.model_fields)
+
+
 def actors_of(value: object) -> list[Signed]:
     """Every person's signature anywhere in an event's payload (who, role, when)."""
     found: list[Signed] = []
     if isinstance(value, Signed):
         found.append(value)
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name in _field_names(type(value)):
             found.extend(actors_of(getattr(value, name)))
     elif isinstance(value, list | tuple):
         for item in value:
@@ -108,9 +115,11 @@ def history_row(event: Event) -> dict[str, Any]:
         "event_type": event.event_type,
         "producer": event.producer,
         "causation_id": None if event.causation_id is None else str(event.causation_id),
-        "actors": [actor.model_dump(mode="json") for actor in actors_of(payload)],
+        # the models themselves: the JSON columns' encoder (pydantic-core) writes them in JSON
+        # mode in one pass, about three times faster than model_dump(mode="json") and encoding
+        "actors": actors_of(payload),
         "summary": summary_of(event),
-        "payload": {} if payload is None else payload.model_dump(mode="json"),
+        "payload": {} if payload is None else payload,
     }
 
 
