@@ -187,6 +187,7 @@ def build_service(
         session_timeout_ms=settings.kafka_session_timeout_ms,
         namespace=namespace,
         max_records=settings.consumer_batch_size,
+        fetch_wait_ms=settings.consumer_fetch_wait_ms,
         metrics=metrics,
     )
     held_files: list[object] = []
