@@ -36,6 +36,28 @@ Raising (instead of returning a future) means the record was not handed over."""
 RELAY_LOCK = advisory_key("orderflow.outbox.relay")
 
 
+class Lease:
+    """A held relay lease. On PostgreSQL `connection` is the lock's own session, in autocommit:
+    the relay reads and marks the outbox on it, one round trip per statement, so every round
+    begins with a statement on the session that holds the lock. A lease lost since the last
+    round (the session terminated, the server restarted) fails that statement before anything
+    of the round is published, not seconds later while another replica already publishes."""
+
+    def __init__(self, connection: AsyncConnection | None) -> None:
+        self.connection = connection
+
+    async def __call__(self) -> bool:
+        """Still held? On PostgreSQL this asks the lock's session (one round trip)."""
+        if self.connection is None:
+            return True
+        try:
+            await self.connection.execute(text("SELECT 1"))
+        except Exception:
+            log.warning("the relay's lock session is gone; no longer relaying")
+            return False
+        return True
+
+
 class RelayLease:
     """Who may publish: on PostgreSQL the holder of the relay's advisory lock."""
 
@@ -53,18 +75,10 @@ class RelayLease:
         self.exclusive = engine.dialect.name == "postgresql"
 
     @contextlib.asynccontextmanager
-    async def held(self, poll_seconds: float = 1.0) -> AsyncIterator[Callable[[], Awaitable[bool]]]:
-        """Wait until this process holds the lease; yields `still_held()`, which asks the lock's
-        session every time (one round trip per relay round): a lease lost since the last round
-        (the session terminated, the server restarted) is seen before the next round is
-        published, not seconds later while another replica already publishes. Leaving
-        releases the lease."""
+    async def held(self, poll_seconds: float = 1.0) -> AsyncIterator["Lease"]:
+        """Wait until this process holds the lease, then yield it; leaving releases it."""
         if not self.exclusive:
-
-            async def always() -> bool:
-                return True
-
-            yield always
+            yield Lease(None)
             return
         async with self._engine.connect() as connection:
             # no transaction around the checks: one round trip each, never idle in a transaction
@@ -74,17 +88,8 @@ class RelayLease:
             while not await self._try_lock(connection):  # noqa: ASYNC110 - polling the database
                 await asyncio.sleep(poll_seconds)
             log.info("this process now relays the outbox")
-
-            async def still_held() -> bool:
-                try:
-                    await connection.execute(text("SELECT 1"))
-                except Exception:
-                    log.warning("the relay's lock session is gone; no longer relaying")
-                    return False
-                return True
-
             try:
-                yield still_held
+                yield Lease(connection)
             finally:
                 with contextlib.suppress(Exception):
                     await connection.execute(
@@ -130,10 +135,10 @@ class OutboxRelay:
         backoff = 0.2
         while True:
             try:
-                async with self._lease.held() as still_held:
-                    while await still_held():
+                async with self._lease.held() as lease:
+                    while True:  # a lost lease fails the round's first statement: see Lease
                         self._wakeup.clear()  # before the query: a commit during it wakes us
-                        published = await self.publish_pending()
+                        published = await self.publish_pending(lease.connection)
                         backoff = 0.2
                         if published < self._batch_size:
                             with contextlib.suppress(TimeoutError):
@@ -145,25 +150,29 @@ class OutboxRelay:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
 
-    async def publish_pending(self) -> int:
+    async def publish_pending(self, connection: AsyncConnection | None = None) -> int:
         """Publish one round of unpublished records; returns how many the broker acknowledged.
-        Raises after marking the acknowledged prefix if a record could not be published."""
+        Raises after marking the acknowledged prefix if a record could not be published.
+        `connection`: the lease's session (autocommit), which reads and marks; without it
+        (SQLite) each step takes a pooled connection and a transaction of its own."""
         outbox = self._outbox
-        async with self._engine.connect() as connection:
-            rows = (
-                await connection.execute(
-                    select(
-                        outbox.c.id,
-                        outbox.c.topic,
-                        outbox.c.message_key,
-                        outbox.c.payload,
-                        outbox.c.headers,
-                    )
-                    .where(outbox.c.published_at.is_(None))
-                    .order_by(outbox.c.id)
-                    .limit(self._batch_size)
-                )
-            ).all()
+        pending_rows = (
+            select(
+                outbox.c.id,
+                outbox.c.topic,
+                outbox.c.message_key,
+                outbox.c.payload,
+                outbox.c.headers,
+            )
+            .where(outbox.c.published_at.is_(None))
+            .order_by(outbox.c.id)
+            .limit(self._batch_size)
+        )
+        if connection is not None:
+            rows = (await connection.execute(pending_rows)).all()
+        else:
+            async with self._engine.connect() as pooled:
+                rows = (await pooled.execute(pending_rows)).all()
         if not rows:
             return 0
         pending: list[asyncio.Future[Any]] = []
@@ -187,12 +196,16 @@ class OutboxRelay:
                 break
             acknowledged += 1
         if acknowledged:
-            async with self._engine.begin() as connection:
-                await connection.execute(
-                    update(outbox)
-                    .where(outbox.c.id.in_([row.id for row in rows[:acknowledged]]))
-                    .values(published_at=self._clock.now())
-                )
+            mark = (
+                update(outbox)
+                .where(outbox.c.id.in_([row.id for row in rows[:acknowledged]]))
+                .values(published_at=self._clock.now())
+            )
+            if connection is not None:
+                await connection.execute(mark)  # autocommit: committed as it returns
+            else:
+                async with self._engine.begin() as pooled:
+                    await pooled.execute(mark)
         if failure is not None:
             for future in pending[acknowledged:]:  # let the rest settle before the next round
                 with contextlib.suppress(Exception):
