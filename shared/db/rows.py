@@ -70,9 +70,14 @@ async def load(
     """The row with primary key `key` as it is in this transaction, or None."""
     scope = _scope.get()
     if scope is not None:
-        cached = scope.rows if for_update else scope.read | scope.rows
-        if (table.name, key) in cached:
-            row = cached[(table.name, key)]
+        # what was locked (or written) here wins over an unlocked read of the same row; no
+        # merged view of the two: that would copy the whole scope at every load
+        cached_key = (table.name, key)
+        if cached_key in scope.rows:
+            row = scope.rows[cached_key]
+            return None if row is None else dict(row)
+        if not for_update and cached_key in scope.read:
+            row = scope.read[cached_key]
             return None if row is None else dict(row)
     column = table.c[_key_column(table)]
     statement = select(table).where(column == key)
@@ -92,13 +97,16 @@ async def load_many(
     before is not read again. Without `for_update` (reference data) they are not locked."""
     scope = _scope.get()
     wanted = sorted(set(keys))
-    known: dict[Key, Row | None] = {}
-    if scope is not None:
-        known = scope.rows if for_update else scope.read | scope.rows
-    missing = [key for key in wanted if (table.name, key) not in known]
-    found: dict[Any, Row | None] = {
-        key: known[(table.name, key)] for key in wanted if key not in missing
-    }
+    found: dict[Any, Row | None] = {}
+    missing: list[Any] = []
+    for key in wanted:
+        cached_key = (table.name, key)
+        if scope is not None and cached_key in scope.rows:
+            found[key] = scope.rows[cached_key]
+        elif scope is not None and not for_update and cached_key in scope.read:
+            found[key] = scope.read[cached_key]
+        else:
+            missing.append(key)
     if missing:
         column = table.c[_key_column(table)]
         statement = select(table).where(column.in_(missing)).order_by(column)
@@ -230,7 +238,8 @@ async def load_by(
         if row is not None:
             cache = scope.rows if for_update else scope.read
             cache.setdefault((table.name, row[name]), row)
-            row = (scope.read | scope.rows)[(table.name, row[name])]  # as changed here
+            cached_key = (table.name, row[name])  # as changed here; a locked row wins
+            row = scope.rows[cached_key] if cached_key in scope.rows else scope.read[cached_key]
     return None if row is None else dict(row)
 
 
