@@ -46,10 +46,22 @@ REVIEWS = preload_orders(reviews)
 
 
 async def preload_new_reviews(connection: AsyncConnection, placed: Sequence[OrderPlaced]) -> None:
-    """Placed orders: whether each has a review already, and answers parked for it."""
+    """Placed orders: whether each has a review already, answers parked for it, and what its
+    review reads of its customer."""
     order_ids = [event.order_id for event in placed]
     await rows.preload(connection, reviews, order_ids)
     await rows.preload(connection, parked_assessments, order_ids)
+    await master_data.preload_customers(connection, (event.payload.customer_id for event in placed))
+
+
+async def preload_confirmed(
+    connection: AsyncConnection, issued: Sequence[ConfirmationIssued]
+) -> None:
+    """Confirmations: their reviews, and what the credit check reads of their customers."""
+    order_ids = [event.order_id for event in issued]
+    await rows.preload(connection, reviews, order_ids)
+    found = await rows.load_many(connection, reviews, order_ids, for_update=True)  # just read
+    await master_data.preload_customers(connection, (row["customer_id"] for row in found))
 
 
 def routes(policy: ReviewPolicy) -> Sequence[Route[Any]]:
@@ -95,7 +107,7 @@ def routes(policy: ReviewPolicy) -> Sequence[Route[Any]]:
             topics.CONFIRMATION_ISSUED,
             ConfirmationIssued,
             handlers.record_confirmation,
-            preload=REVIEWS,
+            preload=preload_confirmed,
         ),
         Route(
             topics.CONFIRMATION_SIGNED,

@@ -93,6 +93,9 @@ async def store_collection_step(
         await rows.add(connection, collection_escalations, values)
     else:
         await rows.save(connection, collection_escalations, values)
+    rows.remember(_escalated_key(step.customer_id), None)  # read again, with this step
+    if row is not None and row["customer_id"] != step.customer_id:
+        rows.remember(_escalated_key(row["customer_id"]), None)
 
 
 async def preload_collection_steps(
@@ -104,18 +107,54 @@ async def preload_collection_steps(
     )
 
 
+def _escalated_key(customer_id: str) -> tuple[str, str]:
+    return ("review.escalated", customer_id)
+
+
 async def escalated_invoices(connection: AsyncConnection, customer_id: str) -> tuple[str, ...]:
-    """P6.3: the customer's invoices whose collection is escalated now, in number order."""
+    """P6.3: the customer's invoices whose collection is escalated now, in number order; read
+    once per customer and transaction (a collection step stored since reads it again)."""
+    known: tuple[str, ...] | None = rows.recall(_escalated_key(customer_id))
+    if known is not None:
+        return known
+    return (await _read_escalations(connection, [customer_id]))[customer_id]
+
+
+async def _read_escalations(
+    connection: AsyncConnection, customer_ids: Sequence[str]
+) -> dict[str, tuple[str, ...]]:
+    """The customers' escalated invoices, in one statement; remembered for the transaction."""
     await rows.flush_table(connection, collection_escalations)  # this batch's steps count
     found = await connection.execute(
-        select(collection_escalations.c.invoice_number)
+        select(collection_escalations.c.customer_id, collection_escalations.c.invoice_number)
         .where(
-            collection_escalations.c.customer_id == customer_id,
+            collection_escalations.c.customer_id.in_(customer_ids),
             collection_escalations.c.escalated.is_(True),
         )
         .order_by(collection_escalations.c.invoice_number)
     )
-    return tuple(row.invoice_number for row in found)
+    escalated: dict[str, list[str]] = {customer_id: [] for customer_id in customer_ids}
+    for row in found:
+        escalated[row.customer_id].append(row.invoice_number)
+    kept = {customer_id: tuple(invoices) for customer_id, invoices in escalated.items()}
+    for customer_id, invoices in kept.items():
+        rows.remember(_escalated_key(customer_id), invoices)
+    return kept
+
+
+async def preload_customers(connection: AsyncConnection, customer_ids: Iterable[str]) -> None:
+    """What the review of a batch's orders reads of their customers, one statement each for
+    all of them: the customer records, finance's open balances, the escalated collections and
+    review's own approved-unconfirmed totals (P6.3, P6.4)."""
+    wanted = sorted(set(customer_ids))
+    if not wanted:
+        return
+    await rows.load_many(connection, customers, wanted)
+    await rows.load_many(connection, balances, wanted)
+    unread = [c for c in wanted if rows.recall(_escalated_key(c)) is None]
+    if unread:
+        await _read_escalations(connection, unread)
+    await repository.preload_approved_unconfirmed(connection, wanted)
 
 
 async def customer_of(connection: AsyncConnection, customer_id: str) -> Customer | None:

@@ -286,3 +286,34 @@ async def test_an_order_waiting_when_the_escalation_arrives_needs_the_general_ma
     assert await review.published(topics.REVIEW_COMPLETED) == []
     assert (await review.post("general_manager", path, APPROVE)).status_code == 200
     assert len(await review.published(topics.REVIEW_COMPLETED)) == 1
+
+
+# -- one batch, one transaction: what review reads per batch follows the batch's own steps --
+
+
+async def test_an_escalation_earlier_in_the_same_batch_counts_for_the_order_after_it(
+    review: Service,
+) -> None:
+    await with_master_data(review)
+
+    await review.consume_batch(stepped("sales_manager", True), placed())
+
+    view = await review.view("SO-2027-000001")
+    assert view["required_approvals"] == ["sales_manager", "general_manager"]
+    assert view["general_manager_reasons"] == [REASON]
+
+
+async def test_an_invoice_cleared_between_two_orders_of_one_batch_frees_only_the_second(
+    review: Service,
+) -> None:
+    await with_master_data(review)
+    await review.consume(stepped("sales_manager", True))
+
+    await review.consume_batch(
+        placed(), stepped("cleared", False), placed(order_id="SO-2027-000002")
+    )
+
+    first, second = await review.view("SO-2027-000001"), await review.view("SO-2027-000002")
+    assert first["general_manager_reasons"] == [REASON]
+    assert second["required_approvals"] == ["sales_manager"]
+    assert second["general_manager_reasons"] == []

@@ -35,7 +35,7 @@ from shared.contracts.topics import DEAD_LETTER
 from shared.db.engine import create_engine
 from shared.db.migrate import upgrade_to_head
 from shared.messaging.events import new_event
-from shared.messaging.pipeline import Pipeline
+from shared.messaging.pipeline import Delivery, Pipeline
 from shared.messaging.routes import Source
 from shared.runtime import ServiceContext
 from shared.seed import Seed, load_seed
@@ -67,6 +67,17 @@ class Review:
         await self.pipeline.consume(
             Source(topic, 0, self.offset, None), body.model_dump_json().encode()
         )
+        assert await self.dead_letters() == []
+
+    async def consume_batch(self, *bodies: BaseModel) -> None:
+        """The records as one fetched batch: one transaction, as the Kafka subscriber runs it."""
+        deliveries = []
+        for body in bodies:
+            self.offset += 1
+            topic = str(body.event_type)  # type: ignore[attr-defined]
+            source = Source(topic, 0, self.offset, None)
+            deliveries.append(Delivery(source, body.model_dump_json().encode()))
+        await self.pipeline.consume_batch(deliveries)
         assert await self.dead_letters() == []
 
     async def dead_letters(self) -> list[str]:
