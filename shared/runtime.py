@@ -3,6 +3,7 @@ migrations. The only place where those are created, and only when `build_service
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -348,9 +349,27 @@ async def _forever(loop: Callable[[], Awaitable[None]]) -> None:
             await asyncio.sleep(1.0)
 
 
+YOUNG_GC_THRESHOLD = 20_000
+"""Allocations between two collections of the youngest generation (CPython's default: 700).
+A batch allocates hundreds of thousands of short-lived objects (decoded records, rows, models)
+that reference counting frees; at the default the cyclic collector ran thousands of times a
+second and took about 6 % of the sales service's CPU under `make bench`."""
+
+
+def tune_garbage_collection() -> None:
+    """Once the service is built: what exists now (modules, classes, the app) lives as long as
+    the process, so it is frozen out of every later collection, and the youngest generation is
+    collected less often. Cyclic garbage is still collected, in fewer and larger rounds."""
+    gc.collect()
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_GC_THRESHOLD, middle, oldest)
+
+
 def run(service: Service) -> None:
     """Serve the service (HTTP API and consumers) until SIGINT/SIGTERM."""
     configure_logging(service.settings.log_level)
+    tune_garbage_collection()
     config = uvicorn.Config(
         service.http,
         host=service.settings.http_host,
