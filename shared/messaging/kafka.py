@@ -22,8 +22,12 @@ log = logging.getLogger(__name__)
 
 TOPIC_ALREADY_EXISTS = 36
 
-EMPTY_FETCH_PAUSE_MS = 50
-"""How long the subscriber pauses after a fetch that brought nothing (FastStream's batch loop)."""
+EMPTY_FETCH_PAUSE_MS = 10
+"""How long the subscriber waits for records in the fetcher's buffer and, if none came, pauses
+before it asks again (FastStream's batch loop). A record arriving during the pause waits for
+it, at every hop: 10 ms instead of 50 took the median latency at a steady 50 orders/s from
+about 2.0 s to 1.6 s in `make bench ARGS="--rate 50"`, for a few percent more CPU (an idle
+service polls 50 times a second)."""
 FETCH_MIN_BYTES = 64 * 1024
 """What a fetch gathers before the broker answers it, unless the fetch wait ran out first."""
 DEFAULT_FETCH_WAIT_MS = 100
