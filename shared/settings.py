@@ -80,7 +80,7 @@ class ServiceSettings(BaseSettings):
         default=100,
         ge=0,
         le=1_000,
-        description="How long the broker may hold a fetch to gather records (up to 64 KiB): "
+        description="How long the broker may hold a fetch to gather records (up to 512 KiB): "
         "longer waits mean larger batches, so fewer transactions per order, at up to this much "
         "added latency per hop when the bus is quiet (under load fetches fill at once)",
     )
