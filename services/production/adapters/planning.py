@@ -112,20 +112,26 @@ async def load_calendar(connection: AsyncConnection) -> CapacityCalendar:
 
 
 BOOKED = "production.booked"
-"""The row scope's memo of booked units per week: (units, orders) of every order, kept up to
-date by the repository as bookings change within the transaction."""
+"""The row scope's memo of booked units per week: (units, orders, weeks read) for the weeks read
+so far, kept up to date by the repository as bookings change within the transaction."""
 
-Booked = tuple[dict[str, int], dict[str, int]]
+Booked = tuple[dict[str, int], dict[str, int], set[str]]
 
 
 async def booked_units(
     connection: AsyncConnection, weeks: Collection[str], excluding: str
 ) -> dict[str, int]:
     """Units other orders booked in each of the given weeks (a week no other order booked is
-    left out). Read once per transaction, after the calendar's lock is held (`load_calendar`),
-    so no other planner's booking can come in between."""
-
-    async def read_all() -> Booked:
+    left out). Each week is read once per transaction, only when first asked for (not every
+    week ever booked), after the calendar's lock is held (`load_calendar`), so no other
+    planner's booking can come in between."""
+    known: Booked | None = rows.recall(BOOKED)
+    if known is None:
+        known = ({}, {}, set())
+        rows.remember(BOOKED, known)  # outside a unit of work: nothing kept, read every time
+    units, orders, read = known
+    unread = sorted(set(weeks) - read)
+    if unread:
         # Kept for the whole transaction, so read under the calendar's lock even if the caller
         # has not taken it yet: read before it, another planner's booking committed between
         # the read and the lock would be missed until the transaction ends.
@@ -137,16 +143,12 @@ async def booked_units(
                 func.sum(production_orders.c.booked_units),
                 func.count(),
             )
-            .where(production_orders.c.booked_week.is_not(None))
+            .where(production_orders.c.booked_week.in_(unread))
             .group_by(production_orders.c.booked_week)
         )
-        units: dict[str, int] = {}
-        orders: dict[str, int] = {}
         for week, total, count in found:
             units[week], orders[week] = int(total or 0), int(count)
-        return units, orders
-
-    units, orders = await rows.once(BOOKED, read_all)
+        read.update(unread)
     own = await rows.load(connection, production_orders, excluding)
     own_week = None if own is None else own["booked_week"]
     own_units = 0 if own is None else int(own["booked_units"] or 0)
@@ -164,9 +166,9 @@ def rebook(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> None:
     known: Booked | None = rows.recall(BOOKED)
     if known is None:
         return
-    units, orders = known
+    units, orders, read = known
     for row, sign in ((before, -1), (after, 1)):
-        if row is None or row["booked_week"] is None:
+        if row is None or row["booked_week"] not in read:  # unread: read with the change later
             continue
         week = row["booked_week"]
         units[week] = units.get(week, 0) + sign * int(row["booked_units"] or 0)

@@ -299,3 +299,24 @@ async def test_booked_units_follow_the_bookings_stored_in_the_transaction(
             weeks[1]: 20,
         }
         assert await planning.booked_units(connection, weeks, excluding=FIRST) == {weeks[1]: 20}
+
+
+async def test_a_week_first_asked_for_after_a_booking_into_it_counts_that_booking_once(
+    engine: AsyncEngine,
+) -> None:
+    """P4.5: each week is read when first asked for; a booking made before that is read with
+    it (after the flush), not also added to what the transaction remembers."""
+    this_week, next_week = iso_week(TODAY), iso_week(TODAY + timedelta(days=7))
+    async with engine.begin() as connection, rows.in_scope(connection):
+        await repository.store(connection, released(FIRST))
+        assert await planning.booked_units(connection, [this_week], excluding="SO-X") == {
+            this_week: 20
+        }
+        second = released(SECOND)
+        await repository.store(connection, second)
+        second.book(slot(TODAY + timedelta(days=7)), "capacity")
+        await repository.store(connection, second)  # into a week not read yet
+
+        assert await planning.booked_units(
+            connection, [this_week, next_week], excluding="SO-X"
+        ) == {this_week: 20, next_week: 20}
