@@ -43,6 +43,16 @@ class Scope:
         self.memo: dict[Any, Any] = {}
         """Values computed once per transaction (`once`), e.g. a locked capacity calendar."""
 
+    def cached(self, key: Key, *, for_update: bool) -> tuple[bool, Row | None]:
+        """(known here, row) for a table and primary key. A row locked or written here wins
+        over an unlocked read of it; a read without a lock does not serve a locking load. Two
+        lookups, never a merged view (that would copy the whole scope at every load)."""
+        if key in self.rows:
+            return True, self.rows[key]
+        if not for_update and key in self.read:
+            return True, self.read[key]
+        return False, None
+
 
 _scope: ContextVar[Scope | None] = ContextVar("orderflow_row_scope", default=None)
 
@@ -70,14 +80,8 @@ async def load(
     """The row with primary key `key` as it is in this transaction, or None."""
     scope = _scope.get()
     if scope is not None:
-        # what was locked (or written) here wins over an unlocked read of the same row; no
-        # merged view of the two: that would copy the whole scope at every load
-        cached_key = (table.name, key)
-        if cached_key in scope.rows:
-            row = scope.rows[cached_key]
-            return None if row is None else dict(row)
-        if not for_update and cached_key in scope.read:
-            row = scope.read[cached_key]
+        known, row = scope.cached((table.name, key), for_update=for_update)
+        if known:
             return None if row is None else dict(row)
     column = table.c[_key_column(table)]
     statement = select(table).where(column == key)
@@ -99,12 +103,11 @@ async def load_many(
     wanted = sorted(set(keys))
     found: dict[Any, Row | None] = {}
     missing: list[Any] = []
+    seen = Scope() if scope is None else scope  # outside a unit of work nothing is known
     for key in wanted:
-        cached_key = (table.name, key)
-        if scope is not None and cached_key in scope.rows:
-            found[key] = scope.rows[cached_key]
-        elif scope is not None and not for_update and cached_key in scope.read:
-            found[key] = scope.read[cached_key]
+        known, row = seen.cached((table.name, key), for_update=for_update)
+        if known:
+            found[key] = row
         else:
             missing.append(key)
     if missing:
@@ -238,8 +241,7 @@ async def load_by(
         if row is not None:
             cache = scope.rows if for_update else scope.read
             cache.setdefault((table.name, row[name]), row)
-            cached_key = (table.name, row[name])  # as changed here; a locked row wins
-            row = scope.rows[cached_key] if cached_key in scope.rows else scope.read[cached_key]
+            _, row = scope.cached((table.name, row[name]), for_update=False)  # as changed here
     return None if row is None else dict(row)
 
 

@@ -34,12 +34,6 @@ a steady 50 orders/s sales reads about 2 MB/s: 64 KiB came within some 35 ms, so
 stayed small; with 512 KiB the fetch wait decides and each batch is one transaction for
 about 100 ms of records. Alternating runs at 50 orders/s: p99 1.96-3.23 s (mean 2.5) and 24.4
 service CPU ms per order, against 2.33-3.74 s (mean 3.3) and 26.0 with 64 KiB."""
-DEFAULT_FETCH_WAIT_MS = 100
-"""How long the broker may hold a fetch (the `consumer_fetch_wait_ms` setting). At a steady
-50 orders/s, 100 ms against 25 ms cut the services' CPU per order by 5-8 % and the broker's by
-a quarter (larger batches: fewer transactions, commits and fetches per order) and p99 from
-3.9-7.0 s to 2.9-4.1 s in alternating runs of `make bench ARGS="--rate 50 --only pipeline"`;
-under a burst fetches fill at once and nothing changes."""
 
 
 def create_broker(
@@ -70,7 +64,8 @@ def subscribe(
     session_timeout_ms: int,
     namespace: str = "",
     max_records: int = 500,
-    fetch_wait_ms: int = DEFAULT_FETCH_WAIT_MS,
+    *,
+    fetch_wait_ms: int,
     metrics: Metrics | None = None,
 ) -> None:
     """One consumer per service over all its topics, in one consumer group that every replica

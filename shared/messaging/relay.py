@@ -150,6 +150,16 @@ class OutboxRelay:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
 
+    @contextlib.asynccontextmanager
+    async def _session(self, lease: AsyncConnection | None) -> AsyncIterator[AsyncConnection]:
+        """The lease's own session (autocommit) if there is one, else a pooled connection in a
+        transaction of its own (SQLite)."""
+        if lease is not None:
+            yield lease
+            return
+        async with self._engine.begin() as pooled:
+            yield pooled
+
     async def publish_pending(self, connection: AsyncConnection | None = None) -> int:
         """Publish one round of unpublished records; returns how many the broker acknowledged.
         Raises after marking the acknowledged prefix if a record could not be published.
@@ -168,11 +178,8 @@ class OutboxRelay:
             .order_by(outbox.c.id)
             .limit(self._batch_size)
         )
-        if connection is not None:
-            rows = (await connection.execute(pending_rows)).all()
-        else:
-            async with self._engine.connect() as pooled:
-                rows = (await pooled.execute(pending_rows)).all()
+        async with self._session(connection) as session:
+            rows = (await session.execute(pending_rows)).all()
         if not rows:
             return 0
         pending: list[asyncio.Future[Any]] = []
@@ -201,11 +208,8 @@ class OutboxRelay:
                 .where(outbox.c.id.in_([row.id for row in rows[:acknowledged]]))
                 .values(published_at=self._clock.now())
             )
-            if connection is not None:
-                await connection.execute(mark)  # autocommit: committed as it returns
-            else:
-                async with self._engine.begin() as pooled:
-                    await pooled.execute(mark)
+            async with self._session(connection) as session:
+                await session.execute(mark)  # on the lease's session: committed as it returns
         if failure is not None:
             for future in pending[acknowledged:]:  # let the rest settle before the next round
                 with contextlib.suppress(Exception):

@@ -66,7 +66,14 @@ async def test_an_interrupted_batch_commits_nothing_and_every_record_is_handled_
 
     pipeline = StandInPipeline(poisoned=b"r7")
     broker: KafkaBroker = create_broker(kafka, client_id="offsets-probe")
-    subscribe(broker, pipeline, "probe", session_timeout_ms=6000, namespace=namespace)  # type: ignore[arg-type]
+    subscribe(
+        broker,
+        pipeline,  # type: ignore[arg-type]
+        "probe",
+        session_timeout_ms=6000,
+        namespace=namespace,
+        fetch_wait_ms=25,
+    )
     async with broker:
         await broker.start()
         for _ in range(200):
