@@ -44,19 +44,8 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # No pre-ping: it costs a round trip per transaction, and a dropped connection surfaces as
-    # a transient error that the pipeline retries anyway. Every run of a prepared statement is
-    # planned for its own values: after five runs PostgreSQL would keep a generic plan, and one
-    # made while a table was still empty (a fresh deployment) scans it sequentially for as long
-    # as the connection lives; a batch's key lookup (`shared.db.keys`) took 45 ms instead of 3
-    # in the benchmark that way.
-    return create_async_engine(
-        parsed,
-        pool_size=5,
-        max_overflow=5,
-        pool_recycle=1800,
-        connect_args={"server_settings": {"plan_cache_mode": "force_custom_plan"}},
-        **codec,
-    )
+    # a transient error that the pipeline retries anyway.
+    return create_async_engine(parsed, pool_size=5, max_overflow=5, pool_recycle=1800, **codec)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

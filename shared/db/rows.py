@@ -21,8 +21,6 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.db.keys import one_of
-
 Row = dict[str, Any]
 T = TypeVar("T")
 Key = tuple[str, Any]
@@ -114,7 +112,7 @@ async def load_many(
             missing.append(key)
     if missing:
         column = table.c[_key_column(table)]
-        statement = select(table).where(one_of(connection, column, missing)).order_by(column)
+        statement = select(table).where(column.in_(missing)).order_by(column)
         if for_update:
             statement = statement.with_for_update()
         fetched = {
@@ -151,10 +149,7 @@ async def preload(connection: AsyncConnection, table: Table, keys: Iterable[Any]
     column = table.c[_key_column(table)]
     found = (
         await connection.execute(
-            select(table)
-            .where(one_of(connection, column, wanted))
-            .order_by(column)
-            .with_for_update()
+            select(table).where(column.in_(wanted)).order_by(column).with_for_update()
         )
     ).mappings()
     for row in found:
@@ -210,9 +205,7 @@ async def preload_by(
     wanted = sorted({v for v in values if ("by", table.name, column, v) not in scope.memo})
     if not wanted:
         return
-    statement = (
-        select(table).where(one_of(connection, table.c[column], wanted)).order_by(table.c[column])
-    )
+    statement = select(table).where(table.c[column].in_(wanted)).order_by(table.c[column])
     if for_update:
         statement = statement.with_for_update()
     name = _key_column(table)

@@ -24,7 +24,6 @@ from sqlalchemy import Table, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.clock import Clock
-from shared.db.keys import one_of
 from shared.db.locks import advisory_key
 
 log = logging.getLogger(__name__)
@@ -204,13 +203,12 @@ class OutboxRelay:
                 break
             acknowledged += 1
         if acknowledged:
+            mark = (
+                update(outbox)
+                .where(outbox.c.id.in_([row.id for row in rows[:acknowledged]]))
+                .values(published_at=self._clock.now())
+            )
             async with self._session(connection) as session:
-                ids = [row.id for row in rows[:acknowledged]]
-                mark = (
-                    update(outbox)
-                    .where(one_of(session, outbox.c.id, ids))
-                    .values(published_at=self._clock.now())
-                )
                 await session.execute(mark)  # on the lease's session: committed as it returns
         if failure is not None:
             for future in pending[acknowledged:]:  # let the rest settle before the next round

@@ -23,7 +23,6 @@ from services.finance.domain.matching import (
 from services.finance.domain.model import format_payment_number
 from shared.contracts import PaymentNotification
 from shared.db import rows
-from shared.db.keys import one_of
 from shared.db.sequences import next_in_year
 from shared.decisions import Signature
 
@@ -158,7 +157,7 @@ async def preload_waiting(connection: AsyncConnection, order_ids: Sequence[str])
         return
     found: dict[str, list[str]] = {order_id: [] for order_id in wanted}
     statement = select(unmatched_payments).where(
-        one_of(connection, unmatched_payments.c.reference_key, wanted),
+        unmatched_payments.c.reference_key.in_(wanted),
         unmatched_payments.c.status == UnmatchedStatus.OPEN.value,
     )
     for row in (await connection.execute(statement)).mappings():

@@ -22,7 +22,6 @@ from services.production.domain.materials import BomLine, Stock
 from services.production.domain.planner import DEFAULT_WEEK, CapacityCalendar
 from services.production.domain.stock import MaterialLine
 from shared.db import rows
-from shared.db.keys import one_of
 from shared.db.upsert import upsert
 from shared.seed.model import Seed
 
@@ -144,7 +143,7 @@ async def booked_units(
                 func.sum(production_orders.c.booked_units),
                 func.count(),
             )
-            .where(one_of(connection, production_orders.c.booked_week, unread))
+            .where(production_orders.c.booked_week.in_(unread))
             .group_by(production_orders.c.booked_week)
         )
         for week, total, count in found:
@@ -184,7 +183,7 @@ async def bom_for(
     async def read() -> dict[str, tuple[BomLine, ...]]:
         found = await connection.execute(
             select(bill_of_materials)
-            .where(one_of(connection, bill_of_materials.c.product_code, codes))
+            .where(bill_of_materials.c.product_code.in_(codes))
             .order_by(bill_of_materials.c.product_code, bill_of_materials.c.material_code)
         )
         bom: dict[str, list[BomLine]] = {}
@@ -231,9 +230,7 @@ async def routings_for(
     codes = tuple(sorted(set(product_codes)))
 
     async def read() -> dict[str, list[str]]:
-        found = await connection.execute(
-            select(routings).where(one_of(connection, routings.c.product_code, codes))
-        )
+        found = await connection.execute(select(routings).where(routings.c.product_code.in_(codes)))
         return {row.product_code: list(row.operations) for row in found}
 
     return await rows.once(("production.routings", codes), read)
@@ -245,7 +242,7 @@ async def booked_orders(connection: AsyncConnection, weeks: Collection[str]) -> 
     await rows.flush_table(connection, production_orders)
     found = await connection.execute(
         select(production_orders.c.order_id)
-        .where(one_of(connection, production_orders.c.booked_week, sorted(set(weeks))))
+        .where(production_orders.c.booked_week.in_(sorted(set(weeks))))
         .order_by(production_orders.c.order_id)
     )
     return [row.order_id for row in found]

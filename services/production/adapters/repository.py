@@ -28,7 +28,6 @@ from services.production.domain.planner import Slot
 from services.production.domain.quality import InspectionRequest, Operation, Receipt
 from services.production.domain.stock import Claim, MaterialLine
 from shared.db import rows
-from shared.db.keys import one_of
 from shared.decisions import Signature
 
 _LINES: TypeAdapter[tuple[Line, ...] | None] = TypeAdapter(tuple[Line, ...] | None)
@@ -196,9 +195,7 @@ async def _replace_claims(
     if not pending:
         return
     await connection.execute(
-        delete(material_reservations).where(
-            one_of(connection, material_reservations.c.order_id, sorted(pending))
-        )
+        delete(material_reservations).where(material_reservations.c.order_id.in_(sorted(pending)))
     )
     added = [claim for claims in pending.values() for claim in claims]
     if added:

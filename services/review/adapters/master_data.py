@@ -17,7 +17,6 @@ from services.review.domain.rules import credit_limit_reason
 from shared.contracts.master import BalanceRecord, CustomerRecord, ProductRecord
 from shared.contracts.money import CollectionStepped, CollectionSteppedPayload
 from shared.db import rows
-from shared.db.keys import one_of
 from shared.db.upsert import upsert
 
 
@@ -129,7 +128,7 @@ async def _read_escalations(
     found = await connection.execute(
         select(collection_escalations.c.customer_id, collection_escalations.c.invoice_number)
         .where(
-            one_of(connection, collection_escalations.c.customer_id, customer_ids),
+            collection_escalations.c.customer_id.in_(customer_ids),
             collection_escalations.c.escalated.is_(True),
         )
         .order_by(collection_escalations.c.invoice_number)

@@ -27,7 +27,6 @@ from services.review.domain.model import (
 )
 from services.review.domain.rules import Assessment, Department
 from shared.db import rows
-from shared.db.keys import one_of
 from shared.db.upsert import upsert
 from shared.decisions import Signature
 
@@ -133,7 +132,7 @@ async def preload_approved_unconfirmed(
     await rows.flush_table(connection, reviews)
     found = await connection.execute(
         select(reviews.c.customer_id, reviews.c.order_id, reviews.c.total_amount).where(
-            one_of(connection, reviews.c.customer_id, wanted),
+            reviews.c.customer_id.in_(wanted),
             reviews.c.status == ReviewStatus.APPROVED.value,
             reviews.c.confirmed_at.is_(None),
         )

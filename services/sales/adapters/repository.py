@@ -33,7 +33,6 @@ from services.sales.domain.model import (
 from services.sales.domain.replacements import Replacement
 from shared.contracts import OrderSubmission
 from shared.db import rows
-from shared.db.keys import one_of
 from shared.db.sequences import next_in_year
 
 
@@ -76,7 +75,7 @@ async def preload_submissions(
             orders.c.submitter,
             orders.c.customer_id,
             orders.c.customer_reference,
-        ).where(one_of(connection, orders.c.customer_reference, sorted({key[2] for key in wanted})))
+        ).where(orders.c.customer_reference.in_(sorted({key[2] for key in wanted})))
     )
     registered = {
         (row.submitter, row.customer_id, row.customer_reference): row.order_id for row in found

@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.sales.adapters.tables import order_steps, work_items
 from shared.db import rows
-from shared.db.keys import one_of
 
 STATE = ("sales", "order tracks")
 StepKey = tuple[str, str, int]
@@ -49,7 +48,7 @@ class OrderTracks:
         self.loaded.update(wanted)
         found = await connection.execute(
             select(order_steps)
-            .where(one_of(connection, order_steps.c.order_id, wanted))
+            .where(order_steps.c.order_id.in_(wanted))
             .order_by(order_steps.c.order_id, order_steps.c.step, order_steps.c.return_no)
             .with_for_update()
         )
@@ -58,10 +57,7 @@ class OrderTracks:
         items = await connection.execute(
             select(
                 work_items.c.item_id, work_items.c.order_id, work_items.c.kind, work_items.c.detail
-            ).where(
-                one_of(connection, work_items.c.order_id, wanted),
-                work_items.c.closed_at.is_(None),
-            )
+            ).where(work_items.c.order_id.in_(wanted), work_items.c.closed_at.is_(None))
         )
         for item in items.mappings():
             self.open_items.setdefault(item["order_id"], []).append(dict(item))
